@@ -1,0 +1,117 @@
+/**
+ * Configuration from the environment, validated once at start-up. Every
+ * problem is collected and reported together, naming the variable.
+ */
+export type Role = 'api' | 'relay' | 'projector';
+export const ROLES: readonly Role[] = ['api', 'relay', 'projector'];
+
+export interface KafkaConfig {
+  readonly brokers: string[];
+  readonly topic: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  readonly clientId: string;
+}
+
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Absent: embedded PGlite in `dataDir`. */
+  readonly databaseUrl?: string;
+  readonly dataDir: string;
+  /** Absent: the log is the events table, read by position. */
+  readonly kafka?: KafkaConfig;
+  readonly roles: ReadonlySet<Role>;
+  readonly bootstrapAdminKey?: string;
+  readonly bodyLimit: string;
+  readonly logLevel: string;
+}
+
+export class InvalidConfiguration extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'InvalidConfiguration';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const BROKER = /^[A-Za-z0-9.\-_]+:\d{1,5}$/;
+const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
+const BODY_LIMIT = /^\d+(b|kb|mb)$/i;
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const text = (name: string) => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number) => {
+    const value = text(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      problems.push(`${name}="${value}" must be a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return parsed;
+  };
+
+  const databaseUrl = text('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL (leave it unset for embedded PGlite)');
+  }
+
+  let kafka: KafkaConfig | undefined;
+  const brokers = text('KAFKA_BROKERS');
+  if (brokers !== undefined) {
+    const list = brokers.split(',').map((broker) => broker.trim()).filter(Boolean);
+    const bad = list.filter((broker) => !BROKER.test(broker));
+    if (list.length === 0 || bad.length > 0) {
+      problems.push(`KAFKA_BROKERS must be a comma-separated list of host:port (bad: ${bad.join(', ') || 'empty'})`);
+    }
+    const topic = text('KAFKA_TOPIC') ?? 'timeline.events';
+    if (!TOPIC.test(topic)) problems.push(`KAFKA_TOPIC="${topic}" may hold only letters, digits, '.', '_' and '-'`);
+    kafka = {
+      brokers: list,
+      topic,
+      partitions: integer('KAFKA_PARTITIONS', 3, 1, 1000),
+      replicationFactor: integer('KAFKA_REPLICATION_FACTOR', 1, 1, 10),
+      clientId: text('KAFKA_CLIENT_ID') ?? 'negotiation-timeline',
+    };
+  } else if (text('KAFKA_TOPIC') !== undefined) {
+    problems.push('KAFKA_TOPIC is set but KAFKA_BROKERS is not: set both, or neither for the embedded log');
+  }
+
+  const roles = new Set<Role>();
+  for (const role of (text('TIMELINE_ROLES') ?? ROLES.join(',')).split(',').map((r) => r.trim())) {
+    if ((ROLES as readonly string[]).includes(role)) roles.add(role as Role);
+    else problems.push(`TIMELINE_ROLES: unknown role "${role}" (known: ${ROLES.join(', ')})`);
+  }
+
+  const bootstrapAdminKey = text('TIMELINE_BOOTSTRAP_ADMIN_KEY');
+  if (bootstrapAdminKey !== undefined && bootstrapAdminKey.length < 16) {
+    problems.push('TIMELINE_BOOTSTRAP_ADMIN_KEY must be at least 16 characters long');
+  }
+
+  const bodyLimit = text('BODY_LIMIT') ?? '256kb';
+  if (!BODY_LIMIT.test(bodyLimit)) problems.push(`BODY_LIMIT="${bodyLimit}" must look like 256kb or 1mb`);
+
+  const logLevel = text('LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${logLevel}" must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const config: AppConfig = {
+    port: integer('PORT', 3000, 0, 65535),
+    host: text('HOST') ?? '0.0.0.0',
+    databaseUrl,
+    dataDir: text('DATA_DIR') ?? './data',
+    kafka,
+    roles,
+    bootstrapAdminKey,
+    bodyLimit,
+    logLevel,
+  };
+  if (problems.length > 0) throw new InvalidConfiguration(problems);
+  return config;
+}

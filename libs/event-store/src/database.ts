@@ -1,0 +1,120 @@
+import { mkdirSync } from 'node:fs';
+import { Pool, PoolClient, PoolConfig } from 'pg';
+
+/**
+ * A PostgreSQL connection pool, on a real server or on embedded PGlite.
+ *
+ * PGlite is reached through its socket server, so every query goes through
+ * the same `pg` driver, type parsers and SQL as on a real server. PGlite is a
+ * single session underneath; the pool is held to one connection there so that
+ * two transactions can never interleave their messages.
+ */
+export interface Database {
+  readonly kind: 'postgres' | 'pglite';
+  readonly pool: Pool;
+  /** Connection string that reaches the same database (for migrations, psql). */
+  readonly connectionString: string;
+  /** Schema that holds the tables; `public` unless isolated for tests. */
+  readonly schema: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL of a real server; absent for embedded PGlite. */
+  url?: string;
+  /** PGlite data directory, or `memory://` for a throw-away database. */
+  dataDir?: string;
+  /** Tables live in this schema (created when missing). */
+  schema?: string;
+  /** Connections in the pool on a real server. */
+  poolSize?: number;
+  applicationName?: string;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const schema = options.schema ?? 'public';
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new Error(`invalid schema name "${schema}": use lower-case letters, digits and _`);
+  }
+  if (options.url) {
+    return openPostgres(options.url, schema, options);
+  }
+  return openPglite(options.dataDir ?? './data', schema, options);
+}
+
+async function openPostgres(url: string, schema: string, options: DatabaseOptions): Promise<Database> {
+  const pool = createPool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    application_name: options.applicationName ?? 'negotiation-timeline',
+    options: `-c search_path=${schema}`,
+  });
+  await ensureSchema(pool, schema);
+  return {
+    kind: 'postgres',
+    pool,
+    connectionString: url,
+    schema,
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(dataDir: string, schema: string, options: DatabaseOptions): Promise<Database> {
+  // Both packages are ESM-only in their typings; their CommonJS builds load fine at run time.
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  if (dataDir !== 'memory://') mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
+  await server.start();
+  const [host, port] = server.getServerConn().split(':');
+  const connectionString = `postgres://postgres@${host}:${port}/postgres`;
+  const pool = createPool({
+    connectionString,
+    max: 1,
+    application_name: options.applicationName ?? 'negotiation-timeline',
+  });
+  // PGlite is one session for every socket connection, so the path is set once.
+  await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
+  return {
+    kind: 'pglite',
+    pool,
+    connectionString,
+    schema,
+    close: async () => {
+      await pool.end();
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+function createPool(config: PoolConfig): Pool {
+  const pool = new Pool(config);
+  // An idle client that loses its connection must not crash the process;
+  // the pool replaces it on the next checkout.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+async function ensureSchema(pool: Pool, schema: string): Promise<void> {
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+}
+
+/** Runs `work` in one transaction on one connection, rolling back on any error. */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,4 @@
+export * from './database';
+export * from './event-store';
+export * from './migrate';
+export * from './postgres-event-store';

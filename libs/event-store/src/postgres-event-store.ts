@@ -1,0 +1,180 @@
+import type { Pool, PoolClient } from 'pg';
+import type { Confidence, NewEvent, Precision, RecordedEvent, Source } from '@timeline/domain';
+import { inTransaction } from './database';
+import {
+  AppendRequest,
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  IdempotencyKeyTaken,
+  ReadAllOptions,
+  StoredResponse,
+  WrongExpectedVersion,
+} from './event-store';
+
+const UNIQUE_VIOLATION = '23505';
+const VERSION_CONFLICT = 'NT409';
+
+const EVENT_COLUMNS = `position, id, stream_id, stream_type, stream_version, type, schema_version,
+  effective_at, effective_precision, recorded_at, actor, source, confidence,
+  correlation_id, causation_id, data`;
+
+interface EventRow {
+  position: string;
+  id: string;
+  stream_id: string;
+  stream_type: string;
+  stream_version: number;
+  type: string;
+  schema_version: number;
+  effective_at: Date;
+  effective_precision: Precision;
+  recorded_at: Date;
+  actor: string;
+  source: Source;
+  confidence: Confidence;
+  correlation_id: string;
+  causation_id: string | null;
+  data: unknown;
+}
+
+export class PostgresEventStore implements EventStore {
+  constructor(private readonly pool: Pool) {}
+
+  async append(request: AppendRequest): Promise<AppendResult> {
+    try {
+      return await inTransaction(this.pool, async (client) => {
+        const result = await this.appendIn(client, request);
+        if (request.idempotency) {
+          const { key, fingerprint, respond } = request.idempotency;
+          const response = respond(result);
+          await client.query(
+            'INSERT INTO idempotency_keys (key, fingerprint, status, response) VALUES ($1, $2, $3, $4)',
+            [key, fingerprint, response.status, JSON.stringify(response.body)],
+          );
+        }
+        return result;
+      });
+    } catch (error) {
+      throw translate(error, request);
+    }
+  }
+
+  private async appendIn(client: PoolClient, request: AppendRequest): Promise<AppendResult> {
+    const { rows } = await client.query<{
+      event_id: string;
+      event_position: string;
+      event_stream_version: number;
+      event_recorded_at: Date;
+    }>('SELECT * FROM append_to_stream($1, $2, $3, $4)', [
+      request.streamId,
+      request.streamType,
+      expectedVersionArgument(request.expectedVersion),
+      JSON.stringify(request.events.map(toStoredEvent)),
+    ]);
+    const events = rows
+      .map((row) => ({
+        id: row.event_id,
+        position: row.event_position,
+        streamVersion: row.event_stream_version,
+        recordedAt: row.event_recorded_at.toISOString(),
+      }))
+      .sort((a, b) => a.streamVersion - b.streamVersion);
+    const last = events[events.length - 1];
+    return { streamId: request.streamId, version: last.streamVersion, events, position: last.position };
+  }
+
+  async readStream(streamId: string): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`,
+      [streamId],
+    );
+    return rows.map(fromRow);
+  }
+
+  async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
+      [after, limit],
+    );
+    return rows.map(fromRow);
+  }
+
+  async readEvent(eventId: string): Promise<RecordedEvent | undefined> {
+    const { rows } = await this.pool.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = $1`, [eventId]);
+    return rows[0] && fromRow(rows[0]);
+  }
+
+  async headPosition(): Promise<string> {
+    const { rows } = await this.pool.query<{ head: string }>(
+      'SELECT coalesce(max(position), 0)::text AS head FROM events',
+    );
+    return rows[0].head;
+  }
+
+  async findIdempotentResponse(key: string): Promise<(StoredResponse & { fingerprint: string }) | undefined> {
+    const { rows } = await this.pool.query<{ fingerprint: string; status: number; response: unknown }>(
+      'SELECT fingerprint, status, response FROM idempotency_keys WHERE key = $1',
+      [key],
+    );
+    const row = rows[0];
+    return row && { fingerprint: row.fingerprint, status: row.status, body: row.response };
+  }
+}
+
+function expectedVersionArgument(expected: ExpectedVersion): number {
+  if (expected === 'any') return -1;
+  if (expected === 'no_stream') return 0;
+  if (!Number.isInteger(expected) || expected < 1) {
+    throw new RangeError(`expected version must be a positive integer, 'any' or 'no_stream', not ${expected}`);
+  }
+  return expected;
+}
+
+function toStoredEvent(event: NewEvent) {
+  return {
+    id: event.id,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    effectiveAt: event.effectiveAt.at,
+    precision: event.effectiveAt.precision,
+    actor: event.actor,
+    source: event.source,
+    confidence: event.confidence,
+    correlationId: event.correlationId,
+    causationId: event.causationId,
+    data: event.data,
+  };
+}
+
+export function fromRow(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    streamId: row.stream_id,
+    streamType: row.stream_type,
+    streamVersion: row.stream_version,
+    position: String(row.position),
+    effectiveAt: { at: row.effective_at.toISOString(), precision: row.effective_precision },
+    recordedAt: row.recorded_at.toISOString(),
+    actor: row.actor,
+    source: row.source,
+    confidence: row.confidence,
+    correlationId: row.correlation_id,
+    causationId: row.causation_id,
+    data: row.data,
+  };
+}
+
+function translate(error: unknown, request: AppendRequest): unknown {
+  const code = (error as { code?: string }).code;
+  if (code === VERSION_CONFLICT) {
+    const actual = Number((error as { detail?: string }).detail ?? 0);
+    return new WrongExpectedVersion(request.streamId, request.expectedVersion, actual);
+  }
+  if (code === UNIQUE_VIOLATION && (error as { constraint?: string }).constraint === 'idempotency_keys_pkey') {
+    return new IdempotencyKeyTaken(request.idempotency?.key ?? '');
+  }
+  return error;
+}

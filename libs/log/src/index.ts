@@ -1,0 +1,3 @@
+export * from './cloudevents';
+export * from './kafka';
+export * from './relay';

@@ -1,0 +1,186 @@
+import type { Client, Pool } from 'pg';
+import { Client as PgClient } from 'pg';
+import type { Producer } from 'kafkajs';
+import type { RecordedEvent } from '@timeline/domain';
+import type { Database, EventStore } from '@timeline/event-store';
+import { toKafkaMessage } from './cloudevents';
+
+export interface RelayOptions {
+  readonly topic: string;
+  /** Checkpoint row name; one per topic the relay feeds. */
+  readonly name?: string;
+  readonly batchSize?: number;
+  /** Longest wait between looks at the table when no notification comes. */
+  readonly pollIntervalMs?: number;
+  readonly log?: (message: string, details?: Record<string, unknown>) => void;
+  /** Called after a batch is on the topic and before its checkpoint is saved. */
+  readonly afterSend?: (events: readonly RecordedEvent[]) => Promise<void> | void;
+}
+
+export interface RelayStatus {
+  readonly running: boolean;
+  readonly leader: boolean;
+  readonly checkpoint: string;
+  readonly published: number;
+  readonly lastError?: string;
+}
+
+// Any constant works; it only has to differ from the append lock.
+const LEADER_LOCK = 7310522462;
+
+/**
+ * Publishes committed events to the Kafka topic in position order: the
+ * transactional-outbox half of "PostgreSQL decides, Kafka is the log".
+ *
+ * At-least-once: the checkpoint is saved after the broker acknowledged the
+ * batch, so a crash in between publishes that batch again. Readers drop the
+ * repeats by event id or stream version. With several relays on one
+ * database, a session advisory lock lets one publish and keeps the others
+ * waiting, so per-stream order holds on the topic.
+ */
+export class Relay {
+  private readonly name: string;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private stopping = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private listener?: Client;
+  private status: { leader: boolean; checkpoint: string; published: number; lastError?: string } = {
+    leader: false,
+    checkpoint: '0',
+    published: 0,
+  };
+
+  constructor(
+    private readonly db: Database,
+    private readonly store: EventStore,
+    private readonly producer: Producer,
+    private readonly options: RelayOptions,
+  ) {
+    this.name = options.name ?? `relay:${options.topic}`;
+    this.batchSize = options.batchSize ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  getStatus(): RelayStatus {
+    return { running: this.loop !== undefined && !this.stopping, ...this.status };
+  }
+
+  /** Publishes everything committed so far; returns how many events it sent. */
+  async publishPending(): Promise<number> {
+    let sent = 0;
+    let checkpoint = await loadCheckpoint(this.db.pool, this.name);
+    for (;;) {
+      const events = await this.store.readAll({ after: checkpoint, limit: this.batchSize });
+      if (events.length === 0) break;
+      await this.producer.send({ topic: this.options.topic, acks: -1, messages: events.map(toKafkaMessage) });
+      await this.options.afterSend?.(events);
+      checkpoint = events[events.length - 1].position;
+      await saveCheckpoint(this.db.pool, this.name, checkpoint);
+      sent += events.length;
+      this.status.checkpoint = checkpoint;
+      this.status.published += events.length;
+    }
+    this.status.checkpoint = checkpoint;
+    return sent;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        if (!(await this.lead())) {
+          await this.sleep(1000);
+          continue;
+        }
+        await this.publishPending();
+        this.status.lastError = undefined;
+        await this.sleep(this.pollIntervalMs);
+      } catch (error) {
+        this.status.lastError = (error as Error).message;
+        this.options.log?.('relay: publishing failed, will retry', { error: (error as Error).message });
+        await this.dropListener();
+        await this.sleep(1000);
+      }
+    }
+    await this.dropListener();
+  }
+
+  /** Holds leadership on a connection of its own, which also listens for appends. */
+  private async lead(): Promise<boolean> {
+    if (this.db.kind === 'pglite') {
+      // One process owns an embedded database: no one to share the work with.
+      this.status.leader = true;
+      return true;
+    }
+    if (this.listener) return true;
+    const client = new PgClient({
+      connectionString: this.db.connectionString,
+      options: `-c search_path=${this.db.schema}`,
+      application_name: 'negotiation-timeline relay',
+    });
+    client.on('error', () => {
+      this.status.leader = false;
+      if (this.listener === client) this.listener = undefined;
+      this.wake?.();
+    });
+    await client.connect();
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [LEADER_LOCK]);
+    if (!rows[0].locked) {
+      await client.end().catch(() => undefined);
+      this.status.leader = false;
+      return false;
+    }
+    client.on('notification', () => this.wake?.());
+    await client.query('LISTEN timeline_events');
+    this.listener = client;
+    this.status.leader = true;
+    this.options.log?.('relay: leading, publishing to the topic', { topic: this.options.topic });
+    return true;
+  }
+
+  private async dropListener(): Promise<void> {
+    const client = this.listener;
+    this.listener = undefined;
+    this.status.leader = false;
+    await client?.end().catch(() => undefined);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
+
+export async function loadCheckpoint(pool: Pool, name: string): Promise<string> {
+  const { rows } = await pool.query<{ position: string }>('SELECT position FROM checkpoints WHERE name = $1', [name]);
+  return rows[0]?.position ?? '0';
+}
+
+export async function saveCheckpoint(pool: Pool, name: string, position: string): Promise<void> {
+  await pool.query(
+    `INSERT INTO checkpoints (name, position) VALUES ($1, $2)
+     ON CONFLICT (name) DO UPDATE SET position = GREATEST(checkpoints.position, EXCLUDED.position), updated_at = now()`,
+    [name, position],
+  );
+}

@@ -1,0 +1,209 @@
+import { Client } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import {
+  IdempotencyKeyTaken,
+  PostgresEventStore,
+  WrongExpectedVersion,
+} from '@timeline/event-store';
+import type { RecordedEvent } from '@timeline/domain';
+import { BACKENDS, createTestDatabase, TestDatabase } from '../support/test-database';
+import { newTestEvent } from '../support/events';
+
+describe.each(BACKENDS)('event store contract on %s', (backend) => {
+  let testDb: TestDatabase;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase(backend);
+    store = new PostgresEventStore(testDb.db.pool);
+  });
+  afterAll(() => testDb.dispose());
+
+  const stream = () => `test-${uuidv7()}`;
+
+  it('stores the complete envelope and assigns version, position and recordedAt', async () => {
+    const streamId = stream();
+    const before = Date.now();
+    const first = newTestEvent({ data: { n: 1 }, causationId: uuidv7() });
+    const second = newTestEvent({ data: { n: 2 }, effectiveAt: { at: '2021-01-01T00:00:00.000Z', precision: 'year' } });
+    const result = await store.append({ streamId, streamType: 'test', expectedVersion: 'no_stream', events: [first, second] });
+
+    expect(result.version).toBe(2);
+    expect(result.events.map((event) => event.id)).toEqual([first.id, second.id]);
+    expect(BigInt(result.events[1].position)).toBe(BigInt(result.events[0].position) + 1n);
+    expect(result.position).toBe(result.events[1].position);
+
+    const read = await store.readStream(streamId);
+    expect(read).toHaveLength(2);
+    const [stored] = read;
+    expect(stored).toEqual({
+      ...first,
+      streamId,
+      streamType: 'test',
+      streamVersion: 1,
+      position: result.events[0].position,
+      recordedAt: result.events[0].recordedAt,
+    });
+    expect(read[1].effectiveAt).toEqual({ at: '2021-01-01T00:00:00.000Z', precision: 'year' });
+    const recordedAt = Date.parse(stored.recordedAt);
+    expect(recordedAt).toBeGreaterThanOrEqual(before - 1000);
+    expect(recordedAt).toBeLessThanOrEqual(Date.now() + 1000);
+    expect(await store.readEvent(second.id)).toEqual(read[1]);
+  });
+
+  it('refuses a new stream that exists, and a stale expected version, naming the actual version', async () => {
+    const streamId = stream();
+    await store.append({ streamId, streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()] });
+
+    await expect(
+      store.append({ streamId, streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()] }),
+    ).rejects.toMatchObject({ name: 'WrongExpectedVersion', actual: 1, expected: 'no_stream' });
+    await expect(
+      store.append({ streamId, streamType: 'test', expectedVersion: 3, events: [newTestEvent()] }),
+    ).rejects.toBeInstanceOf(WrongExpectedVersion);
+    await expect(
+      store.append({ streamId: stream(), streamType: 'test', expectedVersion: 1, events: [newTestEvent()] }),
+    ).rejects.toMatchObject({ actual: 0 });
+
+    const ok = await store.append({ streamId, streamType: 'test', expectedVersion: 1, events: [newTestEvent()] });
+    expect(ok.version).toBe(2);
+    const any = await store.append({ streamId, streamType: 'test', expectedVersion: 'any', events: [newTestEvent()] });
+    expect(any.version).toBe(3);
+    expect((await store.readStream(streamId)).map((event) => event.streamVersion)).toEqual([1, 2, 3]);
+  });
+
+  it('lets exactly one of many concurrent writers at the same expected version win', async () => {
+    const streamId = stream();
+    await store.append({ streamId, streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()] });
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 8 }, () =>
+        store.append({ streamId, streamType: 'test', expectedVersion: 1, events: [newTestEvent()] }),
+      ),
+    );
+    expect(attempts.filter((attempt) => attempt.status === 'fulfilled')).toHaveLength(1);
+    for (const attempt of attempts.filter((a): a is PromiseRejectedResult => a.status === 'rejected')) {
+      expect(attempt.reason).toBeInstanceOf(WrongExpectedVersion);
+    }
+    expect(await store.readStream(streamId)).toHaveLength(2);
+  });
+
+  it('is append-only: the database refuses UPDATE, DELETE and TRUNCATE of events', async () => {
+    const streamId = stream();
+    await store.append({ streamId, streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()] });
+    const pool = testDb.db.pool;
+    await expect(pool.query("UPDATE events SET actor = 'mallory' WHERE stream_id = $1", [streamId])).rejects.toThrow(
+      /append-only: UPDATE refused/,
+    );
+    await expect(pool.query('DELETE FROM events WHERE stream_id = $1', [streamId])).rejects.toThrow(
+      /append-only: DELETE refused/,
+    );
+    await expect(pool.query('TRUNCATE events')).rejects.toThrow(/append-only: TRUNCATE refused/);
+    const [event] = await store.readStream(streamId);
+    expect(event.actor).toBe('test-suite');
+  });
+
+  it('appends all of a batch or nothing: a duplicate event id leaves the stream unchanged', async () => {
+    const streamId = stream();
+    const existing = newTestEvent();
+    await store.append({ streamId, streamType: 'test', expectedVersion: 'no_stream', events: [existing] });
+    await expect(
+      store.append({ streamId, streamType: 'test', expectedVersion: 1, events: [newTestEvent(), { ...existing }] }),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await store.readStream(streamId)).toHaveLength(1);
+    const next = await store.append({ streamId, streamType: 'test', expectedVersion: 1, events: [newTestEvent()] });
+    expect(next.version).toBe(2);
+  });
+
+  it('keeps the answer of an idempotent write with the events, and refuses the key a second time', async () => {
+    const streamId = stream();
+    const key = `actor:${uuidv7()}`;
+    const idempotency = {
+      key,
+      fingerprint: 'sha256:abc',
+      respond: (result: { streamId: string; version: number }) => ({ status: 201, body: { id: result.streamId, version: result.version } }),
+    };
+    await store.append({ streamId, streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()], idempotency });
+    expect(await store.findIdempotentResponse(key)).toEqual({
+      fingerprint: 'sha256:abc',
+      status: 201,
+      body: { id: streamId, version: 1 },
+    });
+    await expect(
+      store.append({ streamId, streamType: 'test', expectedVersion: 1, events: [newTestEvent()], idempotency }),
+    ).rejects.toBeInstanceOf(IdempotencyKeyTaken);
+    expect(await store.readStream(streamId)).toHaveLength(1);
+    expect(await store.findIdempotentResponse('actor:never-used')).toBeUndefined();
+  });
+
+  it('a reader following by position sees every event of concurrent writers, in order, none skipped', async () => {
+    const start = await store.headPosition();
+    const writers = 8;
+    const appendsPerWriter = 15;
+    let writing = true;
+    const seen: RecordedEvent[] = [];
+    const reader = (async () => {
+      let after = start;
+      for (;;) {
+        const finished = !writing;
+        const batch = await store.readAll({ after, limit: 50 });
+        for (const event of batch) {
+          expect(BigInt(event.position)).toBeGreaterThan(BigInt(after));
+          after = event.position;
+          seen.push(event);
+        }
+        if (finished && batch.length === 0) return;
+      }
+    })();
+    const written = await Promise.all(
+      Array.from({ length: writers }, async (_, writer) => {
+        const streamId = stream();
+        const ids: string[] = [];
+        for (let i = 0; i < appendsPerWriter; i++) {
+          const events = [newTestEvent({ data: { writer, i } }), newTestEvent({ data: { writer, i, second: true } })];
+          await store.append({ streamId, streamType: 'test', expectedVersion: i === 0 ? 'no_stream' : i * 2, events });
+          ids.push(...events.map((event) => event.id));
+        }
+        return ids;
+      }),
+    );
+    writing = false;
+    await reader;
+
+    const all = await store.readAll({ after: start, limit: 10_000 });
+    expect(all).toHaveLength(writers * appendsPerWriter * 2);
+    expect(seen.map((event) => event.id)).toEqual(all.map((event) => event.id));
+    expect(new Set(seen.map((event) => event.id))).toEqual(new Set(written.flat()));
+  });
+
+  if (backend === 'postgres') {
+    it('a reader never sees a later position while an earlier append is still uncommitted', async () => {
+      const slow = new Client({ connectionString: testDb.db.connectionString, options: `-c search_path=${testDb.db.schema}` });
+      await slow.connect();
+      try {
+        const start = await store.headPosition();
+        await slow.query('BEGIN');
+        const slowEvent = newTestEvent({ data: { slow: true } });
+        const { rows } = await slow.query('SELECT event_position FROM append_to_stream($1, $2, $3, $4)', [
+          stream(),
+          'test',
+          0,
+          JSON.stringify([{ ...slowEvent, effectiveAt: slowEvent.effectiveAt.at, precision: 'day' }]),
+        ]);
+        const slowPosition = BigInt(rows[0].event_position);
+
+        const fastEvent = newTestEvent({ data: { fast: true } });
+        const fast = store.append({ streamId: stream(), streamType: 'test', expectedVersion: 'no_stream', events: [fastEvent] });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(await store.readAll({ after: start, limit: 10 })).toEqual([]);
+
+        await slow.query('COMMIT');
+        const fastResult = await fast;
+        expect(BigInt(fastResult.position)).toBeGreaterThan(slowPosition);
+        const read = await store.readAll({ after: start, limit: 10 });
+        expect(read.map((event) => event.id)).toEqual([slowEvent.id, fastEvent.id]);
+      } finally {
+        await slow.end();
+      }
+    });
+  }
+});
