@@ -1,0 +1,57 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { WriteAccessGuard } from './auth/write-access.guard';
+import { AmendCommitmentController, AmendCommitmentHandler } from './commitments/amend/amend-commitment';
+import {
+  ChangeCommitmentStatusController,
+  ChangeCommitmentStatusHandler,
+} from './commitments/change-status/change-commitment-status';
+import { CommitmentWriter } from './commitments/commitment-writer';
+import { RecordDisbursementController, RecordDisbursementHandler } from './commitments/disburse/record-disbursement';
+import { GetCommitmentController, GetCommitmentHandler } from './commitments/get/get-commitment';
+import { RecordCommitmentController, RecordCommitmentHandler } from './commitments/record/record-commitment';
+import { HealthController } from './health/health.controller';
+import type { Runtime } from './runtime/runtime';
+import { CLOCK, EVENT_STORE, RUNTIME } from './runtime/tokens';
+
+@Module({})
+export class AppModule {
+  static forRuntime(runtime: Runtime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CqrsModule.forRoot(),
+        TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false }),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: runtime.config.logLevel,
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+            autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
+          },
+        }),
+      ],
+      controllers: [
+        RecordCommitmentController,
+        AmendCommitmentController,
+        RecordDisbursementController,
+        ChangeCommitmentStatusController,
+        GetCommitmentController,
+        HealthController,
+      ],
+      providers: [
+        { provide: RUNTIME, useValue: runtime },
+        { provide: EVENT_STORE, useValue: runtime.store },
+        { provide: CLOCK, useValue: runtime.clock },
+        WriteAccessGuard,
+        CommitmentWriter,
+        RecordCommitmentHandler,
+        AmendCommitmentHandler,
+        RecordDisbursementHandler,
+        ChangeCommitmentStatusHandler,
+        GetCommitmentHandler,
+      ],
+    };
+  }
+}

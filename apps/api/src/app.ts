@@ -1,0 +1,59 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { createValidationPipe } from './http/validation';
+import { HttpStatus } from '@nestjs/common';
+import { ProblemException } from './http/problem';
+import type { Runtime } from './runtime/runtime';
+
+/** The HTTP application over a runtime; listening is the caller's choice. */
+export async function createApp(runtime: Runtime): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRuntime(runtime), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  // Body size is limited before anything is parsed; errors become problem documents.
+  app.useBodyParser('json', { limit: runtime.config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] });
+  app.use(namingBodyErrors);
+  app.set('query parser', 'simple');
+  app.disable('x-powered-by');
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('negotiation-timeline')
+      .setDescription('Event-sourced timeline of negotiations between states: replay, subscribe, audit.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/openapi.json', (_request: Request, response: Response) => {
+      response.json(document);
+    });
+  return app;
+}
+
+/** Body-parser's JSON errors, turned into a problem that names the body, before Nest maps them to a bare 400. */
+function namingBodyErrors(error: { type?: string } | undefined, _request: Request, _response: Response, next: NextFunction): void {
+  if (error?.type === 'entity.parse.failed') {
+    next(
+      new ProblemException(HttpStatus.BAD_REQUEST, 'malformed_json', 'The request is not valid', 'the request body is not valid JSON', [
+        { field: 'body', message: 'is not valid JSON' },
+      ]),
+    );
+    return;
+  }
+  next(error);
+}

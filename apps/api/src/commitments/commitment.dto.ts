@@ -1,0 +1,141 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsDefined,
+  IsIn,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { CONFIDENCES, Confidence } from '@timeline/domain';
+import { IsEffectiveTime } from '../http/validation';
+
+export const DECIMAL = /^(0|[1-9]\d{0,17})(\.\d{1,6})?$/;
+export const DECIMAL_MESSAGE = 'must be a decimal number written as a string, like "600000000" or "0.5" (up to 6 decimals)';
+export const CURRENCY = /^[A-Z]{3}$/;
+export const CURRENCY_MESSAGE = 'must be an ISO 4217 currency code, like "USD" or "RUB"';
+
+export class SourceDto {
+  @ApiProperty({ example: 'Belarus and Russia agree 28 integration programmes' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  title!: string;
+
+  @ApiPropertyOptional({ example: 'Reuters' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  publisher?: string;
+
+  @ApiPropertyOptional({ example: 'https://example.org/article' })
+  @IsOptional()
+  @IsUrl({ require_protocol: true, protocols: ['http', 'https'] }, { message: 'url must be an http(s) URL' })
+  @MaxLength(2000)
+  url?: string;
+
+  @ApiPropertyOptional({ example: '2021-09-10' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'publishedAt must be an ISO 8601 date or date-time' })
+  publishedAt?: string;
+
+  @ApiPropertyOptional({ example: 'Russia will lend Belarus $630 million by the end of 2022.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  quote?: string;
+}
+
+/** The fields every fact carries: valid time, source and confidence. */
+export abstract class FactDto {
+  @ApiProperty({
+    description: 'When it took effect: YYYY, YYYY-MM, YYYY-MM-DD or an ISO 8601 instant with a zone',
+    example: '2021-09-09',
+  })
+  @IsDefined()
+  @IsEffectiveTime()
+  effectiveAt!: string;
+
+  @ApiProperty({ type: SourceDto })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SourceDto)
+  source!: SourceDto;
+
+  @ApiPropertyOptional({ enum: CONFIDENCES, default: 'reported' })
+  @IsOptional()
+  @IsIn(CONFIDENCES)
+  confidence?: Confidence;
+}
+
+export class TermsDto {
+  @ApiPropertyOptional({ example: '630000000', description: 'Decimal string; a count of `currency` or of `unit`' })
+  @IsOptional()
+  @Matches(DECIMAL, { message: `amount ${DECIMAL_MESSAGE}` })
+  amount?: string | null;
+
+  @ApiPropertyOptional({ example: 'USD' })
+  @IsOptional()
+  @Matches(CURRENCY, { message: `currency ${CURRENCY_MESSAGE}` })
+  currency?: string | null;
+
+  @ApiPropertyOptional({ example: 'USD per 1000 m3', description: 'What the amount counts, when it is not money alone' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  unit?: string | null;
+
+  @ApiPropertyOptional({ example: '2021' })
+  @IsOptional()
+  @IsEffectiveTime()
+  validFrom?: string | null;
+
+  @ApiPropertyOptional({ example: '2022-12' })
+  @IsOptional()
+  @IsEffectiveTime()
+  validUntil?: string | null;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(1000, { each: true })
+  conditions?: string[] | null;
+
+  @ApiPropertyOptional({ type: [String], example: ['only for refinancing debt to Russia'] })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(1000, { each: true })
+  restrictions?: string[] | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  description?: string | null;
+}
+
+/** Removes the keys the client did not send, so that `null` (remove) and absent (keep) differ. */
+export function sentFields<T extends object>(dto: T): Partial<T> {
+  return Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+export function factOf(dto: FactDto) {
+  return { effectiveAt: dto.effectiveAt, source: sentFields(dto.source) as SourceDto, confidence: dto.confidence };
+}
+
+export class WriteResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 3 }) version!: number;
+  @ApiProperty({ type: [String] }) eventIds!: string[];
+  @ApiProperty({ example: '1042', description: 'Global position of the last event written' }) position!: string;
+}

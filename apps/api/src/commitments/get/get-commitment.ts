@@ -1,0 +1,92 @@
+import { Controller, Get, HttpStatus, Inject, Param, Req, Res } from '@nestjs/common';
+import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { commitmentExists, outstanding, Terms } from '@timeline/domain';
+import type { EventStore } from '@timeline/event-store';
+import { ProblemException } from '../../http/problem';
+import { EVENT_STORE } from '../../runtime/tokens';
+import { CommitmentIdParams } from '../commitment-id.params';
+import { commitmentStreamId, foldCommitment } from '../commitment-writer';
+
+export interface CommitmentView {
+  id: string;
+  version: number;
+  kind: string;
+  title: string;
+  by: string;
+  to: string;
+  status: string;
+  terms: Terms;
+  /** Sum of disbursements, in the terms' currency (or unit). */
+  disbursed: string;
+  /** Amount less disbursed, when the terms have an amount. */
+  outstanding: string | null;
+  currency: string | null;
+  amendments: number;
+  disbursements: number;
+  firstRecordedAt: string;
+  lastRecordedAt: string;
+  position: string;
+}
+
+export class GetCommitmentQuery {
+  constructor(readonly commitmentId: string) {}
+}
+
+/** Current state of one commitment, folded from its stream (an indexed read of one stream). */
+@QueryHandler(GetCommitmentQuery)
+export class GetCommitmentHandler implements IQueryHandler<GetCommitmentQuery, CommitmentView | undefined> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ commitmentId }: GetCommitmentQuery): Promise<CommitmentView | undefined> {
+    const events = await this.store.readStream(commitmentStreamId(commitmentId));
+    const state = foldCommitment(events);
+    if (!commitmentExists(state)) return undefined;
+    const last = events[events.length - 1];
+    return {
+      id: commitmentId,
+      version: last.streamVersion,
+      kind: state.kind,
+      title: state.title,
+      by: state.by,
+      to: state.to,
+      status: state.status,
+      terms: state.terms,
+      disbursed: state.disbursed,
+      outstanding: outstanding(state) ?? null,
+      currency: state.terms.currency ?? null,
+      amendments: state.amendmentCount,
+      disbursements: state.disbursementCount,
+      firstRecordedAt: events[0].recordedAt,
+      lastRecordedAt: last.recordedAt,
+      position: last.position,
+    };
+  }
+}
+
+@ApiTags('commitments')
+@Controller('v1/commitments')
+export class GetCommitmentController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get(':id')
+  @ApiResponse({ status: 200, description: 'The commitment; ETag is its version' })
+  @ApiResponse({ status: 304, description: 'If-None-Match names the current version' })
+  @ApiResponse({ status: 404, description: 'No such commitment' })
+  async get(@Param() params: CommitmentIdParams, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const view = await this.queryBus.execute<GetCommitmentQuery, CommitmentView | undefined>(new GetCommitmentQuery(params.id));
+    if (!view) {
+      throw new ProblemException(HttpStatus.NOT_FOUND, 'commitment_not_found', 'Not found', `no commitment has id ${params.id}`, [
+        { field: 'id', message: 'no commitment has this id' },
+      ]);
+    }
+    const etag = `"${view.version}"`;
+    response.setHeader('ETag', etag);
+    if (request.header('if-none-match') === etag) {
+      response.status(304);
+      return undefined;
+    }
+    return view;
+  }
+}

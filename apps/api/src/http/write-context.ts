@@ -1,0 +1,55 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import type { AuthenticatedRequest } from '../auth/write-access.guard';
+import { invalidRequest } from './problem';
+
+/** Who writes, under which correlation, against which version, and with which Idempotency-Key. */
+export interface WriteContext {
+  readonly actor: string;
+  readonly correlationId: string;
+  /** From If-Match: the version the client last saw. */
+  readonly expectedVersion?: number;
+  readonly idempotency?: { readonly key: string; readonly fingerprint: string };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export const Write = createParamDecorator((_: unknown, context: ExecutionContext): WriteContext => {
+  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  const actor = request.principal?.actor ?? 'anonymous';
+  const errors = [];
+
+  const correlationHeader = request.header('x-correlation-id');
+  if (correlationHeader !== undefined && !UUID.test(correlationHeader)) {
+    errors.push({ field: 'X-Correlation-Id', message: 'must be a UUID' });
+  }
+
+  let expectedVersion: number | undefined;
+  const ifMatch = request.header('if-match');
+  if (ifMatch !== undefined) {
+    const match = ifMatch.trim().match(/^(?:W\/)?"?(\d{1,9})"?$/);
+    if (!match || Number(match[1]) < 1) {
+      errors.push({ field: 'If-Match', message: 'must be the version from the ETag, like "3"' });
+    } else {
+      expectedVersion = Number(match[1]);
+    }
+  }
+
+  let idempotency: WriteContext['idempotency'];
+  const key = request.header('idempotency-key');
+  if (key !== undefined) {
+    if (!IDEMPOTENCY_KEY.test(key)) {
+      errors.push({ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' });
+    } else {
+      const fingerprint = createHash('sha256')
+        .update(JSON.stringify([request.method, request.path, ifMatch ?? null, request.body ?? null]))
+        .digest('hex');
+      idempotency = { key: JSON.stringify([actor, key]), fingerprint };
+    }
+  }
+  if (errors.length > 0) throw invalidRequest(errors);
+
+  return { actor, correlationId: correlationHeader ?? uuidv7(), expectedVersion, idempotency };
+});

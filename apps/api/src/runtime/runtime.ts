@@ -1,0 +1,69 @@
+import type { Kafka, Producer } from 'kafkajs';
+import type { AppConfig } from '@timeline/config';
+import { Database, EventStore, migrate, openDatabase, PostgresEventStore } from '@timeline/event-store';
+import { createKafka, ensureTopic, Relay } from '@timeline/log';
+
+/**
+ * What a process holds open: the database, the store, and, with Kafka
+ * configured, the producer and the relay. Made before the Nest app so that
+ * start-up fails early, with a clear message, when a dependency is missing.
+ */
+export interface Runtime {
+  readonly config: AppConfig;
+  readonly db: Database;
+  readonly store: EventStore;
+  readonly kafka?: Kafka;
+  readonly relay?: Relay;
+  readonly clock: () => Date;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Use this database instead of opening one from the configuration (tests). */
+  readonly db?: Database;
+  readonly log?: (message: string, details?: Record<string, unknown>) => void;
+}
+
+export async function createRuntime(config: AppConfig, options: RuntimeOptions = {}): Promise<Runtime> {
+  const log = options.log ?? (() => undefined);
+  const db =
+    options.db ??
+    (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, applicationName: 'negotiation-timeline api' }));
+  let producer: Producer | undefined;
+  try {
+    const { applied } = await migrate(db, log);
+    if (applied.length > 0) log('database migrated', { applied });
+    const store = new PostgresEventStore(db.pool);
+
+    let kafka: Kafka | undefined;
+    let relay: Relay | undefined;
+    if (config.kafka) {
+      kafka = createKafka(config.kafka);
+      if (await ensureTopic(kafka, config.kafka)) log('created Kafka topic', { topic: config.kafka.topic });
+      if (config.roles.has('relay')) {
+        producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+        await producer.connect();
+        relay = new Relay(db, store, producer, { topic: config.kafka.topic, log });
+        relay.start();
+      }
+    }
+
+    return {
+      config,
+      db,
+      store,
+      kafka,
+      relay,
+      clock: () => new Date(),
+      close: async () => {
+        await relay?.stop();
+        await producer?.disconnect();
+        if (!options.db) await db.close();
+      },
+    };
+  } catch (error) {
+    await producer?.disconnect().catch(() => undefined);
+    if (!options.db) await db.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,259 @@
+import request from 'supertest';
+import type { Kafka } from 'kafkajs';
+import { createKafka } from '@timeline/log';
+import { testKafkaBrokers } from '../setup/environment';
+import { consumeTopic } from '../support/kafka';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const source = {
+  title: 'Belarus–Russia integration talks',
+  publisher: 'Test Wire',
+  url: 'https://example.org/talks',
+  publishedAt: '2021-09-10',
+  quote: 'Russia will lend Belarus $630 million by the end of 2022.',
+};
+
+const loan = {
+  kind: 'loan',
+  title: 'State loan for debt refinancing',
+  by: 'RU',
+  to: 'BY',
+  status: 'pledged',
+  terms: { amount: '630000000', currency: 'USD', validUntil: '2022-12', restrictions: ['only to refinance debt to Russia'] },
+  effectiveAt: '2021-09-09',
+  source,
+  confidence: 'reported',
+};
+
+describe.each([
+  { backend: 'postgres' as const, kafka: true },
+  { backend: 'pglite' as const, kafka: false },
+])('commitments over HTTP on $backend (kafka: $kafka)', ({ backend, kafka }) => {
+  let t: TestApp;
+  const http = () => request(t.app.getHttpServer());
+  const head = () => t.runtime.store.headPosition();
+
+  beforeAll(async () => {
+    t = await startTestApp({ backend, kafka });
+  });
+  afterAll(() => t.close());
+
+  async function create(body: object = loan) {
+    const response = await http().post('/v1/commitments').send(body).expect(201);
+    return response;
+  }
+
+  function expectProblem(response: request.Response, status: number, field?: string) {
+    expect(response.status).toBe(status);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+    if (field) {
+      expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+    }
+  }
+
+  it('records a commitment and answers with its id, version, event ids, position, Location and ETag', async () => {
+    const response = await create();
+    expect(response.body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      version: 1,
+      eventIds: [expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7/)],
+      position: expect.stringMatching(/^\d+$/),
+    });
+    expect(response.headers.location).toBe(`/v1/commitments/${response.body.id}`);
+    expect(response.headers.etag).toBe('"1"');
+
+    const got = await http().get(`/v1/commitments/${response.body.id}`).expect(200);
+    expect(got.headers.etag).toBe('"1"');
+    expect(got.body).toMatchObject({
+      id: response.body.id,
+      version: 1,
+      kind: 'loan',
+      by: 'RU',
+      to: 'BY',
+      status: 'pledged',
+      terms: loan.terms,
+      disbursed: '0',
+      outstanding: '630000000',
+      currency: 'USD',
+      position: response.body.position,
+    });
+    await http().get(`/v1/commitments/${response.body.id}`).set('If-None-Match', '"1"').expect(304);
+
+    const [event] = await t.runtime.store.readStream(`commitment-${response.body.id}`);
+    expect(event).toMatchObject({
+      id: response.body.eventIds[0],
+      type: 'CommitmentRecorded',
+      schemaVersion: 1,
+      effectiveAt: { at: '2021-09-09T00:00:00.000Z', precision: 'day' },
+      actor: 'anonymous',
+      source,
+      confidence: 'reported',
+      causationId: null,
+      correlationId: expect.any(String),
+    });
+  });
+
+  it('amends with If-Match, and answers 412 naming If-Match when the version moved on, storing nothing', async () => {
+    const { body } = await create();
+    const amendment = { terms: { amount: '600000000' }, reason: 'reduced', effectiveAt: '2021-12', source };
+    const amended = await http().post(`/v1/commitments/${body.id}/amendments`).set('If-Match', '"1"').send(amendment).expect(200);
+    expect(amended.body.version).toBe(2);
+    expect(amended.headers.etag).toBe('"2"');
+
+    const before = await head();
+    const stale = await http().post(`/v1/commitments/${body.id}/amendments`).set('If-Match', '"1"').send(amendment);
+    expectProblem(stale, 412, 'If-Match');
+    expect(stale.body.currentVersion).toBe(2);
+    expect(await head()).toBe(before);
+
+    const got = await http().get(`/v1/commitments/${body.id}`).expect(200);
+    expect(got.body.terms.amount).toBe('600000000');
+    expect(got.body.amendments).toBe(1);
+  });
+
+  it('records disbursements and status changes, refusing what the lifecycle forbids with the rule and the field', async () => {
+    const { body } = await create();
+    const wrongCurrency = await http()
+      .post(`/v1/commitments/${body.id}/disbursements`)
+      .send({ amount: '100', currency: 'RUB', effectiveAt: '2021-12-20', source });
+    expectProblem(wrongCurrency, 422, 'currency');
+    expect(wrongCurrency.body.code).toBe('currency_mismatch');
+
+    await http()
+      .post(`/v1/commitments/${body.id}/disbursements`)
+      .send({ amount: '500000000', currency: 'USD', effectiveAt: '2021-12-20', source })
+      .expect(200);
+    const got = await http().get(`/v1/commitments/${body.id}`).expect(200);
+    expect(got.body).toMatchObject({ disbursed: '500000000', outstanding: '130000000', disbursements: 1 });
+
+    await http()
+      .post(`/v1/commitments/${body.id}/status`)
+      .send({ status: 'fulfilled', effectiveAt: '2022', source, reason: 'paid out' })
+      .expect(200);
+    const closed = await http()
+      .post(`/v1/commitments/${body.id}/amendments`)
+      .send({ terms: { amount: '1' }, effectiveAt: '2022', source });
+    expectProblem(closed, 422);
+    expect(closed.body.code).toBe('commitment_closed');
+
+    const demand = await create({ ...loan, status: 'requested', by: 'RU', to: 'BY', title: 'Demand: cheaper gas' });
+    const notPledged = await http()
+      .post(`/v1/commitments/${demand.body.id}/disbursements`)
+      .send({ amount: '1', currency: 'USD', effectiveAt: '2021', source });
+    expectProblem(notPledged, 422);
+    expect(notPledged.body.code).toBe('not_pledged');
+  });
+
+  it.each([
+    ['an unknown field', { ...loan, colour: 'red' }, 'colour'],
+    ['an unknown nested field', { ...loan, terms: { ...loan.terms, interest: '3' } }, 'terms.interest'],
+    ['a bad effective date', { ...loan, effectiveAt: '2021-02-30' }, 'effectiveAt'],
+    ['a local time without a zone', { ...loan, effectiveAt: '2021-09-09T10:00' }, 'effectiveAt'],
+    ['an amount as a JSON number', { ...loan, terms: { ...loan.terms, amount: 630000000 } }, 'terms.amount'],
+    ['a lower-case currency', { ...loan, terms: { ...loan.terms, currency: 'usd' } }, 'terms.currency'],
+    ['a missing source title', { ...loan, source: { url: 'https://example.org' } }, 'source.title'],
+    ['no source at all', { ...loan, source: undefined }, 'source'],
+    ['an unknown kind', { ...loan, kind: 'gift' }, 'kind'],
+    ['a bad party code', { ...loan, by: 'russia' }, 'by'],
+    ['an unknown confidence', { ...loan, confidence: 'certain' }, 'confidence'],
+  ])('refuses %s with a 400 problem naming the field, storing nothing', async (_, body, field) => {
+    const before = await head();
+    const response = await http().post('/v1/commitments').send(body);
+    expectProblem(response, 400, field);
+    expect(await head()).toBe(before);
+  });
+
+  it('refuses malformed JSON, a body over the limit and a bad id, as problem documents', async () => {
+    const before = await head();
+    const malformed = await http().post('/v1/commitments').set('Content-Type', 'application/json').send('{"kind": ');
+    expectProblem(malformed, 400, 'body');
+    const huge = await http()
+      .post('/v1/commitments')
+      .send({ ...loan, title: 'x'.repeat(300_000) });
+    expectProblem(huge, 413);
+    expectProblem(await http().get('/v1/commitments/not-a-uuid'), 400, 'id');
+    expectProblem(await http().get('/v1/commitments/0190f5a8-0000-7000-8000-000000000000'), 404, 'id');
+    expectProblem(await http().post('/v1/commitments/0190f5a8-0000-7000-8000-000000000000/status').send({
+      status: 'fulfilled', effectiveAt: '2022', source,
+    }), 404);
+    expectProblem(await http().get('/v1/nowhere'), 404);
+    expect(await head()).toBe(before);
+  });
+
+  it('answers a repeated Idempotency-Key with the first answer, and refuses the key for another request', async () => {
+    const key = `create-${Date.now()}-${backend}`;
+    const first = await http().post('/v1/commitments').set('Idempotency-Key', key).send(loan).expect(201);
+    const before = await head();
+    const again = await http().post('/v1/commitments').set('Idempotency-Key', key).send(loan).expect(201);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(await head()).toBe(before);
+
+    const other = await http().post('/v1/commitments').set('Idempotency-Key', key).send({ ...loan, title: 'Another' });
+    expectProblem(other, 422, 'Idempotency-Key');
+    expect(await head()).toBe(before);
+  });
+
+  it('serves the OpenAPI document and health checks', async () => {
+    const openapi = await http().get('/openapi.json').expect(200);
+    expect(Object.keys(openapi.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/commitments', '/v1/commitments/{id}', '/v1/commitments/{id}/amendments']),
+    );
+    await http().get('/health/live').expect(200);
+    const ready = await http().get('/health/ready').expect(200);
+    expect(ready.body.info.database).toMatchObject({ status: 'up', kind: backend });
+  });
+
+  if (kafka) {
+    it('puts every recorded event on the topic as a CloudEvent, once per event id, in per-stream order', async () => {
+      const { body } = await create();
+      await http().post(`/v1/commitments/${body.id}/amendments`).set('If-Match', '"1"').send({
+        terms: { validUntil: '2023' }, effectiveAt: '2022-01', source,
+      }).expect(200);
+      await http().post(`/v1/commitments/${body.id}/disbursements`).send({
+        amount: '1000', currency: 'USD', effectiveAt: '2022-02-01', source,
+      }).expect(200);
+
+      const all = await t.runtime.store.readAll({ after: '0', limit: 10_000 });
+      const kafkaClient: Kafka = createKafka({ brokers: testKafkaBrokers(), clientId: 'e2e-outside-reader' });
+      const records = await consumeTopic(kafkaClient, t.topic!, (seen) => new Set(seen.map((r) => r.event.id)).size >= all.length);
+      const ids = records.map((record) => record.event.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(new Set(ids)).toEqual(new Set(all.map((event) => event.id)));
+      const mine = records.filter((record) => record.key === `commitment-${body.id}`);
+      expect(mine.map((record) => [record.headers.ce_type, record.event.streamVersion])).toEqual([
+        ['CommitmentRecorded', 1],
+        ['CommitmentTermsAmended', 2],
+        ['CommitmentDisbursed', 3],
+      ]);
+      expect(new Set(mine.map((record) => record.partition)).size).toBe(1);
+      for (const record of records) {
+        const stored = all.find((event) => event.id === record.event.id);
+        expect(record.event).toEqual(stored);
+      }
+    });
+  }
+});
+
+describe('writes with a bootstrap admin key', () => {
+  let t: TestApp;
+  const key = 'test-admin-key-0123456789';
+  beforeAll(async () => {
+    t = await startTestApp({ backend: 'pglite', env: { TIMELINE_BOOTSTRAP_ADMIN_KEY: key } });
+  });
+  afterAll(() => t.close());
+
+  it('needs the key, and records its owner as the actor', async () => {
+    const http = () => request(t.app.getHttpServer());
+    const missing = await http().post('/v1/commitments').send(loan);
+    expect(missing.status).toBe(401);
+    expect(missing.body.errors[0].field).toBe('Authorization');
+    expect((await http().post('/v1/commitments').set('Authorization', 'Bearer wrong-key-wrong-key').send(loan)).status).toBe(401);
+    expect(await t.runtime.store.headPosition()).toBe('0');
+
+    const created = await http().post('/v1/commitments').set('Authorization', `Bearer ${key}`).send(loan).expect(201);
+    const [event] = await t.runtime.store.readStream(`commitment-${created.body.id}`);
+    expect(event.actor).toBe('bootstrap-admin');
+  });
+});
