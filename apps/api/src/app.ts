@@ -25,7 +25,6 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
   app.disable('x-powered-by');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
     app,
