@@ -13,6 +13,11 @@ import { RecordDisbursementController, RecordDisbursementHandler } from './commi
 import { GetCommitmentController, GetCommitmentHandler } from './commitments/get/get-commitment';
 import { RecordCommitmentController, RecordCommitmentHandler } from './commitments/record/record-commitment';
 import { HealthController } from './health/health.controller';
+import { AdminController } from './admin/admin.controller';
+import { ReviseEventController, ReviseEventHandler } from './revisions/revise-event';
+import { ProjectionWait } from './time-travel/time-params';
+import { TimeTravelController } from './time-travel/time-travel.controller';
+import { ReadModel } from '@timeline/projections';
 import type { Runtime } from './runtime/runtime';
 import { CLOCK, EVENT_STORE, RUNTIME } from './runtime/tokens';
 
@@ -38,6 +43,9 @@ export class AppModule {
         RecordDisbursementController,
         ChangeCommitmentStatusController,
         GetCommitmentController,
+        TimeTravelController,
+        ReviseEventController,
+        AdminController,
         HealthController,
       ],
       providers: [
@@ -51,6 +59,9 @@ export class AppModule {
         RecordDisbursementHandler,
         ChangeCommitmentStatusHandler,
         GetCommitmentHandler,
+        ReviseEventHandler,
+        ProjectionWait,
+        { provide: ReadModel, useValue: new ReadModel(runtime.db.pool) },
       ],
     };
   }

@@ -2,7 +2,9 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { InvalidConfiguration, loadConfig } from '@timeline/config';
+import { SingleBar, Presets } from 'cli-progress';
 import { migrate, openDatabase } from '@timeline/event-store';
+import { rebuildReadModels } from '@timeline/projections';
 import { serve } from '../../api/src/serve';
 
 const program = new Command()
@@ -28,6 +30,44 @@ program
       const { applied } = await migrate(db, (line) => console.log(line));
       console.log(applied.length ? `applied ${applied.length} migration(s)` : 'schema is up to date');
     } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('rebuild')
+  .description('rebuild every read model from the log into fresh tables, then switch to them at once')
+  .option('--batch-size <n>', 'events per transaction', '2000')
+  .action(async (options: { batchSize: string }) => {
+    const config = loadConfig();
+    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    const bar = new SingleBar(
+      {
+        format: 'rebuild |{bar}| {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_formatted} | {phase}',
+        hideCursor: true,
+        etaBuffer: 20,
+      },
+      Presets.shades_classic,
+    );
+    const started = Date.now();
+    try {
+      await migrate(db);
+      bar.start(1, 0, { rate: 0, phase: 'replaying' });
+      const result = await rebuildReadModels(db, {
+        batchSize: Number(options.batchSize),
+        onProgress: ({ done, total, phase }) => {
+          const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+          bar.setTotal(Math.max(total, 1));
+          bar.update(done, { rate: Math.round(done / seconds), phase });
+        },
+      });
+      bar.stop();
+      console.log(
+        `rebuilt ${result.events} events into generation ${result.generation}` +
+          `${result.previous ? ` (was ${result.previous})` : ''} in ${result.seconds.toFixed(1)} s`,
+      );
+    } finally {
+      bar.stop();
       await db.close();
     }
   });

@@ -11,6 +11,8 @@ export interface KafkaConfig {
   readonly partitions: number;
   readonly replicationFactor: number;
   readonly clientId: string;
+  /** Consumer group of the projectors: several processes in one group share the partitions. */
+  readonly projectorGroup: string;
 }
 
 export interface AppConfig {
@@ -79,6 +81,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       partitions: integer('KAFKA_PARTITIONS', 3, 1, 1000),
       replicationFactor: integer('KAFKA_REPLICATION_FACTOR', 1, 1, 10),
       clientId: text('KAFKA_CLIENT_ID') ?? 'negotiation-timeline',
+      projectorGroup: text('KAFKA_PROJECTOR_GROUP') ?? 'timeline-projector',
     };
   } else if (text('KAFKA_TOPIC') !== undefined) {
     problems.push('KAFKA_TOPIC is set but KAFKA_BROKERS is not: set both, or neither for the embedded log');

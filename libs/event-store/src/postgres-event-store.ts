@@ -16,7 +16,7 @@ const UNIQUE_VIOLATION = '23505';
 const VERSION_CONFLICT = 'NT409';
 
 const EVENT_COLUMNS = `position, id, stream_id, stream_type, stream_version, type, schema_version,
-  effective_at, effective_precision, recorded_at, actor, source, confidence,
+  effective_at, effective_precision, effective_until, recorded_at, actor, source, confidence,
   correlation_id, causation_id, data`;
 
 interface EventRow {
@@ -29,6 +29,7 @@ interface EventRow {
   schema_version: number;
   effective_at: Date;
   effective_precision: Precision;
+  effective_until: Date | null;
   recorded_at: Date;
   actor: string;
   source: Source;
@@ -92,12 +93,8 @@ export class PostgresEventStore implements EventStore {
     return rows.map(fromRow);
   }
 
-  async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
-      [after, limit],
-    );
-    return rows.map(fromRow);
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    return readEventsAfter(this.pool, options);
   }
 
   async readEvent(eventId: string): Promise<RecordedEvent | undefined> {
@@ -122,6 +119,15 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
+/** Events in position order after `after`, on any connection (a pool, or a client inside a transaction). */
+export async function readEventsAfter(db: Pick<Pool, 'query'> | PoolClient, { after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
+  const { rows } = await (db as Pool).query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
+    [after, limit],
+  );
+  return rows.map(fromRow);
+}
+
 function expectedVersionArgument(expected: ExpectedVersion): number {
   if (expected === 'any') return -1;
   if (expected === 'no_stream') return 0;
@@ -138,6 +144,7 @@ function toStoredEvent(event: NewEvent) {
     schemaVersion: event.schemaVersion,
     effectiveAt: event.effectiveAt.at,
     precision: event.effectiveAt.precision,
+    effectiveUntil: event.effectiveAt.precision === 'range' ? event.effectiveAt.until : null,
     actor: event.actor,
     source: event.source,
     confidence: event.confidence,
@@ -156,7 +163,9 @@ export function fromRow(row: EventRow): RecordedEvent {
     streamType: row.stream_type,
     streamVersion: row.stream_version,
     position: String(row.position),
-    effectiveAt: { at: row.effective_at.toISOString(), precision: row.effective_precision },
+    effectiveAt: row.effective_until
+      ? { at: row.effective_at.toISOString(), precision: row.effective_precision, until: row.effective_until.toISOString() }
+      : { at: row.effective_at.toISOString(), precision: row.effective_precision },
     recordedAt: row.recorded_at.toISOString(),
     actor: row.actor,
     source: row.source,

@@ -1,5 +1,5 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import type { Confidence, Precision, RecordedEvent, Source } from '@timeline/domain';
+import type { Confidence, EffectiveTime, Precision, RecordedEvent, Source } from '@timeline/domain';
 
 /**
  * The topic's record format: CloudEvents 1.0, Kafka protocol binding, binary
@@ -37,6 +37,7 @@ export function toKafkaMessage(event: RecordedEvent): Message {
     'content-type': 'application/json',
   };
   if (event.causationId) headers.ce_causationid = event.causationId;
+  if (event.effectiveAt.until) headers.ce_effectiveuntil = event.effectiveAt.until;
   const value: RecordValue = { data: event.data, source: event.source };
   return { key: event.streamId, value: JSON.stringify(value), headers };
 }
@@ -86,7 +87,7 @@ export function fromKafkaMessage(message: KafkaMessage): RecordedEvent {
     streamType: header('ce_streamtype')!,
     streamVersion: number('ce_streamversion'),
     position: String(number('ce_position')),
-    effectiveAt: { at: header('ce_effectiveat')!, precision: header('ce_precision') as Precision },
+    effectiveAt: effectiveTime(header('ce_effectiveat')!, header('ce_precision') as Precision, header('ce_effectiveuntil', false)),
     recordedAt: header('ce_recordedat')!,
     actor: header('ce_actor')!,
     confidence: header('ce_confidence') as Confidence,
@@ -95,4 +96,8 @@ export function fromKafkaMessage(message: KafkaMessage): RecordedEvent {
     source: value.source,
     data: value.data,
   };
+}
+
+function effectiveTime(at: string, precision: Precision, until: string | undefined): EffectiveTime {
+  return until ? { at, precision, until } : { at, precision };
 }

@@ -1,6 +1,7 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import {
+  applyRevisions,
   commitmentDecider,
   CommitmentCommand,
   CommitmentEvent,
@@ -12,6 +13,7 @@ import {
   Source,
 } from '@timeline/domain';
 import { AppendResult, EventStore, IdempotencyKeyTaken, WrongExpectedVersion } from '@timeline/event-store';
+import { replayStoredAnswer } from '../http/idempotency';
 import { ProblemException } from '../http/problem';
 import type { WriteContext } from '../http/write-context';
 import { EVENT_STORE } from '../runtime/tokens';
@@ -46,8 +48,15 @@ export interface WriteBody {
 
 const RETRIES_ON_CONCURRENT_CHANGE = 3;
 
+/**
+ * The aggregate as recorded so far, corrections and retractions applied. A
+ * commitment whose record was retracted no longer exists; what followed it
+ * in its stream went with it.
+ */
 export function foldCommitment(events: readonly RecordedEvent[]): CommitmentState {
-  return events.reduce(
+  const resolved = applyRevisions(events);
+  if (resolved.length === 0 || resolved[0].type !== 'CommitmentRecorded') return commitmentDecider.initialState();
+  return resolved.reduce(
     (state, event) => commitmentDecider.evolve(state, event as unknown as CommitmentEvent),
     commitmentDecider.initialState(),
   );
@@ -111,20 +120,8 @@ export class CommitmentWriter {
     }
   }
 
-  private async replay(context: WriteContext): Promise<WriteAnswer | undefined> {
-    if (!context.idempotency) return undefined;
-    const stored = await this.store.findIdempotentResponse(context.idempotency.key);
-    if (!stored) return undefined;
-    if (stored.fingerprint !== context.idempotency.fingerprint) {
-      throw new ProblemException(
-        HttpStatus.UNPROCESSABLE_ENTITY,
-        'idempotency_key_reused',
-        'The Idempotency-Key was used for another request',
-        'this Idempotency-Key was already used with a different method, path, If-Match or body',
-        [{ field: 'Idempotency-Key', message: 'was already used for a different request' }],
-      );
-    }
-    return { status: stored.status, body: stored.body as WriteBody, replayed: true };
+  private replay(context: WriteContext): Promise<WriteAnswer | undefined> {
+    return replayStoredAnswer<WriteBody>(this.store, context);
   }
 }
 

@@ -30,7 +30,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const context = host.switchToHttp();
     const response = context.getResponse<Response>();
     const request = context.getRequest<Request>();
-    const problem = { ...this.toProblem(exception), instance: request.originalUrl ?? request.url };
+    const problem: ProblemDocument = { ...this.toProblem(exception), instance: request.originalUrl ?? request.url };
     if (problem.status >= 500) {
       this.logger.error({ err: exception, path: request.path }, 'request failed');
     }
@@ -38,6 +38,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       response.end();
       return;
     }
+    if (typeof problem.retryAfterSeconds === 'number') response.setHeader('Retry-After', String(problem.retryAfterSeconds));
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 

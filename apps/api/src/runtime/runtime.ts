@@ -2,6 +2,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { AppConfig } from '@timeline/config';
 import { Database, EventStore, migrate, openDatabase, PostgresEventStore } from '@timeline/event-store';
 import { createKafka, ensureTopic, Relay } from '@timeline/log';
+import { ensureActiveGeneration, KafkaProjector, Projector, TableProjector } from '@timeline/projections';
 
 /**
  * What a process holds open: the database, the store, and, with Kafka
@@ -14,6 +15,7 @@ export interface Runtime {
   readonly store: EventStore;
   readonly kafka?: Kafka;
   readonly relay?: Relay;
+  readonly projector?: Projector;
   readonly clock: () => Date;
   close(): Promise<void>;
 }
@@ -48,14 +50,27 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
       }
     }
 
+    let projector: Projector | undefined;
+    if (config.roles.has('projector')) {
+      projector =
+        kafka && config.kafka
+          ? new KafkaProjector(db, kafka, { topic: config.kafka.topic, groupId: config.kafka.projectorGroup, log })
+          : new TableProjector(db, { log });
+      await projector.start();
+    } else {
+      await ensureActiveGeneration(db.pool, db.schema);
+    }
+
     return {
       config,
       db,
       store,
       kafka,
       relay,
+      projector,
       clock: () => new Date(),
       close: async () => {
+        await projector?.stop();
         await relay?.stop();
         await producer?.disconnect();
         if (!options.db) await db.close();

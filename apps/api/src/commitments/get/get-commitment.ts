@@ -1,11 +1,13 @@
-import { Controller, Get, HttpStatus, Inject, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { commitmentExists, outstanding, Terms } from '@timeline/domain';
 import type { EventStore } from '@timeline/event-store';
 import { ProblemException } from '../../http/problem';
-import { EVENT_STORE } from '../../runtime/tokens';
+import { ReadModel } from '@timeline/projections';
+import { CLOCK, EVENT_STORE } from '../../runtime/tokens';
+import { ProjectionWait, resolveTime, TimeParams } from '../../time-travel/time-params';
 import { CommitmentIdParams } from '../commitment-id.params';
 import { commitmentStreamId, foldCommitment } from '../commitment-writer';
 
@@ -68,13 +70,38 @@ export class GetCommitmentHandler implements IQueryHandler<GetCommitmentQuery, C
 @ApiTags('commitments')
 @Controller('v1/commitments')
 export class GetCommitmentController {
-  constructor(private readonly queryBus: QueryBus) {}
+  constructor(
+    private readonly queryBus: QueryBus,
+    private readonly readModel: ReadModel,
+    private readonly wait: ProjectionWait,
+    @Inject(CLOCK) private readonly clock: () => Date,
+  ) {}
+
+  /** The commitment at a valid time as known at a transaction time, from the bitemporal read model. */
+  private async asOf(id: string, time: TimeParams) {
+    const { asOf, knownAt } = resolveTime(time, this.clock());
+    await this.wait.until(this.readModel, time.minPosition);
+    const view = await this.readModel.commitment(id, asOf, knownAt);
+    if (!view) {
+      throw new ProblemException(HttpStatus.NOT_FOUND, 'commitment_not_found', 'Not found',
+        `commitment ${id} did not exist on ${asOf} as known at ${knownAt}`, [{ field: 'id', message: 'no such commitment at that date' }]);
+    }
+    return { asOf, knownAt, ...view };
+  }
 
   @Get(':id')
   @ApiResponse({ status: 200, description: 'The commitment; ETag is its version' })
   @ApiResponse({ status: 304, description: 'If-None-Match names the current version' })
   @ApiResponse({ status: 404, description: 'No such commitment' })
-  async get(@Param() params: CommitmentIdParams, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  async get(
+    @Param() params: CommitmentIdParams,
+    @Query() time: TimeParams,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    if (time.asOf !== undefined || time.knownAt !== undefined || time.minPosition !== undefined) {
+      return this.asOf(params.id, time);
+    }
     const view = await this.queryBus.execute<GetCommitmentQuery, CommitmentView | undefined>(new GetCommitmentQuery(params.id));
     if (!view) {
       throw new ProblemException(HttpStatus.NOT_FOUND, 'commitment_not_found', 'Not found', `no commitment has id ${params.id}`, [

@@ -1,0 +1,226 @@
+import { Body, Controller, HttpCode, HttpStatus, Inject, Injectable, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDefined, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import type { Response } from 'express';
+import { v7 as uuidv7 } from 'uuid';
+import {
+  applyRevisions,
+  CONFIDENCES,
+  Confidence,
+  DomainRuleViolation,
+  EffectiveTime,
+  isRevisionEventType,
+  NewEvent,
+  parseEffectiveTime,
+  RecordedEvent,
+} from '@timeline/domain';
+import { EventStore, WrongExpectedVersion } from '@timeline/event-store';
+import { WriteAccessGuard } from '../auth/write-access.guard';
+import { replayStoredAnswer } from '../http/idempotency';
+import { ProblemException } from '../http/problem';
+import { IsEffectiveTime } from '../http/validation';
+import { Write, WriteContext } from '../http/write-context';
+import { COMMITMENT_STREAM_TYPE, foldCommitment } from '../commitments/commitment-writer';
+import { SourceDto, sentFields, WriteResponseDto } from '../commitments/commitment.dto';
+import { sendWriteAnswer } from '../commitments/write-answer';
+import type { WriteAnswer } from '../commitments/commitment-writer';
+import { EVENT_STORE } from '../runtime/tokens';
+
+export const REVISION_SCHEMA_VERSION = 1;
+
+class RevisionDto {
+  @ApiProperty({ example: 'The meeting took place on 9 September, not 10 September' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason!: string;
+
+  @ApiProperty({ type: SourceDto })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SourceDto)
+  source!: SourceDto;
+
+  @ApiPropertyOptional({ enum: CONFIDENCES, default: 'reported' })
+  @IsOptional()
+  @IsIn(CONFIDENCES)
+  confidence?: Confidence;
+}
+
+export class CorrectionDto extends RevisionDto {
+  @ApiPropertyOptional({ example: '2021-09-09', description: 'The corrected effective time of the event' })
+  @IsOptional()
+  @IsEffectiveTime()
+  effectiveAt?: string;
+
+  @ApiPropertyOptional({ example: { terms: { amount: '630000000' } }, description: 'Corrected data: merged; null removes a field' })
+  @IsOptional()
+  @IsObject()
+  data?: Record<string, unknown>;
+}
+
+export class RetractionDto extends RevisionDto {}
+
+export class EventIdParams {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID(undefined, { message: 'eventId must be a UUID' })
+  eventId!: string;
+}
+
+export interface Revision {
+  readonly kind: 'correction' | 'retraction';
+  readonly eventId: string;
+  readonly effectiveAt?: EffectiveTime;
+  readonly data?: Record<string, unknown>;
+  readonly reason: string;
+  readonly source: SourceDto;
+  readonly confidence?: Confidence;
+}
+
+export class ReviseEventCommand {
+  constructor(
+    readonly revision: Revision,
+    readonly context: WriteContext,
+  ) {}
+}
+
+const RETRIES = 3;
+
+/** Appends a correction or a retraction to the stream of the event it fixes. */
+@Injectable()
+@CommandHandler(ReviseEventCommand)
+export class ReviseEventHandler implements ICommandHandler<ReviseEventCommand, WriteAnswer> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ revision, context }: ReviseEventCommand): Promise<WriteAnswer> {
+    const replay = await replayStoredAnswer<WriteAnswer['body']>(this.store, context);
+    if (replay) return replay;
+
+    const target = await this.store.readEvent(revision.eventId);
+    if (!target) {
+      throw new ProblemException(HttpStatus.NOT_FOUND, 'event_not_found', 'Not found', `no event has id ${revision.eventId}`, [
+        { field: 'eventId', message: 'no event has this id' },
+      ]);
+    }
+    if (isRevisionEventType(target.type)) {
+      throw new DomainRuleViolation('revision_of_revision', 'a correction or retraction cannot itself be revised; revise the original event', 'eventId');
+    }
+    for (let attempt = 0; ; attempt++) {
+      const stream = await this.store.readStream(target.streamId);
+      const current = applyRevisions(stream).find((event) => event.id === target.id);
+      if (!current) throw new DomainRuleViolation('event_retracted', 'this event was retracted; there is nothing left to revise', 'eventId');
+      if (context.expectedVersion !== undefined && context.expectedVersion !== stream.length) {
+        throw new ProblemException(HttpStatus.PRECONDITION_FAILED, 'version_mismatch', 'Precondition failed',
+          `If-Match asked for version ${context.expectedVersion} but the stream is at version ${stream.length}`,
+          [{ field: 'If-Match', message: `the current version is "${stream.length}"` }], { currentVersion: stream.length });
+      }
+      const event = this.revisionEvent(revision, target, current, context);
+      checkConsistent(stream, event);
+      try {
+        const result = await this.store.append({
+          streamId: target.streamId,
+          streamType: target.streamType,
+          expectedVersion: stream.length,
+          events: [event],
+          idempotency: context.idempotency && {
+            ...context.idempotency,
+            respond: (appended) => ({ status: 201, body: answer(target.streamId, appended) }),
+          },
+        });
+        return { status: 201, body: answer(target.streamId, result), replayed: false };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersion) || context.expectedVersion !== undefined || attempt >= RETRIES) throw error;
+      }
+    }
+  }
+
+  private revisionEvent(revision: Revision, target: RecordedEvent, current: RecordedEvent, context: WriteContext): NewEvent {
+    const common = {
+      id: uuidv7(),
+      schemaVersion: REVISION_SCHEMA_VERSION,
+      // A revision is filed at the effective time of the fact it fixes, as corrected.
+      effectiveAt: revision.effectiveAt ?? current.effectiveAt,
+      source: revision.source,
+      confidence: revision.confidence ?? 'reported',
+      actor: context.actor,
+      correlationId: context.correlationId,
+      causationId: target.id,
+    };
+    if (revision.kind === 'retraction') {
+      return { ...common, type: 'EventRetracted', data: { eventId: target.id, eventType: target.type, reason: revision.reason } };
+    }
+    const changes = {
+      ...(revision.effectiveAt ? { effectiveAt: revision.effectiveAt } : {}),
+      ...(revision.data ? { data: revision.data } : {}),
+    };
+    return { ...common, type: 'EventCorrected', data: { eventId: target.id, eventType: target.type, changes, reason: revision.reason } };
+  }
+}
+
+/** The stream must still make sense with the revision applied. */
+function checkConsistent(stream: RecordedEvent[], event: NewEvent): void {
+  const last = stream[stream.length - 1];
+  const revised: RecordedEvent = {
+    ...event,
+    streamId: last.streamId,
+    streamType: last.streamType,
+    streamVersion: last.streamVersion + 1,
+    position: last.position,
+    recordedAt: last.recordedAt,
+  };
+  if (last.streamType !== COMMITMENT_STREAM_TYPE) return;
+  try {
+    foldCommitment([...stream, revised]);
+  } catch (error) {
+    throw new DomainRuleViolation('inconsistent_revision', `with this revision the history no longer holds: ${(error as Error).message}`, 'data');
+  }
+}
+
+function answer(streamId: string, result: { version: number; events: readonly { id: string }[]; position: string }) {
+  return { id: streamId, version: result.version, eventIds: result.events.map((event) => event.id), position: result.position };
+}
+
+@ApiTags('revisions')
+@ApiBearerAuth()
+@Controller('v1/events')
+@UseGuards(WriteAccessGuard)
+export class ReviseEventController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post(':eventId/corrections')
+  @HttpCode(201)
+  @ApiResponse({ status: 201, type: WriteResponseDto, description: 'The correction, appended to the stream of the event it fixes' })
+  async correct(@Param() params: EventIdParams, @Body() body: CorrectionDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    if (body.effectiveAt === undefined && body.data === undefined) {
+      throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid_request', 'The request is not valid', 'a correction changes effectiveAt, data or both',
+        [{ field: 'effectiveAt', message: 'or data is required' }]);
+    }
+    const revision: Revision = {
+      kind: 'correction',
+      eventId: params.eventId,
+      effectiveAt: body.effectiveAt ? parseEffectiveTime(body.effectiveAt) : undefined,
+      data: body.data,
+      reason: body.reason,
+      source: sentFields(body.source) as SourceDto,
+      confidence: body.confidence,
+    };
+    return sendWriteAnswer(response, await this.commandBus.execute(new ReviseEventCommand(revision, context)));
+  }
+
+  @Post(':eventId/retraction')
+  @HttpCode(201)
+  @ApiResponse({ status: 201, type: WriteResponseDto, description: 'The retraction, appended to the stream of the event it withdraws' })
+  async retract(@Param() params: EventIdParams, @Body() body: RetractionDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    const revision: Revision = {
+      kind: 'retraction',
+      eventId: params.eventId,
+      reason: body.reason,
+      source: sentFields(body.source) as SourceDto,
+      confidence: body.confidence,
+    };
+    return sendWriteAnswer(response, await this.commandBus.execute(new ReviseEventCommand(revision, context)));
+  }
+}

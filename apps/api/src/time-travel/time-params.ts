@@ -1,0 +1,94 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
+import { effectiveUntil, InvalidEffectiveTime, parseEffectiveTime } from '@timeline/domain';
+import { NoReadModel, ReadModel } from '@timeline/projections';
+import { FieldError, invalidRequest, ProblemException } from '../http/problem';
+
+export class TimeParams {
+  @ApiPropertyOptional({
+    description: 'Valid time: the state at the end of this date (YYYY, YYYY-MM, YYYY-MM-DD) or at this instant. Default: now.',
+    example: '2021-09-30',
+  })
+  @IsOptional()
+  asOf?: string;
+
+  @ApiPropertyOptional({
+    description: 'Transaction time: only what had been recorded by the end of this date or this instant. Default: now.',
+    example: '2021-10-01T12:00:00Z',
+  })
+  @IsOptional()
+  knownAt?: string;
+
+  @ApiPropertyOptional({ description: 'Wait (briefly) until the write at this position is in the read models', example: '1042' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'minPosition must be a position from a write answer, like "1042"' })
+  minPosition?: string;
+}
+
+/**
+ * A date in a query names a whole period: `asOf=2021-09-30` means the state at
+ * the end of that day, `asOf=2021` at the end of the year. An instant is taken as it is.
+ */
+export function endOfPeriod(text: string, field: string): string {
+  try {
+    const time = parseEffectiveTime(text);
+    if (time.precision === 'instant') return time.at;
+    return new Date(Date.parse(effectiveUntil(time)) - 1).toISOString();
+  } catch (error) {
+    if (error instanceof InvalidEffectiveTime) throw invalidRequest([{ field, message: error.message }]);
+    throw error;
+  }
+}
+
+export interface ResolvedTime {
+  readonly asOf: string;
+  readonly knownAt: string;
+}
+
+export function resolveTime(params: TimeParams, now: Date): ResolvedTime {
+  const errors: FieldError[] = [];
+  const take = (value: string | undefined, field: string) => {
+    if (value === undefined) return now.toISOString();
+    try {
+      return endOfPeriod(value, field);
+    } catch (error) {
+      if (error instanceof ProblemException && error.errors) errors.push(...error.errors);
+      return now.toISOString();
+    }
+  };
+  const asOf = take(params.asOf, 'asOf');
+  const knownAt = take(params.knownAt, 'knownAt');
+  if (errors.length) throw invalidRequest(errors);
+  return { asOf, knownAt };
+}
+
+const WAIT_MS = 2_000;
+const POLL_MS = 25;
+
+/** Read your writes: waits for the projector to reach a position, else 503 with Retry-After. */
+@Injectable()
+export class ProjectionWait {
+  async until(readModel: ReadModel, minPosition: string | undefined): Promise<void> {
+    try {
+      if (minPosition === undefined) {
+        await readModel.hasProjected('0');
+        return;
+      }
+      const deadline = Date.now() + WAIT_MS;
+      while (!(await readModel.hasProjected(minPosition))) {
+        if (Date.now() >= deadline) throw notYet(`the read models have not reached position ${minPosition} yet`);
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      }
+    } catch (error) {
+      if (error instanceof NoReadModel) throw notYet('the read models are being built');
+      throw error;
+    }
+  }
+}
+
+function notYet(detail: string): ProblemException {
+  return new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, 'projection_behind', 'Service unavailable', detail, undefined, {
+    retryAfterSeconds: 1,
+  });
+}

@@ -1,0 +1,230 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  COMMITMENT_EVENT_TYPES,
+  COMMITMENT_KINDS,
+  COMMITMENT_STATUSES,
+  parseEffectiveTime,
+  PARTY_CODE,
+  REVISION_EVENT_TYPES,
+} from '@timeline/domain';
+import { CommitmentAsOfView, ReadModel } from '@timeline/projections';
+import { invalidRequest } from '../http/problem';
+import { CLOCK } from '../runtime/tokens';
+import { endOfPeriod, ProjectionWait, resolveTime, TimeParams } from './time-params';
+
+const list = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
+
+export const EVENT_TYPES = [...COMMITMENT_EVENT_TYPES, ...REVISION_EVENT_TYPES] as readonly string[];
+
+export class CommitmentListParams extends TimeParams {
+  @ApiPropertyOptional({ example: 'BY', description: 'Commitments by or to this party' })
+  @IsOptional()
+  @Matches(PARTY_CODE, { message: 'party must be a party code like "BY"' })
+  party?: string;
+
+  @ApiPropertyOptional({ example: 'pledged,requested', description: 'Comma-separated statuses' })
+  @IsOptional()
+  @Transform(list)
+  @IsIn(COMMITMENT_STATUSES, { each: true, message: `status must be among ${COMMITMENT_STATUSES.join(', ')}` })
+  status?: string[];
+
+  @ApiPropertyOptional({ example: 'loan', description: 'Comma-separated kinds' })
+  @IsOptional()
+  @Transform(list)
+  @IsIn(COMMITMENT_KINDS, { each: true, message: `kind must be among ${COMMITMENT_KINDS.join(', ')}` })
+  kind?: string[];
+}
+
+export class DiffParams {
+  @ApiPropertyOptional({ example: '2021-01-01', description: 'Earlier date (valid time); required' })
+  @IsOptional()
+  @IsString()
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2021-12-31', description: 'Later date (valid time); required' })
+  @IsOptional()
+  @IsString()
+  to?: string;
+
+  @ApiPropertyOptional({ description: 'Transaction time for both sides. Default: now.' })
+  @IsOptional()
+  knownAt?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'minPosition must be a position from a write answer, like "1042"' })
+  minPosition?: string;
+}
+
+export class TimelineParams {
+  @ApiPropertyOptional({ example: '2021-01', description: 'Events whose effective period ends after the start of this date' })
+  @IsOptional()
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2021-12', description: 'Events whose effective period starts before the end of this date' })
+  @IsOptional()
+  to?: string;
+
+  @ApiPropertyOptional({ example: 'RU' })
+  @IsOptional()
+  @Matches(PARTY_CODE, { message: 'party must be a party code like "RU"' })
+  party?: string;
+
+  @ApiPropertyOptional({ example: 'CommitmentRecorded,CommitmentDisbursed' })
+  @IsOptional()
+  @Transform(list)
+  @IsIn(EVENT_TYPES, { each: true, message: `type must be among ${EVENT_TYPES.join(', ')}` })
+  type?: string[];
+
+  @ApiPropertyOptional({ example: 'loan refinancing', description: 'Full-text search over titles, sources, quotes and data' })
+  @IsOptional()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ description: 'From `nextCursor` of the previous page' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{4,200}$/, { message: 'cursor must be a nextCursor from an earlier page' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Transaction time. Default: now.' })
+  @IsOptional()
+  knownAt?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'minPosition must be a position from a write answer, like "1042"' })
+  minPosition?: string;
+}
+
+@ApiTags('time travel')
+@Controller('v1')
+export class TimeTravelController {
+  constructor(
+    private readonly readModel: ReadModel,
+    private readonly wait: ProjectionWait,
+    @Inject(CLOCK) private readonly clock: () => Date,
+  ) {}
+
+  /** Commitments as of a date, as known at a time, by indexed lookup in the bitemporal read model. */
+  @Get('commitments')
+  async list(@Query() params: CommitmentListParams) {
+    const { asOf, knownAt } = resolveTime(params, this.clock());
+    await this.wait.until(this.readModel, params.minPosition);
+    const items = await this.readModel.commitments(asOf, knownAt, params);
+    return { asOf, knownAt, count: items.length, items };
+  }
+
+  /** The whole relationship at a date: parties, tracks, commitments, deployments. */
+  @Get('state')
+  async state(@Query() params: TimeParams) {
+    const { asOf, knownAt } = resolveTime(params, this.clock());
+    await this.wait.until(this.readModel, params.minPosition);
+    const commitments = await this.readModel.commitments(asOf, knownAt);
+    return { asOf, knownAt, ...stateOf(commitments) };
+  }
+
+  /** What changed between two dates (valid time), as known at one time. */
+  @Get('state/diff')
+  async diff(@Query() params: DiffParams) {
+    const missing = (['from', 'to'] as const).filter((name) => !params[name]);
+    if (missing.length) throw invalidRequest(missing.map((field) => ({ field, message: 'is required' })));
+    const now = this.clock();
+    const from = endOfPeriod(params.from!, 'from');
+    const to = endOfPeriod(params.to!, 'to');
+    await this.wait.until(this.readModel, params.minPosition);
+    const knownAt = resolveTime({ knownAt: params.knownAt }, now).knownAt;
+    if (from > to) throw invalidRequest([{ field: 'to', message: 'must not be before from' }]);
+    const [before, after] = await Promise.all([this.readModel.commitments(from, knownAt), this.readModel.commitments(to, knownAt)]);
+    return { from, to, knownAt, ...diffCommitments(before, after) };
+  }
+
+  /** Events in effective order, paged by cursor. */
+  @Get('timeline')
+  async timeline(@Query() params: TimelineParams) {
+    const now = this.clock();
+    const knownAt = resolveTime({ knownAt: params.knownAt }, now).knownAt;
+    const from = params.from ? startOfPeriod(params.from, 'from') : undefined;
+    const to = params.to ? endOfPeriod(params.to, 'to') : undefined;
+    const limit = params.limit ?? 100;
+    await this.wait.until(this.readModel, params.minPosition);
+    const items = await this.readModel.timeline({
+      knownAt,
+      from,
+      to,
+      party: params.party,
+      types: params.type,
+      q: params.q,
+      after: params.cursor ? decodeCursor(params.cursor) : undefined,
+      limit: limit + 1,
+    });
+    const page = items.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      knownAt,
+      items: page,
+      nextCursor: items.length > limit && last ? encodeCursor(last.effectiveAt.at, last.position) : null,
+    };
+  }
+}
+
+function startOfPeriod(text: string, field: string): string {
+  endOfPeriod(text, field); // validates, naming the field
+  return parseEffectiveTime(text).at;
+}
+
+export function encodeCursor(effectiveAt: string, position: string): string {
+  return Buffer.from(`${effectiveAt}|${position}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { effectiveAt: string; position: string } {
+  const [effectiveAt, position] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (!effectiveAt || !position || Number.isNaN(Date.parse(effectiveAt)) || !/^\d+$/.test(position)) {
+    throw invalidRequest([{ field: 'cursor', message: 'is not a cursor from an earlier page' }]);
+  }
+  return { effectiveAt, position };
+}
+
+export function stateOf(commitments: CommitmentAsOfView[]) {
+  const parties = [...new Set(commitments.flatMap((commitment) => [commitment.by, commitment.to]))].sort();
+  return {
+    parties: parties.map((code) => ({ code })),
+    tracks: [] as unknown[],
+    commitments,
+    deployments: [] as unknown[],
+    uncertain: commitments.some((commitment) => commitment.uncertain.length > 0),
+  };
+}
+
+const COMPARED: (keyof CommitmentAsOfView)[] = ['status', 'title', 'terms', 'pledged', 'disbursed', 'outstanding', 'currency', 'unit'];
+
+export function diffCommitments(before: CommitmentAsOfView[], after: CommitmentAsOfView[]) {
+  const old = new Map(before.map((commitment) => [commitment.id, commitment]));
+  const now = new Map(after.map((commitment) => [commitment.id, commitment]));
+  const added = after.filter((commitment) => !old.has(commitment.id));
+  const removed = before.filter((commitment) => !now.has(commitment.id));
+  const changed = [];
+  for (const commitment of after) {
+    const previous = old.get(commitment.id);
+    if (!previous) continue;
+    const changes = [];
+    for (const field of COMPARED) {
+      if (JSON.stringify(previous[field]) !== JSON.stringify(commitment[field])) {
+        changes.push({ path: field, from: previous[field], to: commitment[field] });
+      }
+    }
+    if (changes.length) changed.push({ id: commitment.id, title: commitment.title, changes });
+  }
+  return { added, removed, changed };
+}

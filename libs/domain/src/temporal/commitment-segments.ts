@@ -1,0 +1,100 @@
+import { instantMillis } from '../shared/effective-time';
+import type { RecordedEvent } from '../shared/envelope';
+import {
+  CommitmentAsOf,
+  commitmentTimeline,
+  evolveLeniently,
+  foldOrder,
+  snapshot,
+  startFold,
+  TimedEvent,
+} from './commitment-fold';
+
+/** A stretch of valid time over which the commitment, as known at one transaction time, does not change. */
+export interface CommitmentSegment {
+  /** First instant of the segment, ISO 8601 UTC. */
+  readonly validFrom: string;
+  /** First instant after the segment, ISO 8601 UTC; null when it never ends. */
+  readonly validTo: string | null;
+  /** `commitmentAsOf(events, D, knownAt)` for every D in [validFrom, validTo). */
+  readonly state: CommitmentAsOf;
+}
+
+/**
+ * The whole valid-time line of the commitment as known at `knownAt`, for a
+ * bitemporal read model: consecutive segments, sorted, without gaps or
+ * overlaps, adjacent ones different, the last one open-ended (`validTo` null).
+ * For every instant D in a segment, `commitmentAsOf(events, D, knownAt)`
+ * deep-equals its `state`; before the first segment (and always, when the
+ * commitment is unknown or retracted as known at `knownAt`) it is undefined.
+ * Empty when the commitment does not exist at any valid time.
+ *
+ * One sweep: the state can only change where an event's period starts (it
+ * starts counting) or, for non-instant precisions, ends (it stops being
+ * uncertain). Events sorted in fold order are applied as the sweep passes their
+ * start, so the state at each boundary is the fold of a prefix.
+ */
+export function commitmentSegments(events: readonly RecordedEvent[], knownAt: string): CommitmentSegment[] {
+  const timeline = commitmentTimeline(events, knownAt);
+  if (!timeline) return [];
+  const { record, streamVersion } = timeline;
+  const begin = record.start;
+  const pending = [...timeline.others].sort(foldOrder);
+
+  const points = new Set<number>([begin]);
+  for (const timed of [record, ...pending]) {
+    if (timed.start > begin) points.add(timed.start);
+    if (!timed.exact && timed.until > begin) points.add(timed.until);
+  }
+  const boundaries = [...points].sort((a, b) => a - b);
+
+  let state = startFold(record.event);
+  const eventIds: string[] = [record.event.id];
+  let open: TimedEvent[] = record.exact ? [] : [record];
+  let next = 0;
+  const segments: CommitmentSegment[] = [];
+
+  boundaries.forEach((at, index) => {
+    while (next < pending.length && pending[next].start <= at) {
+      const timed = pending[next++];
+      state = evolveLeniently(state, timed.event);
+      eventIds.push(timed.event.id);
+      if (!timed.exact) open.push(timed);
+    }
+    open = open.filter((timed) => timed.until > at);
+    const current = snapshot(
+      state,
+      [...eventIds],
+      open.map((timed) => timed.uncertain),
+      streamVersion,
+    );
+    const validTo = index + 1 < boundaries.length ? new Date(boundaries[index + 1]).toISOString() : null;
+    const last = segments[segments.length - 1];
+    if (last && deepEqual(last.state, current)) segments[segments.length - 1] = { ...last, validTo };
+    else segments.push({ validFrom: new Date(at).toISOString(), validTo, state: current });
+  });
+  return segments;
+}
+
+/** The segment that covers `asOf`, if any. */
+export function commitmentSegmentAt(
+  segments: readonly CommitmentSegment[],
+  asOf: string,
+): CommitmentSegment | undefined {
+  const at = instantMillis(asOf);
+  return segments.find(
+    (segment) =>
+      Date.parse(segment.validFrom) <= at && (segment.validTo === null || at < Date.parse(segment.validTo)),
+  );
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left).filter((key) => left[key] !== undefined);
+  const otherKeys = Object.keys(right).filter((key) => right[key] !== undefined);
+  return keys.length === otherKeys.length && keys.every((key) => deepEqual(left[key], right[key]));
+}

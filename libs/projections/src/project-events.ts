@@ -1,0 +1,249 @@
+import type { PoolClient } from 'pg';
+import {
+  applyRevisions,
+  commitmentSegments,
+  CommitmentSegment,
+  effectiveUntil,
+  isRevisionEventType,
+  RecordedEvent,
+} from '@timeline/domain';
+import { quoteIdent } from './read-model-schema';
+
+export const COMMITMENT_STREAM_TYPE = 'commitment';
+
+/**
+ * Applies a batch of events from the log to one generation's read models, in
+ * the caller's transaction. Events already there (a redelivered record) change
+ * nothing. Returns how many events were new.
+ *
+ * Bitemporal rows: when knowledge of a stream changes at recorded time r, the
+ * open rows of that stream are closed at r and the stream's valid-time line as
+ * known at r is written as new rows open from r. Events recorded in one append
+ * share r and are applied together.
+ */
+export async function projectEvents(client: PoolClient, schema: string, events: readonly RecordedEvent[]): Promise<number> {
+  const s = quoteIdent(schema);
+  const fresh: RecordedEvent[] = [];
+  for (const event of events) {
+    if (await insertStreamEvent(client, s, event)) fresh.push(event);
+  }
+  for (const group of groupByStreamAndRecordedAt(fresh)) {
+    const history = await readStream(client, s, group[0].streamId);
+    const recordedAt = group[0].recordedAt;
+    const known = history.filter((event) => event.streamVersion <= group[group.length - 1].streamVersion);
+    await projectTimeline(client, s, group, known, recordedAt);
+    if (group[0].streamType === COMMITMENT_STREAM_TYPE) {
+      await projectCommitment(client, s, group[0].streamId, known, recordedAt);
+    }
+  }
+  return fresh.length;
+}
+
+async function insertStreamEvent(client: PoolClient, s: string, event: RecordedEvent): Promise<boolean> {
+  const { rowCount } = await client.query(
+    `INSERT INTO ${s}.stream_events (stream_id, stream_version, event_id, position, stream_type, type, schema_version,
+       effective_at, effective_precision, effective_until, recorded_at, actor, source, confidence, correlation_id,
+       causation_id, data)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+     ON CONFLICT DO NOTHING`,
+    [
+      event.streamId,
+      event.streamVersion,
+      event.id,
+      event.position,
+      event.streamType,
+      event.type,
+      event.schemaVersion,
+      event.effectiveAt.at,
+      event.effectiveAt.precision,
+      event.effectiveAt.until ?? null,
+      event.recordedAt,
+      event.actor,
+      JSON.stringify(event.source),
+      event.confidence,
+      event.correlationId,
+      event.causationId,
+      JSON.stringify(event.data),
+    ],
+  );
+  return rowCount === 1;
+}
+
+interface StreamEventRow {
+  stream_id: string;
+  stream_version: number;
+  event_id: string;
+  position: string;
+  stream_type: string;
+  type: string;
+  schema_version: number;
+  effective_at: Date;
+  effective_precision: RecordedEvent['effectiveAt']['precision'];
+  effective_until: Date | null;
+  recorded_at: Date;
+  actor: string;
+  source: RecordedEvent['source'];
+  confidence: RecordedEvent['confidence'];
+  correlation_id: string;
+  causation_id: string | null;
+  data: unknown;
+}
+
+export function eventFromRow(row: StreamEventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    streamId: row.stream_id,
+    streamType: row.stream_type,
+    streamVersion: row.stream_version,
+    position: String(row.position),
+    effectiveAt: row.effective_until
+      ? { at: row.effective_at.toISOString(), precision: row.effective_precision, until: row.effective_until.toISOString() }
+      : { at: row.effective_at.toISOString(), precision: row.effective_precision },
+    recordedAt: row.recorded_at.toISOString(),
+    actor: row.actor,
+    source: row.source,
+    confidence: row.confidence,
+    correlationId: row.correlation_id,
+    causationId: row.causation_id,
+    data: row.data,
+  };
+}
+
+async function readStream(client: PoolClient, s: string, streamId: string): Promise<RecordedEvent[]> {
+  const { rows } = await client.query<StreamEventRow>(
+    `SELECT * FROM ${s}.stream_events WHERE stream_id = $1 ORDER BY stream_version`,
+    [streamId],
+  );
+  return rows.map(eventFromRow);
+}
+
+function groupByStreamAndRecordedAt(events: readonly RecordedEvent[]): RecordedEvent[][] {
+  const groups = new Map<string, RecordedEvent[]>();
+  for (const event of events) {
+    const key = `${event.streamId}\n${event.recordedAt}`;
+    const group = groups.get(key) ?? [];
+    group.push(event);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((group) => group.sort((a, b) => a.streamVersion - b.streamVersion));
+}
+
+/** Closes a stream's open rows at `recordedAt`; rows opened at that same instant were never visible and go. */
+async function closeOpenRows(client: PoolClient, table: string, where: string, params: unknown[], recordedAt: string) {
+  const at = `$${params.length + 1}::timestamptz`;
+  await client.query(`DELETE FROM ${table} WHERE ${where} AND upper_inf(recorded) AND lower(recorded) >= ${at}`, [
+    ...params,
+    recordedAt,
+  ]);
+  await client.query(
+    `UPDATE ${table} SET recorded = tstzrange(lower(recorded), ${at}, '[)') WHERE ${where} AND upper_inf(recorded)`,
+    [...params, recordedAt],
+  );
+}
+
+async function projectCommitment(client: PoolClient, s: string, streamId: string, known: RecordedEvent[], recordedAt: string) {
+  await closeOpenRows(client, `${s}.commitment_versions`, 'commitment_id = $1', [commitmentIdOf(streamId)], recordedAt);
+  const segments: CommitmentSegment[] = commitmentSegments(known, recordedAt);
+  for (const { validFrom, validTo, state } of segments) {
+    await client.query(
+      `INSERT INTO ${s}.commitment_versions (commitment_id, valid, recorded, stream_version, kind, title, by_party,
+         to_party, status, terms, amount, currency, unit, disbursed, outstanding, event_ids, uncertain)
+       VALUES ($1, tstzrange($2, $3, '[)'), tstzrange($4, NULL, '[)'), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+         $15, $16, $17, $18)`,
+      [
+        state.commitmentId,
+        validFrom,
+        validTo,
+        recordedAt,
+        state.streamVersion,
+        state.kind,
+        state.title,
+        state.by,
+        state.to,
+        state.status,
+        JSON.stringify(state.terms),
+        state.terms.amount ?? null,
+        state.terms.currency ?? null,
+        state.terms.unit ?? null,
+        state.disbursed,
+        state.outstanding ?? null,
+        JSON.stringify(state.eventIds),
+        JSON.stringify(state.uncertain),
+      ],
+    );
+  }
+}
+
+export function commitmentIdOf(streamId: string): string {
+  return streamId.replace(/^commitment-/, '');
+}
+
+/**
+ * Timeline rows: a new fact opens a row; a correction closes the corrected
+ * event's row and opens one with the corrected content; a retraction closes it.
+ */
+async function projectTimeline(client: PoolClient, s: string, group: RecordedEvent[], known: RecordedEvent[], recordedAt: string) {
+  const resolved = new Map(applyRevisions(known, recordedAt).map((event) => [event.id, event]));
+  const parties = partiesOf(known);
+  const title = titleOf(known);
+  const touched = new Set<string>();
+  for (const event of group) {
+    if (isRevisionEventType(event.type)) {
+      touched.add((event.data as { eventId: string }).eventId);
+    } else {
+      touched.add(event.id);
+    }
+  }
+  for (const eventId of touched) {
+    await closeOpenRows(client, `${s}.timeline`, 'event_id = $1', [eventId], recordedAt);
+    const event = resolved.get(eventId);
+    if (!event) continue;
+    const summary = [title, event.type, event.source.title, event.source.quote ?? '', JSON.stringify(event.data)].join(' ');
+    await client.query(
+      `INSERT INTO ${s}.timeline (event_id, position, stream_id, stream_type, stream_version, type, effective_at,
+         effective_precision, effective_until, recorded, recorded_at, actor, confidence, source, data, parties, summary, search)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, tstzrange($10, NULL, '[)'), $11, $12, $13, $14, $15, $16, $17,
+         to_tsvector('simple', $17))`,
+      [
+        event.id,
+        event.position,
+        event.streamId,
+        event.streamType,
+        event.streamVersion,
+        event.type,
+        event.effectiveAt.at,
+        event.effectiveAt.precision,
+        effectiveUntil(event.effectiveAt),
+        recordedAt,
+        event.recordedAt,
+        event.actor,
+        event.confidence,
+        JSON.stringify(event.source),
+        JSON.stringify(event.data),
+        parties,
+        summary,
+      ],
+    );
+  }
+}
+
+function partiesOf(stream: readonly RecordedEvent[]): string[] {
+  const parties = new Set<string>();
+  for (const event of stream) {
+    const data = event.data as { by?: unknown; to?: unknown; parties?: unknown };
+    if (typeof data.by === 'string') parties.add(data.by);
+    if (typeof data.to === 'string') parties.add(data.to);
+    if (Array.isArray(data.parties)) for (const party of data.parties) if (typeof party === 'string') parties.add(party);
+  }
+  return [...parties].sort();
+}
+
+function titleOf(stream: readonly RecordedEvent[]): string {
+  for (const event of stream) {
+    const title = (event.data as { title?: unknown }).title;
+    if (typeof title === 'string') return title;
+  }
+  return '';
+}

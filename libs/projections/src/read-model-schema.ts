@@ -1,0 +1,103 @@
+/**
+ * The tables of one read-model generation. They are not migrations: a
+ * generation is disposable and rebuilt from the log, so a change here bumps
+ * READ_MODEL_VERSION and the projector builds a fresh generation.
+ */
+export const READ_MODEL_VERSION = 1;
+
+export function readModelDdl(schema: string): string {
+  const s = quoteIdent(schema);
+  return `
+CREATE SCHEMA ${s};
+
+-- The projector's own copy of each stream, from the log; the primary key drops redelivered records.
+CREATE TABLE ${s}.stream_events (
+  stream_id           text NOT NULL,
+  stream_version      integer NOT NULL,
+  event_id            uuid NOT NULL UNIQUE,
+  position            bigint NOT NULL,
+  stream_type         text NOT NULL,
+  type                text NOT NULL,
+  schema_version      integer NOT NULL,
+  effective_at        timestamptz NOT NULL,
+  effective_precision text NOT NULL,
+  effective_until     timestamptz,
+  recorded_at         timestamptz NOT NULL,
+  actor               text NOT NULL,
+  source              jsonb NOT NULL,
+  confidence          text NOT NULL,
+  correlation_id      uuid NOT NULL,
+  causation_id        uuid,
+  data                jsonb NOT NULL,
+  PRIMARY KEY (stream_id, stream_version)
+);
+CREATE INDEX ON ${s}.stream_events (position);
+
+-- Bitemporal versions of each commitment: the state held over a valid-time range, as
+-- known over a recorded-time range. A query at (asOf, knownAt) is one GiST lookup.
+CREATE TABLE ${s}.commitment_versions (
+  commitment_id  text NOT NULL,
+  valid          tstzrange NOT NULL,
+  recorded       tstzrange NOT NULL,
+  stream_version integer NOT NULL,
+  kind           text NOT NULL,
+  title          text NOT NULL,
+  by_party       text NOT NULL,
+  to_party       text NOT NULL,
+  status         text NOT NULL,
+  terms          jsonb NOT NULL,
+  amount         numeric,
+  currency       text,
+  unit           text,
+  disbursed      numeric NOT NULL,
+  outstanding    numeric,
+  event_ids      jsonb NOT NULL,
+  uncertain      jsonb NOT NULL
+);
+CREATE INDEX ON ${s}.commitment_versions USING gist (valid, recorded);
+CREATE INDEX ON ${s}.commitment_versions (commitment_id);
+
+-- Events in effective order, as known over a recorded-time range (a correction closes
+-- the old row and opens the corrected one; a retraction closes it).
+CREATE TABLE ${s}.timeline (
+  event_id            uuid NOT NULL,
+  position            bigint NOT NULL,
+  stream_id           text NOT NULL,
+  stream_type         text NOT NULL,
+  stream_version      integer NOT NULL,
+  type                text NOT NULL,
+  effective_at        timestamptz NOT NULL,
+  effective_precision text NOT NULL,
+  effective_until     timestamptz NOT NULL,
+  recorded            tstzrange NOT NULL,
+  recorded_at         timestamptz NOT NULL,
+  actor               text NOT NULL,
+  confidence          text NOT NULL,
+  source              jsonb NOT NULL,
+  data                jsonb NOT NULL,
+  parties             text[] NOT NULL,
+  summary             text NOT NULL,
+  search              tsvector NOT NULL
+);
+CREATE INDEX ON ${s}.timeline (effective_at, position);
+CREATE INDEX ON ${s}.timeline USING gist (recorded);
+CREATE INDEX ON ${s}.timeline USING gin (search);
+CREATE INDEX ON ${s}.timeline USING gin (parties);
+CREATE INDEX ON ${s}.timeline (event_id);
+
+-- Where this generation has read the log to: 'table' (partition -1) or a Kafka topic's partitions.
+CREATE TABLE ${s}.checkpoints (
+  source    text NOT NULL,
+  partition integer NOT NULL,
+  position  bigint NOT NULL,
+  PRIMARY KEY (source, partition)
+);
+`;
+}
+
+const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function quoteIdent(name: string): string {
+  if (!IDENT.test(name)) throw new Error(`not a safe SQL identifier: ${name}`);
+  return `"${name}"`;
+}

@@ -1,0 +1,215 @@
+import type { Pool } from 'pg';
+import { activeGeneration, Generation } from './generations';
+import { quoteIdent } from './read-model-schema';
+
+export interface UncertainFact {
+  readonly eventId: string;
+  readonly type: string;
+  readonly effectiveAt: unknown;
+  readonly until: string;
+}
+
+export interface CommitmentAsOfView {
+  readonly id: string;
+  readonly version: number;
+  readonly kind: string;
+  readonly title: string;
+  readonly by: string;
+  readonly to: string;
+  readonly status: string;
+  readonly terms: Record<string, unknown>;
+  readonly currency: string | null;
+  readonly unit: string | null;
+  /** Decimal strings, in `currency` (or `unit`). */
+  readonly pledged: string | null;
+  readonly disbursed: string;
+  readonly outstanding: string | null;
+  readonly validFrom: string;
+  readonly validTo: string | null;
+  readonly eventIds: string[];
+  /** Facts counted at asOf whose precision leaves open whether they had happened by then. */
+  readonly uncertain: UncertainFact[];
+}
+
+export interface CommitmentFilter {
+  readonly party?: string;
+  readonly status?: readonly string[];
+  readonly kind?: readonly string[];
+}
+
+export interface TimelineQuery {
+  readonly knownAt: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly party?: string;
+  readonly types?: readonly string[];
+  readonly q?: string;
+  readonly after?: { effectiveAt: string; position: string };
+  readonly limit: number;
+}
+
+export interface TimelineEntry {
+  readonly eventId: string;
+  readonly position: string;
+  readonly streamId: string;
+  readonly streamType: string;
+  readonly streamVersion: number;
+  readonly type: string;
+  readonly effectiveAt: { at: string; precision: string; until: string };
+  readonly recordedAt: string;
+  readonly actor: string;
+  readonly confidence: string;
+  readonly source: unknown;
+  readonly parties: string[];
+  readonly data: unknown;
+  /** When this version of the event became known (later than recordedAt after a correction). */
+  readonly knownSince: string;
+}
+
+export class NoReadModel extends Error {
+  constructor() {
+    super('the read models are not built yet');
+    this.name = 'NoReadModel';
+  }
+}
+
+interface CommitmentRow {
+  commitment_id: string;
+  stream_version: number;
+  kind: string;
+  title: string;
+  by_party: string;
+  to_party: string;
+  status: string;
+  terms: Record<string, unknown>;
+  amount: string | null;
+  currency: string | null;
+  unit: string | null;
+  disbursed: string;
+  outstanding: string | null;
+  valid_from: Date;
+  valid_to: Date | null;
+  event_ids: string[];
+  uncertain: UncertainFact[];
+}
+
+const COMMITMENT_COLUMNS = `commitment_id, stream_version, kind, title, by_party, to_party, status, terms,
+  amount::text, currency, unit, disbursed::text, outstanding::text, lower(valid) AS valid_from,
+  upper(valid) AS valid_to, event_ids, uncertain`;
+
+/** Answers from the active generation: every query is an indexed lookup at (asOf, knownAt). */
+export class ReadModel {
+  constructor(private readonly pool: Pool) {}
+
+  private async schema(): Promise<string> {
+    const generation: Generation | undefined = await activeGeneration(this.pool);
+    if (!generation) throw new NoReadModel();
+    return quoteIdent(generation.schema);
+  }
+
+  async commitments(asOf: string, knownAt: string, filter: CommitmentFilter = {}): Promise<CommitmentAsOfView[]> {
+    const s = await this.schema();
+    const params: unknown[] = [asOf, knownAt];
+    const conditions = ['valid @> $1::timestamptz', 'recorded @> $2::timestamptz'];
+    if (filter.party) {
+      params.push(filter.party);
+      conditions.push(`(by_party = $${params.length} OR to_party = $${params.length})`);
+    }
+    if (filter.status?.length) {
+      params.push(filter.status);
+      conditions.push(`status = ANY($${params.length})`);
+    }
+    if (filter.kind?.length) {
+      params.push(filter.kind);
+      conditions.push(`kind = ANY($${params.length})`);
+    }
+    const { rows } = await this.pool.query<CommitmentRow>(
+      `SELECT ${COMMITMENT_COLUMNS} FROM ${s}.commitment_versions WHERE ${conditions.join(' AND ')}
+       ORDER BY lower(valid), commitment_id`,
+      params,
+    );
+    return rows.map(toView);
+  }
+
+  async commitment(id: string, asOf: string, knownAt: string): Promise<CommitmentAsOfView | undefined> {
+    const s = await this.schema();
+    const { rows } = await this.pool.query<CommitmentRow>(
+      `SELECT ${COMMITMENT_COLUMNS} FROM ${s}.commitment_versions
+        WHERE commitment_id = $1 AND valid @> $2::timestamptz AND recorded @> $3::timestamptz`,
+      [id, asOf, knownAt],
+    );
+    return rows[0] && toView(rows[0]);
+  }
+
+  /** True when the event at `position` is in the read models (read your writes). */
+  async hasProjected(position: string): Promise<boolean> {
+    const s = await this.schema();
+    const { rows } = await this.pool.query(`SELECT 1 FROM ${s}.stream_events WHERE position = $1`, [position]);
+    return rows.length > 0;
+  }
+
+  async timeline(query: TimelineQuery): Promise<TimelineEntry[]> {
+    const s = await this.schema();
+    const params: unknown[] = [query.knownAt];
+    const conditions = ['recorded @> $1::timestamptz'];
+    const add = (sql: (n: number) => string, value: unknown) => {
+      params.push(value);
+      conditions.push(sql(params.length));
+    };
+    if (query.from) add((n) => `effective_until > $${n}::timestamptz`, query.from);
+    if (query.to) add((n) => `effective_at < $${n}::timestamptz`, query.to);
+    if (query.party) add((n) => `parties @> ARRAY[$${n}]::text[]`, query.party);
+    if (query.types?.length) add((n) => `type = ANY($${n})`, query.types);
+    if (query.q) add((n) => `search @@ websearch_to_tsquery('simple', $${n})`, query.q);
+    if (query.after) {
+      params.push(query.after.effectiveAt, query.after.position);
+      conditions.push(`(effective_at, position) > ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
+    }
+    params.push(query.limit);
+    const { rows } = await this.pool.query(
+      `SELECT event_id, position::text, stream_id, stream_type, stream_version, type, effective_at, effective_precision,
+              effective_until, recorded_at, lower(recorded) AS known_since, actor, confidence, source, parties, data
+         FROM ${s}.timeline WHERE ${conditions.join(' AND ')}
+        ORDER BY effective_at, position LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((row) => ({
+      eventId: row.event_id,
+      position: row.position,
+      streamId: row.stream_id,
+      streamType: row.stream_type,
+      streamVersion: row.stream_version,
+      type: row.type,
+      effectiveAt: { at: row.effective_at.toISOString(), precision: row.effective_precision, until: row.effective_until.toISOString() },
+      recordedAt: row.recorded_at.toISOString(),
+      knownSince: row.known_since.toISOString(),
+      actor: row.actor,
+      confidence: row.confidence,
+      source: row.source,
+      parties: row.parties,
+      data: row.data,
+    }));
+  }
+}
+
+function toView(row: CommitmentRow): CommitmentAsOfView {
+  return {
+    id: row.commitment_id,
+    version: row.stream_version,
+    kind: row.kind,
+    title: row.title,
+    by: row.by_party,
+    to: row.to_party,
+    status: row.status,
+    terms: row.terms,
+    currency: row.currency,
+    unit: row.unit,
+    pledged: row.amount,
+    disbursed: row.disbursed,
+    outstanding: row.outstanding,
+    validFrom: row.valid_from.toISOString(),
+    validTo: row.valid_to ? row.valid_to.toISOString() : null,
+    eventIds: row.event_ids,
+    uncertain: row.uncertain,
+  };
+}
