@@ -25,7 +25,7 @@ program
   .description('bring the database schema up to date (DATABASE_URL, or the embedded store in DATA_DIR)')
   .action(async () => {
     const config = loadConfig();
-    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
     try {
       const { applied } = await migrate(db, (line) => console.log(line));
       console.log(applied.length ? `applied ${applied.length} migration(s)` : 'schema is up to date');
@@ -40,12 +40,15 @@ program
   .option('--batch-size <n>', 'events per transaction', '2000')
   .action(async (options: { batchSize: string }) => {
     const config = loadConfig();
-    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
     const bar = new SingleBar(
       {
         format: 'rebuild |{bar}| {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_formatted} | {phase}',
         hideCursor: true,
         etaBuffer: 20,
+        // Off a terminal (CI, a log file) the bar is written as a line every few seconds.
+        noTTYOutput: true,
+        notTTYSchedule: 2000,
       },
       Presets.shades_classic,
     );
@@ -64,7 +67,8 @@ program
       bar.stop();
       console.log(
         `rebuilt ${result.events} events into generation ${result.generation}` +
-          `${result.previous ? ` (was ${result.previous})` : ''} in ${result.seconds.toFixed(1)} s`,
+          `${result.previous ? ` (was ${result.previous})` : ''} in ${result.seconds.toFixed(1)} s` +
+          ` (${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s)`,
       );
     } finally {
       bar.stop();

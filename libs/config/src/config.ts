@@ -21,6 +21,8 @@ export interface AppConfig {
   /** Absent: embedded PGlite in `dataDir`. */
   readonly databaseUrl?: string;
   readonly dataDir: string;
+  /** Schema holding the tables (`public`); read models go in schemas named after it. */
+  readonly databaseSchema: string;
   /** Absent: the log is the events table, read by position. */
   readonly kafka?: KafkaConfig;
   readonly roles: ReadonlySet<Role>;
@@ -101,6 +103,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const bodyLimit = text('BODY_LIMIT') ?? '256kb';
   if (!BODY_LIMIT.test(bodyLimit)) problems.push(`BODY_LIMIT="${bodyLimit}" must look like 256kb or 1mb`);
 
+  const databaseSchema = text('DATABASE_SCHEMA') ?? 'public';
+  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(databaseSchema)) {
+    problems.push(`DATABASE_SCHEMA="${databaseSchema}" must be lower-case letters, digits and _ (at most 41)`);
+  }
+
   const logLevel = text('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${logLevel}" must be one of ${LOG_LEVELS.join(', ')}`);
 
@@ -109,6 +116,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     host: text('HOST') ?? '0.0.0.0',
     databaseUrl,
     dataDir: text('DATA_DIR') ?? './data',
+    databaseSchema,
     kafka,
     roles,
     bootstrapAdminKey,

@@ -30,7 +30,12 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
   const log = options.log ?? (() => undefined);
   const db =
     options.db ??
-    (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, applicationName: 'negotiation-timeline api' }));
+    (await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.dataDir,
+      schema: config.databaseSchema,
+      applicationName: 'negotiation-timeline',
+    }));
   let producer: Producer | undefined;
   try {
     const { applied } = await migrate(db, log);

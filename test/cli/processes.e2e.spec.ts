@@ -1,0 +1,105 @@
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { migrate, openDatabase, PostgresEventStore } from '@timeline/event-store';
+import { ReadModel } from '@timeline/projections';
+import { newTestEvent } from '../support/events';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+const ROOT = resolve(__dirname, '../..');
+const CLI = join(ROOT, 'dist/apps/cli/src/main.js');
+const PROJECTOR = join(ROOT, 'dist/apps/projector/src/main.js');
+const run = promisify(execFile);
+
+function commitmentRecorded(commitmentId: string) {
+  return newTestEvent({
+    type: 'CommitmentRecorded',
+    effectiveAt: { at: '2021-09-09T00:00:00.000Z', precision: 'day' },
+    data: { commitmentId, kind: 'loan', title: 'Loan', by: 'RU', to: 'BY', status: 'pledged', terms: { amount: '630000000', currency: 'USD' } },
+  });
+}
+
+/** The built programs, as users run them. */
+describe('the timeline command and the projector process', () => {
+  beforeAll(() => {
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  }, 180_000);
+
+  const env = (extra: Record<string, string>) => {
+    const { DATABASE_URL: _url, KAFKA_BROKERS: _brokers, ...rest } = process.env;
+    return { ...rest, LOG_LEVEL: 'warn', ...extra };
+  };
+
+  it('migrates, then rebuilds the read models of an embedded store with a progress report', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'timeline-cli-'));
+    try {
+      const first = await run('node', [CLI, 'migrate'], { env: env({ DATA_DIR: dataDir }) });
+      expect(first.stdout).toMatch(/applied 2 migration\(s\)/);
+      const second = await run('node', [CLI, 'migrate'], { env: env({ DATA_DIR: dataDir }) });
+      expect(second.stdout).toMatch(/schema is up to date/);
+
+      const db = await openDatabase({ dataDir });
+      await migrate(db);
+      const store = new PostgresEventStore(db.pool);
+      const ids = ['0190f5a8-0000-7000-8000-000000000001', '0190f5a8-0000-7000-8000-000000000002'];
+      for (const id of ids) {
+        await store.append({ streamId: `commitment-${id}`, streamType: 'commitment', expectedVersion: 'no_stream', events: [commitmentRecorded(id)] });
+      }
+      await db.close();
+
+      const rebuilt = await run('node', [CLI, 'rebuild'], { env: env({ DATA_DIR: dataDir }) });
+      expect(rebuilt.stdout).toMatch(/rebuilt 2 events into generation 1 in/);
+      expect(rebuilt.stdout + rebuilt.stderr).toMatch(/events\/s/);
+
+      const again = await openDatabase({ dataDir });
+      const views = await new ReadModel(again.pool).commitments('2022-01-01T00:00:00Z', new Date().toISOString());
+      await again.close();
+      expect(views.map((view) => view.id).sort()).toEqual(ids);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('refuses to start on invalid configuration, naming every variable at fault', async () => {
+    const failed = await run('node', [CLI, 'serve'], { env: env({ PORT: 'eighty', TIMELINE_ROLES: 'api,cook' }) }).catch((error) => error);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/PORT="eighty"/);
+    expect(failed.stderr).toMatch(/unknown role "cook"/);
+  });
+
+  describe('the projector process on PostgreSQL', () => {
+    let testDb: TestDatabase;
+    beforeAll(async () => {
+      testDb = await createTestDatabase('postgres');
+    });
+    afterAll(() => testDb.dispose());
+
+    it('projects new events and stops cleanly on SIGTERM', async () => {
+      const child = spawn('node', [PROJECTOR], {
+        env: env({ DATABASE_URL: testDb.db.connectionString, DATABASE_SCHEMA: testDb.db.schema }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk) => (output += chunk));
+      child.stderr.on('data', (chunk) => (output += chunk));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      try {
+        const store = new PostgresEventStore(testDb.db.pool);
+        const id = '0190f5a8-0000-7000-8000-0000000000aa';
+        const appended = await store.append({ streamId: `commitment-${id}`, streamType: 'commitment', expectedVersion: 'no_stream', events: [commitmentRecorded(id)] });
+        const readModel = new ReadModel(testDb.db.pool);
+        const deadline = Date.now() + 30_000;
+        while (!(await readModel.hasProjected(appended.position).catch(() => false))) {
+          if (Date.now() > deadline) throw new Error(`not projected; projector said:\n${output}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect((await readModel.commitment(id, '2022-01-01T00:00:00Z', new Date().toISOString()))?.pledged).toBe('630000000');
+      } finally {
+        child.kill('SIGTERM');
+      }
+      expect(await exited).toBe(0);
+    }, 60_000);
+  });
+});

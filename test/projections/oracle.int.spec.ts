@@ -1,0 +1,290 @@
+import fc from 'fast-check';
+import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import type { Kafka, Producer } from 'kafkajs';
+import { commitmentAsOf, CommitmentAsOf, effectiveUntil, EffectiveTime, NewEvent, RecordedEvent } from '@timeline/domain';
+import { PostgresEventStore } from '@timeline/event-store';
+import { createKafka, ensureTopic, Relay } from '@timeline/log';
+import {
+  activeGeneration,
+  CommitmentAsOfView,
+  ensureActiveGeneration,
+  KafkaProjector,
+  quoteIdent,
+  ReadModel,
+  TableProjector,
+} from '@timeline/projections';
+import { testKafkaBrokers } from '../setup/environment';
+import { uniqueTopic } from '../support/kafka';
+import { Backend, createTestDatabase, TestDatabase } from '../support/test-database';
+
+/**
+ * The oracle test: random histories — retroactive events, corrections,
+ * retractions, interleaved streams, recording order unlike effective order —
+ * go through the real store and the real log into the read models, and every
+ * answer at many (asOf, knownAt) equals the pure domain fold of the same events.
+ */
+const RUNS = Number(process.env.ORACLE_RUNS ?? 200);
+
+type Op =
+  | { kind: 'amend'; effective: EffectiveTime; amount: string }
+  | { kind: 'disburse'; effective: EffectiveTime; amount: string; currency: string }
+  | { kind: 'status'; effective: EffectiveTime; to: string }
+  | { kind: 'correct'; target: number; effective?: EffectiveTime; amount?: string }
+  | { kind: 'retract'; target: number };
+
+interface StreamPlan {
+  record: { effective: EffectiveTime; status: string; amount: string; currency: string; kind: string };
+  ops: Op[];
+}
+
+const START = Date.UTC(2018, 0, 1);
+const END = Date.UTC(2023, 11, 31);
+
+const effectiveTime: fc.Arbitrary<EffectiveTime> = fc
+  .tuple(fc.integer({ min: START, max: END }), fc.constantFrom('year', 'month', 'day', 'instant', 'range'), fc.integer({ min: 1, max: 400 }))
+  .map(([millis, precision, days]) => {
+    const date = new Date(millis);
+    if (precision === 'year') return { at: new Date(Date.UTC(date.getUTCFullYear(), 0, 1)).toISOString(), precision };
+    if (precision === 'month') return { at: new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1)).toISOString(), precision };
+    if (precision === 'day') return { at: new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate())).toISOString(), precision };
+    if (precision === 'instant') return { at: date.toISOString(), precision };
+    return { at: date.toISOString(), precision: 'range', until: new Date(millis + days * 86_400_000).toISOString() };
+  });
+
+const amount = fc.integer({ min: 1, max: 1_000_000 }).map(String);
+const currency = fc.constantFrom('USD', 'USD', 'RUB');
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ kind: fc.constant('amend' as const), effective: effectiveTime, amount }),
+  fc.record({ kind: fc.constant('disburse' as const), effective: effectiveTime, amount, currency }),
+  fc.record({ kind: fc.constant('status' as const), effective: effectiveTime, to: fc.constantFrom('pledged', 'fulfilled', 'lapsed', 'withdrawn', 'broken') }),
+  fc.record({ kind: fc.constant('correct' as const), target: fc.nat(), effective: fc.option(effectiveTime, { nil: undefined }), amount: fc.option(amount, { nil: undefined }) }),
+  fc.record({ kind: fc.constant('retract' as const), target: fc.nat() }),
+);
+
+const streamPlan: fc.Arbitrary<StreamPlan> = fc.record({
+  record: fc.record({ effective: effectiveTime, status: fc.constantFrom('requested', 'pledged'), amount, currency, kind: fc.constantFrom('loan', 'price', 'cash') }),
+  ops: fc.array(op, { maxLength: 7 }),
+});
+
+/** Several streams, and the order in which their appends interleave. */
+const history = fc
+  .array(streamPlan, { minLength: 1, maxLength: 4 })
+  .chain((streams) => {
+    const slots = streams.flatMap((stream, index) => Array(stream.ops.length).fill(index));
+    return fc.tuple(fc.constant(streams), fc.shuffledSubarray(slots, { minLength: slots.length, maxLength: slots.length }));
+  });
+
+function newEvent(type: string, data: unknown, effectiveAt: EffectiveTime): NewEvent {
+  return {
+    id: uuidv7(),
+    type,
+    schemaVersion: 1,
+    data,
+    effectiveAt,
+    source: { title: 'oracle' },
+    confidence: 'reported',
+    actor: 'oracle',
+    correlationId: randomUUID(),
+    causationId: null,
+  };
+}
+
+interface Written {
+  commitmentId: string;
+  streamId: string;
+  events: NewEvent[];
+}
+
+function eventFor(stream: Written, plan: Op): NewEvent {
+  const facts = stream.events.filter((event) => !event.type.startsWith('Event'));
+  switch (plan.kind) {
+    case 'amend':
+      return newEvent('CommitmentTermsAmended', { commitmentId: stream.commitmentId, changes: { amount: plan.amount } }, plan.effective);
+    case 'disburse':
+      return newEvent('CommitmentDisbursed', { commitmentId: stream.commitmentId, amount: plan.amount, currency: plan.currency }, plan.effective);
+    case 'status':
+      return newEvent('CommitmentStatusChanged', { commitmentId: stream.commitmentId, from: 'pledged', to: plan.to }, plan.effective);
+    case 'correct': {
+      const target = facts[plan.target % facts.length];
+      const changes: Record<string, unknown> = {};
+      if (plan.effective) changes.effectiveAt = plan.effective;
+      if (plan.amount) changes.data = target.type === 'CommitmentRecorded' ? { terms: { amount: plan.amount } } : target.type === 'CommitmentTermsAmended' ? { changes: { amount: plan.amount } } : { amount: plan.amount };
+      if (!plan.effective && !plan.amount) changes.effectiveAt = target.effectiveAt;
+      return newEvent('EventCorrected', { eventId: target.id, eventType: target.type, changes, reason: 'oracle' }, plan.effective ?? target.effectiveAt);
+    }
+    case 'retract': {
+      const target = facts[plan.target % facts.length];
+      return newEvent('EventRetracted', { eventId: target.id, eventType: target.type, reason: 'oracle' }, target.effectiveAt);
+    }
+  }
+}
+
+function expectedView(state: CommitmentAsOf) {
+  return {
+    id: state.commitmentId,
+    version: state.streamVersion,
+    kind: state.kind,
+    title: state.title,
+    by: state.by,
+    to: state.to,
+    status: state.status,
+    terms: state.terms,
+    currency: state.terms.currency ?? null,
+    unit: state.terms.unit ?? null,
+    pledged: state.terms.amount ?? null,
+    disbursed: state.disbursed,
+    outstanding: state.outstanding,
+    eventIds: state.eventIds,
+    uncertain: state.uncertain,
+  };
+}
+
+function actualView(view: CommitmentAsOfView) {
+  const { validFrom: _from, validTo: _to, ...rest } = view;
+  return rest;
+}
+
+/** Instants where answers can change, and their neighbours. */
+function probes(events: RecordedEvent[]): { asOf: string[]; knownAt: string[] } {
+  const asOf = new Set<string>();
+  for (const event of events) {
+    for (const edge of [Date.parse(event.effectiveAt.at), Date.parse(effectiveUntil(event.effectiveAt))]) {
+      asOf.add(new Date(edge - 1).toISOString());
+      asOf.add(new Date(edge).toISOString());
+    }
+    const corrected = (event.data as { changes?: { effectiveAt?: EffectiveTime } }).changes?.effectiveAt;
+    if (corrected?.at) asOf.add(corrected.at);
+  }
+  asOf.add('2030-01-01T00:00:00.000Z');
+  const knownAt = new Set<string>(['2000-01-01T00:00:00.000Z', new Date(Date.now() + 60_000).toISOString()]);
+  for (const event of events) {
+    knownAt.add(event.recordedAt);
+    knownAt.add(new Date(Date.parse(event.recordedAt) - 1).toISOString());
+  }
+  return { asOf: [...asOf], knownAt: [...knownAt] };
+}
+
+type Mode = { backend: Backend; log: 'table' | 'kafka' };
+
+describe.each<Mode>([
+  { backend: 'postgres', log: 'table' },
+  { backend: 'pglite', log: 'table' },
+  { backend: 'postgres', log: 'kafka' },
+])('read models equal the domain fold on $backend through the $log log', ({ backend, log }) => {
+  let testDb: TestDatabase;
+  let store: PostgresEventStore;
+  let readModel: ReadModel;
+  let tableProjector: TableProjector | undefined;
+  let kafka: Kafka | undefined;
+  let producer: Producer | undefined;
+  let relay: Relay | undefined;
+  let kafkaProjector: KafkaProjector | undefined;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase(backend);
+    store = new PostgresEventStore(testDb.db.pool);
+    readModel = new ReadModel(testDb.db.pool);
+    await ensureActiveGeneration(testDb.db.pool, testDb.db.schema);
+    if (log === 'table') {
+      tableProjector = new TableProjector(testDb.db);
+    } else {
+      const topic = uniqueTopic('test.oracle');
+      kafka = createKafka({ brokers: testKafkaBrokers(), clientId: 'oracle' });
+      await ensureTopic(kafka, { topic, partitions: 3, replicationFactor: 1 });
+      producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+      relay = new Relay(testDb.db, store, producer, { topic, pollIntervalMs: 20 });
+      relay.start();
+      kafkaProjector = new KafkaProjector(testDb.db, kafka, { topic, groupId: `oracle-${randomUUID()}` });
+      await kafkaProjector.start();
+    }
+  });
+
+  afterAll(async () => {
+    await kafkaProjector?.stop();
+    await relay?.stop();
+    await producer?.disconnect();
+    await testDb.dispose();
+  });
+
+  async function projected(positions: string[]): Promise<void> {
+    if (tableProjector) {
+      await tableProjector.catchUp();
+      return;
+    }
+    const generation = (await activeGeneration(testDb.db.pool))!;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const { rows } = await testDb.db.pool.query<{ n: string }>(
+        `SELECT count(*)::text AS n FROM ${quoteIdent(generation.schema)}.stream_events WHERE position = ANY($1::bigint[])`,
+        [positions],
+      );
+      if (Number(rows[0].n) === positions.length) return;
+      if (Date.now() > deadline) throw new Error(`projector reached ${rows[0].n} of ${positions.length} events`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  it(`agrees at every probed (asOf, knownAt) over ${RUNS} generated histories`, async () => {
+    let comparisons = 0;
+    await fc.assert(
+      fc.asyncProperty(history, async ([plans, order]) => {
+        const streams: Written[] = plans.map(() => {
+          const commitmentId = randomUUID();
+          return { commitmentId, streamId: `commitment-${commitmentId}`, events: [] };
+        });
+        const positions: string[] = [];
+        const append = async (stream: Written, event: NewEvent) => {
+          const result = await store.append({
+            streamId: stream.streamId,
+            streamType: 'commitment',
+            expectedVersion: stream.events.length === 0 ? 'no_stream' : stream.events.length,
+            events: [event],
+          });
+          stream.events.push(event);
+          positions.push(result.position);
+        };
+        // Records first, in order; then the other changes interleaved across streams.
+        for (const [index, plan] of plans.entries()) {
+          const { effective, status, amount: pledged, currency: money, kind } = plan.record;
+          await append(
+            streams[index],
+            newEvent('CommitmentRecorded', {
+              commitmentId: streams[index].commitmentId, kind, title: `Commitment ${index}`, by: 'RU', to: 'BY', status,
+              terms: { amount: pledged, currency: money },
+            }, effective),
+          );
+        }
+        const next = plans.map(() => 0);
+        for (const index of order) {
+          await append(streams[index], eventFor(streams[index], plans[index].ops[next[index]++]));
+        }
+        await projected(positions);
+
+        for (const stream of streams) {
+          const events = await store.readStream(stream.streamId);
+          const { asOf, knownAt } = probes(events);
+          for (const known of knownAt) {
+            for (const at of asOf) {
+              const expected = commitmentAsOf(events, at, known);
+              const actual = await readModel.commitment(stream.commitmentId, at, known);
+              comparisons++;
+              if (!expected) {
+                expect({ at, known, actual }).toEqual({ at, known, actual: undefined });
+              } else {
+                expect({ at, known, view: actual && actualView(actual) }).toEqual({ at, known, view: expectedView(expected) });
+              }
+            }
+          }
+          const listed = await readModel.commitments('2030-01-01T00:00:00.000Z', new Date(Date.now() + 60_000).toISOString(), { party: 'BY' });
+          const present = commitmentAsOf(events, '2030-01-01T00:00:00.000Z', new Date(Date.now() + 60_000).toISOString());
+          expect(listed.some((view) => view.id === stream.commitmentId)).toBe(present !== undefined);
+        }
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    );
+    expect(comparisons).toBeGreaterThan(RUNS * 10);
+  });
+});
