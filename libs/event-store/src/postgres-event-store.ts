@@ -19,7 +19,7 @@ const EVENT_COLUMNS = `position, id, stream_id, stream_type, stream_version, typ
   effective_at, effective_precision, effective_until, recorded_at, actor, source, confidence,
   correlation_id, causation_id, data`;
 
-interface EventRow {
+export interface EventRow {
   position: string;
   id: string;
   stream_id: string;

@@ -4,6 +4,7 @@ import type { Producer } from 'kafkajs';
 import type { RecordedEvent } from '@timeline/domain';
 import type { Database, EventStore } from '@timeline/event-store';
 import { toKafkaMessage } from './cloudevents';
+import { WakeableSleep } from './wake-up';
 
 export interface RelayOptions {
   readonly topic: string;
@@ -44,7 +45,7 @@ export class Relay {
   private readonly pollIntervalMs: number;
   private stopping = false;
   private loop?: Promise<void>;
-  private wake?: () => void;
+  private readonly pause = new WakeableSleep();
   private listener?: Client;
   private status: { leader: boolean; checkpoint: string; published: number; lastError?: string } = {
     leader: false,
@@ -66,12 +67,13 @@ export class Relay {
   start(): void {
     if (this.loop) return;
     this.stopping = false;
+    this.pause.restart();
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.pause.stop();
     await this.loop;
     this.loop = undefined;
   }
@@ -103,17 +105,17 @@ export class Relay {
     while (!this.stopping) {
       try {
         if (!(await this.lead())) {
-          await this.sleep(1000);
+          await this.pause.sleep(1000);
           continue;
         }
         await this.publishPending();
         this.status.lastError = undefined;
-        await this.sleep(this.pollIntervalMs);
+        await this.pause.sleep(this.pollIntervalMs);
       } catch (error) {
         this.status.lastError = (error as Error).message;
         this.options.log?.('relay: publishing failed, will retry', { error: (error as Error).message });
         await this.dropListener();
-        await this.sleep(1000);
+        await this.pause.sleep(1000);
       }
     }
     await this.dropListener();
@@ -135,7 +137,7 @@ export class Relay {
     client.on('error', () => {
       this.status.leader = false;
       if (this.listener === client) this.listener = undefined;
-      this.wake?.();
+      this.pause.wakeUp();
     });
     await client.connect();
     const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [LEADER_LOCK]);
@@ -144,7 +146,7 @@ export class Relay {
       this.status.leader = false;
       return false;
     }
-    client.on('notification', () => this.wake?.());
+    client.on('notification', () => this.pause.wakeUp());
     await client.query('LISTEN timeline_events');
     this.listener = client;
     this.status.leader = true;
@@ -157,18 +159,6 @@ export class Relay {
     this.listener = undefined;
     this.status.leader = false;
     await client?.end().catch(() => undefined);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }
 

@@ -7,6 +7,7 @@ import {
   isRevisionEventType,
   RecordedEvent,
 } from '@timeline/domain';
+import { EventRow, fromRow } from '@timeline/event-store';
 import { quoteIdent } from './read-model-schema';
 
 export const COMMITMENT_STREAM_TYPE = 'commitment';
@@ -69,54 +70,12 @@ async function insertStreamEvent(client: PoolClient, s: string, event: RecordedE
   return rowCount === 1;
 }
 
-interface StreamEventRow {
-  stream_id: string;
-  stream_version: number;
-  event_id: string;
-  position: string;
-  stream_type: string;
-  type: string;
-  schema_version: number;
-  effective_at: Date;
-  effective_precision: RecordedEvent['effectiveAt']['precision'];
-  effective_until: Date | null;
-  recorded_at: Date;
-  actor: string;
-  source: RecordedEvent['source'];
-  confidence: RecordedEvent['confidence'];
-  correlation_id: string;
-  causation_id: string | null;
-  data: unknown;
-}
-
-export function eventFromRow(row: StreamEventRow): RecordedEvent {
-  return {
-    id: row.event_id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    streamId: row.stream_id,
-    streamType: row.stream_type,
-    streamVersion: row.stream_version,
-    position: String(row.position),
-    effectiveAt: row.effective_until
-      ? { at: row.effective_at.toISOString(), precision: row.effective_precision, until: row.effective_until.toISOString() }
-      : { at: row.effective_at.toISOString(), precision: row.effective_precision },
-    recordedAt: row.recorded_at.toISOString(),
-    actor: row.actor,
-    source: row.source,
-    confidence: row.confidence,
-    correlationId: row.correlation_id,
-    causationId: row.causation_id,
-    data: row.data,
-  };
-}
-
 async function readStream(client: PoolClient, s: string, streamId: string): Promise<RecordedEvent[]> {
-  const { rows } = await client.query<StreamEventRow>(
-    `SELECT * FROM ${s}.stream_events WHERE stream_id = $1 ORDER BY stream_version`,
+  const { rows } = await client.query<EventRow>(
+    `SELECT event_id AS id, * FROM ${s}.stream_events WHERE stream_id = $1 ORDER BY stream_version`,
     [streamId],
   );
-  return rows.map(eventFromRow);
+  return rows.map(fromRow);
 }
 
 function groupByStreamAndRecordedAt(events: readonly RecordedEvent[]): RecordedEvent[][] {

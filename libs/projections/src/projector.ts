@@ -1,8 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { RecordedEvent } from '@timeline/domain';
-import { Database, readEventsAfter } from '@timeline/event-store';
-import { fromKafkaMessage } from '@timeline/log';
+import { Database, inTransaction, readEventsAfter } from '@timeline/event-store';
+import { fromKafkaMessage, WakeableSleep } from '@timeline/log';
 import { activeGeneration, ensureActiveGeneration, Generation } from './generations';
 import { projectEvents } from './project-events';
 import { quoteIdent } from './read-model-schema';
@@ -31,24 +31,15 @@ type Log = (message: string, details?: Record<string, unknown>) => void;
  * SHARE so that a rebuild's switch waits for it: projection changes and the
  * checkpoint commit together, or neither does.
  */
-export async function inProjectionTransaction<T>(
+export function inProjectionTransaction<T>(
   pool: Pool,
   work: (client: PoolClient, generation: Generation) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const generation = await activeGeneration(client, true);
     if (!generation) throw new Error('no active read-model generation');
-    const result = await work(client, generation);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+    return work(client, generation);
+  });
 }
 
 export async function loadCheckpoints(db: Pool | PoolClient, schema: string, source: string): Promise<Map<number, string>> {
@@ -71,7 +62,7 @@ export async function saveCheckpoint(client: PoolClient, schema: string, source:
 export class TableProjector implements Projector {
   private stopping = false;
   private loop?: Promise<void>;
-  private wake?: () => void;
+  private readonly pause = new WakeableSleep();
   private status: { projected: number; generation?: number; lastError?: string } = { projected: 0 };
 
   constructor(
@@ -82,12 +73,13 @@ export class TableProjector implements Projector {
   async start(): Promise<void> {
     await ensureActiveGeneration(this.db.pool, this.db.schema);
     this.stopping = false;
+    this.pause.restart();
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.pause.stop();
     await this.loop;
     this.loop = undefined;
   }
@@ -125,20 +117,8 @@ export class TableProjector implements Projector {
         this.status.lastError = (error as Error).message;
         this.options.log?.('projector: batch failed, will retry', { error: (error as Error).message });
       }
-      await this.sleep(this.options.pollIntervalMs ?? 100);
+      await this.pause.sleep(this.options.pollIntervalMs ?? 100);
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }
 

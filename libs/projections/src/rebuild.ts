@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Database } from '@timeline/event-store';
-import { readEventsAfter } from '@timeline/event-store';
+import { inTransaction, readEventsAfter } from '@timeline/event-store';
 import { activate, activeGeneration, createGeneration, dropGeneration, Generation } from './generations';
 import { projectEvents } from './project-events';
 import { loadCheckpoints, saveCheckpoint, TABLE_SOURCE } from './projector';
@@ -64,19 +64,8 @@ export async function rebuildReadModels(
   }
 }
 
-async function replayBatch(pool: Pool, generation: Generation, after: string, limit: number) {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await replayInto(client, generation, after, limit);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+function replayBatch(pool: Pool, generation: Generation, after: string, limit: number) {
+  return inTransaction(pool, (client) => replayInto(client, generation, after, limit));
 }
 
 async function replayInto(client: PoolClient, generation: Generation, after: string, limit: number) {
@@ -95,9 +84,7 @@ async function switchTo(
   batchSize: number,
   onCaughtUp: (count: number) => void,
 ): Promise<number | undefined> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT active_generation FROM projection_state FOR UPDATE');
     for (let position = after; ; ) {
       const read = await replayInto(client, generation, position, batchSize);
@@ -113,14 +100,8 @@ async function switchTo(
       }
     }
     await activate(client, generation);
-    await client.query('COMMIT');
     return previous?.generation;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function kafkaCheckpoints(client: PoolClient, schema: string) {

@@ -53,16 +53,8 @@ export class SourceDto {
   quote?: string;
 }
 
-/** The fields every fact carries: valid time, source and confidence. */
-export abstract class FactDto {
-  @ApiProperty({
-    description: 'When it took effect: YYYY, YYYY-MM, YYYY-MM-DD or an ISO 8601 instant with a zone',
-    example: '2021-09-09',
-  })
-  @IsDefined()
-  @IsEffectiveTime()
-  effectiveAt!: string;
-
+/** What every write cites: the source and how sure it is. */
+export abstract class SourcedDto {
   @ApiProperty({ type: SourceDto })
   @IsDefined()
   @IsObject()
@@ -74,6 +66,17 @@ export abstract class FactDto {
   @IsOptional()
   @IsIn(CONFIDENCES)
   confidence?: Confidence;
+}
+
+/** The fields every fact carries: valid time, source and confidence. */
+export abstract class FactDto extends SourcedDto {
+  @ApiProperty({
+    description: 'When it took effect: YYYY, YYYY-MM, YYYY-MM-DD, an ISO 8601 instant with a zone, or a range A/B',
+    example: '2021-09-09',
+  })
+  @IsDefined()
+  @IsEffectiveTime()
+  effectiveAt!: string;
 }
 
 export class TermsDto {

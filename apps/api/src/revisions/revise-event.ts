@@ -1,13 +1,11 @@
 import { Body, Controller, HttpCode, HttpStatus, Inject, Injectable, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import { v7 as uuidv7 } from 'uuid';
 import {
   applyRevisions,
-  CONFIDENCES,
   Confidence,
   DomainRuleViolation,
   EffectiveTime,
@@ -23,31 +21,19 @@ import { ProblemException } from '../http/problem';
 import { IsEffectiveTime } from '../http/validation';
 import { Write, WriteContext } from '../http/write-context';
 import { COMMITMENT_STREAM_TYPE, foldCommitment } from '../commitments/commitment-writer';
-import { SourceDto, sentFields, WriteResponseDto } from '../commitments/commitment.dto';
+import { SourceDto, SourcedDto, sentFields, WriteResponseDto } from '../commitments/commitment.dto';
 import { sendWriteAnswer } from '../commitments/write-answer';
 import type { WriteAnswer } from '../commitments/commitment-writer';
 import { EVENT_STORE } from '../runtime/tokens';
 
 export const REVISION_SCHEMA_VERSION = 1;
 
-class RevisionDto {
+class RevisionDto extends SourcedDto {
   @ApiProperty({ example: 'The meeting took place on 9 September, not 10 September' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(2000)
   reason!: string;
-
-  @ApiProperty({ type: SourceDto })
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => SourceDto)
-  source!: SourceDto;
-
-  @ApiPropertyOptional({ enum: CONFIDENCES, default: 'reported' })
-  @IsOptional()
-  @IsIn(CONFIDENCES)
-  confidence?: Confidence;
 }
 
 export class CorrectionDto extends RevisionDto {

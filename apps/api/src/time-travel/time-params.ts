@@ -5,14 +5,8 @@ import { effectiveUntil, InvalidEffectiveTime, parseEffectiveTime } from '@timel
 import { NoReadModel, ReadModel } from '@timeline/projections';
 import { FieldError, invalidRequest, ProblemException } from '../http/problem';
 
-export class TimeParams {
-  @ApiPropertyOptional({
-    description: 'Valid time: the state at the end of this date (YYYY, YYYY-MM, YYYY-MM-DD) or at this instant. Default: now.',
-    example: '2021-09-30',
-  })
-  @IsOptional()
-  asOf?: string;
-
+/** Transaction time and read-your-writes, taken by every read. */
+export class ConsistencyParams {
   @ApiPropertyOptional({
     description: 'Transaction time: only what had been recorded by the end of this date or this instant. Default: now.',
     example: '2021-10-01T12:00:00Z',
@@ -24,6 +18,15 @@ export class TimeParams {
   @IsOptional()
   @Matches(/^\d{1,18}$/, { message: 'minPosition must be a position from a write answer, like "1042"' })
   minPosition?: string;
+}
+
+export class TimeParams extends ConsistencyParams {
+  @ApiPropertyOptional({
+    description: 'Valid time: the state at the end of this date (YYYY, YYYY-MM, YYYY-MM-DD) or at this instant. Default: now.',
+    example: '2021-09-30',
+  })
+  @IsOptional()
+  asOf?: string;
 }
 
 /**

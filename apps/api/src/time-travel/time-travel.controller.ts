@@ -13,7 +13,7 @@ import {
 import { CommitmentAsOfView, ReadModel } from '@timeline/projections';
 import { invalidRequest } from '../http/problem';
 import { CLOCK } from '../runtime/tokens';
-import { endOfPeriod, ProjectionWait, resolveTime, TimeParams } from './time-params';
+import { ConsistencyParams, endOfPeriod, ProjectionWait, resolveTime, TimeParams } from './time-params';
 
 const list = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
@@ -39,7 +39,7 @@ export class CommitmentListParams extends TimeParams {
   kind?: string[];
 }
 
-export class DiffParams {
+export class DiffParams extends ConsistencyParams {
   @ApiPropertyOptional({ example: '2021-01-01', description: 'Earlier date (valid time); required' })
   @IsOptional()
   @IsString()
@@ -50,17 +50,9 @@ export class DiffParams {
   @IsString()
   to?: string;
 
-  @ApiPropertyOptional({ description: 'Transaction time for both sides. Default: now.' })
-  @IsOptional()
-  knownAt?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(/^\d{1,18}$/, { message: 'minPosition must be a position from a write answer, like "1042"' })
-  minPosition?: string;
 }
 
-export class TimelineParams {
+export class TimelineParams extends ConsistencyParams {
   @ApiPropertyOptional({ example: '2021-01', description: 'Events whose effective period ends after the start of this date' })
   @IsOptional()
   from?: string;
@@ -98,14 +90,6 @@ export class TimelineParams {
   @Max(1000)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Transaction time. Default: now.' })
-  @IsOptional()
-  knownAt?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(/^\d{1,18}$/, { message: 'minPosition must be a position from a write answer, like "1042"' })
-  minPosition?: string;
 }
 
 @ApiTags('time travel')
