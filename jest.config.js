@@ -7,8 +7,8 @@ const base = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleNameMapper: {
-    '^@timeline/(domain|event-store|log|config|projections)$': '<rootDir>/libs/$1/src',
-    '^@timeline/(domain|event-store|log|config|projections)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@timeline/(domain|event-store|log|config|projections|event-schemas|seeds)$': '<rootDir>/libs/$1/src',
+    '^@timeline/(domain|event-store|log|config|projections|event-schemas|seeds)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   rootDir: __dirname,
 };

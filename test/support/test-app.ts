@@ -27,6 +27,7 @@ export async function startTestApp({ backend, kafka = false, env = {} }: TestApp
   const topic = kafka ? uniqueTopic('test.api') : undefined;
   const config = loadConfig({
     LOG_LEVEL: 'silent',
+    TIMELINE_SEED: 'none',
     PORT: '0',
     ...(topic ? { KAFKA_BROKERS: testKafkaBrokers().join(','), KAFKA_TOPIC: topic, KAFKA_PARTITIONS: '3' } : {}),
     ...env,

@@ -8,6 +8,9 @@ import {
   ChangeCommitmentStatusController,
   ChangeCommitmentStatusHandler,
 } from './commitments/change-status/change-commitment-status';
+import { AggregateWriter } from './aggregates/aggregate-writer';
+import { ExecuteAggregateHandler } from './aggregates/definitions';
+import { SeedLoader } from './seeds/seed-loader';
 import { CommitmentWriter } from './commitments/commitment-writer';
 import { RecordDisbursementController, RecordDisbursementHandler } from './commitments/disburse/record-disbursement';
 import { GetCommitmentController, GetCommitmentHandler } from './commitments/get/get-commitment';
@@ -17,6 +20,8 @@ import { AdminController } from './admin/admin.controller';
 import { ReviseEventController, ReviseEventHandler } from './revisions/revise-event';
 import { ProjectionWait } from './time-travel/time-params';
 import { TimeTravelController } from './time-travel/time-travel.controller';
+import { EntitiesController } from './entities/entities.controller';
+import { SchemasController } from './schemas/schemas.controller';
 import { ReadModel } from '@timeline/projections';
 import type { Runtime } from './runtime/runtime';
 import { CLOCK, EVENT_STORE, RUNTIME } from './runtime/tokens';
@@ -44,6 +49,8 @@ export class AppModule {
         ChangeCommitmentStatusController,
         GetCommitmentController,
         TimeTravelController,
+        EntitiesController,
+        SchemasController,
         ReviseEventController,
         AdminController,
         HealthController,
@@ -53,6 +60,9 @@ export class AppModule {
         { provide: EVENT_STORE, useValue: runtime.store },
         { provide: CLOCK, useValue: runtime.clock },
         WriteAccessGuard,
+        AggregateWriter,
+        ExecuteAggregateHandler,
+        SeedLoader,
         CommitmentWriter,
         RecordCommitmentHandler,
         AmendCommitmentHandler,

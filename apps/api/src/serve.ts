@@ -1,7 +1,8 @@
 import pino from 'pino';
 import { AppConfig } from '@timeline/config';
 import { createApp } from './app';
-import { createRuntime } from './runtime/runtime';
+import { createRuntime, Runtime } from './runtime/runtime';
+import { SeedLoader } from './seeds/seed-loader';
 
 /**
  * Runs the roles this process is configured for. With the defaults that is
@@ -29,6 +30,7 @@ export async function serve(config: AppConfig): Promise<void> {
     return;
   }
   const app = await createApp(runtime);
+  await seedEmptyStore(app.get(SeedLoader), runtime, log);
   await app.listen(config.port, config.host);
   logger.info({ url: `http://localhost:${config.port}`, openapi: `http://localhost:${config.port}/openapi.json` }, 'listening');
   await waitForSignal();
@@ -42,4 +44,14 @@ function waitForSignal(): Promise<void> {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
+}
+
+/** Loads TIMELINE_SEED into a store that holds no events yet; a store with events is left alone. */
+export async function seedEmptyStore(loader: SeedLoader, runtime: Runtime, log: (message: string, details?: Record<string, unknown>) => void) {
+  const name = runtime.config.seed;
+  if (name === 'none') return;
+  if ((await runtime.store.headPosition()) !== '0') return;
+  const set = loader.read(name);
+  const report = await loader.load(set);
+  log('loaded data set into the empty store', { ...report });
 }

@@ -5,6 +5,11 @@ import { InvalidConfiguration, loadConfig } from '@timeline/config';
 import { SingleBar, Presets } from 'cli-progress';
 import { migrate, openDatabase } from '@timeline/event-store';
 import { rebuildReadModels } from '@timeline/projections';
+import { InvalidSeed } from '@timeline/seeds';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../../api/src/app.module';
+import { createRuntime } from '../../api/src/runtime/runtime';
+import { SeedLoader } from '../../api/src/seeds/seed-loader';
 import { serve } from '../../api/src/serve';
 
 const program = new Command()
@@ -76,7 +81,29 @@ program
     }
   });
 
+program
+  .command('seed <name>')
+  .description('load a data set from seeds/ through the command bus; loading twice adds nothing')
+  .action(async (name: string) => {
+    const config = loadConfig({ ...process.env, TIMELINE_ROLES: 'relay' });
+    const runtime = await createRuntime(config);
+    const context = await NestFactory.createApplicationContext(AppModule.forRuntime(runtime), { logger: false });
+    const bar = new SingleBar({ format: 'seed |{bar}| {value}/{total} entries', noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
+    try {
+      const loader = context.get(SeedLoader);
+      const set = loader.read(name);
+      bar.start(set.entries.length, 0);
+      const report = await loader.load(set, (done) => bar.update(done));
+      bar.stop();
+      console.log(`${report.dataset}: ${report.entries} entries, ${report.applied} recorded, ${report.unchanged} already there`);
+    } finally {
+      bar.stop();
+      await context.close();
+      await runtime.close();
+    }
+  });
+
 program.parseAsync().catch((error: unknown) => {
-  console.error(error instanceof InvalidConfiguration ? error.message : `timeline: ${(error as Error).message ?? error}`);
+  console.error(error instanceof InvalidConfiguration || error instanceof InvalidSeed ? error.message : `timeline: ${(error as Error).message ?? error}`);
   process.exit(1);
 });

@@ -27,6 +27,8 @@ export interface AppConfig {
   readonly kafka?: KafkaConfig;
   readonly roles: ReadonlySet<Role>;
   readonly bootstrapAdminKey?: string;
+  /** Data set loaded into an empty store at start; `none` loads nothing. */
+  readonly seed: string;
   readonly bodyLimit: string;
   readonly logLevel: string;
 }
@@ -108,6 +110,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push(`DATABASE_SCHEMA="${databaseSchema}" must be lower-case letters, digits and _ (at most 41)`);
   }
 
+  const seed = text('TIMELINE_SEED') ?? 'belarus-russia-2018-2021';
+  if (!/^[a-z0-9][a-z0-9-]{0,60}$/.test(seed)) problems.push(`TIMELINE_SEED="${seed}" must be a data set name or none`);
+
   const logLevel = text('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${logLevel}" must be one of ${LOG_LEVELS.join(', ')}`);
 
@@ -120,6 +125,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     kafka,
     roles,
     bootstrapAdminKey,
+    seed,
     bodyLimit,
     logLevel,
   };

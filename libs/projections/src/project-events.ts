@@ -3,6 +3,11 @@ import {
   applyRevisions,
   commitmentSegments,
   CommitmentSegment,
+  deploymentAsOf,
+  occurrenceAsOf,
+  partyAsOf,
+  temporalSegments,
+  trackAsOf,
   effectiveUntil,
   isRevisionEventType,
   RecordedEvent,
@@ -35,6 +40,8 @@ export async function projectEvents(client: PoolClient, schema: string, events: 
     await projectTimeline(client, s, group, known, recordedAt);
     if (group[0].streamType === COMMITMENT_STREAM_TYPE) {
       await projectCommitment(client, s, group[0].streamId, known, recordedAt);
+    } else if (ENTITY_FOLDS[group[0].streamType]) {
+      await projectEntity(client, s, group[0].streamType, group[0].streamId, known, recordedAt);
     }
   }
   return fresh.length;
@@ -131,6 +138,35 @@ async function projectCommitment(client: PoolClient, s: string, streamId: string
         JSON.stringify(state.eventIds),
         JSON.stringify(state.uncertain),
       ],
+    );
+  }
+}
+
+type EntityFold = (events: readonly RecordedEvent[], asOf: string, knownAt: string) => object | undefined;
+
+/** The asOf fold of each entity type kept in entity_versions. */
+export const ENTITY_FOLDS: Readonly<Record<string, EntityFold>> = {
+  party: partyAsOf,
+  track: trackAsOf,
+  deployment: deploymentAsOf,
+  occurrence: occurrenceAsOf,
+};
+
+export function entityIdOf(streamId: string, streamType: string): string {
+  return streamId.slice(streamType.length + 1);
+}
+
+async function projectEntity(client: PoolClient, s: string, streamType: string, streamId: string, known: RecordedEvent[], recordedAt: string) {
+  const entityId = entityIdOf(streamId, streamType);
+  await closeOpenRows(client, `${s}.entity_versions`, 'entity_type = $1 AND entity_id = $2', [streamType, entityId], recordedAt);
+  const fold = ENTITY_FOLDS[streamType];
+  for (const { validFrom, validTo, state } of temporalSegments(known, recordedAt, fold)) {
+    const view = state as { parties?: string[]; host?: string; by?: string; commandedBy?: string; partyId?: string; active?: boolean; streamVersion: number };
+    const parties = [...new Set([...(view.parties ?? []), view.host, view.by, view.commandedBy, view.partyId].filter((p): p is string => !!p))].sort();
+    await client.query(
+      `INSERT INTO ${s}.entity_versions (entity_type, entity_id, valid, recorded, stream_version, parties, active, state)
+       VALUES ($1, $2, tstzrange($3, $4, '[)'), tstzrange($5, NULL, '[)'), $6, $7, $8, $9)`,
+      [streamType, entityId, validFrom, validTo, recordedAt, view.streamVersion, parties, view.active ?? true, JSON.stringify(state)],
     );
   }
 }

@@ -3,7 +3,7 @@
  * generation is disposable and rebuilt from the log, so a change here bumps
  * READ_MODEL_VERSION and the projector builds a fresh generation.
  */
-export const READ_MODEL_VERSION = 1;
+export const READ_MODEL_VERSION = 2;
 
 export function readModelDdl(schema: string): string {
   const s = quoteIdent(schema);
@@ -56,6 +56,21 @@ CREATE TABLE ${s}.commitment_versions (
 );
 CREATE INDEX ON ${s}.commitment_versions USING gist (valid, recorded);
 CREATE INDEX ON ${s}.commitment_versions (commitment_id);
+
+-- Bitemporal versions of parties, tracks, deployments and occurrences: the state as
+-- JSON, with the columns queries filter on.
+CREATE TABLE ${s}.entity_versions (
+  entity_type    text NOT NULL,
+  entity_id      text NOT NULL,
+  valid          tstzrange NOT NULL,
+  recorded       tstzrange NOT NULL,
+  stream_version integer NOT NULL,
+  parties        text[] NOT NULL,
+  active         boolean NOT NULL,
+  state          jsonb NOT NULL
+);
+CREATE INDEX ON ${s}.entity_versions USING gist (valid, recorded);
+CREATE INDEX ON ${s}.entity_versions (entity_type, entity_id);
 
 -- Events in effective order, as known over a recorded-time range (a correction closes
 -- the old row and opens the corrected one; a retraction closes it).

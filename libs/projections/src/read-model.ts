@@ -141,6 +141,24 @@ export class ReadModel {
     return rows[0] && toView(rows[0]);
   }
 
+  /** Parties, tracks, deployments or occurrences at (asOf, knownAt), optionally those a party takes part in. */
+  async entities<T = Record<string, unknown>>(type: string, asOf: string, knownAt: string, filter: { party?: string; activeOnly?: boolean } = {}): Promise<(T & { validFrom: string; validTo: string | null })[]> {
+    const s = await this.schema();
+    const params: unknown[] = [type, asOf, knownAt];
+    const conditions = ['entity_type = $1', 'valid @> $2::timestamptz', 'recorded @> $3::timestamptz'];
+    if (filter.party) {
+      params.push(filter.party);
+      conditions.push(`parties @> ARRAY[$${params.length}]::text[]`);
+    }
+    if (filter.activeOnly) conditions.push('active');
+    const { rows } = await this.pool.query<{ state: T; valid_from: Date; valid_to: Date | null }>(
+      `SELECT state, lower(valid) AS valid_from, upper(valid) AS valid_to FROM ${s}.entity_versions
+        WHERE ${conditions.join(' AND ')} ORDER BY lower(valid), entity_id`,
+      params,
+    );
+    return rows.map((row) => ({ ...row.state, validFrom: row.valid_from.toISOString(), validTo: row.valid_to ? row.valid_to.toISOString() : null }));
+  }
+
   /** True when the event at `position` is in the read models (read your writes). */
   async hasProjected(position: string): Promise<boolean> {
     const s = await this.schema();

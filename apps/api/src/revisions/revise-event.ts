@@ -20,7 +20,8 @@ import { replayStoredAnswer } from '../http/idempotency';
 import { ProblemException } from '../http/problem';
 import { IsEffectiveTime } from '../http/validation';
 import { Write, WriteContext } from '../http/write-context';
-import { COMMITMENT_STREAM_TYPE, foldCommitment } from '../commitments/commitment-writer';
+import { AggregateDefinition, foldAggregate } from '../aggregates/aggregate-writer';
+import { AGGREGATES } from '../aggregates/definitions';
 import { SourceDto, SourcedDto, sentFields, WriteResponseDto } from '../commitments/commitment.dto';
 import { sendWriteAnswer } from '../commitments/write-answer';
 import type { WriteAnswer } from '../commitments/commitment-writer';
@@ -149,6 +150,8 @@ export class ReviseEventHandler implements ICommandHandler<ReviseEventCommand, W
 /** The stream must still make sense with the revision applied. */
 function checkConsistent(stream: RecordedEvent[], event: NewEvent): void {
   const last = stream[stream.length - 1];
+  const definition = AGGREGATES[last.streamType];
+  if (!definition) return;
   const revised: RecordedEvent = {
     ...event,
     streamId: last.streamId,
@@ -157,9 +160,8 @@ function checkConsistent(stream: RecordedEvent[], event: NewEvent): void {
     position: last.position,
     recordedAt: last.recordedAt,
   };
-  if (last.streamType !== COMMITMENT_STREAM_TYPE) return;
   try {
-    foldCommitment([...stream, revised]);
+    foldAggregate(definition as AggregateDefinition<unknown, never>, [...stream, revised]);
   } catch (error) {
     throw new DomainRuleViolation('inconsistent_revision', `with this revision the history no longer holds: ${(error as Error).message}`, 'data');
   }

@@ -3,13 +3,12 @@ import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import {
-  COMMITMENT_EVENT_TYPES,
   COMMITMENT_KINDS,
   COMMITMENT_STATUSES,
   parseEffectiveTime,
   PARTY_CODE,
-  REVISION_EVENT_TYPES,
 } from '@timeline/domain';
+import { EVENT_TYPES } from '@timeline/event-schemas';
 import { CommitmentAsOfView, ReadModel } from '@timeline/projections';
 import { invalidRequest } from '../http/problem';
 import { CLOCK } from '../runtime/tokens';
@@ -18,7 +17,6 @@ import { ConsistencyParams, endOfPeriod, ProjectionWait, resolveTime, TimeParams
 const list = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
 
-export const EVENT_TYPES = [...COMMITMENT_EVENT_TYPES, ...REVISION_EVENT_TYPES] as readonly string[];
 
 export class CommitmentListParams extends TimeParams {
   @ApiPropertyOptional({ example: 'BY', description: 'Commitments by or to this party' })
@@ -115,8 +113,13 @@ export class TimeTravelController {
   async state(@Query() params: TimeParams) {
     const { asOf, knownAt } = resolveTime(params, this.clock());
     await this.wait.until(this.readModel, params.minPosition);
-    const commitments = await this.readModel.commitments(asOf, knownAt);
-    return { asOf, knownAt, ...stateOf(commitments) };
+    const [commitments, parties, tracks, deployments] = await Promise.all([
+      this.readModel.commitments(asOf, knownAt),
+      this.readModel.entities('party', asOf, knownAt),
+      this.readModel.entities('track', asOf, knownAt),
+      this.readModel.entities('deployment', asOf, knownAt, { activeOnly: true }),
+    ]);
+    return { asOf, knownAt, ...stateOf(commitments, { parties, tracks, deployments }) };
   }
 
   /** What changed between two dates (valid time), as known at one time. */
@@ -180,14 +183,19 @@ function decodeCursor(cursor: string): { effectiveAt: string; position: string }
   return { effectiveAt, position };
 }
 
-export function stateOf(commitments: CommitmentAsOfView[]) {
-  const parties = [...new Set(commitments.flatMap((commitment) => [commitment.by, commitment.to]))].sort();
+type Entity = Record<string, unknown> & { uncertain?: unknown[] };
+
+export function stateOf(commitments: CommitmentAsOfView[], entities: { parties: Entity[]; tracks: Entity[]; deployments: Entity[] }) {
+  const registered = new Map(entities.parties.map((party) => [String(party.partyId), party]));
+  const codes = new Set([...registered.keys(), ...commitments.flatMap((commitment) => [commitment.by, commitment.to])]);
+  const parties = [...codes].sort().map((code) => registered.get(code) ?? { partyId: code, registered: false });
+  const all: { uncertain?: unknown[] }[] = [...commitments, ...entities.tracks, ...entities.deployments];
   return {
-    parties: parties.map((code) => ({ code })),
-    tracks: [] as unknown[],
+    parties,
+    tracks: entities.tracks,
     commitments,
-    deployments: [] as unknown[],
-    uncertain: commitments.some((commitment) => commitment.uncertain.length > 0),
+    deployments: entities.deployments,
+    uncertain: all.some((item) => (item.uncertain?.length ?? 0) > 0),
   };
 }
 

@@ -1,0 +1,135 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import { applyRevisions, Confidence, DomainEvent, NewEvent, parseEffectiveTime, RecordedEvent, Source } from '@timeline/domain';
+import { AppendResult, EventStore, IdempotencyKeyTaken, WrongExpectedVersion } from '@timeline/event-store';
+import { replayStoredAnswer } from '../http/idempotency';
+import { ProblemException } from '../http/problem';
+import type { WriteContext } from '../http/write-context';
+import { EVENT_STORE } from '../runtime/tokens';
+
+/** What the writer needs to know of an aggregate: its stream, its creation event and its decider. */
+export interface AggregateDefinition<State = unknown, Command extends { type: string; data: object } = { type: string; data: object }> {
+  readonly streamType: string;
+  /** The event that brings an entity into being; a stream whose first such event was retracted holds nothing. */
+  readonly creationEvent: string;
+  readonly schemaVersion: number;
+  idOf(command: Command): string;
+  initialState(): State;
+  evolve(state: State, event: DomainEvent): State;
+  decide(command: Command, state: State): readonly DomainEvent[];
+}
+
+export function streamIdOf(definition: Pick<AggregateDefinition, 'streamType'>, id: string): string {
+  return `${definition.streamType}-${id}`;
+}
+
+/** The aggregate as recorded so far, corrections and retractions applied. */
+export function foldAggregate<State>(definition: AggregateDefinition<State, never>, events: readonly RecordedEvent[]): State {
+  const resolved = applyRevisions(events);
+  if (resolved.length === 0 || resolved[0].type !== definition.creationEvent) return definition.initialState();
+  return resolved.reduce((state, event) => definition.evolve(state, event), definition.initialState());
+}
+
+/** What the caller states about the fact: when it took effect and on what source. */
+export interface FactInput {
+  readonly effectiveAt: string;
+  readonly source: Source;
+  readonly confidence?: Confidence;
+}
+
+export interface WriteBody {
+  readonly id: string;
+  readonly version: number;
+  readonly eventIds: string[];
+  readonly position: string;
+}
+
+export interface WriteAnswer {
+  readonly status: number;
+  readonly body: WriteBody;
+  /** True when this is the stored answer to an earlier request with the same Idempotency-Key. */
+  readonly replayed: boolean;
+}
+
+const RETRIES_ON_CONCURRENT_CHANGE = 3;
+
+/**
+ * Load the stream, decide, append against the version that was read.
+ * Without If-Match a concurrent change is retried on the new state; with it,
+ * the client asked for that exact version, so a change is a 412.
+ */
+@Injectable()
+export class AggregateWriter {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute<State, Command extends { type: string; data: object }>(
+    definition: AggregateDefinition<State, Command>,
+    command: Command,
+    fact: FactInput,
+    context: WriteContext,
+    successStatus: number,
+  ): Promise<WriteAnswer> {
+    const replay = await replayStoredAnswer<WriteBody>(this.store, context);
+    if (replay) return replay;
+
+    const effectiveAt = parseEffectiveTime(fact.effectiveAt);
+    const id = definition.idOf(command);
+    const streamId = streamIdOf(definition, id);
+    for (let attempt = 0; ; attempt++) {
+      const history = await this.store.readStream(streamId);
+      const version = history.length;
+      if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
+        throw preconditionFailed(streamId, context.expectedVersion, version);
+      }
+      const decided = definition.decide(command, foldAggregate(definition as AggregateDefinition<State, never>, history));
+      const events: NewEvent[] = decided.map((event) => ({
+        id: uuidv7(),
+        type: event.type,
+        schemaVersion: definition.schemaVersion,
+        data: event.data,
+        effectiveAt,
+        source: fact.source,
+        confidence: fact.confidence ?? 'reported',
+        actor: context.actor,
+        correlationId: context.correlationId,
+        causationId: null,
+      }));
+      try {
+        const result = await this.store.append({
+          streamId,
+          streamType: definition.streamType,
+          expectedVersion: version === 0 ? 'no_stream' : version,
+          events,
+          idempotency: context.idempotency && {
+            ...context.idempotency,
+            respond: (appended) => ({ status: successStatus, body: answerBody(id, appended) }),
+          },
+        });
+        return { status: successStatus, body: answerBody(id, result), replayed: false };
+      } catch (error) {
+        if (error instanceof IdempotencyKeyTaken) {
+          const stored = await replayStoredAnswer<WriteBody>(this.store, context);
+          if (stored) return stored;
+        }
+        if (!(error instanceof WrongExpectedVersion)) throw error;
+        if (context.expectedVersion !== undefined) throw preconditionFailed(streamId, context.expectedVersion, error.actual);
+        if (attempt >= RETRIES_ON_CONCURRENT_CHANGE) throw error;
+      }
+    }
+  }
+}
+
+function answerBody(id: string, result: AppendResult): WriteBody {
+  return { id, version: result.version, eventIds: result.events.map((event) => event.id), position: result.position };
+}
+
+function preconditionFailed(streamId: string, expected: number, actual: number): ProblemException {
+  return new ProblemException(
+    HttpStatus.PRECONDITION_FAILED,
+    'version_mismatch',
+    'Precondition failed',
+    `If-Match asked for version ${expected} but ${streamId} is at version ${actual}`,
+    [{ field: 'If-Match', message: `is "${expected}", the current version is "${actual}"` }],
+    { currentVersion: actual, streamId },
+  );
+}

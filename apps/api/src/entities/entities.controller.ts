@@ -1,0 +1,178 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBooleanString, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import type { Response } from 'express';
+import { v7 as uuidv7 } from 'uuid';
+import { parseEffectiveTime, PARTY_CODE } from '@timeline/domain';
+import { ReadModel } from '@timeline/projections';
+import { ExecuteAggregateCommand } from '../aggregates/definitions';
+import type { WriteAnswer } from '../aggregates/aggregate-writer';
+import { WriteAccessGuard } from '../auth/write-access.guard';
+import { factOf, sentFields } from '../commitments/commitment.dto';
+import { sendWriteAnswer } from '../commitments/write-answer';
+import { invalidRequest } from '../http/problem';
+import { Write, WriteContext } from '../http/write-context';
+import { CLOCK } from '../runtime/tokens';
+import { endOfPeriod, ProjectionWait, resolveTime, TimeParams } from '../time-travel/time-params';
+import {
+  ChangeTrackStatusDto,
+  EndDeploymentDto,
+  OCCURRENCE_KINDS,
+  OpenTrackDto,
+  RecordOccurrenceDto,
+  RegisterPartyDto,
+  SetTrackDeadlineDto,
+  StartDeploymentDto,
+  TRACK_STATUSES,
+} from './entity.dto';
+
+class EntityIdParams {
+  @ApiProperty({ format: 'uuid' }) @IsUUID(undefined, { message: 'id must be a UUID' }) id!: string;
+}
+
+const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value);
+
+class EntityListParams extends TimeParams {
+  @ApiPropertyOptional({ example: 'BY' }) @IsOptional() @Matches(PARTY_CODE, { message: 'party must be a party code like "BY"' }) party?: string;
+}
+class TrackListParams extends EntityListParams {
+  @ApiPropertyOptional({ example: 'signed,in_implementation' })
+  @IsOptional() @Transform(list) @IsIn(TRACK_STATUSES, { each: true, message: `status must be among ${TRACK_STATUSES.join(', ')}` })
+  status?: string[];
+}
+class DeadlineParams extends TrackListParams {
+  @ApiPropertyOptional({ example: '2022', description: 'Deadlines whose due period ends after the start of this date' }) @IsOptional() from?: string;
+  @ApiPropertyOptional({ example: '2023', description: 'Deadlines whose due period starts before the end of this date' }) @IsOptional() to?: string;
+}
+class DeploymentListParams extends EntityListParams {
+  @ApiPropertyOptional({ example: 'true', description: 'Only deployments active at asOf (default true)' })
+  @IsOptional() @IsBooleanString({ message: 'active must be true or false' }) active?: string;
+}
+class OccurrenceListParams extends EntityListParams {
+  @ApiPropertyOptional({ example: 'meeting,exercise' })
+  @IsOptional() @Transform(list) @IsIn(OCCURRENCE_KINDS, { each: true, message: `kind must be among ${OCCURRENCE_KINDS.join(', ')}` })
+  kind?: string[];
+}
+
+interface TrackView {
+  trackId: string;
+  title: string;
+  status: string;
+  deadlines: { deadlineId: string; description: string; due: string; dueAt: string; dueUntil: string }[];
+}
+
+/** Parties, tracks, deployments and occurrences: commands, and reads at (asOf, knownAt). */
+@ApiTags('parties, tracks, deployments, occurrences')
+@Controller('v1')
+export class EntitiesController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly readModel: ReadModel,
+    private readonly wait: ProjectionWait,
+    @Inject(CLOCK) private readonly clock: () => Date,
+  ) {}
+
+  private async write(response: Response, streamType: string, type: string, data: object, dto: Parameters<typeof factOf>[0], context: WriteContext, status: number) {
+    const fields = sentFields(data as Record<string, unknown>);
+    delete fields.effectiveAt;
+    delete fields.source;
+    delete fields.confidence;
+    const answer = await this.commandBus.execute<ExecuteAggregateCommand, WriteAnswer>(
+      new ExecuteAggregateCommand(streamType, { type, data: fields }, factOf(dto), context, status),
+    );
+    return sendWriteAnswer(response, answer);
+  }
+
+  @Post('parties') @HttpCode(201) @ApiBearerAuth() @UseGuards(WriteAccessGuard)
+  registerParty(@Body() body: RegisterPartyDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    return this.write(response, 'party', 'RegisterParty', body, body, context, 201);
+  }
+
+  @Post('tracks') @HttpCode(201) @ApiBearerAuth() @UseGuards(WriteAccessGuard)
+  openTrack(@Body() body: OpenTrackDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    return this.write(response, 'track', 'OpenTrack', { ...body, trackId: uuidv7() }, body, context, 201);
+  }
+
+  @Post('tracks/:id/status') @HttpCode(200) @ApiBearerAuth() @UseGuards(WriteAccessGuard)
+  changeTrackStatus(@Param() params: EntityIdParams, @Body() body: ChangeTrackStatusDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    return this.write(response, 'track', 'ChangeTrackStatus', { ...body, trackId: params.id }, body, context, 200);
+  }
+
+  @Post('tracks/:id/deadlines') @HttpCode(200) @ApiBearerAuth() @UseGuards(WriteAccessGuard)
+  setTrackDeadline(@Param() params: EntityIdParams, @Body() body: SetTrackDeadlineDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    return this.write(response, 'track', 'SetTrackDeadline', { ...body, trackId: params.id }, body, context, 200);
+  }
+
+  @Post('deployments') @HttpCode(201) @ApiBearerAuth() @UseGuards(WriteAccessGuard)
+  startDeployment(@Body() body: StartDeploymentDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    return this.write(response, 'deployment', 'StartDeployment', { ...body, deploymentId: uuidv7() }, body, context, 201);
+  }
+
+  @Post('deployments/:id/end') @HttpCode(200) @ApiBearerAuth() @UseGuards(WriteAccessGuard)
+  endDeployment(@Param() params: EntityIdParams, @Body() body: EndDeploymentDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    return this.write(response, 'deployment', 'EndDeployment', { ...body, deploymentId: params.id }, body, context, 200);
+  }
+
+  @Post('occurrences') @HttpCode(201) @ApiBearerAuth() @UseGuards(WriteAccessGuard)
+  recordOccurrence(@Body() body: RecordOccurrenceDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    const topics = body.topics?.map((topic) => sentFields(topic));
+    return this.write(response, 'occurrence', 'RecordOccurrence', { ...body, ...(topics ? { topics } : {}), occurrenceId: uuidv7() }, body, context, 201);
+  }
+
+  private async read(type: string, params: TimeParams & { party?: string }, activeOnly = false) {
+    const { asOf, knownAt } = resolveTime(params, this.clock());
+    await this.wait.until(this.readModel, params.minPosition);
+    const items = await this.readModel.entities(type, asOf, knownAt, { party: params.party, activeOnly });
+    return { asOf, knownAt, items };
+  }
+
+  @Get('parties')
+  async parties(@Query() params: EntityListParams) {
+    const result = await this.read('party', params);
+    return { ...result, count: result.items.length };
+  }
+
+  @Get('tracks')
+  async tracks(@Query() params: TrackListParams) {
+    const result = await this.read('track', params);
+    const items = params.status ? result.items.filter((item) => params.status!.includes(String(item.status))) : result.items;
+    return { ...result, count: items.length, items };
+  }
+
+  /** Deadlines of the tracks known at (asOf, knownAt) that fall in [from, to]. */
+  @Get('deadlines')
+  async deadlines(@Query() params: DeadlineParams) {
+    const from = params.from ? startOf(params.from, 'from') : undefined;
+    const to = params.to ? endOfPeriod(params.to, 'to') : undefined;
+    const result = await this.read('track', params);
+    const items = (result.items as unknown as TrackView[])
+      .filter((track) => !params.status || params.status.includes(track.status))
+      .flatMap((track) => track.deadlines.map((deadline) => ({ ...deadline, trackId: track.trackId, track: track.title, trackStatus: track.status })))
+      .filter((deadline) => (!from || deadline.dueUntil > from) && (!to || deadline.dueAt <= to))
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.track.localeCompare(b.track));
+    return { asOf: result.asOf, knownAt: result.knownAt, count: items.length, items };
+  }
+
+  @Get('deployments')
+  async deployments(@Query() params: DeploymentListParams) {
+    const result = await this.read('deployment', params, params.active !== 'false');
+    return { ...result, count: result.items.length };
+  }
+
+  @Get('occurrences')
+  async occurrences(@Query() params: OccurrenceListParams) {
+    const result = await this.read('occurrence', params);
+    const items = params.kind ? result.items.filter((item) => params.kind!.includes(String(item.kind))) : result.items;
+    return { ...result, count: items.length, items };
+  }
+}
+
+function startOf(text: string, field: string): string {
+  try {
+    return parseEffectiveTime(text).at;
+  } catch (error) {
+    throw invalidRequest([{ field, message: (error as Error).message }]);
+  }
+}

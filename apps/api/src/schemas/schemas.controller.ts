@@ -1,0 +1,30 @@
+import { Controller, Get, HttpStatus, Param, Query } from '@nestjs/common';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
+import { dataSchema, EVENT_TYPES, latestSchemaVersion, schemaVersions } from '@timeline/event-schemas';
+import { ProblemException } from '../http/problem';
+
+class SchemaQuery {
+  @ApiPropertyOptional({ example: '1' }) @IsOptional() @Matches(/^\d{1,4}$/, { message: 'version must be a whole number' }) version?: string;
+}
+
+/** The published JSON Schema of each event type's data, by version. */
+@ApiTags('schemas')
+@Controller('v1/schemas')
+export class SchemasController {
+  @Get()
+  list() {
+    return { items: EVENT_TYPES.map((type) => ({ type, versions: schemaVersions(type), latest: latestSchemaVersion(type) })) };
+  }
+
+  @Get(':type')
+  get(@Param('type') type: string, @Query() query: SchemaQuery) {
+    const schema = dataSchema(type, query.version ? Number(query.version) : undefined);
+    if (!schema) {
+      throw new ProblemException(HttpStatus.NOT_FOUND, 'schema_not_found', 'Not found', `no schema for ${type}${query.version ? ` version ${query.version}` : ''}`, [
+        { field: query.version && EVENT_TYPES.includes(type) ? 'version' : 'type', message: `known types: ${EVENT_TYPES.join(', ')}` },
+      ]);
+    }
+    return schema;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The as-of fold of `commitmentAsOf`, for any aggregate whose stream starts
+ * with one creation event: which events take part (as known at a transaction
+ * time), in which order, which count at a valid time and which are uncertain
+ * then. Each aggregate supplies its lenient evolve and the shape of its
+ * answer. Not exported from the package: use `partyAsOf`, `trackAsOf`,
+ * `deploymentAsOf`, `occurrenceAsOf`.
+ */
+import { effectiveUntil, instantMillis } from '../shared/effective-time';
+import type { RecordedEvent } from '../shared/envelope';
+import { applyRevisions } from '../shared/revisions';
+import { foldOrder, TimedEvent, UncertainEvent } from './commitment-fold';
+
+/** What the fold itself knows, besides the state: the same three fields as `CommitmentAsOf`. */
+export interface FoldFacts {
+  /** Highest stream version recorded at or before knownAt, revisions included. */
+  readonly streamVersion: number;
+  /** Ids of the counting events, in fold order (the creation event first). */
+  readonly eventIds: readonly string[];
+  /** Counting events whose period has not ended at the asked time, in fold order. */
+  readonly uncertain: readonly UncertainEvent[];
+}
+
+export interface EntityFold<State, Answer> {
+  /** Type of the event that creates the entity; the first one by stream version is the creation. */
+  readonly creation: string;
+  /** Types of the other events folded; events of other types take no part. */
+  readonly changes: readonly string[];
+  /** The data field that names the entity: a change naming another entity takes no part. */
+  readonly idField: string;
+  readonly start: (creation: RecordedEvent) => State;
+  /** Lenient: applies what the event says whatever came before; never throws. */
+  readonly evolve: (state: State, event: RecordedEvent) => State;
+  readonly answer: (state: State, facts: FoldFacts) => Answer;
+}
+
+/**
+ * The entity as it stood at valid time `asOf`, as known at `knownAt`, with the
+ * semantics of `commitmentAsOf`: revisions known at `knownAt` applied; an event
+ * counts when `effectiveAt.at <= asOf`; the entity exists iff its creation
+ * event counts; the other counting events apply in (effectiveAt.at,
+ * streamVersion) order; uncertain are the counting events whose period has not
+ * ended at `asOf`, unless their precision is `instant`. Undefined when the
+ * entity does not exist then. Throws InvalidEffectiveTime for a malformed
+ * `asOf` or `knownAt`, nothing else.
+ */
+export function foldAsOf<State, Answer>(
+  fold: EntityFold<State, Answer>,
+  events: readonly RecordedEvent[],
+  asOf: string,
+  knownAt: string,
+): Answer | undefined {
+  const at = instantMillis(asOf);
+  const timeline = entityTimeline(fold, events, knownAt);
+  if (!timeline || timeline.creation.start > at) return undefined;
+  const counting = [
+    timeline.creation,
+    ...timeline.others.filter((timed) => timed.start <= at).sort(foldOrder),
+  ];
+  let state = fold.start(timeline.creation.event);
+  for (const timed of counting.slice(1)) state = fold.evolve(state, timed.event);
+  return fold.answer(state, {
+    streamVersion: timeline.streamVersion,
+    eventIds: counting.map((timed) => timed.event.id),
+    uncertain: counting.filter((timed) => !timed.exact && at < timed.until).map((timed) => timed.uncertain),
+  });
+}
+
+interface EntityTimeline {
+  readonly creation: TimedEvent;
+  readonly others: readonly TimedEvent[];
+  readonly streamVersion: number;
+}
+
+/** As `commitmentTimeline`: the creation event and the changes of the same entity, revisions applied. */
+function entityTimeline(
+  fold: Pick<EntityFold<unknown, unknown>, 'creation' | 'changes' | 'idField'>,
+  events: readonly RecordedEvent[],
+  knownAt: string,
+): EntityTimeline | undefined {
+  const limit = instantMillis(knownAt);
+  let streamVersion = 0;
+  for (const event of events) {
+    if (Date.parse(event.recordedAt) <= limit) streamVersion = Math.max(streamVersion, event.streamVersion);
+  }
+  let creation: TimedEvent | undefined;
+  const candidates: TimedEvent[] = [];
+  for (const event of applyRevisions(events, knownAt)) {
+    const isCreation = event.type === fold.creation;
+    if (!isCreation && !fold.changes.includes(event.type)) continue;
+    const timed = placeEvent(event);
+    if (!timed) continue;
+    if (isCreation) {
+      if (!creation) creation = timed;
+    } else candidates.push(timed);
+  }
+  if (!creation) return undefined;
+  const entityId = dataOf(creation.event)[fold.idField];
+  const others = candidates.filter((timed) => {
+    const id = dataOf(timed.event)[fold.idField];
+    return typeof id !== 'string' || id === entityId;
+  });
+  return { creation, others, streamVersion };
+}
+
+function placeEvent(event: RecordedEvent): TimedEvent | undefined {
+  const { effectiveAt } = event;
+  if (!effectiveAt || typeof effectiveAt.at !== 'string') return undefined;
+  let untilText: string;
+  try {
+    untilText = effectiveUntil(effectiveAt);
+  } catch {
+    return undefined;
+  }
+  const start = Date.parse(effectiveAt.at);
+  const until = Date.parse(untilText);
+  if (Number.isNaN(start) || Number.isNaN(until)) return undefined;
+  return {
+    event,
+    start,
+    until,
+    exact: effectiveAt.precision === 'instant',
+    uncertain: { eventId: event.id, type: event.type, effectiveAt, until: untilText },
+  };
+}
+
+export function dataOf(event: RecordedEvent): Record<string, unknown> {
+  return isPlainObject(event.data) ? event.data : {};
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A text, or null when the value is not one (absent, or removed by a correction). */
+export function textOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** A copy of a list, or an empty list when the value is not one. */
+export function listOf<T>(value: unknown): T[] {
+  return Array.isArray(value) ? [...(value as T[])] : [];
+}

@@ -1,0 +1,135 @@
+/**
+ * The published JSON Schemas (draft-07) of every event's `data`, by type and
+ * schema version. They are the topic's public contract: consumers validate
+ * records against them, seeds are checked with them, and GET /v1/schemas/{type}
+ * serves them. A change to an event's shape adds a version; old versions stay.
+ */
+type Schema = Record<string, unknown>;
+
+const text = (maxLength = 2000): Schema => ({ type: 'string', minLength: 1, maxLength });
+const decimal: Schema = { type: 'string', pattern: '^-?(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$', description: 'exact decimal, as a string' };
+const currency: Schema = { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' };
+const party: Schema = { type: 'string', pattern: '^[A-Z0-9-]{2,10}$', description: 'party code, e.g. BY' };
+const parties: Schema = { type: 'array', items: party, minItems: 1, uniqueItems: true };
+const effectiveTimeText: Schema = {
+  type: 'string',
+  pattern: '^\\d{4}(-\\d{2}(-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:\\d{2}))?)?)?(/\\d{4}(-\\d{2}(-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:\\d{2}))?)?)?)?$',
+  description: 'YYYY, YYYY-MM, YYYY-MM-DD, an ISO 8601 instant with a zone, or a range A/B',
+};
+const effectiveTime: Schema = {
+  type: 'object',
+  required: ['at', 'precision'],
+  additionalProperties: false,
+  properties: {
+    at: { type: 'string', format: 'date-time' },
+    precision: { enum: ['year', 'month', 'day', 'instant', 'range'] },
+    until: { type: 'string', format: 'date-time' },
+  },
+};
+const id: Schema = { type: 'string', minLength: 1, maxLength: 100 };
+const strings: Schema = { type: 'array', items: text(1000), maxItems: 50 };
+
+function object(required: string[], properties: Record<string, Schema>): Schema {
+  return { type: 'object', required, additionalProperties: false, properties };
+}
+
+const terms: Schema = object([], {
+  amount: decimal,
+  currency,
+  unit: text(100),
+  validFrom: effectiveTimeText,
+  validUntil: effectiveTimeText,
+  conditions: strings,
+  restrictions: strings,
+  description: text(4000),
+});
+const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
+const termChanges: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: Object.fromEntries(Object.entries((terms as { properties: Record<string, Schema> }).properties).map(([key, schema]) => [key, nullable(schema)])),
+};
+
+const COMMITMENT_KINDS = ['loan', 'price', 'cash', 'compensation', 'deployment', 'legal', 'other'];
+const COMMITMENT_STATUSES = ['requested', 'pledged', 'fulfilled', 'lapsed', 'withdrawn', 'broken', 'rejected'];
+const TRACK_STATUSES = ['proposed', 'agreed', 'signed', 'in_implementation', 'completed', 'stalled', 'dropped'];
+
+const DATA_SCHEMAS: Record<string, Record<number, Schema>> = {
+  CommitmentRecorded: {
+    1: object(['commitmentId', 'kind', 'title', 'by', 'to', 'status', 'terms'], {
+      commitmentId: id, kind: { enum: COMMITMENT_KINDS }, title: text(500), by: party, to: party,
+      status: { enum: ['requested', 'pledged'] }, terms,
+    }),
+  },
+  CommitmentTermsAmended: { 1: object(['commitmentId', 'changes'], { commitmentId: id, changes: termChanges, reason: text() }) },
+  CommitmentDisbursed: { 1: object(['commitmentId', 'amount', 'currency'], { commitmentId: id, amount: decimal, currency }) },
+  CommitmentStatusChanged: {
+    1: object(['commitmentId', 'from', 'to'], { commitmentId: id, from: { enum: COMMITMENT_STATUSES }, to: { enum: COMMITMENT_STATUSES }, reason: text() }),
+  },
+  PartyRegistered: {
+    1: object(['partyId', 'name', 'kind'], { partyId: party, name: text(200), kind: { enum: ['state', 'union', 'organisation', 'bloc'] } }),
+  },
+  TrackOpened: {
+    1: object(['trackId', 'title', 'area', 'kind', 'parties', 'status'], {
+      trackId: id, title: text(500), area: text(200), kind: { enum: ['program', 'agreement', 'reform', 'union', 'plan'] },
+      parties, status: { enum: TRACK_STATUSES }, description: text(4000),
+    }),
+  },
+  TrackStatusChanged: {
+    1: object(['trackId', 'from', 'to'], { trackId: id, from: { enum: TRACK_STATUSES }, to: { enum: TRACK_STATUSES }, reason: text() }),
+  },
+  TrackDeadlineSet: {
+    1: object(['trackId', 'deadlineId', 'description', 'due'], {
+      trackId: id, deadlineId: { type: 'string', pattern: '^[a-z0-9-]{1,60}$' }, description: text(), due: effectiveTimeText,
+    }),
+  },
+  DeploymentStarted: {
+    1: object(['deploymentId', 'asset', 'place', 'host', 'by'], {
+      deploymentId: id, asset: text(500), quantity: decimal, unit: text(100), place: text(500), host: party, by: party,
+      commandedBy: party, purpose: text(),
+    }),
+  },
+  DeploymentEnded: { 1: object(['deploymentId'], { deploymentId: id, reason: text() }) },
+  OccurrenceRecorded: {
+    1: object(['occurrenceId', 'kind', 'title', 'parties'], {
+      occurrenceId: id,
+      kind: { enum: ['meeting', 'exercise', 'statement', 'sanction', 'forecast', 'indicator', 'decision', 'other'] },
+      title: text(500), parties, place: text(500), participants: strings, durationHours: decimal,
+      topics: { type: 'array', maxItems: 50, items: object(['topic'], { topic: text(500), hours: decimal }) },
+      speaker: text(200), quote: text(4000), value: decimal, valueMax: decimal, unit: text(100), currency,
+      horizon: effectiveTimeText, description: text(4000),
+    }),
+  },
+  EventCorrected: {
+    1: object(['eventId', 'eventType', 'changes', 'reason'], {
+      eventId: { type: 'string', format: 'uuid' }, eventType: text(100),
+      changes: { type: 'object', additionalProperties: false, minProperties: 1, properties: { effectiveAt: effectiveTime, data: { type: 'object' } } },
+      reason: text(),
+    }),
+  },
+  EventRetracted: { 1: object(['eventId', 'eventType', 'reason'], { eventId: { type: 'string', format: 'uuid' }, eventType: text(100), reason: text() }) },
+};
+
+export const EVENT_TYPES: readonly string[] = Object.keys(DATA_SCHEMAS);
+
+export function latestSchemaVersion(type: string): number | undefined {
+  const versions = DATA_SCHEMAS[type];
+  return versions ? Math.max(...Object.keys(versions).map(Number)) : undefined;
+}
+
+/** The JSON Schema of one event type's data at one version, with its $id. */
+export function dataSchema(type: string, version = latestSchemaVersion(type)): Schema | undefined {
+  const schema = version === undefined ? undefined : DATA_SCHEMAS[type]?.[version];
+  if (!schema) return undefined;
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: `/v1/schemas/${type}?version=${version}`,
+    title: `${type} data, schema version ${version}`,
+    ...schema,
+  };
+}
+
+export function schemaVersions(type: string): number[] {
+  return Object.keys(DATA_SCHEMAS[type] ?? {}).map(Number).sort((a, b) => a - b);
+}

@@ -1,0 +1,338 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { v5 as uuidv5 } from 'uuid';
+import { isMap, isSeq, LineCounter, parseDocument, Node, Document } from 'yaml';
+import { CONFIDENCES, Confidence, EffectiveTime, InvalidEffectiveTime, parseEffectiveTime, Source } from '@timeline/domain';
+import { EVENT_TYPES, validateEventData } from '@timeline/event-schemas';
+
+/**
+ * Data sets as files a person edits: YAML, one folder per set, entries shaped
+ * like events. Every problem is reported with its file, line and field.
+ */
+export interface SeedProblem {
+  readonly file: string;
+  readonly line: number;
+  readonly field: string;
+  readonly message: string;
+}
+
+export class InvalidSeed extends Error {
+  constructor(readonly problems: SeedProblem[]) {
+    super(`the data set has ${problems.length} problem(s):\n${problems.map((p) => `  ${p.file}:${p.line}: ${p.field}: ${p.message}`).join('\n')}`);
+    this.name = 'InvalidSeed';
+  }
+}
+
+export interface SeedEntry {
+  readonly dataset: string;
+  readonly key: string;
+  readonly file: string;
+  readonly line: number;
+  readonly type: string;
+  /** The entity this entry creates or changes (its id); for revisions, the target entry's entity. */
+  readonly entityId: string;
+  readonly streamType: string;
+  readonly effectiveAt: string;
+  readonly effective: EffectiveTime;
+  readonly source: Source;
+  readonly confidence: Confidence;
+  /** The event's data with its id filled in (for revisions: changes and reason). */
+  readonly data: Record<string, unknown>;
+  /** For EventCorrected and EventRetracted: the key of the entry they fix. */
+  readonly target?: string;
+}
+
+export interface SeedSet {
+  readonly name: string;
+  readonly entries: SeedEntry[];
+}
+
+/** Event type → the stream type it belongs to, and the field that carries the entity id. */
+const STREAMS: Record<string, { streamType: string; idField: string; creates: boolean }> = {
+  CommitmentRecorded: { streamType: 'commitment', idField: 'commitmentId', creates: true },
+  CommitmentTermsAmended: { streamType: 'commitment', idField: 'commitmentId', creates: false },
+  CommitmentDisbursed: { streamType: 'commitment', idField: 'commitmentId', creates: false },
+  CommitmentStatusChanged: { streamType: 'commitment', idField: 'commitmentId', creates: false },
+  PartyRegistered: { streamType: 'party', idField: 'partyId', creates: true },
+  TrackOpened: { streamType: 'track', idField: 'trackId', creates: true },
+  TrackStatusChanged: { streamType: 'track', idField: 'trackId', creates: false },
+  TrackDeadlineSet: { streamType: 'track', idField: 'trackId', creates: false },
+  DeploymentStarted: { streamType: 'deployment', idField: 'deploymentId', creates: true },
+  DeploymentEnded: { streamType: 'deployment', idField: 'deploymentId', creates: false },
+  OccurrenceRecorded: { streamType: 'occurrence', idField: 'occurrenceId', creates: true },
+};
+const REVISIONS = ['EventCorrected', 'EventRetracted'];
+
+// Ids made from keys, so the same entry gets the same id in every set and on every load.
+const SEED_NAMESPACE = '4f1f5f2e-8d3c-4c8e-9a51-6d3c2b7f0a11';
+export function seedEntityId(key: string): string {
+  return uuidv5(key, SEED_NAMESPACE);
+}
+
+const KEY = /^[a-z0-9][a-z0-9-]{0,80}$/;
+const DATASET = /^[a-z0-9][a-z0-9-]{0,60}$/;
+
+export function availableSeeds(root: string): string[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'events.yaml')))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** Reads a data set and the sets it includes, in order; throws InvalidSeed naming every problem. */
+export function readSeedSet(root: string, name: string): SeedSet {
+  const problems: SeedProblem[] = [];
+  const entries: SeedEntry[] = [];
+  const created = new Map<string, SeedEntry>();
+  const seen = new Set<string>();
+  readInto(root, name, [], entries, created, seen, problems);
+  if (problems.length) throw new InvalidSeed(problems);
+  return { name, entries };
+}
+
+function readInto(
+  root: string,
+  name: string,
+  chain: string[],
+  entries: SeedEntry[],
+  created: Map<string, SeedEntry>,
+  seen: Set<string>,
+  problems: SeedProblem[],
+): void {
+  const path = join(root, name, 'events.yaml');
+  const file = relative(process.cwd(), path) || path;
+  if (!DATASET.test(name) || !existsSync(path)) {
+    problems.push({ file, line: 1, field: 'dataset', message: `no data set "${name}" (known: ${availableSeeds(root).join(', ') || 'none'})` });
+    return;
+  }
+  if (chain.includes(name)) {
+    problems.push({ file, line: 1, field: 'include', message: `includes itself through ${[...chain, name].join(' → ')}` });
+    return;
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(readFileSync(path, 'utf8'), { lineCounter: lines, prettyErrors: false });
+  const at = (node: unknown) => lineOf(node, lines);
+  for (const error of doc.errors) {
+    problems.push({ file, line: lines.linePos(error.pos[0]).line, field: 'yaml', message: error.message.split('\n')[0] });
+  }
+  if (doc.errors.length) return;
+  const problem: Report = (node, field, message) => {
+    problems.push({ file, line: at(node), field, message });
+  };
+
+  const top = doc.contents;
+  if (!isMap(top)) return problem(top, 'document', 'must be a mapping with dataset, sources and events');
+  for (const pair of top.items) {
+    const key = String((pair.key as { value?: unknown })?.value ?? pair.key);
+    if (!['dataset', 'include', 'sources', 'events'].includes(key)) problem(pair.key, key, 'is not a known field');
+  }
+  const dataset = doc.get('dataset');
+  if (dataset !== name) problem(doc.getIn(['dataset'], true) ?? top, 'dataset', `must be "${name}", the folder's name`);
+
+  const include = doc.get('include');
+  if (include !== undefined && !(Array.isArray((include as { toJSON?: () => unknown }).toJSON?.()) )) {
+    problem(doc.getIn(['include'], true), 'include', 'must be a list of data set names');
+  } else {
+    for (const included of (doc.toJS().include ?? []) as unknown[]) {
+      readInto(root, String(included), [...chain, name], entries, created, seen, problems);
+    }
+  }
+
+  const sources = readSources(doc, problem);
+  const events = doc.getIn(['events'], true);
+  if (!isSeq(events)) return problem(events ?? top, 'events', 'must be a list of entries');
+  events.items.forEach((node, index) => {
+    const entry = readEntry(node, index, name, file, sources, created, seen, problem, at);
+    if (entry) entries.push(entry);
+  });
+}
+
+type Report = (node: unknown, field: string, message: string) => void;
+
+function readSources(doc: Document, problem: Report): Map<string, Source> {
+  const sources = new Map<string, Source>();
+  const node = doc.getIn(['sources'], true);
+  if (!isMap(node)) {
+    problem(node ?? doc.contents, 'sources', 'must map source keys to {title, publisher?, url?, publishedAt?}');
+    return sources;
+  }
+  for (const pair of node.items) {
+    const key = String((pair.key as { value?: unknown }).value);
+    const value = (pair.value as Node | null)?.toJSON?.() as Record<string, unknown> | undefined;
+    if (!value || typeof value !== 'object' || typeof value.title !== 'string' || !value.title) {
+      problem(pair.value ?? pair.key, `sources.${key}.title`, 'is required');
+      continue;
+    }
+    for (const field of Object.keys(value)) {
+      if (!['title', 'publisher', 'url', 'publishedAt'].includes(field)) problem(pair.value, `sources.${key}.${field}`, 'is not a known field');
+    }
+    if (value.publishedAt !== undefined) {
+      try {
+        parseEffectiveTime(String(value.publishedAt));
+      } catch (error) {
+        problem(pair.value, `sources.${key}.publishedAt`, (error as Error).message);
+      }
+    }
+    sources.set(key, {
+      title: value.title,
+      ...(value.publisher ? { publisher: String(value.publisher) } : {}),
+      ...(value.url ? { url: String(value.url) } : {}),
+      ...(value.publishedAt ? { publishedAt: String(value.publishedAt) } : {}),
+    });
+  }
+  return sources;
+}
+
+const ENTRY_FIELDS = ['key', 'type', 'stream', 'target', 'effectiveAt', 'source', 'quote', 'confidence', 'data', 'changes', 'reason'];
+
+function readEntry(
+  node: unknown,
+  index: number,
+  dataset: string,
+  file: string,
+  sources: Map<string, Source>,
+  created: Map<string, SeedEntry>,
+  seen: Set<string>,
+  problem: Report,
+  at: (node: unknown) => number,
+): SeedEntry | undefined {
+  const path = `events[${index}]`;
+  if (!isMap(node)) {
+    problem(node, path, 'must be a mapping');
+    return undefined;
+  }
+  const field = (name: string) => node.get(name, true) as Node | undefined;
+  const value = (name: string) => (field(name) as { toJSON?: () => unknown } | undefined)?.toJSON?.() ?? node.get(name);
+  const before = countProblems.value;
+  const report: Report = (where, name, message) => {
+    countProblems.value++;
+    problem(where, name, message);
+  };
+  for (const pair of node.items) {
+    const name = String((pair.key as { value?: unknown }).value);
+    if (!ENTRY_FIELDS.includes(name)) report(pair.key, `${path}.${name}`, 'is not a known field');
+  }
+
+  const key = value('key');
+  if (typeof key !== 'string' || !KEY.test(key)) report(field('key') ?? node, `${path}.key`, 'must be a lower-case slug like "loan-600m"');
+  else if (seen.has(key)) report(field('key'), `${path}.key`, `"${key}" is used by an earlier entry`);
+  const label = typeof key === 'string' ? key : path;
+
+  const type = value('type');
+  const isRevision = REVISIONS.includes(String(type));
+  if (typeof type !== 'string' || (!STREAMS[type] && !isRevision)) {
+    report(field('type') ?? node, `${label}.type`, `must be one of ${[...Object.keys(STREAMS), ...REVISIONS].join(', ')}`);
+    return undefined;
+  }
+
+  const sourceKey = value('source');
+  const source = typeof sourceKey === 'string' ? sources.get(sourceKey) : undefined;
+  if (!source) report(field('source') ?? node, `${label}.source`, `must name one of the sources: ${[...sources.keys()].join(', ')}`);
+  const quote = value('quote');
+  if (typeof quote !== 'string' || quote.trim().length === 0) report(field('quote') ?? node, `${label}.quote`, 'is required: the passage of the source that supports this entry');
+  const confidence = value('confidence');
+  if (!CONFIDENCES.includes(confidence as Confidence)) report(field('confidence') ?? node, `${label}.confidence`, `must be one of ${CONFIDENCES.join(', ')}`);
+
+  let effective: EffectiveTime | undefined;
+  const effectiveAt = value('effectiveAt');
+  try {
+    effective = parseEffectiveTime(String(effectiveAt ?? ''));
+  } catch (error) {
+    if (!(error instanceof InvalidEffectiveTime)) throw error;
+    report(field('effectiveAt') ?? node, `${label}.effectiveAt`, error.message);
+  }
+
+  let entityId: string | undefined;
+  let streamType: string;
+  let data: Record<string, unknown> = {};
+  let target: string | undefined;
+  if (isRevision) {
+    target = value('target') as string | undefined;
+    const fixed = typeof target === 'string' ? findEntry(created, target) : undefined;
+    if (!fixed) {
+      report(field('target') ?? node, `${label}.target`, 'must be the key of an earlier entry');
+      return undefined;
+    }
+    entityId = fixed.entityId;
+    streamType = fixed.streamType;
+    const reason = value('reason');
+    if (typeof reason !== 'string' || !reason.trim()) report(field('reason') ?? node, `${label}.reason`, 'is required');
+    if (type === 'EventCorrected') {
+      const changes = value('changes') as Record<string, unknown> | undefined;
+      if (!changes || typeof changes !== 'object' || (!('effectiveAt' in changes) && !('data' in changes))) {
+        report(field('changes') ?? node, `${label}.changes`, 'must hold effectiveAt, data or both');
+      } else {
+        for (const name of Object.keys(changes)) if (!['effectiveAt', 'data'].includes(name)) report(field('changes'), `${label}.changes.${name}`, 'is not a known field');
+        if (changes.effectiveAt !== undefined) {
+          try {
+            parseEffectiveTime(String(changes.effectiveAt));
+          } catch (error) {
+            report(field('changes'), `${label}.changes.effectiveAt`, (error as Error).message);
+          }
+        }
+      }
+      data = { changes, reason };
+    } else {
+      data = { reason };
+    }
+  } else {
+    const spec = STREAMS[type];
+    streamType = spec.streamType;
+    const stream = value('stream');
+    if (spec.creates) {
+      if (stream !== undefined) report(field('stream'), `${label}.stream`, 'is only for entries that change an entity created earlier');
+      const given = value('data') as Record<string, unknown> | undefined;
+      entityId = type === 'PartyRegistered' ? String(given?.partyId ?? '') : typeof key === 'string' ? seedEntityId(key) : undefined;
+    } else {
+      const creator = typeof stream === 'string' ? findEntry(created, stream) : undefined;
+      if (!creator || creator.streamType !== spec.streamType) {
+        report(field('stream') ?? node, `${label}.stream`, `must be the key of an earlier entry that created a ${spec.streamType}`);
+      } else {
+        entityId = creator.entityId;
+      }
+    }
+    const given = value('data');
+    if (!given || typeof given !== 'object' || Array.isArray(given)) {
+      report(field('data') ?? node, `${label}.data`, 'must be a mapping');
+    } else {
+      data = { ...(given as Record<string, unknown>), [spec.idField]: entityId ?? '' };
+      for (const schemaProblem of validateEventData(type, data)) {
+        const where = schemaProblem.path ? (field('data') as { getIn?: (path: string[], keep: boolean) => unknown })?.getIn?.(schemaProblem.path.split('.'), true) : undefined;
+        report(where ?? field('data'), `${label}.data${schemaProblem.path ? `.${schemaProblem.path}` : ''}`, schemaProblem.message);
+      }
+    }
+  }
+  if (countProblems.value !== before || typeof key !== 'string' || !entityId || !effective || !source) return undefined;
+  seen.add(key);
+  const entry: SeedEntry = {
+    dataset,
+    key,
+    file,
+    line: at(node),
+    type,
+    entityId,
+    streamType: streamType!,
+    effectiveAt: String(effectiveAt),
+    effective,
+    source: { ...source, quote: String(quote) },
+    confidence: confidence as Confidence,
+    data,
+    ...(target ? { target } : {}),
+  };
+  created.set(key, entry);
+  return entry;
+}
+
+const countProblems = { value: 0 };
+
+function findEntry(entries: Map<string, SeedEntry>, key: string): SeedEntry | undefined {
+  return entries.get(key);
+}
+
+function lineOf(node: unknown, lines: LineCounter): number {
+  const range = (node as { range?: [number, number, number] } | undefined)?.range;
+  return range ? lines.linePos(range[0]).line : 1;
+}
+
+export { EVENT_TYPES };

@@ -1,0 +1,136 @@
+import request from 'supertest';
+import { validateEventData } from '@timeline/event-schemas';
+import { seedEntityId } from '@timeline/seeds';
+import { SeedLoader } from '../../apps/api/src/seeds/seed-loader';
+import { seedEmptyStore } from '../../apps/api/src/serve';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const SET = 'belarus-russia-2018-2021';
+
+/** Questions an analyst asks of the seeded store, through the HTTP API. */
+describe.each([
+  { backend: 'pglite' as const, kafka: false },
+  { backend: 'postgres' as const, kafka: true },
+])(`the ${SET} data set on $backend (kafka: $kafka)`, ({ backend, kafka }) => {
+  let t: TestApp;
+  let head: string;
+  const http = () => request(t.app.getHttpServer());
+  const get = async (path: string, query: Record<string, string> = {}) =>
+    (await http().get(path).query({ minPosition: head, ...query }).expect(200)).body;
+  const ids = (items: { id?: string; deploymentId?: string; occurrenceId?: string }[]) =>
+    items.map((item) => item.id ?? item.deploymentId ?? item.occurrenceId);
+
+  beforeAll(async () => {
+    t = await startTestApp({ backend, kafka, env: { TIMELINE_SEED: SET } });
+    await seedEmptyStore(t.app.get(SeedLoader), t.runtime, () => undefined);
+    head = await t.runtime.store.headPosition();
+  }, 180_000);
+  afterAll(() => t.close());
+
+  it('loads through the command bus once: a second load adds nothing', async () => {
+    const loader = t.app.get(SeedLoader);
+    const report = await loader.load(loader.read(SET));
+    expect(report.applied).toBe(0);
+    expect(report.unchanged).toBe(report.entries);
+    expect(await t.runtime.store.headPosition()).toBe(head);
+    const [event] = await t.runtime.store.readStream(`commitment-${seedEntityId('loan-600m')}`);
+    expect(event).toMatchObject({ type: 'CommitmentRecorded', actor: 'seed:belarus-russia-2021' });
+    expect(event.source.quote).toMatch(/\$600m loan/);
+  });
+
+  it('tells what Russia had pledged Belarus and what Belarus had only demanded, at several dates', async () => {
+    const pledged = await get('/v1/commitments', { asOf: '2021-09-30', party: 'BY', status: 'pledged' });
+    expect(ids(pledged.items)).toEqual(expect.arrayContaining([seedEntityId('loan-600m'), seedEntityId('gas-price-pledge-128-50')]));
+    const loan = pledged.items.find((item: { id: string }) => item.id === seedEntityId('loan-600m'));
+    expect(loan).toMatchObject({ by: 'RU', to: 'BY', currency: 'USD', pledged: '630000000' });
+    expect(loan.terms.restrictions.join(' ')).toMatch(/Astravets/);
+
+    const demanded = await get('/v1/commitments', { asOf: '2021-09-30', party: 'BY', status: 'requested' });
+    expect(ids(demanded.items)).toEqual(
+      expect.arrayContaining([seedEntityId('cash-injections-demand'), seedEntityId('gas-domestic-price-demand'), seedEntityId('oil-tax-compensation-demand')]),
+    );
+    expect(ids(demanded.items)).not.toContain(seedEntityId('loan-600m'));
+
+    const mid2019 = await get('/v1/commitments', { asOf: '2019-06-30', party: 'BY' });
+    const loan2019 = mid2019.items.find((item: { id: string }) => item.id === seedEntityId('loan-2019-request'));
+    expect(loan2019).toMatchObject({ status: 'pledged', pledged: '600000000', currency: 'USD' });
+    const end2019 = await get(`/v1/commitments/${seedEntityId('loan-2019-request')}`, { asOf: '2019-12-31' });
+    expect(end2019.status).toBe('withdrawn');
+
+    const end2020 = await get(`/v1/commitments/${seedEntityId('credit-1-5bn-sochi')}`, { asOf: '2020-12-31' });
+    expect(end2020).toMatchObject({ status: 'pledged', pledged: '1500000000', disbursed: '500000000', outstanding: '1000000000' });
+    const before = await get('/v1/commitments', { asOf: '2018-12-31', party: 'BY' });
+    expect(ids(before.items)).not.toContain(seedEntityId('credit-1-5bn-sochi'));
+  });
+
+  it('tells which programme deadlines fall in 2022 and in 2023, at their precision', async () => {
+    const in2022 = await get('/v1/deadlines', { from: '2022', to: '2022' });
+    expect(in2022.items.map((deadline: { due: string }) => deadline.due)).toEqual(expect.arrayContaining(['2022-07', '2022-12']));
+    expect(in2022.items.every((deadline: { dueAt: string }) => deadline.dueAt.startsWith('2022'))).toBe(true);
+    const in2023 = await get('/v1/deadlines', { from: '2023', to: '2023' });
+    expect(in2023.items.map((deadline: { due: string }) => deadline.due)).toContain('2023-12-01');
+    expect(in2023.items.some((deadline: { track: string }) => /gas/i.test(deadline.track))).toBe(true);
+  });
+
+  it('tells which deployments were active on a date', async () => {
+    const late = await get('/v1/deployments', { asOf: '2021-09-30' });
+    expect(ids(late.items)).toEqual(
+      expect.arrayContaining([seedEntityId('s400-deployment'), seedEntityId('su30sm-deployment'), seedEntityId('aa-units-grodno'), seedEntityId('su30sm-baranovichi')]),
+    );
+    const august = await get('/v1/deployments', { asOf: '2021-08-15' });
+    expect(ids(august.items)).not.toContain(seedEntityId('aa-units-grodno'));
+    expect(ids(august.items)).not.toContain(seedEntityId('su30sm-baranovichi'));
+    const state = await get('/v1/state', { asOf: '2021-09-30' });
+    expect(state.deployments.length).toBe(late.items.length);
+    expect(state.tracks.length).toBeGreaterThan(0);
+    expect(state.parties.map((party: { partyId: string }) => party.partyId)).toEqual(expect.arrayContaining(['BY', 'RU']));
+  });
+
+  it('shows what was believed about the meeting date before and after the correction', async () => {
+    const meetingId = seedEntityId('meeting-putin-lukashenka');
+    const [recorded, ...rest] = await t.runtime.store.readStream(`occurrence-${meetingId}`);
+    const correction = rest.find((event) => event.type === 'EventCorrected')!;
+    expect(correction.source.title).not.toBe(recorded.source.title);
+    const believedBefore = new Date(Date.parse(correction.recordedAt) - 1).toISOString();
+
+    const now = await get('/v1/occurrences', { asOf: '2021-09-09', kind: 'meeting' });
+    expect(ids(now.items)).toContain(meetingId);
+    const then = await get('/v1/occurrences', { asOf: '2021-09-09', kind: 'meeting', knownAt: believedBefore });
+    expect(ids(then.items)).not.toContain(meetingId);
+    const thenNextDay = await get('/v1/occurrences', { asOf: '2021-09-10', kind: 'meeting', knownAt: believedBefore });
+    expect(ids(thenNextDay.items)).toContain(meetingId);
+
+    const timeline = await get('/v1/timeline', { from: '2021-09-09', to: '2021-09-10', type: 'OccurrenceRecorded', q: 'Putin' });
+    const entry = timeline.items.find((item: { streamId: string }) => item.streamId === `occurrence-${meetingId}`);
+    expect(entry.effectiveAt.at).toBe('2021-09-09T00:00:00.000Z');
+    const earlier = await get('/v1/timeline', { from: '2021-09-09', to: '2021-09-10', type: 'OccurrenceRecorded', knownAt: believedBefore });
+    const old = earlier.items.find((item: { streamId: string }) => item.streamId === `occurrence-${meetingId}`);
+    expect(old.effectiveAt.at).toBe('2021-09-10T00:00:00.000Z');
+  });
+
+  it('stores only events whose data matches the published schema of their type', async () => {
+    const events = await t.runtime.store.readAll({ after: '0', limit: 10_000 });
+    expect(events.length).toBeGreaterThan(80);
+    for (const event of events) {
+      expect({ type: event.type, problems: validateEventData(event.type, event.data, event.schemaVersion) }).toEqual({ type: event.type, problems: [] });
+    }
+    const schema = (await http().get('/v1/schemas/CommitmentRecorded').expect(200)).body;
+    expect(schema).toMatchObject({ $id: '/v1/schemas/CommitmentRecorded?version=1', required: expect.arrayContaining(['terms']) });
+    await http().get('/v1/schemas/NoSuchEvent').expect(404);
+  });
+
+  it('traces every answer to a quoted source', async () => {
+    let cursor: string | undefined;
+    let seen = 0;
+    do {
+      const page = await get('/v1/timeline', { limit: '50', ...(cursor ? { cursor } : {}) });
+      for (const item of page.items) {
+        expect(item.source.title).toEqual(expect.any(String));
+        expect(item.source.quote?.length).toBeGreaterThan(0);
+      }
+      seen += page.items.length;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toBeGreaterThan(60);
+  });
+});

@@ -1,0 +1,132 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidSeed, readSeedSet, seedEntityId, SeedProblem } from '@timeline/seeds';
+
+describe('seed files', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'seeds-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  function write(name: string, text: string) {
+    mkdirSync(join(root, name), { recursive: true });
+    writeFileSync(join(root, name, 'events.yaml'), text);
+  }
+  function problems(name: string): SeedProblem[] {
+    try {
+      readSeedSet(root, name);
+    } catch (error) {
+      if (error instanceof InvalidSeed) return error.problems;
+      throw error;
+    }
+    throw new Error('expected the set to be refused');
+  }
+
+  const header = `dataset: demo
+sources:
+  article:
+    title: An article
+    publishedAt: "2021-09"
+events:
+`;
+  const loan = `  - key: loan
+    type: CommitmentRecorded
+    effectiveAt: "2021-09"
+    source: article
+    quote: "a $600m loan"
+    confidence: reported
+    data:
+      kind: loan
+      title: Loan
+      by: RU
+      to: BY
+      status: pledged
+      terms: { amount: "600000000", currency: USD }
+`;
+
+  it('reads entries with ids made from their keys, sources with their quotes, and includes first', () => {
+    write('base', header.replace('demo', 'base') + loan);
+    write('demo', `dataset: demo
+include: [base]
+sources:
+  wire: { title: A wire report }
+events:
+  - key: loan-amount
+    type: EventCorrected
+    target: loan
+    changes: { data: { terms: { amount: "630000000" } } }
+    reason: the wire says 630
+    effectiveAt: "2021-09-09"
+    source: wire
+    quote: "about $630m"
+    confidence: reported
+  - key: loan-paid
+    type: CommitmentDisbursed
+    stream: loan
+    effectiveAt: "2021-12"
+    source: wire
+    quote: "paid"
+    confidence: claimed
+    data: { amount: "100", currency: USD }
+`);
+    const set = readSeedSet(root, 'demo');
+    expect(set.entries.map((entry) => [entry.dataset, entry.key, entry.type])).toEqual([
+      ['base', 'loan', 'CommitmentRecorded'],
+      ['demo', 'loan-amount', 'EventCorrected'],
+      ['demo', 'loan-paid', 'CommitmentDisbursed'],
+    ]);
+    const [record, correction, payment] = set.entries;
+    expect(record.entityId).toBe(seedEntityId('loan'));
+    expect(record.data.commitmentId).toBe(seedEntityId('loan'));
+    expect(record.source).toEqual({ title: 'An article', publishedAt: '2021-09', quote: 'a $600m loan' });
+    expect(record.effective).toEqual({ at: '2021-09-01T00:00:00.000Z', precision: 'month' });
+    expect(correction).toMatchObject({ target: 'loan', entityId: record.entityId, streamType: 'commitment' });
+    expect(payment).toMatchObject({ entityId: record.entityId, data: { commitmentId: record.entityId, amount: '100' } });
+  });
+
+  it('names the file, the line and the field of every problem', () => {
+    write('demo', header + loan + `  - key: bad
+    type: CommitmentRecorded
+    effectiveAt: "2021-02-30"
+    source: nowhere
+    confidence: sure
+    data:
+      kind: gift
+      title: Bad
+      by: RU
+      to: BY
+      status: pledged
+      colour: red
+      terms: { amount: 5 }
+  - key: loan
+    type: CommitmentDisbursed
+    stream: nothing
+    effectiveAt: "2021"
+    source: article
+    quote: q
+    confidence: reported
+    data: { amount: "1", currency: USD }
+`);
+    const found = problems('demo');
+    const at = (field: string) => found.find((problem) => problem.field === field);
+    expect(at('bad.effectiveAt')).toMatchObject({ line: 22, message: expect.stringMatching(/no such day/) });
+    expect(at('bad.source')).toMatchObject({ line: 23 });
+    expect(at('bad.quote')).toMatchObject({ line: 20, message: expect.stringMatching(/required/) });
+    expect(at('bad.confidence')).toMatchObject({ line: 24 });
+    expect(at('bad.data.kind')).toMatchObject({ line: 26, message: expect.stringMatching(/must be one of/) });
+    expect(at('bad.data.colour')).toMatchObject({ line: 31, message: 'is not a known field' });
+    expect(at('bad.data.terms.amount')).toMatchObject({ line: 32 });
+    expect(at('events[2].key')).toMatchObject({ line: 33, message: expect.stringMatching(/earlier entry/) });
+    expect(found.every((problem) => problem.file.endsWith(join('demo', 'events.yaml')))).toBe(true);
+  });
+
+  it('refuses broken YAML, unknown sets and a dataset name that is not the folder', () => {
+    write('demo', 'dataset: demo\nevents: [\n');
+    expect(problems('demo')[0]).toMatchObject({ field: 'yaml', line: expect.any(Number) });
+    write('other', `${header}  []\n`);
+    expect(problems('other')).toEqual([expect.objectContaining({ field: 'dataset', message: 'must be "other", the folder\'s name' })]);
+    expect(problems('missing')[0].message).toMatch(/no data set "missing"/);
+  });
+});
