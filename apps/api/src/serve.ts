@@ -30,6 +30,8 @@ export async function serve(config: AppConfig): Promise<void> {
     return;
   }
   const app = await createApp(runtime);
+  // Command handlers are registered at init; seed before answering anyone.
+  await app.init();
   await seedEmptyStore(app.get(SeedLoader), runtime, log);
   await app.listen(config.port, config.host);
   logger.info({ url: `http://localhost:${config.port}`, openapi: `http://localhost:${config.port}/openapi.json` }, 'listening');
