@@ -62,6 +62,33 @@ describe('the timeline command and the projector process', () => {
     }
   }, 120_000);
 
+  it('serves the embedded default with the seed data loaded, as npm start does, and stops on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'timeline-serve-'));
+    const port = String(20_000 + Math.floor(Math.random() * 20_000));
+    const child = spawn('node', [CLI, 'serve'], { env: env({ DATA_DIR: dataDir, PORT: port }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
+        if (ready) break;
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not come up:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const answer = await (await fetch(`http://127.0.0.1:${port}/v1/commitments?asOf=2021-09-30&party=BY&status=pledged&minPosition=1`)).json();
+      expect(answer.count).toBeGreaterThan(0);
+      expect(answer.items.map((item: { title: string }) => item.title).join(' ')).toMatch(/loan/i);
+    } finally {
+      child.kill('SIGTERM');
+      const code = await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+      expect(code).toBe(0);
+    }
+  }, 120_000);
+
   it('refuses to start on invalid configuration, naming every variable at fault', async () => {
     const failed = await run('node', [CLI, 'serve'], { env: env({ PORT: 'eighty', TIMELINE_ROLES: 'api,cook' }) }).catch((error) => error);
     expect(failed.code).toBe(1);
