@@ -78,7 +78,8 @@ describe('the timeline command and the projector process', () => {
         if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not come up:\n${output}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      const answer = await (await fetch(`http://127.0.0.1:${port}/v1/commitments?asOf=2021-09-30&party=BY&status=pledged&minPosition=1`)).json();
+      const response = await fetch(`http://127.0.0.1:${port}/v1/commitments?asOf=2021-09-30&party=BY&status=pledged&minPosition=1`);
+      const answer = (await response.json()) as { count: number; items: { title: string }[] };
       expect(answer.count).toBeGreaterThan(0);
       expect(answer.items.map((item: { title: string }) => item.title).join(' ')).toMatch(/loan/i);
     } finally {

@@ -1,4 +1,4 @@
-import { DomainRuleViolation } from '../shared/errors';
+import { DomainRuleViolation, unknownCommand } from '../shared/errors';
 import type {
   AmendCommitmentTerms,
   ChangeCommitmentStatus,
@@ -41,14 +41,8 @@ export function decideCommitment(command: CommitmentCommand, state: CommitmentSt
       return [recordDisbursement(command, state)];
     case 'ChangeCommitmentStatus':
       return [changeCommitmentStatus(command, state)];
-    default: {
-      const unknown: never = command;
-      throw new DomainRuleViolation(
-        'unknown_command',
-        `unknown command ${String((unknown as { type?: unknown }).type)}`,
-        'type',
-      );
-    }
+    default:
+      return unknownCommand(command);
   }
 }
 

@@ -1,5 +1,5 @@
 import { fromScaled, InvalidDecimal, toScaled } from '../commitments/decimal';
-import { DomainRuleViolation } from '../shared/errors';
+import { DomainRuleViolation, unknownCommand } from '../shared/errors';
 import { checkPartyCode, optionalText, requireText } from '../parties/validation';
 import type { DeploymentCommand, EndDeployment, StartDeployment } from './commands';
 import type { DeploymentEnded, DeploymentEvent, DeploymentStarted } from './events';
@@ -12,14 +12,8 @@ export function decideDeployment(command: DeploymentCommand, state: DeploymentSt
       return [startDeployment(command, state)];
     case 'EndDeployment':
       return [endDeployment(command, state)];
-    default: {
-      const unknown: never = command;
-      throw new DomainRuleViolation(
-        'unknown_command',
-        `unknown command ${String((unknown as { type?: unknown }).type)}`,
-        'type',
-      );
-    }
+    default:
+      return unknownCommand(command);
   }
 }
 

@@ -12,3 +12,8 @@ export class DomainRuleViolation extends Error {
     this.name = 'DomainRuleViolation';
   }
 }
+
+/** For the `default` of a switch over a command union: a type the decider does not know. */
+export function unknownCommand(command: never): never {
+  throw new DomainRuleViolation('unknown_command', `unknown command ${String((command as { type?: unknown }).type)}`, 'type');
+}

@@ -102,7 +102,8 @@ const FOLDED_TYPES: ReadonlySet<string> = new Set([
   'CommitmentStatusChanged',
 ]);
 
-function placeEvent(event: RecordedEvent): TimedEvent | undefined {
+/** An event's place in valid time, or undefined when its effective time cannot be read. */
+export function placeEvent(event: RecordedEvent): TimedEvent | undefined {
   const { effectiveAt } = event;
   if (!effectiveAt || typeof effectiveAt.at !== 'string') return undefined;
   let untilText: string;

@@ -9,7 +9,7 @@
 import { effectiveUntil, instantMillis } from '../shared/effective-time';
 import type { RecordedEvent } from '../shared/envelope';
 import { applyRevisions } from '../shared/revisions';
-import { foldOrder, TimedEvent, UncertainEvent } from './commitment-fold';
+import { foldOrder, placeEvent, TimedEvent, UncertainEvent } from './commitment-fold';
 
 /** What the fold itself knows, besides the state: the same three fields as `CommitmentAsOf`. */
 export interface FoldFacts {
@@ -103,26 +103,6 @@ function entityTimeline(
   return { creation, others, streamVersion };
 }
 
-function placeEvent(event: RecordedEvent): TimedEvent | undefined {
-  const { effectiveAt } = event;
-  if (!effectiveAt || typeof effectiveAt.at !== 'string') return undefined;
-  let untilText: string;
-  try {
-    untilText = effectiveUntil(effectiveAt);
-  } catch {
-    return undefined;
-  }
-  const start = Date.parse(effectiveAt.at);
-  const until = Date.parse(untilText);
-  if (Number.isNaN(start) || Number.isNaN(until)) return undefined;
-  return {
-    event,
-    start,
-    until,
-    exact: effectiveAt.precision === 'instant',
-    uncertain: { eventId: event.id, type: event.type, effectiveAt, until: untilText },
-  };
-}
 
 export function dataOf(event: RecordedEvent): Record<string, unknown> {
   return isPlainObject(event.data) ? event.data : {};

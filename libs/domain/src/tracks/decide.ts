@@ -1,5 +1,5 @@
 import { effectiveUntil, InvalidEffectiveTime, parseEffectiveTime } from '../shared/effective-time';
-import { DomainRuleViolation } from '../shared/errors';
+import { DomainRuleViolation, unknownCommand } from '../shared/errors';
 import { checkPartyList, optionalText, requireText } from '../parties/validation';
 import type { ChangeTrackStatus, OpenTrack, SetTrackDeadline, TrackCommand } from './commands';
 import type { TrackDeadlineSet, TrackEvent, TrackOpened, TrackStatusChanged } from './events';
@@ -15,14 +15,8 @@ export function decideTrack(command: TrackCommand, state: TrackState): TrackEven
       return [changeTrackStatus(command, state)];
     case 'SetTrackDeadline':
       return [setTrackDeadline(command, state)];
-    default: {
-      const unknown: never = command;
-      throw new DomainRuleViolation(
-        'unknown_command',
-        `unknown command ${String((unknown as { type?: unknown }).type)}`,
-        'type',
-      );
-    }
+    default:
+      return unknownCommand(command);
   }
 }
 
