@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { migrate, openDatabase, PostgresEventStore } from '@timeline/event-store';
 import { ReadModel } from '@timeline/projections';
+import { seedEntityId } from '@timeline/seeds';
 import { newTestEvent } from '../support/events';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
@@ -82,6 +83,26 @@ describe('the timeline command and the projector process', () => {
       const answer = (await response.json()) as { count: number; items: { title: string }[] };
       expect(answer.count).toBeGreaterThan(0);
       expect(answer.items.map((item: { title: string }) => item.title).join(' ')).toMatch(/loan/i);
+
+      // The read commands, as clients of the running service.
+      const url = `http://127.0.0.1:${port}`;
+      const loanId = seedEntityId('loan-600m');
+      const history = await run('node', [CLI, 'history', loanId, '--url', url], { env: env({}) });
+      expect(history.stdout).toMatch(/CommitmentRecorded/);
+      expect(history.stdout).toMatch(/EventCorrected/);
+      expect(history.stdout).toMatch(/630000000/);
+      const json = JSON.parse((await run('node', [CLI, 'history', loanId, '--url', url, '--json'], { env: env({}) })).stdout);
+      expect(json.map((version: { type: string }) => version.type)).toEqual(['CommitmentRecorded', 'EventCorrected']);
+      const state = await run('node', [CLI, 'state', '--as-of', '2021-09-30', '--url', url], { env: env({}) });
+      expect(state.stdout).toMatch(/Russian loan to Belarus/);
+      expect(state.stdout).not.toMatch(/\x1b\[/);
+      expect(state.stdout).toMatch(/630000000 USD/);
+      const csv = await run('node', [CLI, 'export', 'commitments', '--as-of', '2021-09-30', '--url', url], { env: env({}) });
+      expect(csv.stdout.split('\n')[0]).toMatch(/^id,title,kind,by,to,status,pledged/);
+      expect(csv.stdout).toContain(loanId);
+      const bad = await run('node', [CLI, 'state', '--as-of', '2021-13', '--url', url], { env: env({}) }).catch((error) => error);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/asOf/);
     } finally {
       child.kill('SIGTERM');
       const code = await exited;

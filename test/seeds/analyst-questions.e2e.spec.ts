@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { applyFieldChanges, FieldChange } from '@timeline/domain';
 import { validateEventData } from '@timeline/event-schemas';
 import { seedEntityId } from '@timeline/seeds';
 import { SeedLoader } from '../../apps/api/src/seeds/seed-loader';
@@ -117,6 +119,39 @@ describe.each([
     const schema = (await http().get('/v1/schemas/CommitmentRecorded').expect(200)).body;
     expect(schema).toMatchObject({ $id: '/v1/schemas/CommitmentRecorded?version=1', required: expect.arrayContaining(['terms']) });
     await http().get('/v1/schemas/NoSuchEvent').expect(404);
+  });
+
+  it('agrees with itself: for every seeded commitment the history, the axes, the ledger and the exports tell the same', async () => {
+    const asOf = '2022-06-30';
+    const list = await get('/v1/commitments', { asOf });
+    const csv = await http().get('/v1/commitments').query({ asOf, minPosition: head }).set('Accept', 'text/csv').expect(200);
+    const exported = parseCsv(csv.text, { columns: true }) as Record<string, string>[];
+    expect(exported.map((row) => row.id)).toEqual(list.items.map((item: { id: string }) => item.id));
+    const sums = new Map<string, { pledged: bigint; disbursed: bigint }>();
+    for (const item of list.items) {
+      const { versions } = await get(`/v1/commitments/${item.id}/history`);
+      const events = await t.runtime.store.readStream(`commitment-${item.id}`);
+      expect(versions.map((version: { eventId: string }) => version.eventId)).toEqual(events.map((event) => event.id));
+      for (const version of versions) expect(version.source.quote?.length).toBeGreaterThan(0);
+      const replayed = applyFieldChanges({}, versions.flatMap((version: { changes: FieldChange[] }) => version.changes)) as Record<string, unknown>;
+      const current = (await http().get(`/v1/commitments/${item.id}`).expect(200)).body;
+      expect({ status: replayed.status, terms: replayed.terms, disbursed: replayed.disbursed }).toEqual({ status: current.status, terms: current.terms, disbursed: current.disbursed });
+      const axes = await get(`/v1/commitments/${item.id}/axes`);
+      expect(axes.knowledge.flatMap((entry: { eventIds: string[] }) => entry.eventIds).sort()).toEqual(events.map((event) => event.id).sort());
+      if (item.currency && item.kind !== 'price') {
+        const key = `${item.by}|${item.to}|${item.kind}|${item.currency}`;
+        const sum = sums.get(key) ?? { pledged: 0n, disbursed: 0n };
+        if (['pledged', 'fulfilled', 'broken'].includes(item.status) && item.pledged) sum.pledged += BigInt(item.pledged);
+        sum.disbursed += BigInt(item.disbursed);
+        sums.set(key, sum);
+      }
+    }
+    const ledger = await get('/v1/ledger', { asOf });
+    for (const row of ledger.rows) {
+      const sum = sums.get(`${row.by}|${row.to}|${row.kind}|${row.currency}`)!;
+      expect({ pledged: row.pledged, disbursed: row.disbursed }).toEqual({ pledged: String(sum.pledged), disbursed: String(sum.disbursed) });
+    }
+    expect(ledger.rows.length).toBe(sums.size);
   });
 
   it('traces every answer to a quoted source', async () => {

@@ -21,6 +21,7 @@ import { ReviseEventController, ReviseEventHandler } from './revisions/revise-ev
 import { ProjectionWait } from './time-travel/time-params';
 import { TimeTravelController } from './time-travel/time-travel.controller';
 import { EntitiesController } from './entities/entities.controller';
+import { AuditController } from './audit/audit.controller';
 import { SchemasController } from './schemas/schemas.controller';
 import { ReadModel } from '@timeline/projections';
 import type { Runtime } from './runtime/runtime';
@@ -50,6 +51,7 @@ export class AppModule {
         GetCommitmentController,
         TimeTravelController,
         EntitiesController,
+        AuditController,
         SchemasController,
         ReviseEventController,
         AdminController,

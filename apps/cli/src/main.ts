@@ -11,6 +11,7 @@ import { AppModule } from '../../api/src/app.module';
 import { createRuntime } from '../../api/src/runtime/runtime';
 import { SeedLoader } from '../../api/src/seeds/seed-loader';
 import { serve } from '../../api/src/serve';
+import { registerClientCommands } from './client-commands';
 
 const program = new Command()
   .name('timeline')
@@ -102,6 +103,8 @@ program
       await runtime.close();
     }
   });
+
+registerClientCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof InvalidConfiguration || error instanceof InvalidSeed ? error.message : `timeline: ${(error as Error).message ?? error}`);

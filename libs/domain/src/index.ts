@@ -14,3 +14,4 @@ export * from './temporal/track-as-of';
 export * from './temporal/deployment-as-of';
 export * from './temporal/occurrence-as-of';
 export * from './temporal/temporal-segments';
+export * from './audit/audit';

@@ -1,4 +1,6 @@
 import type { Pool } from 'pg';
+import type { RecordedEvent } from '@timeline/domain';
+import { EventRow, fromRow } from '@timeline/event-store';
 import { activeGeneration, Generation } from './generations';
 import { quoteIdent } from './read-model-schema';
 
@@ -66,6 +68,46 @@ export interface TimelineEntry {
   readonly knownSince: string;
 }
 
+export interface LedgerRow {
+  readonly by: string;
+  readonly to: string;
+  readonly kind: string;
+  readonly currency: string;
+  /** Decimal strings in `currency`. */
+  readonly pledged: string;
+  readonly disbursed: string;
+  readonly outstanding: string;
+  readonly requested: string;
+  readonly commitments: number;
+}
+
+export interface AuditQuery {
+  readonly from?: string;
+  readonly to?: string;
+  readonly actor?: string;
+  readonly party?: string;
+  readonly types?: readonly string[];
+  readonly streamId?: string;
+  readonly after?: string;
+  readonly limit: number;
+}
+
+export interface AuditEntry {
+  readonly position: string;
+  readonly eventId: string;
+  readonly type: string;
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly recordedAt: string;
+  readonly actor: string;
+  readonly confidence: string;
+  readonly effectiveAt: unknown;
+  readonly source: unknown;
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  readonly data: unknown;
+}
+
 export class NoReadModel extends Error {
   constructor() {
     super('the read models are not built yet');
@@ -99,6 +141,8 @@ const COMMITMENT_COLUMNS = `commitment_id, stream_version, kind, title, by_party
 
 /** Answers from the active generation: every query is an indexed lookup at (asOf, knownAt). */
 export class ReadModel {
+  private readonly watermarks = new Map<number, bigint>();
+
   constructor(private readonly pool: Pool) {}
 
   private async schema(): Promise<string> {
@@ -159,11 +203,116 @@ export class ReadModel {
     return rows.map((row) => ({ ...row.state, validFrom: row.valid_from.toISOString(), validTo: row.valid_to ? row.valid_to.toISOString() : null }));
   }
 
-  /** True when the event at `position` is in the read models (read your writes). */
-  async hasProjected(position: string): Promise<boolean> {
+  /**
+   * Pledged against delivered per party pair, kind and currency, as of a date
+   * and known at a time. Money only: price commitments are rates, not sums,
+   * and stay out. `pledged` counts commitments pledged, fulfilled or broken;
+   * `outstanding` only those still pledged; `requested` the demands not granted.
+   */
+  async ledger(asOf: string, knownAt: string, filter: { by?: string; to?: string } = {}): Promise<LedgerRow[]> {
     const s = await this.schema();
-    const { rows } = await this.pool.query(`SELECT 1 FROM ${s}.stream_events WHERE position = $1`, [position]);
-    return rows.length > 0;
+    const params: unknown[] = [asOf, knownAt];
+    const conditions = ['valid @> $1::timestamptz', 'recorded @> $2::timestamptz', 'currency IS NOT NULL', "kind <> 'price'"];
+    if (filter.by) {
+      params.push(filter.by);
+      conditions.push(`by_party = $${params.length}`);
+    }
+    if (filter.to) {
+      params.push(filter.to);
+      conditions.push(`to_party = $${params.length}`);
+    }
+    const { rows } = await this.pool.query<LedgerRow>(
+      `SELECT by_party AS "by", to_party AS "to", kind, currency,
+              coalesce(sum(amount) FILTER (WHERE status IN ('pledged', 'fulfilled', 'broken')), 0)::text AS pledged,
+              coalesce(sum(disbursed), 0)::text AS disbursed,
+              coalesce(sum(amount - disbursed) FILTER (WHERE status = 'pledged'), 0)::text AS outstanding,
+              coalesce(sum(amount) FILTER (WHERE status = 'requested'), 0)::text AS requested,
+              count(*)::int AS commitments
+         FROM ${s}.commitment_versions WHERE ${conditions.join(' AND ')}
+        GROUP BY by_party, to_party, kind, currency ORDER BY by_party, to_party, kind, currency`,
+      params,
+    );
+    return rows;
+  }
+
+  /** Who recorded what and when, in recording order, paged after a position. */
+  async audit(query: AuditQuery): Promise<AuditEntry[]> {
+    const s = await this.schema();
+    const params: unknown[] = [];
+    const conditions: string[] = [];
+    const add = (sql: (n: number) => string, value: unknown) => {
+      params.push(value);
+      conditions.push(sql(params.length));
+    };
+    if (query.from) add((n) => `e.recorded_at >= $${n}::timestamptz`, query.from);
+    if (query.to) add((n) => `e.recorded_at <= $${n}::timestamptz`, query.to);
+    if (query.actor) add((n) => `e.actor = $${n}`, query.actor);
+    if (query.types?.length) add((n) => `e.type = ANY($${n})`, query.types);
+    if (query.streamId) add((n) => `e.stream_id = $${n}`, query.streamId);
+    if (query.party) add((n) => `EXISTS (SELECT 1 FROM ${s}.timeline t WHERE t.stream_id = e.stream_id AND t.parties @> ARRAY[$${n}]::text[])`, query.party);
+    if (query.after) add((n) => `e.position > $${n}::bigint`, query.after);
+    params.push(query.limit);
+    const { rows } = await this.pool.query(
+      `SELECT e.position::text, e.event_id, e.type, e.stream_id, e.stream_version, e.recorded_at, e.actor, e.confidence,
+              e.effective_at, e.effective_precision, e.effective_until, e.source, e.correlation_id, e.causation_id, e.data
+         FROM ${s}.stream_events e ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+        ORDER BY e.position LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((row) => ({
+      position: row.position,
+      eventId: row.event_id,
+      type: row.type,
+      streamId: row.stream_id,
+      streamVersion: row.stream_version,
+      recordedAt: row.recorded_at.toISOString(),
+      actor: row.actor,
+      confidence: row.confidence,
+      effectiveAt: row.effective_until
+        ? { at: row.effective_at.toISOString(), precision: row.effective_precision, until: row.effective_until.toISOString() }
+        : { at: row.effective_at.toISOString(), precision: row.effective_precision },
+      source: row.source,
+      correlationId: row.correlation_id,
+      causationId: row.causation_id,
+      data: row.data,
+    }));
+  }
+
+  /** All events of one stream as the projector has them (for histories). */
+  async stream(streamId: string): Promise<RecordedEvent[]> {
+    const s = await this.schema();
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT event_id AS id, * FROM ${s}.stream_events WHERE stream_id = $1 ORDER BY stream_version`,
+      [streamId],
+    );
+    return rows.map(fromRow);
+  }
+
+  /**
+   * True when every event up to `position` is in the read models (read your
+   * writes, and everything before them). Positions become visible in commit
+   * order, so once an event at or after `position` is committed, the events
+   * up to it are all there is; with Kafka they may arrive on different
+   * partitions, so the check counts the range rather than looking for one
+   * event. A low-water mark per generation keeps the counted range short.
+   */
+  async hasProjected(position: string): Promise<boolean> {
+    const generation = await activeGeneration(this.pool);
+    if (!generation) throw new NoReadModel();
+    const mark = this.watermarks.get(generation.generation) ?? 0n;
+    const target = BigInt(position);
+    if (target <= mark) return true;
+    const s = quoteIdent(generation.schema);
+    const { rows } = await this.pool.query<{ settled: boolean; committed: string; projected: string }>(
+      `SELECT EXISTS (SELECT 1 FROM events WHERE position >= $2) AS settled,
+              (SELECT count(*) FROM events WHERE position > $1 AND position <= $2)::text AS committed,
+              (SELECT count(*) FROM ${s}.stream_events WHERE position > $1 AND position <= $2)::text AS projected`,
+      [mark.toString(), position],
+    );
+    const { settled, committed, projected } = rows[0];
+    if (!settled || committed !== projected) return false;
+    this.watermarks.set(generation.generation, target);
+    return true;
   }
 
   async timeline(query: TimelineQuery): Promise<TimelineEntry[]> {

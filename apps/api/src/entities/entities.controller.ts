@@ -15,7 +15,7 @@ import { sendWriteAnswer } from '../commitments/write-answer';
 import { invalidRequest } from '../http/problem';
 import { Write, WriteContext } from '../http/write-context';
 import { CLOCK } from '../runtime/tokens';
-import { endOfPeriod, ProjectionWait, resolveTime, TimeParams } from '../time-travel/time-params';
+import { endOfPeriod, ProjectionWait, resolveTime, startOfPeriod, TimeParams } from '../time-travel/time-params';
 import {
   ChangeTrackStatusDto,
   EndDeploymentDto,
@@ -144,7 +144,7 @@ export class EntitiesController {
   /** Deadlines of the tracks known at (asOf, knownAt) that fall in [from, to]. */
   @Get('deadlines')
   async deadlines(@Query() params: DeadlineParams) {
-    const from = params.from ? startOf(params.from, 'from') : undefined;
+    const from = params.from ? startOfPeriod(params.from, 'from') : undefined;
     const to = params.to ? endOfPeriod(params.to, 'to') : undefined;
     const result = await this.read('track', params);
     const items = (result.items as unknown as TrackView[])
@@ -169,10 +169,3 @@ export class EntitiesController {
   }
 }
 
-function startOf(text: string, field: string): string {
-  try {
-    return parseEffectiveTime(text).at;
-  } catch (error) {
-    throw invalidRequest([{ field, message: (error as Error).message }]);
-  }
-}

@@ -44,6 +44,16 @@ export function endOfPeriod(text: string, field: string): string {
   }
 }
 
+/** The first instant of the period a query date names (`from=2022` starts on 1 January 2022). */
+export function startOfPeriod(text: string, field: string): string {
+  try {
+    return parseEffectiveTime(text).at;
+  } catch (error) {
+    if (error instanceof InvalidEffectiveTime) throw invalidRequest([{ field, message: error.message }]);
+    throw error;
+  }
+}
+
 export interface ResolvedTime {
   readonly asOf: string;
   readonly knownAt: string;

@@ -1,5 +1,5 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
+import { ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import {
@@ -9,10 +9,12 @@ import {
   PARTY_CODE,
 } from '@timeline/domain';
 import { EVENT_TYPES } from '@timeline/event-schemas';
-import { CommitmentAsOfView, ReadModel } from '@timeline/projections';
+import { CommitmentAsOfView, ReadModel, TimelineEntry } from '@timeline/projections';
+import type { Request } from 'express';
+import { Column, exportFormat, exportRows, pages } from '../http/export';
 import { invalidRequest } from '../http/problem';
 import { CLOCK } from '../runtime/tokens';
-import { ConsistencyParams, endOfPeriod, ProjectionWait, resolveTime, TimeParams } from './time-params';
+import { ConsistencyParams, endOfPeriod, ProjectionWait, resolveTime, startOfPeriod, TimeParams } from './time-params';
 
 const list = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
@@ -101,10 +103,13 @@ export class TimeTravelController {
 
   /** Commitments as of a date, as known at a time, by indexed lookup in the bitemporal read model. */
   @Get('commitments')
-  async list(@Query() params: CommitmentListParams) {
+  @ApiProduces('application/json', 'text/csv', 'application/x-ndjson')
+  async list(@Query() params: CommitmentListParams, @Req() request: Request) {
     const { asOf, knownAt } = resolveTime(params, this.clock());
     await this.wait.until(this.readModel, params.minPosition);
     const items = await this.readModel.commitments(asOf, knownAt, params);
+    const format = exportFormat(request);
+    if (format) return exportRows(format, items, COMMITMENT_COLUMNS, `commitments-${asOf.slice(0, 10)}`);
     return { asOf, knownAt, count: items.length, items };
   }
 
@@ -139,20 +144,26 @@ export class TimeTravelController {
 
   /** Events in effective order, paged by cursor. */
   @Get('timeline')
-  async timeline(@Query() params: TimelineParams) {
+  @ApiProduces('application/json', 'text/csv', 'application/x-ndjson')
+  async timeline(@Query() params: TimelineParams, @Req() request: Request) {
     const now = this.clock();
     const knownAt = resolveTime({ knownAt: params.knownAt }, now).knownAt;
     const from = params.from ? startOfPeriod(params.from, 'from') : undefined;
     const to = params.to ? endOfPeriod(params.to, 'to') : undefined;
     const limit = params.limit ?? 100;
     await this.wait.until(this.readModel, params.minPosition);
+    const query = { knownAt, from, to, party: params.party, types: params.type, q: params.q };
+    const format = exportFormat(request);
+    if (format) {
+      // The whole timeline that matches, streamed page by page: memory stays flat.
+      const rows = pages(
+        (after: { effectiveAt: string; position: string } | undefined, pageSize) => this.readModel.timeline({ ...query, after, limit: pageSize }),
+        (row) => ({ effectiveAt: row.effectiveAt.at, position: row.position }),
+      );
+      return exportRows(format, rows, TIMELINE_COLUMNS, 'timeline');
+    }
     const items = await this.readModel.timeline({
-      knownAt,
-      from,
-      to,
-      party: params.party,
-      types: params.type,
-      q: params.q,
+      ...query,
       after: params.cursor ? decodeCursor(params.cursor) : undefined,
       limit: limit + 1,
     });
@@ -166,10 +177,46 @@ export class TimeTravelController {
   }
 }
 
-function startOfPeriod(text: string, field: string): string {
-  endOfPeriod(text, field); // validates, naming the field
-  return parseEffectiveTime(text).at;
-}
+
+const COMMITMENT_COLUMNS: Column<CommitmentAsOfView>[] = [
+  { name: 'id', value: (row) => row.id },
+  { name: 'title', value: (row) => row.title },
+  { name: 'kind', value: (row) => row.kind },
+  { name: 'by', value: (row) => row.by },
+  { name: 'to', value: (row) => row.to },
+  { name: 'status', value: (row) => row.status },
+  { name: 'pledged', value: (row) => row.pledged },
+  { name: 'disbursed', value: (row) => row.disbursed },
+  { name: 'outstanding', value: (row) => row.outstanding },
+  { name: 'currency', value: (row) => row.currency },
+  { name: 'unit', value: (row) => row.unit },
+  { name: 'validFrom', value: (row) => row.terms.validFrom },
+  { name: 'validUntil', value: (row) => row.terms.validUntil },
+  { name: 'restrictions', value: (row) => row.terms.restrictions },
+  { name: 'conditions', value: (row) => row.terms.conditions },
+  { name: 'version', value: (row) => row.version },
+  { name: 'uncertainEvents', value: (row) => row.uncertain.map((fact) => fact.eventId) },
+];
+
+const TIMELINE_COLUMNS: Column<TimelineEntry>[] = [
+  { name: 'position', value: (row) => row.position },
+  { name: 'eventId', value: (row) => row.eventId },
+  { name: 'type', value: (row) => row.type },
+  { name: 'streamId', value: (row) => row.streamId },
+  { name: 'effectiveAt', value: (row) => row.effectiveAt.at },
+  { name: 'precision', value: (row) => row.effectiveAt.precision },
+  { name: 'effectiveUntil', value: (row) => row.effectiveAt.until },
+  { name: 'recordedAt', value: (row) => row.recordedAt },
+  { name: 'knownSince', value: (row) => row.knownSince },
+  { name: 'actor', value: (row) => row.actor },
+  { name: 'confidence', value: (row) => row.confidence },
+  { name: 'parties', value: (row) => row.parties },
+  { name: 'sourceTitle', value: (row) => (row.source as { title?: string }).title },
+  { name: 'sourcePublisher', value: (row) => (row.source as { publisher?: string }).publisher },
+  { name: 'sourceUrl', value: (row) => (row.source as { url?: string }).url },
+  { name: 'quote', value: (row) => (row.source as { quote?: string }).quote },
+  { name: 'data', value: (row) => row.data },
+];
 
 export function encodeCursor(effectiveAt: string, position: string): string {
   return Buffer.from(`${effectiveAt}|${position}`).toString('base64url');

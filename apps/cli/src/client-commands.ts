@@ -1,0 +1,152 @@
+import type { Command } from 'commander';
+import Table from 'cli-table3';
+
+/**
+ * Read commands talk to a running service over HTTP (`--url`, or
+ * TIMELINE_URL), so they work beside a server that owns an embedded store.
+ */
+const DEFAULT_URL = process.env.TIMELINE_URL || 'http://localhost:3000';
+
+interface ClientOptions {
+  url: string;
+  json?: boolean;
+  key?: string;
+}
+
+async function fetchJson<T>(options: ClientOptions, path: string, query: Record<string, string | undefined> = {}): Promise<T> {
+  const url = new URL(path, options.url);
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, value);
+  const response = await fetch(url, { headers: { accept: 'application/json', ...(options.key ? { authorization: `Bearer ${options.key}` } : {}) } }).catch(
+    (error: Error) => {
+      throw new Error(`cannot reach ${options.url} (${error.message}); start it with "npm start" or pass --url`);
+    },
+  );
+  const body = (await response.json()) as T & { detail?: string; errors?: { field: string; message: string }[] };
+  if (!response.ok) {
+    const fields = body.errors?.map((error) => `${error.field}: ${error.message}`).join('; ');
+    throw new Error(`${response.status} ${body.detail ?? response.statusText}${fields ? ` (${fields})` : ''}`);
+  }
+  return body;
+}
+
+const money = (amount: string | null | undefined, currency: string | null | undefined, unit?: string | null) =>
+  amount === null || amount === undefined ? '' : `${amount} ${unit ?? currency ?? ''}`.trim();
+
+/** Plain borders off a terminal, so that files and pipes get no colour codes. */
+const style = () => (process.stdout.isTTY ? {} : { style: { head: [], border: [] } });
+
+const show = (value: unknown) => (value === null || value === undefined ? '∅' : typeof value === 'object' ? JSON.stringify(value) : String(value));
+
+interface HistoryVersion {
+  version: number;
+  type: string;
+  eventId: string;
+  effectiveAt: { at: string; precision: string; until?: string };
+  recordedAt: string;
+  actor: string;
+  confidence: string;
+  source: { title: string; quote?: string };
+  changes: { path: string; from: unknown; to: unknown }[];
+  fixes?: { eventId: string; kind: string };
+}
+
+interface CommitmentRow {
+  id: string;
+  title: string;
+  by: string;
+  to: string;
+  status: string;
+  pledged: string | null;
+  disbursed: string;
+  outstanding: string | null;
+  currency: string | null;
+  unit: string | null;
+  uncertain: unknown[];
+}
+
+export function effectiveText(time: { at: string; precision: string; until?: string }): string {
+  switch (time.precision) {
+    case 'year':
+      return time.at.slice(0, 4);
+    case 'month':
+      return time.at.slice(0, 7);
+    case 'day':
+      return time.at.slice(0, 10);
+    case 'range':
+      return `${time.at.slice(0, 10)}/${time.until?.slice(0, 10)}`;
+    default:
+      return time.at;
+  }
+}
+
+export function registerClientCommands(program: Command): void {
+  program
+    .command('history <id>')
+    .description('every version of a commitment: what changed, when it took effect, who recorded it, on what source')
+    .option('--url <url>', 'the service', DEFAULT_URL)
+    .option('--json', 'print JSON instead of a table')
+    .action(async (id: string, options: ClientOptions) => {
+      const { versions } = await fetchJson<{ versions: HistoryVersion[] }>(options, `/v1/commitments/${id}/history`);
+      if (options.json) return console.log(JSON.stringify(versions, null, 2));
+      const table = new Table({ ...style(), head: ['v', 'event', 'effective', 'recorded', 'actor', 'changes', 'source'], wordWrap: true, colWidths: [4, 24, 12, 22, 14, 44, 36] });
+      for (const version of versions) {
+        const changes = version.changes.map((change) => `${change.path}: ${show(change.from)} → ${show(change.to)}`).join('\n');
+        const fixes = version.fixes ? `${version.fixes.kind} of ${version.fixes.eventId}\n` : '';
+        table.push([version.version, version.type, effectiveText(version.effectiveAt), version.recordedAt.replace('T', ' ').slice(0, 19), version.actor, fixes + changes, `${version.source.title} (${version.confidence})${version.source.quote ? `\n“${version.source.quote}”` : ''}`]);
+      }
+      console.log(table.toString());
+    });
+
+  program
+    .command('state')
+    .description('the relationship as of a date, as known at a time: commitments, tracks, deployments')
+    .option('--as-of <date>', 'valid time (YYYY, YYYY-MM, YYYY-MM-DD or an instant); default now')
+    .option('--known-at <time>', 'transaction time; default now')
+    .option('--url <url>', 'the service', DEFAULT_URL)
+    .option('--json', 'print JSON instead of tables')
+    .action(async (options: ClientOptions & { asOf?: string; knownAt?: string }) => {
+      const state = await fetchJson<{
+        asOf: string;
+        knownAt: string;
+        commitments: CommitmentRow[];
+        tracks: { title: string; status: string; deadlines: { due: string; description: string }[] }[];
+        deployments: { asset: string; place: string; by: string; host: string }[];
+      }>(options, '/v1/state', { asOf: options.asOf, knownAt: options.knownAt });
+      if (options.json) return console.log(JSON.stringify(state, null, 2));
+      console.log(`as of ${state.asOf}, as known at ${state.knownAt}`);
+      const commitments = new Table({ ...style(), head: ['commitment', 'by → to', 'status', 'pledged', 'disbursed', 'outstanding', ''], wordWrap: true, colWidths: [44, 10, 11, 22, 20, 20, 3] });
+      for (const row of state.commitments) {
+        commitments.push([row.title, `${row.by} → ${row.to}`, row.status, money(row.pledged, row.currency, row.unit), money(row.disbursed, row.currency, row.unit), row.status === 'pledged' ? money(row.outstanding, row.currency, row.unit) : '', row.uncertain.length ? '?' : '']);
+      }
+      console.log(commitments.toString());
+      const tracks = new Table({ ...style(), head: ['track', 'status', 'deadlines'], wordWrap: true, colWidths: [44, 18, 60] });
+      for (const track of state.tracks) tracks.push([track.title, track.status, track.deadlines.map((d) => `${d.due}: ${d.description}`).join('\n')]);
+      console.log(tracks.toString());
+      const deployments = new Table({ ...style(), head: ['deployment', 'place', 'whose → host'], wordWrap: true, colWidths: [44, 30, 16] });
+      for (const deployment of state.deployments) deployments.push([deployment.asset, deployment.place, `${deployment.by} → ${deployment.host}`]);
+      console.log(deployments.toString());
+      console.log('? = a fact counted here whose date is known only to a month or a year');
+    });
+
+  program
+    .command('export <what>')
+    .description('stream an export to standard output: timeline, commitments, ledger, audit, or history:<id>')
+    .option('--format <format>', 'csv or ndjson', 'csv')
+    .option('--as-of <date>', 'valid time, for commitments and ledger')
+    .option('--known-at <time>', 'transaction time')
+    .option('--url <url>', 'the service', DEFAULT_URL)
+    .action(async (what: string, options: ClientOptions & { format: string; asOf?: string; knownAt?: string }) => {
+      if (!['csv', 'ndjson'].includes(options.format)) throw new Error(`--format must be csv or ndjson, not "${options.format}"`);
+      const paths: Record<string, string> = { timeline: '/v1/timeline', commitments: '/v1/commitments', ledger: '/v1/ledger', audit: '/v1/audit' };
+      const path = what.startsWith('history:') ? `/v1/commitments/${what.slice('history:'.length)}/history` : paths[what];
+      if (!path) throw new Error(`cannot export "${what}": choose timeline, commitments, ledger, audit or history:<id>`);
+      const url = new URL(path, options.url);
+      if (options.asOf && (what === 'commitments' || what === 'ledger')) url.searchParams.set('asOf', options.asOf);
+      if (options.knownAt) url.searchParams.set('knownAt', options.knownAt);
+      const response = await fetch(url, { headers: { accept: options.format === 'csv' ? 'text/csv' : 'application/x-ndjson' } });
+      if (!response.ok || !response.body) throw new Error(`${response.status} ${await response.text()}`);
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+      }
+    });
+}
