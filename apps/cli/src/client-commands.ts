@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
+import { EffectiveTime, formatEffectiveTime } from '@timeline/domain';
 
 /**
  * Read commands talk to a running service over HTTP (`--url`, or
@@ -64,20 +65,6 @@ interface CommitmentRow {
   uncertain: unknown[];
 }
 
-export function effectiveText(time: { at: string; precision: string; until?: string }): string {
-  switch (time.precision) {
-    case 'year':
-      return time.at.slice(0, 4);
-    case 'month':
-      return time.at.slice(0, 7);
-    case 'day':
-      return time.at.slice(0, 10);
-    case 'range':
-      return `${time.at.slice(0, 10)}/${time.until?.slice(0, 10)}`;
-    default:
-      return time.at;
-  }
-}
 
 export function registerClientCommands(program: Command): void {
   program
@@ -92,7 +79,7 @@ export function registerClientCommands(program: Command): void {
       for (const version of versions) {
         const changes = version.changes.map((change) => `${change.path}: ${show(change.from)} → ${show(change.to)}`).join('\n');
         const fixes = version.fixes ? `${version.fixes.kind} of ${version.fixes.eventId}\n` : '';
-        table.push([version.version, version.type, effectiveText(version.effectiveAt), version.recordedAt.replace('T', ' ').slice(0, 19), version.actor, fixes + changes, `${version.source.title} (${version.confidence})${version.source.quote ? `\n“${version.source.quote}”` : ''}`]);
+        table.push([version.version, version.type, formatEffectiveTime(version.effectiveAt as EffectiveTime), version.recordedAt.replace('T', ' ').slice(0, 19), version.actor, fixes + changes, `${version.source.title} (${version.confidence})${version.source.quote ? `\n“${version.source.quote}”` : ''}`]);
       }
       console.log(table.toString());
     });
