@@ -100,6 +100,17 @@ describe('the timeline command and the projector process', () => {
       const csv = await run('node', [CLI, 'export', 'commitments', '--as-of', '2021-09-30', '--url', url], { env: env({}) });
       expect(csv.stdout.split('\n')[0]).toMatch(/^id,title,kind,by,to,status,pledged/);
       expect(csv.stdout).toContain(loanId);
+      const tail = spawn('node', [CLI, 'tail', '--from', '0', '--types', 'PartyRegistered', '--url', url], { env: env({}) });
+      let tailed = '';
+      tail.stdout.on('data', (chunk) => (tailed += chunk));
+      const tailDeadline = Date.now() + 20_000;
+      while (tailed.split('\n').filter(Boolean).length < 6 && Date.now() < tailDeadline) await new Promise((done) => setTimeout(done, 100));
+      tail.kill('SIGTERM');
+      const lines = tailed.split('\n').filter(Boolean);
+      expect(lines.length).toBe(6);
+      for (const line of lines) expect(line.split('\t')[2]).toBe('PartyRegistered');
+      expect(lines.map((line) => line.split('\t')[3])).toEqual(expect.arrayContaining(['party-BY', 'party-RU']));
+
       const bad = await run('node', [CLI, 'state', '--as-of', '2021-13', '--url', url], { env: env({}) }).catch((error) => error);
       expect(bad.code).toBe(1);
       expect(bad.stderr).toMatch(/asOf/);

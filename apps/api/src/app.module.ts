@@ -22,6 +22,8 @@ import { ProjectionWait } from './time-travel/time-params';
 import { TimeTravelController } from './time-travel/time-travel.controller';
 import { EntitiesController } from './entities/entities.controller';
 import { AuditController } from './audit/audit.controller';
+import { EventFeed } from './subscriptions/event-feed';
+import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 import { SchemasController } from './schemas/schemas.controller';
 import { ReadModel } from '@timeline/projections';
 import type { Runtime } from './runtime/runtime';
@@ -52,6 +54,7 @@ export class AppModule {
         TimeTravelController,
         EntitiesController,
         AuditController,
+        SubscriptionsController,
         SchemasController,
         ReviseEventController,
         AdminController,
@@ -73,6 +76,7 @@ export class AppModule {
         GetCommitmentHandler,
         ReviseEventHandler,
         ProjectionWait,
+        { provide: EventFeed, useValue: runtime.feed },
         { provide: ReadModel, useValue: new ReadModel(runtime.db.pool) },
       ],
     };

@@ -116,6 +116,49 @@ export function registerClientCommands(program: Command): void {
     });
 
   program
+    .command('tail')
+    .description('follow new events, one line each; resumes after a drop, or from --from')
+    .option('--types <types>', 'comma-separated event types')
+    .option('--parties <parties>', 'comma-separated party codes')
+    .option('--streams <streams>', 'comma-separated stream ids')
+    .option('--from <position>', 'start after this position (0 for everything)')
+    .option('--url <url>', 'the service', DEFAULT_URL)
+    .option('--json', 'print each event as JSON')
+    .action(async (options: ClientOptions & { types?: string; parties?: string; streams?: string; from?: string }) => {
+      let last = options.from;
+      for (;;) {
+        const url = new URL('/v1/events/stream', options.url);
+        for (const name of ['types', 'parties', 'streams'] as const) if (options[name]) url.searchParams.set(name, options[name]!);
+        const response = await fetch(url, { headers: { accept: 'text/event-stream', ...(last !== undefined ? { 'last-event-id': last } : {}) } }).catch(() => undefined);
+        if (response && !response.ok) throw new Error(`${response.status} ${await response.text()}`);
+        if (response?.body) {
+          let buffer = '';
+          const decoder = new TextDecoder();
+          for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+            buffer += decoder.decode(chunk, { stream: true });
+            let end: number;
+            while ((end = buffer.indexOf('\n\n')) >= 0) {
+              const frame = Object.fromEntries(
+                buffer.slice(0, end).split('\n').filter((line) => /^[a-z]+:/.test(line)).map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart()]),
+              );
+              buffer = buffer.slice(end + 2);
+              if (frame.event === 'overflow') {
+                last = JSON.parse(frame.data).resumeFrom;
+                continue;
+              }
+              if (!frame.id || !frame.data) continue;
+              last = frame.id;
+              const event = JSON.parse(frame.data);
+              console.log(options.json ? frame.data : `${event.position}\t${formatEffectiveTime(event.effectiveAt)}\t${event.type}\t${event.streamId}\t${event.source?.title ?? ''}`);
+            }
+          }
+        }
+        // Dropped: reconnect from the last event printed.
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    });
+
+  program
     .command('export <what>')
     .description('stream an export to standard output: timeline, commitments, ledger, audit, or history:<id>')
     .option('--format <format>', 'csv or ndjson', 'csv')

@@ -30,6 +30,10 @@ export interface AppConfig {
   /** Data set loaded into an empty store at start; `none` loads nothing. */
   readonly seed: string;
   readonly bodyLimit: string;
+  /** Server-Sent Events: comment lines this often keep proxies from closing idle streams. */
+  readonly sseHeartbeatMs: number;
+  /** Events queued for a subscriber that does not read, before it is cut off with a resume position. */
+  readonly sseMaxQueuedEvents: number;
   readonly logLevel: string;
 }
 
@@ -127,6 +131,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bootstrapAdminKey,
     seed,
     bodyLimit,
+    sseHeartbeatMs: integer('SSE_HEARTBEAT_MS', 15_000, 100, 3_600_000),
+    sseMaxQueuedEvents: integer('SSE_MAX_QUEUED_EVENTS', 1_000, 200, 1_000_000),
     logLevel,
   };
   if (problems.length > 0) throw new InvalidConfiguration(problems);

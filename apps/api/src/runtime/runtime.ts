@@ -2,6 +2,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { AppConfig } from '@timeline/config';
 import { Database, EventStore, migrate, openDatabase, PostgresEventStore } from '@timeline/event-store';
 import { createKafka, ensureTopic, Relay } from '@timeline/log';
+import { EventFeed } from '../subscriptions/event-feed';
 import { ensureActiveGeneration, KafkaProjector, Projector, TableProjector } from '@timeline/projections';
 
 /**
@@ -16,6 +17,8 @@ export interface Runtime {
   readonly kafka?: Kafka;
   readonly relay?: Relay;
   readonly projector?: Projector;
+  /** New events for this instance's subscribers (started with the api role). */
+  readonly feed: EventFeed;
   readonly clock: () => Date;
   close(): Promise<void>;
 }
@@ -66,6 +69,9 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
       await ensureActiveGeneration(db.pool, db.schema);
     }
 
+    const feed = new EventFeed(store, db.pool, kafka && config.kafka ? { client: kafka, topic: config.kafka.topic } : undefined, { log });
+    if (config.roles.has('api')) await feed.start();
+
     return {
       config,
       db,
@@ -73,8 +79,10 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
       kafka,
       relay,
       projector,
+      feed,
       clock: () => new Date(),
       close: async () => {
+        await feed.stop();
         await projector?.stop();
         await relay?.stop();
         await producer?.disconnect();

@@ -1,0 +1,83 @@
+import { Controller, Get, Inject, OnModuleDestroy, Query, Req, Res } from '@nestjs/common';
+import { ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import type { Request, Response } from 'express';
+import { PARTY_CODE } from '@timeline/domain';
+import { EVENT_TYPES } from '@timeline/event-schemas';
+import { invalidRequest } from '../http/problem';
+import { RUNTIME } from '../runtime/tokens';
+import type { Runtime } from '../runtime/runtime';
+import { EventFeed } from './event-feed';
+import { Subscriber } from './subscriber';
+
+const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value);
+
+export class StreamParams {
+  @ApiPropertyOptional({ example: 'CommitmentRecorded,DeploymentStarted' })
+  @IsOptional() @Transform(list) @IsIn(EVENT_TYPES, { each: true, message: `types must be among ${EVENT_TYPES.join(', ')}` })
+  types?: string[];
+
+  @ApiPropertyOptional({ example: 'BY,RU' })
+  @IsOptional() @Transform(list) @ArrayMaxSize(50) @Matches(PARTY_CODE, { each: true, message: 'parties must be party codes like "BY"' })
+  parties?: string[];
+
+  @ApiPropertyOptional({ example: 'commitment-0190f5a8-0000-7000-8000-000000000001' })
+  @IsOptional() @Transform(list) @ArrayMaxSize(100) @IsString({ each: true })
+  streams?: string[];
+
+  @ApiPropertyOptional({ example: '1042', description: 'Resume after this position (Last-Event-ID wins); 0 for everything' })
+  @IsOptional() @Matches(/^\d{1,18}$/, { message: 'from must be a position, like "1042"' })
+  from?: string;
+}
+
+export const SSE_LIMITS = { heartbeatMs: 15_000, maxQueuedEvents: 1_000 };
+
+/** New events as Server-Sent Events: filtered, resumable, with heartbeats. */
+@ApiTags('subscriptions')
+@Controller('v1/events')
+export class SubscriptionsController implements OnModuleDestroy {
+  private readonly subscribers = new Set<Subscriber>();
+
+  constructor(
+    private readonly feed: EventFeed,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
+
+  @Get('stream')
+  @ApiProduces('text/event-stream')
+  async stream(@Query() params: StreamParams, @Req() request: Request, @Res() response: Response): Promise<void> {
+    const lastEventId = request.header('last-event-id');
+    if (lastEventId !== undefined && !/^\d{1,18}$/.test(lastEventId)) {
+      throw invalidRequest([{ field: 'Last-Event-ID', message: 'must be the id of an event received, like "1042"' }]);
+    }
+    const from = lastEventId ?? params.from ?? this.feed.position;
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    response.write('retry: 1000\n\n');
+    const filter = {
+      types: params.types ? new Set(params.types) : undefined,
+      parties: params.parties ? new Set(params.parties) : undefined,
+      streams: params.streams ? new Set(params.streams) : undefined,
+    };
+    let unsubscribe = () => undefined as unknown;
+    const heartbeat = setInterval(() => subscriber.heartbeat(), this.runtime.config.sseHeartbeatMs ?? SSE_LIMITS.heartbeatMs);
+    const subscriber: Subscriber = new Subscriber(response, filter, { maxQueuedEvents: this.runtime.config.sseMaxQueuedEvents ?? SSE_LIMITS.maxQueuedEvents }, from, () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      this.subscribers.delete(subscriber);
+    });
+    this.subscribers.add(subscriber);
+    request.on('close', () => subscriber.close());
+    unsubscribe = this.feed.subscribe((item) => subscriber.onLive(item));
+    await subscriber.catchUp(this.runtime.db.pool, (event) => this.feed.partiesFor(event));
+  }
+
+  onModuleDestroy(): void {
+    for (const subscriber of this.subscribers) subscriber.close();
+  }
+}

@@ -1,0 +1,148 @@
+import type { AddressInfo } from 'node:net';
+import { v7 as uuidv7 } from 'uuid';
+import type { RecordedEvent } from '@timeline/domain';
+import { newTestEvent } from '../support/events';
+import { connectSse, eventFrames } from '../support/sse';
+import { startTestApp, TestApp } from '../support/test-app';
+
+describe.each([
+  { backend: 'postgres' as const, kafka: true },
+  { backend: 'pglite' as const, kafka: false },
+])('subscriptions over SSE on $backend (kafka: $kafka)', ({ backend, kafka }) => {
+  let t: TestApp;
+  let port: number;
+
+  beforeAll(async () => {
+    t = await startTestApp({ backend, kafka, env: { SSE_MAX_QUEUED_EVENTS: '300', SSE_HEARTBEAT_MS: '200' } });
+    await t.app.listen(0, '127.0.0.1');
+    port = (t.app.getHttpServer().address() as AddressInfo).port;
+  });
+  afterAll(() => t.close());
+
+  /** Appends `count` events over `streams` streams, `perAppend` at a time; returns them as stored. */
+  async function burst(count: number, streams = 5, perAppend = 1, payload = 0): Promise<RecordedEvent[]> {
+    const ids = Array.from({ length: streams }, () => `commitment-${uuidv7()}`);
+    const versions = new Map<string, number>();
+    for (let i = 0; i < count; i += perAppend) {
+      const streamId = ids[(i / perAppend) % streams];
+      const version = versions.get(streamId) ?? 0;
+      const events = Array.from({ length: Math.min(perAppend, count - i) }, (_, k) =>
+        newTestEvent({ type: 'CommitmentDisbursed', data: { n: i + k, padding: 'x'.repeat(payload), by: 'RU', to: 'BY' } }),
+      );
+      await t.runtime.store.append({ streamId, streamType: 'commitment', expectedVersion: version === 0 ? 'no_stream' : version, events });
+      versions.set(streamId, version + events.length);
+    }
+    const all = await t.runtime.store.readAll({ after: '0', limit: 1_000_000 });
+    const wanted = new Set(ids);
+    return all.filter((event) => wanted.has(event.streamId));
+  }
+
+  it('catches up from a position, goes on live, and resumes after a drop mid-burst with no gap and no repeat', async () => {
+    const start = await t.runtime.store.headPosition();
+    const first = connectSse(port, `/v1/events/stream?from=${start}`);
+    expect((await first.response).headers['content-type']).toMatch(/^text\/event-stream/);
+    const written = burst(300, 6);
+    await first.until((frames) => eventFrames(frames).length >= 80);
+    first.close();
+    const received = eventFrames(first.frames).slice();
+    const resumeAt = received[received.length - 1].id!;
+    const events = await written;
+
+    const second = connectSse(port, '/v1/events/stream', { 'last-event-id': resumeAt });
+    await second.until((frames) => eventFrames(frames).length >= events.length - received.length);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    second.close();
+    const all = [...received, ...eventFrames(second.frames)];
+    expect(all.map((frame) => frame.id)).toEqual(events.map((event) => event.position));
+    expect(JSON.parse(all[0].data!)).toEqual(events[0]);
+  });
+
+  it('a subscriber that drops and reconnects at random during a load of writes ends with exactly the events written, in order', async () => {
+    const start = await t.runtime.store.headPosition();
+    let writing = true;
+    const load = burst(400, 7).finally(() => (writing = false));
+    const received: string[] = [];
+    let last = start;
+    for (let round = 0; writing || round < 2; round++) {
+      const connection = connectSse(port, '/v1/events/stream', { 'last-event-id': last });
+      await connection.response;
+      await new Promise((resolve) => setTimeout(resolve, 20 + Math.floor(Math.random() * 120)));
+      connection.close();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      for (const frame of eventFrames(connection.frames)) received.push(frame.id!);
+      if (received.length) last = received[received.length - 1];
+    }
+    const events = await load;
+    const final = connectSse(port, '/v1/events/stream', { 'last-event-id': last });
+    const remaining = events.length - received.length;
+    await final.until((frames) => eventFrames(frames).length >= remaining);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    final.close();
+    received.push(...eventFrames(final.frames).map((frame) => frame.id!));
+    expect(received).toEqual(events.map((event) => event.position));
+  }, 120_000);
+
+  it('delivers every matching event, in per-stream order, to 100 concurrent subscribers', async () => {
+    const start = await t.runtime.store.headPosition();
+    const subscribers = Array.from({ length: 100 }, () => connectSse(port, `/v1/events/stream?from=${start}&types=CommitmentDisbursed&parties=BY`));
+    await Promise.all(subscribers.map((subscriber) => subscriber.response));
+    const events = await burst(120, 8);
+    await Promise.all(subscribers.map((subscriber) => subscriber.until((frames) => eventFrames(frames).length >= events.length)));
+    for (const subscriber of subscribers) {
+      subscriber.close();
+      const got = eventFrames(subscriber.frames).map((frame) => JSON.parse(frame.data!) as RecordedEvent);
+      expect(got.map((event) => event.id)).toEqual(events.map((event) => event.id));
+    }
+  }, 120_000);
+
+  it('filters by type, party and stream', async () => {
+    const start = await t.runtime.store.headPosition();
+    const events = await burst(10, 2);
+    const byStream = connectSse(port, `/v1/events/stream?from=${start}&streams=${events[0].streamId}`);
+    const nobody = connectSse(port, `/v1/events/stream?from=${start}&parties=EU`);
+    const otherType = connectSse(port, `/v1/events/stream?from=${start}&types=TrackOpened`);
+    const expected = events.filter((event) => event.streamId === events[0].streamId);
+    await byStream.until((frames) => eventFrames(frames).length >= expected.length);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const connection of [byStream, nobody, otherType]) connection.close();
+    expect(eventFrames(byStream.frames).map((frame) => frame.id)).toEqual(expected.map((event) => event.position));
+    expect(eventFrames(nobody.frames)).toEqual([]);
+    expect(eventFrames(otherType.frames)).toEqual([]);
+    expect(nobody.frames.length + otherType.frames.length).toBe(0);
+  });
+
+  it('cuts off a client that does not read, telling it where to resume, while others keep up', async () => {
+    const start = await t.runtime.store.headPosition();
+    const slow = connectSse(port, `/v1/events/stream?from=${start}`);
+    const fast = connectSse(port, `/v1/events/stream?from=${start}`);
+    await Promise.all([slow.response, fast.response]);
+    await fast.until(() => true);
+    slow.pause();
+    const events = await burst(3000, 3, 100, 4000);
+    await fast.until((frames) => eventFrames(frames).length >= events.length, 60_000);
+    slow.resume();
+    await slow.ended;
+    const overflow = slow.frames.find((frame) => frame.event === 'overflow');
+    expect(overflow).toBeDefined();
+    const { resumeFrom } = JSON.parse(overflow!.data!);
+    const slowIds = eventFrames(slow.frames).map((frame) => frame.id);
+    expect(resumeFrom).toBe(slowIds[slowIds.length - 1] ?? start);
+    expect(slowIds.length).toBeLessThan(events.length);
+    fast.close();
+    expect(eventFrames(fast.frames).map((frame) => frame.id)).toEqual(events.map((event) => event.position));
+  }, 120_000);
+
+  it('sends heartbeats, and refuses a bad Last-Event-ID or filter with a problem document', async () => {
+    const idle = connectSse(port, '/v1/events/stream?types=TrackOpened');
+    const raw = await idle.response;
+    let text = '';
+    raw.on('data', (chunk) => (text += chunk));
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    idle.close();
+    expect(text).toMatch(/: heartbeat/);
+    const bad = connectSse(port, '/v1/events/stream', { 'last-event-id': 'yesterday' });
+    expect((await bad.response).statusCode).toBe(400);
+    const unknown = connectSse(port, '/v1/events/stream?types=Nope');
+    expect((await unknown.response).statusCode).toBe(400);
+  });
+});
