@@ -15,3 +15,4 @@ export * from './temporal/deployment-as-of';
 export * from './temporal/occurrence-as-of';
 export * from './temporal/temporal-segments';
 export * from './audit/audit';
+export * from './shared/upcasting';

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { upcast } from '@timeline/domain';
 import type { Confidence, NewEvent, Precision, RecordedEvent, Source } from '@timeline/domain';
 import { inTransaction } from './database';
 import {
@@ -154,8 +155,9 @@ function toStoredEvent(event: NewEvent) {
   };
 }
 
+/** A stored row as an event at the current schema version of its type. */
 export function fromRow(row: EventRow): RecordedEvent {
-  return {
+  return upcast({
     id: row.id,
     type: row.type,
     schemaVersion: row.schema_version,
@@ -173,7 +175,7 @@ export function fromRow(row: EventRow): RecordedEvent {
     correlationId: row.correlation_id,
     causationId: row.causation_id,
     data: row.data,
-  };
+  });
 }
 
 function translate(error: unknown, request: AppendRequest): unknown {

@@ -1,4 +1,5 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
+import { upcast } from '@timeline/domain';
 import type { Confidence, EffectiveTime, Precision, RecordedEvent, Source } from '@timeline/domain';
 
 /**
@@ -79,7 +80,7 @@ export function fromKafkaMessage(message: KafkaMessage): RecordedEvent {
     if (!Number.isSafeInteger(parsed)) throw new MalformedRecord(`header ${name} is not an integer`);
     return parsed;
   };
-  return {
+  return upcast({
     id: header('ce_id')!,
     type: header('ce_type')!,
     schemaVersion: number('ce_schemaversion'),
@@ -95,7 +96,7 @@ export function fromKafkaMessage(message: KafkaMessage): RecordedEvent {
     causationId: header('ce_causationid', false) ?? null,
     source: value.source,
     data: value.data,
-  };
+  });
 }
 
 function effectiveTime(at: string, precision: Precision, until: string | undefined): EffectiveTime {
