@@ -107,8 +107,10 @@ describe(`the Kafka topic as a public interface, with the ${SET} data set`, () =
     expect(table.length).toBeGreaterThan(80);
 
     kafka = new Kafka({ clientId: 'topic-contract-test', brokers: testKafkaBrokers(), logLevel: logLevel.ERROR });
-    records = await readWholeTopic(kafka, t.topic!, new Set(table.map((event) => event.id)), 150_000);
-  }, 300_000);
+    // Generous: the relay's leader lock is per database, so relays of other test files running
+    // on the same database (in other schemas) publish in turns with this one.
+    records = await readWholeTopic(kafka, t.topic!, new Set(table.map((event) => event.id)), 240_000);
+  }, 400_000);
   afterAll(async () => {
     await t?.close();
   });
@@ -149,32 +151,35 @@ describe(`the Kafka topic as a public interface, with the ${SET} data set`, () =
 
   it('has checks that catch broken records (a control on the check above)', () => {
     const byId = new Map(table.map((event) => [event.id, event]));
-    const range = records.find((record) => record.headers.ce_precision === 'range')!;
-    const revision = records.find((record) => record.headers.ce_causationid !== undefined)!;
     /** The record with some headers changed (undefined removes one) and other fields replaced. */
     const broken = (record: RawRecord, headers: Record<string, string | undefined>, rest: Partial<RawRecord> = {}): RawRecord => {
       const changed: Record<string, string> = {};
       for (const [name, value] of Object.entries({ ...record.headers, ...headers })) if (value !== undefined) changed[name] = value;
       return { ...record, ...rest, headers: changed };
     };
-    const data = JSON.parse(range.value!).data;
-    const cases: [RawRecord, RegExp][] = [
-      [broken(range, { ce_effectiveuntil: undefined }), /ce_effectiveuntil is absent with precision range/],
-      [broken(range, {}, { key: 'party-XX' }), /key "party-XX" differs from ce_subject/],
-      [broken(range, { ce_source: '/negotiation-timeline/party' }), /ce_source .* does not match/],
-      [broken(range, { ce_dataschema: '/v1/schemas/PartyRegistered?version=1' }), /ce_dataschema .* does not name/],
-      [broken(range, { ce_time: '2021-09-10' }), /ce_time "2021-09-10" is not an ISO 8601 UTC instant/],
-      [broken(range, { ce_precision: 'week' }), /ce_precision "week" is not one of/],
-      [broken(range, { ce_id: 'not-a-uuid' }), /ce_id "not-a-uuid" is not a UUIDv7/],
-      [broken(range, { ce_specversion: undefined }), /missing headers ce_specversion/],
-      [broken(range, { ce_extra: 'x' }), /undocumented headers ce_extra/],
-      [broken(range, {}, { value: JSON.stringify({ data: { kind: 'exercise' }, source: { title: 'x' } }) }), /data does not match/],
-      [broken(range, {}, { value: JSON.stringify({ data, source: {} }) }), /value.source.title is not a text/],
-      [broken(range, {}, { value: '{"data":' }), /value is not JSON/],
-      [broken(revision, { ce_causationid: undefined }), /ce_causationid "undefined" is not the revised event/],
-    ];
-    for (const [record, problem] of cases) {
-      expect(recordProblems(record, byId).join('\n')).toMatch(problem);
+    const ranges = records.filter((record) => record.headers.ce_precision === 'range');
+    const revisions = records.filter((record) => record.headers.ce_causationid !== undefined);
+    expect(ranges.length * revisions.length).toBeGreaterThan(0);
+    for (const range of ranges) {
+      const data = JSON.parse(range.value!).data;
+      const cases: [RawRecord, RegExp][] = [
+        [broken(range, { ce_effectiveuntil: undefined }), /ce_effectiveuntil is absent with precision range/],
+        [broken(range, {}, { key: 'party-XX' }), /key "party-XX" differs from ce_subject/],
+        [broken(range, { ce_source: '/negotiation-timeline/elsewhere' }), /ce_source .* does not match/],
+        [broken(range, { ce_dataschema: '/v1/schemas/NoSuchType?version=1' }), /ce_dataschema .* does not name/],
+        [broken(range, { ce_time: '2021-09-10' }), /ce_time "2021-09-10" is not an ISO 8601 UTC instant/],
+        [broken(range, { ce_precision: 'week' }), /ce_precision "week" is not one of/],
+        [broken(range, { ce_id: 'not-a-uuid' }), /ce_id "not-a-uuid" is not a UUIDv7/],
+        [broken(range, { ce_specversion: undefined }), /missing headers ce_specversion/],
+        [broken(range, { ce_extra: 'x' }), /undocumented headers ce_extra/],
+        [broken(range, {}, { value: JSON.stringify({ data: { ...data, unknownField: 'x' }, source: { title: 'x' } }) }), /data does not match/],
+        [broken(range, {}, { value: JSON.stringify({ data, source: {} }) }), /value.source.title is not a text/],
+        [broken(range, {}, { value: '{"data":' }), /value is not JSON/],
+      ];
+      for (const [record, problem] of cases) expect(recordProblems(record, byId).join('\n')).toMatch(problem);
+    }
+    for (const revision of revisions) {
+      expect(recordProblems(broken(revision, { ce_causationid: undefined }), byId).join('\n')).toMatch(/ce_causationid "undefined" is not the revised event/);
     }
   });
 
@@ -213,7 +218,7 @@ describe(`the Kafka topic as a public interface, with the ${SET} data set`, () =
       expect({ streamId, ids: ids.map((_, index) => idAt.get(`${streamId}@${index + 1}`)) }).toEqual({ streamId, ids });
     }
     expect(applied.size).toBe(streams.size);
-    // At least once: a repeat is allowed, but this run had no crash to cause one.
+    // At least once: a repeat is allowed (none is expected without a relay crash), so it is reported, not failed.
     if (repeats > 0) console.warn(`topic-contract: ${repeats} repeated records were dropped by stream version`);
   });
 

@@ -26,8 +26,9 @@ export interface RelayStatus {
   readonly lastError?: string;
 }
 
-// Any constant works; it only has to differ from the append lock.
-const LEADER_LOCK = 7310522462;
+// Advisory locks are database-wide: the key pairs a constant with the schema, so that
+// deployments sharing a database under different schemas each have their own leader.
+const LEADER_LOCK_CLASS = 731052;
 
 /**
  * Publishes committed events to the Kafka topic in position order: the
@@ -140,7 +141,10 @@ export class Relay {
       this.pause.wakeUp();
     });
     await client.connect();
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [LEADER_LOCK]);
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [
+      LEADER_LOCK_CLASS,
+      `${this.db.schema}:${this.name}`,
+    ]);
     if (!rows[0].locked) {
       await client.end().catch(() => undefined);
       this.status.leader = false;

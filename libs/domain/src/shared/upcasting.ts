@@ -22,7 +22,11 @@ export class UnknownSchemaVersion extends Error {
 /** The event at the newest schema version its type has in `table`. */
 export function upcast(event: RecordedEvent, table: UpcasterTable = UPCASTERS): RecordedEvent {
   const steps = table[event.type];
-  if (!steps) return event;
+  if (!steps) {
+    // A type with no upcasters is at version 1; anything newer is from a later release.
+    if (event.schemaVersion !== 1) throw new UnknownSchemaVersion(event.type, event.schemaVersion);
+    return event;
+  }
   let { data, schemaVersion } = event as { data: Record<string, unknown>; schemaVersion: number };
   while (steps[schemaVersion]) {
     data = steps[schemaVersion](data);

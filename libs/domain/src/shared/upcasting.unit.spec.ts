@@ -31,5 +31,7 @@ describe('upcasting on read', () => {
     expect(UPCASTERS).toEqual({});
     const event = stored(1, { amount: '5', currency: 'USD' });
     expect(upcast(event)).toBe(event);
+    // A record from a later release is refused rather than read as if it were current.
+    expect(() => upcast(stored(2, { amount: '5', currency: 'USD' }))).toThrow(UnknownSchemaVersion);
   });
 });
