@@ -40,13 +40,15 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
       applicationName: 'negotiation-timeline',
     }));
   let producer: Producer | undefined;
+  let relay: Relay | undefined;
+  let projector: Projector | undefined;
+  let feed: EventFeed | undefined;
   try {
     const { applied } = await migrate(db, log);
     if (applied.length > 0) log('database migrated', { applied });
     const store = new PostgresEventStore(db.pool);
 
     let kafka: Kafka | undefined;
-    let relay: Relay | undefined;
     if (config.kafka) {
       kafka = createKafka(config.kafka);
       if (await ensureTopic(kafka, config.kafka)) log('created Kafka topic', { topic: config.kafka.topic });
@@ -58,7 +60,6 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
       }
     }
 
-    let projector: Projector | undefined;
     if (config.roles.has('projector')) {
       projector =
         kafka && config.kafka
@@ -69,7 +70,7 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
       await ensureActiveGeneration(db.pool, db.schema);
     }
 
-    const feed = new EventFeed(store, db.pool, kafka && config.kafka ? { client: kafka, topic: config.kafka.topic } : undefined, { log });
+    feed = new EventFeed(store, db.pool, kafka && config.kafka ? { client: kafka, topic: config.kafka.topic } : undefined, { log });
     if (config.roles.has('api')) await feed.start();
 
     return {
@@ -82,7 +83,7 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
       feed,
       clock: () => new Date(),
       close: async () => {
-        await feed.stop();
+        await feed?.stop();
         await projector?.stop();
         await relay?.stop();
         await producer?.disconnect();
@@ -90,6 +91,10 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
       },
     };
   } catch (error) {
+    // A start that fails half-way stops what it had started.
+    await feed?.stop().catch(() => undefined);
+    await projector?.stop().catch(() => undefined);
+    await relay?.stop().catch(() => undefined);
     await producer?.disconnect().catch(() => undefined);
     if (!options.db) await db.close().catch(() => undefined);
     throw error;
