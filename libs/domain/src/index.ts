@@ -16,3 +16,4 @@ export * from './temporal/occurrence-as-of';
 export * from './temporal/temporal-segments';
 export * from './audit/audit';
 export * from './shared/upcasting';
+export * from './shared/parties-mentioned';

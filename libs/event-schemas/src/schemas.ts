@@ -4,12 +4,24 @@
  * records against them, seeds are checked with them, and GET /v1/schemas/{type}
  * serves them. A change to an event's shape adds a version; old versions stay.
  */
+import {
+  COMMITMENT_KINDS,
+  COMMITMENT_STATUSES,
+  OCCURRENCE_KINDS,
+  OPEN_STATUSES,
+  PARTY_CODE,
+  PARTY_KINDS,
+  PRECISIONS,
+  TRACK_KINDS,
+  TRACK_STATUSES,
+} from '@timeline/domain';
+
 type Schema = Record<string, unknown>;
 
 const text = (maxLength = 2000): Schema => ({ type: 'string', minLength: 1, maxLength });
 const decimal: Schema = { type: 'string', pattern: '^-?(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$', description: 'exact decimal, as a string' };
 const currency: Schema = { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' };
-const party: Schema = { type: 'string', pattern: '^[A-Z0-9-]{2,10}$', description: 'party code, e.g. BY' };
+const party: Schema = { type: 'string', pattern: PARTY_CODE.source, description: 'party code, e.g. BY' };
 const parties: Schema = { type: 'array', items: party, minItems: 1, uniqueItems: true };
 const effectiveTimeText: Schema = {
   type: 'string',
@@ -22,7 +34,7 @@ const effectiveTime: Schema = {
   additionalProperties: false,
   properties: {
     at: { type: 'string', format: 'date-time' },
-    precision: { enum: ['year', 'month', 'day', 'instant', 'range'] },
+    precision: { enum: PRECISIONS },
     until: { type: 'string', format: 'date-time' },
   },
 };
@@ -51,15 +63,12 @@ const termChanges: Schema = {
   properties: Object.fromEntries(Object.entries((terms as { properties: Record<string, Schema> }).properties).map(([key, schema]) => [key, nullable(schema)])),
 };
 
-const COMMITMENT_KINDS = ['loan', 'price', 'cash', 'compensation', 'deployment', 'legal', 'other'];
-const COMMITMENT_STATUSES = ['requested', 'pledged', 'fulfilled', 'lapsed', 'withdrawn', 'broken', 'rejected'];
-const TRACK_STATUSES = ['proposed', 'agreed', 'signed', 'in_implementation', 'completed', 'stalled', 'dropped'];
 
 const DATA_SCHEMAS: Record<string, Record<number, Schema>> = {
   CommitmentRecorded: {
     1: object(['commitmentId', 'kind', 'title', 'by', 'to', 'status', 'terms'], {
       commitmentId: id, kind: { enum: COMMITMENT_KINDS }, title: text(500), by: party, to: party,
-      status: { enum: ['requested', 'pledged'] }, terms,
+      status: { enum: OPEN_STATUSES }, terms,
     }),
   },
   CommitmentTermsAmended: { 1: object(['commitmentId', 'changes'], { commitmentId: id, changes: termChanges, reason: text() }) },
@@ -68,11 +77,11 @@ const DATA_SCHEMAS: Record<string, Record<number, Schema>> = {
     1: object(['commitmentId', 'from', 'to'], { commitmentId: id, from: { enum: COMMITMENT_STATUSES }, to: { enum: COMMITMENT_STATUSES }, reason: text() }),
   },
   PartyRegistered: {
-    1: object(['partyId', 'name', 'kind'], { partyId: party, name: text(200), kind: { enum: ['state', 'union', 'organisation', 'bloc'] } }),
+    1: object(['partyId', 'name', 'kind'], { partyId: party, name: text(200), kind: { enum: PARTY_KINDS } }),
   },
   TrackOpened: {
     1: object(['trackId', 'title', 'area', 'kind', 'parties', 'status'], {
-      trackId: id, title: text(500), area: text(200), kind: { enum: ['program', 'agreement', 'reform', 'union', 'plan'] },
+      trackId: id, title: text(500), area: text(200), kind: { enum: TRACK_KINDS },
       parties, status: { enum: TRACK_STATUSES }, description: text(4000),
     }),
   },
@@ -94,7 +103,7 @@ const DATA_SCHEMAS: Record<string, Record<number, Schema>> = {
   OccurrenceRecorded: {
     1: object(['occurrenceId', 'kind', 'title', 'parties'], {
       occurrenceId: id,
-      kind: { enum: ['meeting', 'exercise', 'statement', 'sanction', 'forecast', 'indicator', 'decision', 'other'] },
+      kind: { enum: OCCURRENCE_KINDS },
       title: text(500), parties, place: text(500), participants: strings, durationHours: decimal,
       topics: { type: 'array', maxItems: 50, items: object(['topic'], { topic: text(500), hours: decimal }) },
       speaker: text(200), quote: text(4000), value: decimal, valueMax: decimal, unit: text(100), currency,

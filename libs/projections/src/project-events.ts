@@ -10,6 +10,7 @@ import {
   trackAsOf,
   effectiveUntil,
   isRevisionEventType,
+  partiesMentioned,
   RecordedEvent,
 } from '@timeline/domain';
 import { EventRow, fromRow } from '@timeline/event-store';
@@ -34,7 +35,7 @@ export async function projectEvents(client: PoolClient, schema: string, events: 
     if (await insertStreamEvent(client, s, event)) fresh.push(event);
   }
   for (const group of groupByStreamAndRecordedAt(fresh)) {
-    const history = await readStream(client, s, group[0].streamId);
+    const history = await readProjectedStream(client, s, group[0].streamId);
     const recordedAt = group[0].recordedAt;
     const known = history.filter((event) => event.streamVersion <= group[group.length - 1].streamVersion);
     await projectTimeline(client, s, group, known, recordedAt);
@@ -77,8 +78,9 @@ async function insertStreamEvent(client: PoolClient, s: string, event: RecordedE
   return rowCount === 1;
 }
 
-async function readStream(client: PoolClient, s: string, streamId: string): Promise<RecordedEvent[]> {
-  const { rows } = await client.query<EventRow>(
+/** One stream as the projector copied it from the log, on any connection; `s` is the quoted generation schema. */
+export async function readProjectedStream(db: Pick<PoolClient, 'query'>, s: string, streamId: string): Promise<RecordedEvent[]> {
+  const { rows } = await db.query<EventRow>(
     `SELECT event_id AS id, * FROM ${s}.stream_events WHERE stream_id = $1 ORDER BY stream_version`,
     [streamId],
   );
@@ -110,7 +112,7 @@ async function closeOpenRows(client: PoolClient, table: string, where: string, p
 }
 
 async function projectCommitment(client: PoolClient, s: string, streamId: string, known: RecordedEvent[], recordedAt: string) {
-  await closeOpenRows(client, `${s}.commitment_versions`, 'commitment_id = $1', [commitmentIdOf(streamId)], recordedAt);
+  await closeOpenRows(client, `${s}.commitment_versions`, 'commitment_id = $1', [entityIdOf(streamId, COMMITMENT_STREAM_TYPE)], recordedAt);
   const segments: CommitmentSegment[] = commitmentSegments(known, recordedAt);
   for (const { validFrom, validTo, state } of segments) {
     await client.query(
@@ -161,8 +163,8 @@ async function projectEntity(client: PoolClient, s: string, streamType: string, 
   await closeOpenRows(client, `${s}.entity_versions`, 'entity_type = $1 AND entity_id = $2', [streamType, entityId], recordedAt);
   const fold = ENTITY_FOLDS[streamType];
   for (const { validFrom, validTo, state } of temporalSegments(known, recordedAt, fold)) {
-    const view = state as { parties?: string[]; host?: string; by?: string; commandedBy?: string; partyId?: string; active?: boolean; streamVersion: number };
-    const parties = [...new Set([...(view.parties ?? []), view.host, view.by, view.commandedBy, view.partyId].filter((p): p is string => !!p))].sort();
+    const view = state as { active?: boolean; streamVersion: number };
+    const parties = partiesMentioned(state);
     await client.query(
       `INSERT INTO ${s}.entity_versions (entity_type, entity_id, valid, recorded, stream_version, parties, active, state)
        VALUES ($1, $2, tstzrange($3, $4, '[)'), tstzrange($5, NULL, '[)'), $6, $7, $8, $9)`,
@@ -171,9 +173,6 @@ async function projectEntity(client: PoolClient, s: string, streamType: string, 
   }
 }
 
-export function commitmentIdOf(streamId: string): string {
-  return streamId.replace(/^commitment-/, '');
-}
 
 /**
  * Timeline rows: a new fact opens a row; a correction closes the corrected
@@ -181,7 +180,7 @@ export function commitmentIdOf(streamId: string): string {
  */
 async function projectTimeline(client: PoolClient, s: string, group: RecordedEvent[], known: RecordedEvent[], recordedAt: string) {
   const resolved = new Map(applyRevisions(known, recordedAt).map((event) => [event.id, event]));
-  const parties = partiesOf(known);
+  const parties = partiesMentioned(...known.map((event) => event.data));
   const title = titleOf(known);
   const touched = new Set<string>();
   for (const event of group) {
@@ -224,16 +223,6 @@ async function projectTimeline(client: PoolClient, s: string, group: RecordedEve
   }
 }
 
-function partiesOf(stream: readonly RecordedEvent[]): string[] {
-  const parties = new Set<string>();
-  for (const event of stream) {
-    const data = event.data as { by?: unknown; to?: unknown; parties?: unknown };
-    if (typeof data.by === 'string') parties.add(data.by);
-    if (typeof data.to === 'string') parties.add(data.to);
-    if (Array.isArray(data.parties)) for (const party of data.parties) if (typeof party === 'string') parties.add(party);
-  }
-  return [...parties].sort();
-}
 
 function titleOf(stream: readonly RecordedEvent[]): string {
   for (const event of stream) {

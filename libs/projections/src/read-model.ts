@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { RecordedEvent } from '@timeline/domain';
-import { EventRow, fromRow } from '@timeline/event-store';
 import { activeGeneration, Generation } from './generations';
+import { readProjectedStream } from './project-events';
 import { quoteIdent } from './read-model-schema';
 
 export interface UncertainFact {
@@ -280,12 +280,7 @@ export class ReadModel {
 
   /** All events of one stream as the projector has them (for histories). */
   async stream(streamId: string): Promise<RecordedEvent[]> {
-    const s = await this.schema();
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT event_id AS id, * FROM ${s}.stream_events WHERE stream_id = $1 ORDER BY stream_version`,
-      [streamId],
-    );
-    return rows.map(fromRow);
+    return readProjectedStream(this.pool, await this.schema(), streamId);
   }
 
   /**

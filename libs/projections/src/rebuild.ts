@@ -3,7 +3,7 @@ import type { Database } from '@timeline/event-store';
 import { inTransaction, readEventsAfter } from '@timeline/event-store';
 import { activate, activeGeneration, createGeneration, dropGeneration, Generation } from './generations';
 import { projectEvents } from './project-events';
-import { loadCheckpoints, saveCheckpoint, TABLE_SOURCE } from './projector';
+import { saveCheckpoint, TABLE_SOURCE } from './projector';
 import { quoteIdent } from './read-model-schema';
 
 export interface RebuildProgress {

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { v5 as uuidv5 } from 'uuid';
 import { isMap, isSeq, LineCounter, parseDocument, Node, Document } from 'yaml';
 import { CONFIDENCES, Confidence, EffectiveTime, InvalidEffectiveTime, parseEffectiveTime, Source } from '@timeline/domain';
-import { EVENT_TYPES, validateEventData } from '@timeline/event-schemas';
+import { validateEventData } from '@timeline/event-schemas';
 
 /**
  * Data sets as files a person edits: YAML, one folder per set, entries shaped
@@ -62,6 +62,11 @@ const STREAMS: Record<string, { streamType: string; idField: string; creates: bo
   OccurrenceRecorded: { streamType: 'occurrence', idField: 'occurrenceId', creates: true },
 };
 const REVISIONS = ['EventCorrected', 'EventRetracted'];
+
+/** True for the event types that bring an entity into being (a command answered 201). */
+export function createsEntity(type: string): boolean {
+  return STREAMS[type]?.creates ?? false;
+}
 
 // Ids made from keys, so the same entry gets the same id in every set and on every load.
 const SEED_NAMESPACE = '4f1f5f2e-8d3c-4c8e-9a51-6d3c2b7f0a11';
@@ -204,9 +209,9 @@ function readEntry(
   }
   const field = (name: string) => node.get(name, true) as Node | undefined;
   const value = (name: string) => (field(name) as { toJSON?: () => unknown } | undefined)?.toJSON?.() ?? node.get(name);
-  const before = countProblems.value;
+  let found = 0;
   const report: Report = (where, name, message) => {
-    countProblems.value++;
+    found++;
     problem(where, name, message);
   };
   for (const pair of node.items) {
@@ -249,7 +254,7 @@ function readEntry(
   let target: string | undefined;
   if (isRevision) {
     target = value('target') as string | undefined;
-    const fixed = typeof target === 'string' ? findEntry(created, target) : undefined;
+    const fixed = typeof target === 'string' ? created.get(target) : undefined;
     if (!fixed) {
       report(field('target') ?? node, `${label}.target`, 'must be the key of an earlier entry');
       return undefined;
@@ -285,7 +290,7 @@ function readEntry(
       const given = value('data') as Record<string, unknown> | undefined;
       entityId = type === 'PartyRegistered' ? String(given?.partyId ?? '') : typeof key === 'string' ? seedEntityId(key) : undefined;
     } else {
-      const creator = typeof stream === 'string' ? findEntry(created, stream) : undefined;
+      const creator = typeof stream === 'string' ? created.get(stream) : undefined;
       if (!creator || creator.streamType !== spec.streamType) {
         report(field('stream') ?? node, `${label}.stream`, `must be the key of an earlier entry that created a ${spec.streamType}`);
       } else {
@@ -303,7 +308,7 @@ function readEntry(
       }
     }
   }
-  if (countProblems.value !== before || typeof key !== 'string' || !entityId || !effective || !source) return undefined;
+  if (found > 0 || typeof key !== 'string' || !entityId || !effective || !source) return undefined;
   seen.add(key);
   const entry: SeedEntry = {
     dataset,
@@ -324,15 +329,8 @@ function readEntry(
   return entry;
 }
 
-const countProblems = { value: 0 };
-
-function findEntry(entries: Map<string, SeedEntry>, key: string): SeedEntry | undefined {
-  return entries.get(key);
-}
-
 function lineOf(node: unknown, lines: LineCounter): number {
   const range = (node as { range?: [number, number, number] } | undefined)?.range;
   return range ? lines.linePos(range[0]).line : 1;
 }
 
-export { EVENT_TYPES };

@@ -69,43 +69,58 @@ export class AggregateWriter {
     context: WriteContext,
     successStatus: number,
   ): Promise<WriteAnswer> {
-    const replay = await replayStoredAnswer<WriteBody>(this.store, context);
-    if (replay) return replay;
-
     const effectiveAt = parseEffectiveTime(fact.effectiveAt);
     const id = definition.idOf(command);
-    const streamId = streamIdOf(definition, id);
+    return this.appendDecided(
+      { streamId: streamIdOf(definition, id), streamType: definition.streamType, answerId: id, context, successStatus },
+      (history) =>
+        definition.decide(command, foldAggregate(definition as AggregateDefinition<State, never>, history)).map((event) => ({
+          id: uuidv7(),
+          type: event.type,
+          schemaVersion: definition.schemaVersion,
+          data: event.data,
+          effectiveAt,
+          source: fact.source,
+          confidence: fact.confidence ?? 'reported',
+          actor: context.actor,
+          correlationId: context.correlationId,
+          causationId: null,
+        })),
+    );
+  }
+
+  /**
+   * The write loop every command shares: answer a repeated Idempotency-Key
+   * from the store, read the stream, check If-Match, let `decide` make the
+   * events from the history, append against the version read, and on a
+   * concurrent change decide again (or 412 when If-Match pinned the version).
+   */
+  async appendDecided(
+    target: { streamId: string; streamType: string; answerId: string; context: WriteContext; successStatus: number },
+    decide: (history: RecordedEvent[]) => NewEvent[],
+  ): Promise<WriteAnswer> {
+    const { streamId, streamType, answerId, context, successStatus } = target;
+    const replay = await replayStoredAnswer<WriteBody>(this.store, context);
+    if (replay) return replay;
     for (let attempt = 0; ; attempt++) {
       const history = await this.store.readStream(streamId);
       const version = history.length;
       if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
         throw preconditionFailed(streamId, context.expectedVersion, version);
       }
-      const decided = definition.decide(command, foldAggregate(definition as AggregateDefinition<State, never>, history));
-      const events: NewEvent[] = decided.map((event) => ({
-        id: uuidv7(),
-        type: event.type,
-        schemaVersion: definition.schemaVersion,
-        data: event.data,
-        effectiveAt,
-        source: fact.source,
-        confidence: fact.confidence ?? 'reported',
-        actor: context.actor,
-        correlationId: context.correlationId,
-        causationId: null,
-      }));
+      const events = decide(history);
       try {
         const result = await this.store.append({
           streamId,
-          streamType: definition.streamType,
+          streamType,
           expectedVersion: version === 0 ? 'no_stream' : version,
           events,
           idempotency: context.idempotency && {
             ...context.idempotency,
-            respond: (appended) => ({ status: successStatus, body: answerBody(id, appended) }),
+            respond: (appended) => ({ status: successStatus, body: answerBody(answerId, appended) }),
           },
         });
-        return { status: successStatus, body: answerBody(id, result), replayed: false };
+        return { status: successStatus, body: answerBody(answerId, result), replayed: false };
       } catch (error) {
         if (error instanceof IdempotencyKeyTaken) {
           const stored = await replayStoredAnswer<WriteBody>(this.store, context);

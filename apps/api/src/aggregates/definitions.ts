@@ -1,5 +1,4 @@
 import {
-  commitmentDecider,
   deploymentDecider,
   DomainEvent,
   occurrenceDecider,
@@ -8,6 +7,7 @@ import {
 } from '@timeline/domain';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { WriteContext } from '../http/write-context';
+import { COMMITMENTS } from '../commitments/commitment-writer';
 import { AggregateDefinition, AggregateWriter, FactInput, WriteAnswer } from './aggregate-writer';
 
 type Command = { type: string; data: Record<string, unknown> };
@@ -35,7 +35,7 @@ function definition(streamType: string, creationEvent: string, idField: string, 
 
 /** Every aggregate by stream type: the one table the writer, revisions and seeds look in. */
 export const AGGREGATES: Readonly<Record<string, AggregateDefinition<unknown, Command>>> = {
-  commitment: definition('commitment', 'CommitmentRecorded', 'commitmentId', commitmentDecider),
+  commitment: COMMITMENTS as unknown as AggregateDefinition<unknown, Command>,
   party: definition('party', 'PartyRegistered', 'partyId', partyDecider),
   track: definition('track', 'TrackOpened', 'trackId', trackDecider),
   deployment: definition('deployment', 'DeploymentStarted', 'deploymentId', deploymentDecider),

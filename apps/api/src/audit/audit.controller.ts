@@ -1,6 +1,7 @@
 import { Controller, Get, HttpStatus, Inject, Param, Query, Req } from '@nestjs/common';
 import { ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { commaList } from '../http/query';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { Request } from 'express';
 import { commitmentHistory, effectiveAxis, HistoryVersion, knowledgeAxis, PARTY_CODE } from '@timeline/domain';
@@ -8,11 +9,9 @@ import { EVENT_TYPES } from '@timeline/event-schemas';
 import { AuditEntry, LedgerRow, ReadModel } from '@timeline/projections';
 import { CommitmentIdParams } from '../commitments/commitment-id.params';
 import { Column, exportFormat, exportRows, pages } from '../http/export';
-import { invalidRequest, ProblemException } from '../http/problem';
+import { ProblemException } from '../http/problem';
 import { CLOCK } from '../runtime/tokens';
 import { ConsistencyParams, endOfPeriod, ProjectionWait, resolveTime, startOfPeriod, TimeParams } from '../time-travel/time-params';
-
-const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value);
 
 export class LedgerParams extends TimeParams {
   @ApiPropertyOptional({ example: 'RU', description: 'The party that pledged' })
@@ -27,7 +26,7 @@ export class AuditParams extends ConsistencyParams {
   @ApiPropertyOptional({ example: 'seed:belarus-russia-2021' }) @IsOptional() @IsString() @MaxLength(200) actor?: string;
   @ApiPropertyOptional({ example: 'BY' }) @IsOptional() @Matches(PARTY_CODE, { message: 'party must be a party code like "BY"' }) party?: string;
   @ApiPropertyOptional({ example: 'EventCorrected,EventRetracted' })
-  @IsOptional() @Transform(list) @IsIn(EVENT_TYPES, { each: true, message: `type must be among ${EVENT_TYPES.join(', ')}` }) type?: string[];
+  @IsOptional() @Transform(commaList) @IsIn(EVENT_TYPES, { each: true, message: `type must be among ${EVENT_TYPES.join(', ')}` }) type?: string[];
   @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page' })
   @IsOptional() @Matches(/^\d{1,18}$/, { message: 'cursor must be a nextCursor from an earlier page' }) cursor?: string;
   @ApiPropertyOptional({ default: 100 })

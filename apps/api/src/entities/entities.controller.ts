@@ -2,44 +2,40 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGu
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { commaList } from '../http/query';
 import { IsBooleanString, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { v7 as uuidv7 } from 'uuid';
-import { parseEffectiveTime, PARTY_CODE } from '@timeline/domain';
+import { OCCURRENCE_KINDS, PARTY_CODE, TRACK_STATUSES } from '@timeline/domain';
 import { ReadModel } from '@timeline/projections';
 import { ExecuteAggregateCommand } from '../aggregates/definitions';
 import type { WriteAnswer } from '../aggregates/aggregate-writer';
 import { WriteAccessGuard } from '../auth/write-access.guard';
 import { factOf, sentFields } from '../commitments/commitment.dto';
 import { sendWriteAnswer } from '../commitments/write-answer';
-import { invalidRequest } from '../http/problem';
 import { Write, WriteContext } from '../http/write-context';
 import { CLOCK } from '../runtime/tokens';
 import { endOfPeriod, ProjectionWait, resolveTime, startOfPeriod, TimeParams } from '../time-travel/time-params';
 import {
   ChangeTrackStatusDto,
   EndDeploymentDto,
-  OCCURRENCE_KINDS,
   OpenTrackDto,
   RecordOccurrenceDto,
   RegisterPartyDto,
   SetTrackDeadlineDto,
   StartDeploymentDto,
-  TRACK_STATUSES,
 } from './entity.dto';
 
 class EntityIdParams {
   @ApiProperty({ format: 'uuid' }) @IsUUID(undefined, { message: 'id must be a UUID' }) id!: string;
 }
 
-const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value);
-
 class EntityListParams extends TimeParams {
   @ApiPropertyOptional({ example: 'BY' }) @IsOptional() @Matches(PARTY_CODE, { message: 'party must be a party code like "BY"' }) party?: string;
 }
 class TrackListParams extends EntityListParams {
   @ApiPropertyOptional({ example: 'signed,in_implementation' })
-  @IsOptional() @Transform(list) @IsIn(TRACK_STATUSES, { each: true, message: `status must be among ${TRACK_STATUSES.join(', ')}` })
+  @IsOptional() @Transform(commaList) @IsIn(TRACK_STATUSES, { each: true, message: `status must be among ${TRACK_STATUSES.join(', ')}` })
   status?: string[];
 }
 class DeadlineParams extends TrackListParams {
@@ -52,7 +48,7 @@ class DeploymentListParams extends EntityListParams {
 }
 class OccurrenceListParams extends EntityListParams {
   @ApiPropertyOptional({ example: 'meeting,exercise' })
-  @IsOptional() @Transform(list) @IsIn(OCCURRENCE_KINDS, { each: true, message: `kind must be among ${OCCURRENCE_KINDS.join(', ')}` })
+  @IsOptional() @Transform(commaList) @IsIn(OCCURRENCE_KINDS, { each: true, message: `kind must be among ${OCCURRENCE_KINDS.join(', ')}` })
   kind?: string[];
 }
 

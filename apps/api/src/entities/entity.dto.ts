@@ -13,7 +13,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { PARTY_CODE } from '@timeline/domain';
+import { OCCURRENCE_KINDS, PARTY_CODE, PARTY_KINDS, TRACK_KINDS, TRACK_STATUSES } from '@timeline/domain';
 import { CURRENCY, CURRENCY_MESSAGE, FactDto } from '../commitments/commitment.dto';
 import { IsEffectiveTime } from '../http/validation';
 
@@ -24,11 +24,9 @@ const PARTY_TEXT = 'must be a party code of 2 to 10 capitals, digits or -, like 
 export class RegisterPartyDto extends FactDto {
   @ApiProperty({ example: 'BY' }) @Matches(PARTY_CODE, { message: `partyId ${PARTY_TEXT}` }) partyId!: string;
   @ApiProperty({ example: 'Belarus' }) @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
-  @ApiProperty({ enum: ['state', 'union', 'organisation', 'bloc'] }) @IsIn(['state', 'union', 'organisation', 'bloc']) kind!: string;
+  @ApiProperty({ enum: PARTY_KINDS }) @IsIn(PARTY_KINDS) kind!: string;
 }
 
-export const TRACK_KINDS = ['program', 'agreement', 'reform', 'union', 'plan'];
-export const TRACK_STATUSES = ['proposed', 'agreed', 'signed', 'in_implementation', 'completed', 'stalled', 'dropped'];
 
 export class OpenTrackDto extends FactDto {
   @ApiProperty({ example: 'Harmonization of Monetary Policy' }) @IsString() @IsNotEmpty() @MaxLength(500) title!: string;
@@ -72,7 +70,6 @@ class TopicDto {
   @ApiPropertyOptional({ example: '3.5' }) @IsOptional() @Matches(SIGNED_DECIMAL, { message: `hours ${DECIMAL_TEXT}` }) hours?: string;
 }
 
-export const OCCURRENCE_KINDS = ['meeting', 'exercise', 'statement', 'sanction', 'forecast', 'indicator', 'decision', 'other'];
 
 export class RecordOccurrenceDto extends FactDto {
   @ApiProperty({ enum: OCCURRENCE_KINDS }) @IsIn(OCCURRENCE_KINDS) kind!: string;

@@ -2,6 +2,8 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { DomainRuleViolation, InvalidEffectiveTime } from '@timeline/domain';
 import { WrongExpectedVersion } from '@timeline/event-store';
+import { NoReadModel } from '@timeline/projections';
+import { notYet } from '../time-travel/time-params';
 import { PROBLEM_CONTENT_TYPE, ProblemDocument, ProblemException, problemType } from './problem';
 
 const STATUS_TITLES: Record<number, string> = {
@@ -43,6 +45,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private toProblem(exception: unknown): ProblemDocument {
+    if (exception instanceof NoReadModel) {
+      return this.toProblem(notYet('the read models are being built'));
+    }
     if (exception instanceof ProblemException) {
       return {
         type: problemType(exception.code),

@@ -14,13 +14,12 @@ import {
   parseEffectiveTime,
   RecordedEvent,
 } from '@timeline/domain';
-import { EventStore, WrongExpectedVersion } from '@timeline/event-store';
+import type { EventStore } from '@timeline/event-store';
 import { WriteAccessGuard } from '../auth/write-access.guard';
-import { replayStoredAnswer } from '../http/idempotency';
 import { ProblemException } from '../http/problem';
 import { IsEffectiveTime } from '../http/validation';
 import { Write, WriteContext } from '../http/write-context';
-import { AggregateDefinition, foldAggregate } from '../aggregates/aggregate-writer';
+import { AggregateDefinition, AggregateWriter, foldAggregate } from '../aggregates/aggregate-writer';
 import { AGGREGATES } from '../aggregates/definitions';
 import { SourceDto, SourcedDto, sentFields, WriteResponseDto } from '../commitments/commitment.dto';
 import { sendWriteAnswer } from '../commitments/write-answer';
@@ -74,18 +73,16 @@ export class ReviseEventCommand {
   ) {}
 }
 
-const RETRIES = 3;
-
 /** Appends a correction or a retraction to the stream of the event it fixes. */
 @Injectable()
 @CommandHandler(ReviseEventCommand)
 export class ReviseEventHandler implements ICommandHandler<ReviseEventCommand, WriteAnswer> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly writer: AggregateWriter,
+  ) {}
 
   async execute({ revision, context }: ReviseEventCommand): Promise<WriteAnswer> {
-    const replay = await replayStoredAnswer<WriteAnswer['body']>(this.store, context);
-    if (replay) return replay;
-
     const target = await this.store.readEvent(revision.eventId);
     if (!target) {
       throw new ProblemException(HttpStatus.NOT_FOUND, 'event_not_found', 'Not found', `no event has id ${revision.eventId}`, [
@@ -95,33 +92,16 @@ export class ReviseEventHandler implements ICommandHandler<ReviseEventCommand, W
     if (isRevisionEventType(target.type)) {
       throw new DomainRuleViolation('revision_of_revision', 'a correction or retraction cannot itself be revised; revise the original event', 'eventId');
     }
-    for (let attempt = 0; ; attempt++) {
-      const stream = await this.store.readStream(target.streamId);
-      const current = applyRevisions(stream).find((event) => event.id === target.id);
-      if (!current) throw new DomainRuleViolation('event_retracted', 'this event was retracted; there is nothing left to revise', 'eventId');
-      if (context.expectedVersion !== undefined && context.expectedVersion !== stream.length) {
-        throw new ProblemException(HttpStatus.PRECONDITION_FAILED, 'version_mismatch', 'Precondition failed',
-          `If-Match asked for version ${context.expectedVersion} but the stream is at version ${stream.length}`,
-          [{ field: 'If-Match', message: `the current version is "${stream.length}"` }], { currentVersion: stream.length });
-      }
-      const event = this.revisionEvent(revision, target, current, context);
-      checkConsistent(stream, event);
-      try {
-        const result = await this.store.append({
-          streamId: target.streamId,
-          streamType: target.streamType,
-          expectedVersion: stream.length,
-          events: [event],
-          idempotency: context.idempotency && {
-            ...context.idempotency,
-            respond: (appended) => ({ status: 201, body: answer(target.streamId, appended) }),
-          },
-        });
-        return { status: 201, body: answer(target.streamId, result), replayed: false };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersion) || context.expectedVersion !== undefined || attempt >= RETRIES) throw error;
-      }
-    }
+    return this.writer.appendDecided(
+      { streamId: target.streamId, streamType: target.streamType, answerId: target.streamId, context, successStatus: 201 },
+      (stream) => {
+        const current = applyRevisions(stream).find((event) => event.id === target.id);
+        if (!current) throw new DomainRuleViolation('event_retracted', 'this event was retracted; there is nothing left to revise', 'eventId');
+        const event = this.revisionEvent(revision, target, current, context);
+        checkConsistent(stream, event);
+        return [event];
+      },
+    );
   }
 
   private revisionEvent(revision: Revision, target: RecordedEvent, current: RecordedEvent, context: WriteContext): NewEvent {
@@ -167,9 +147,6 @@ function checkConsistent(stream: RecordedEvent[], event: NewEvent): void {
   }
 }
 
-function answer(streamId: string, result: { version: number; events: readonly { id: string }[]; position: string }) {
-  return { id: streamId, version: result.version, eventIds: result.events.map((event) => event.id), position: result.position };
-}
 
 @ApiTags('revisions')
 @ApiBearerAuth()

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DomainRuleViolation, parseEffectiveTime } from '@timeline/domain';
-import { InvalidSeed, readSeedSet, SeedEntry, SeedSet } from '@timeline/seeds';
+import { createsEntity, InvalidSeed, readSeedSet, SeedEntry, SeedSet } from '@timeline/seeds';
 import { ExecuteAggregateCommand } from '../aggregates/definitions';
 import type { WriteAnswer } from '../aggregates/aggregate-writer';
 import { ProblemException } from '../http/problem';
@@ -87,12 +87,10 @@ export class SeedLoader {
       );
     }
     return this.commandBus.execute(
-      new ExecuteAggregateCommand(entry.streamType, commandFor(entry), fact, context, CREATION_EVENTS.has(entry.type) ? 201 : 200),
+      new ExecuteAggregateCommand(entry.streamType, commandFor(entry), fact, context, createsEntity(entry.type) ? 201 : 200),
     );
   }
 }
-
-const CREATION_EVENTS = new Set(['CommitmentRecorded', 'PartyRegistered', 'TrackOpened', 'DeploymentStarted', 'OccurrenceRecorded']);
 
 /** The command a user would send to make this entry's event. */
 export function commandFor(entry: SeedEntry): { type: string; data: Record<string, unknown> } {

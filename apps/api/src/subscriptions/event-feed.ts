@@ -1,7 +1,7 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { RecordedEvent } from '@timeline/domain';
+import { partiesMentioned, RecordedEvent } from '@timeline/domain';
 import type { EventStore } from '@timeline/event-store';
 import { fromKafkaMessage, WakeableSleep } from '@timeline/log';
 import type { Pool } from 'pg';
@@ -119,7 +119,8 @@ export class EventFeed {
     const interval = this.options.pollIntervalMs ?? (this.kafka ? 250 : 50);
     while (!this.stopping) {
       try {
-        // With Kafka, only when something is overdue: an old gap, or nothing received for a while.
+        // With Kafka too: records bring events at once, this read fills what is late or was
+        // committed before the consumer joined its group.
         await (this.delivering = this.delivering.then(() => this.fill()));
       } catch (error) {
         this.options.log?.('event feed: reading the store failed', { error: (error as Error).message });
@@ -128,23 +129,15 @@ export class EventFeed {
     }
   }
 
-  /** Parties of an event's stream (cached), for party filters. */
-  partiesFor(event: RecordedEvent): Promise<readonly string[]> {
-    return this.partiesOf(event);
-  }
-
-  private async partiesOf(event: RecordedEvent): Promise<readonly string[]> {
+  /** Parties of an event's stream, named by its first event (cached), for party filters. */
+  async partiesOf(event: RecordedEvent): Promise<readonly string[]> {
     const known = this.parties.get(event.streamId);
     if (known) return known;
     const { rows } = await this.pool.query<{ data: Record<string, unknown> }>(
       'SELECT data FROM events WHERE stream_id = $1 ORDER BY stream_version LIMIT 1',
       [event.streamId],
     );
-    const data = rows[0]?.data ?? (event.data as Record<string, unknown>);
-    const found = new Set<string>();
-    for (const field of ['by', 'to', 'host', 'commandedBy', 'partyId']) if (typeof data[field] === 'string') found.add(data[field] as string);
-    if (Array.isArray(data.parties)) for (const party of data.parties) if (typeof party === 'string') found.add(party);
-    const parties = [...found].sort();
+    const parties = partiesMentioned(rows[0]?.data ?? event.data);
     if (this.parties.size > 100_000) this.parties.clear();
     this.parties.set(event.streamId, parties);
     return parties;

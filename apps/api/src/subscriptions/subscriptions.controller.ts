@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, OnModuleDestroy, Query, Req, Res } from '@nestjs/common';
 import { ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { commaList } from '../http/query';
 import { ArrayMaxSize, IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import type { Request, Response } from 'express';
 import { PARTY_CODE } from '@timeline/domain';
@@ -11,19 +12,17 @@ import type { Runtime } from '../runtime/runtime';
 import { EventFeed } from './event-feed';
 import { Subscriber } from './subscriber';
 
-const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value);
-
 export class StreamParams {
   @ApiPropertyOptional({ example: 'CommitmentRecorded,DeploymentStarted' })
-  @IsOptional() @Transform(list) @IsIn(EVENT_TYPES, { each: true, message: `types must be among ${EVENT_TYPES.join(', ')}` })
+  @IsOptional() @Transform(commaList) @IsIn(EVENT_TYPES, { each: true, message: `types must be among ${EVENT_TYPES.join(', ')}` })
   types?: string[];
 
   @ApiPropertyOptional({ example: 'BY,RU' })
-  @IsOptional() @Transform(list) @ArrayMaxSize(50) @Matches(PARTY_CODE, { each: true, message: 'parties must be party codes like "BY"' })
+  @IsOptional() @Transform(commaList) @ArrayMaxSize(50) @Matches(PARTY_CODE, { each: true, message: 'parties must be party codes like "BY"' })
   parties?: string[];
 
   @ApiPropertyOptional({ example: 'commitment-0190f5a8-0000-7000-8000-000000000001' })
-  @IsOptional() @Transform(list) @ArrayMaxSize(100) @IsString({ each: true })
+  @IsOptional() @Transform(commaList) @ArrayMaxSize(100) @IsString({ each: true })
   streams?: string[];
 
   @ApiPropertyOptional({ example: '1042', description: 'Resume after this position (Last-Event-ID wins); 0 for everything' })
@@ -74,7 +73,7 @@ export class SubscriptionsController implements OnModuleDestroy {
     this.subscribers.add(subscriber);
     request.on('close', () => subscriber.close());
     unsubscribe = this.feed.subscribe((item) => subscriber.onLive(item));
-    await subscriber.catchUp(this.runtime.db.pool, (event) => this.feed.partiesFor(event));
+    await subscriber.catchUp(this.runtime.db.pool, (event) => this.feed.partiesOf(event));
   }
 
   onModuleDestroy(): void {

@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { effectiveUntil, InvalidEffectiveTime, parseEffectiveTime } from '@timeline/domain';
-import { NoReadModel, ReadModel } from '@timeline/projections';
+import { ReadModel } from '@timeline/projections';
 import { FieldError, invalidRequest, ProblemException } from '../http/problem';
 
 /** Transaction time and read-your-writes, taken by every read. */
@@ -79,28 +79,24 @@ export function resolveTime(params: TimeParams, now: Date): ResolvedTime {
 const WAIT_MS = 2_000;
 const POLL_MS = 25;
 
-/** Read your writes: waits for the projector to reach a position, else 503 with Retry-After. */
+/**
+ * Read your writes: waits for the projector to reach a position, else 503
+ * with Retry-After. Read models that do not exist yet are a 503 too, from
+ * the problem filter, whatever query meets them first.
+ */
 @Injectable()
 export class ProjectionWait {
   async until(readModel: ReadModel, minPosition: string | undefined): Promise<void> {
-    try {
-      if (minPosition === undefined) {
-        await readModel.hasProjected('0');
-        return;
-      }
-      const deadline = Date.now() + WAIT_MS;
-      while (!(await readModel.hasProjected(minPosition))) {
-        if (Date.now() >= deadline) throw notYet(`the read models have not reached position ${minPosition} yet`);
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      }
-    } catch (error) {
-      if (error instanceof NoReadModel) throw notYet('the read models are being built');
-      throw error;
+    if (minPosition === undefined) return;
+    const deadline = Date.now() + WAIT_MS;
+    while (!(await readModel.hasProjected(minPosition))) {
+      if (Date.now() >= deadline) throw notYet(`the read models have not reached position ${minPosition} yet`);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }
 }
 
-function notYet(detail: string): ProblemException {
+export function notYet(detail: string): ProblemException {
   return new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, 'projection_behind', 'Service unavailable', detail, undefined, {
     retryAfterSeconds: 1,
   });

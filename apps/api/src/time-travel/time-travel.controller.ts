@@ -1,11 +1,11 @@
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import { ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { commaList } from '../http/query';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import {
   COMMITMENT_KINDS,
   COMMITMENT_STATUSES,
-  parseEffectiveTime,
   PARTY_CODE,
 } from '@timeline/domain';
 import { EVENT_TYPES } from '@timeline/event-schemas';
@@ -16,9 +16,6 @@ import { invalidRequest } from '../http/problem';
 import { CLOCK } from '../runtime/tokens';
 import { ConsistencyParams, endOfPeriod, ProjectionWait, resolveTime, startOfPeriod, TimeParams } from './time-params';
 
-const list = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
-
 
 export class CommitmentListParams extends TimeParams {
   @ApiPropertyOptional({ example: 'BY', description: 'Commitments by or to this party' })
@@ -28,13 +25,13 @@ export class CommitmentListParams extends TimeParams {
 
   @ApiPropertyOptional({ example: 'pledged,requested', description: 'Comma-separated statuses' })
   @IsOptional()
-  @Transform(list)
+  @Transform(commaList)
   @IsIn(COMMITMENT_STATUSES, { each: true, message: `status must be among ${COMMITMENT_STATUSES.join(', ')}` })
   status?: string[];
 
   @ApiPropertyOptional({ example: 'loan', description: 'Comma-separated kinds' })
   @IsOptional()
-  @Transform(list)
+  @Transform(commaList)
   @IsIn(COMMITMENT_KINDS, { each: true, message: `kind must be among ${COMMITMENT_KINDS.join(', ')}` })
   kind?: string[];
 }
@@ -68,7 +65,7 @@ export class TimelineParams extends ConsistencyParams {
 
   @ApiPropertyOptional({ example: 'CommitmentRecorded,CommitmentDisbursed' })
   @IsOptional()
-  @Transform(list)
+  @Transform(commaList)
   @IsIn(EVENT_TYPES, { each: true, message: `type must be among ${EVENT_TYPES.join(', ')}` })
   type?: string[];
 

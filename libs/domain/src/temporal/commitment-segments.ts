@@ -1,4 +1,5 @@
-import { instantMillis } from '../shared/effective-time';
+import { deepEqual } from '../shared/deep-equal';
+import { temporalSegmentAt } from './temporal-segments';
 import type { RecordedEvent } from '../shared/envelope';
 import {
   CommitmentAsOf,
@@ -77,24 +78,7 @@ export function commitmentSegments(events: readonly RecordedEvent[], knownAt: st
 }
 
 /** The segment that covers `asOf`, if any. */
-export function commitmentSegmentAt(
-  segments: readonly CommitmentSegment[],
-  asOf: string,
-): CommitmentSegment | undefined {
-  const at = instantMillis(asOf);
-  return segments.find(
-    (segment) =>
-      Date.parse(segment.validFrom) <= at && (segment.validTo === null || at < Date.parse(segment.validTo)),
-  );
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const left = a as Record<string, unknown>;
-  const right = b as Record<string, unknown>;
-  const keys = Object.keys(left).filter((key) => left[key] !== undefined);
-  const otherKeys = Object.keys(right).filter((key) => right[key] !== undefined);
-  return keys.length === otherKeys.length && keys.every((key) => deepEqual(left[key], right[key]));
+/** The segment that covers `asOf`, if any. */
+export function commitmentSegmentAt(segments: readonly CommitmentSegment[], asOf: string): CommitmentSegment | undefined {
+  return temporalSegmentAt(segments, asOf);
 }

@@ -6,7 +6,7 @@
  * answer. Not exported from the package: use `partyAsOf`, `trackAsOf`,
  * `deploymentAsOf`, `occurrenceAsOf`.
  */
-import { effectiveUntil, instantMillis } from '../shared/effective-time';
+import { instantMillis } from '../shared/effective-time';
 import type { RecordedEvent } from '../shared/envelope';
 import { applyRevisions } from '../shared/revisions';
 import { foldOrder, placeEvent, TimedEvent, UncertainEvent } from './commitment-fold';

@@ -1,4 +1,5 @@
 import { EffectiveTime, effectiveUntil, instantMillis } from '../shared/effective-time';
+import { deepEqual } from '../shared/deep-equal';
 import type { RecordedEvent } from '../shared/envelope';
 import { isEventCorrected } from '../shared/revisions';
 
@@ -115,15 +116,4 @@ const AFTER_LAST_INSTANT = Date.parse('+010000-01-01T00:00:00.000Z');
 
 function isRepresentable(millis: number): boolean {
   return Number.isFinite(millis) && millis >= FIRST_INSTANT && millis < AFTER_LAST_INSTANT;
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const left = a as Record<string, unknown>;
-  const right = b as Record<string, unknown>;
-  const keys = Object.keys(left).filter((key) => left[key] !== undefined);
-  const otherKeys = Object.keys(right).filter((key) => right[key] !== undefined);
-  return keys.length === otherKeys.length && keys.every((key) => deepEqual(left[key], right[key]));
 }
