@@ -135,6 +135,74 @@ describe.each(BACKENDS)('event store contract on %s', (backend) => {
     expect(await store.findIdempotentResponse('actor:never-used')).toBeUndefined();
   });
 
+  describe('appends that arrive together (group commit)', () => {
+    it('writes concurrent appends to many streams in fewer commits, each with its own versions and positions', async () => {
+      const streams = Array.from({ length: 40 }, stream);
+      const results = await Promise.all(
+        streams.map((streamId) => store.append({ streamId, streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent(), newTestEvent()] })),
+      );
+
+      expect(results.map((result) => result.version)).toEqual(streams.map(() => 2));
+      const positions = results.flatMap((result) => result.events.map((event) => BigInt(event.position)));
+      expect(new Set(positions).size).toBe(80);
+      for (const result of results) expect(BigInt(result.events[1].position)).toBe(BigInt(result.events[0].position) + 1n);
+      for (const [i, streamId] of streams.entries()) {
+        expect((await store.readStream(streamId)).map((event) => event.id)).toEqual(results[i].events.map((event) => event.id));
+      }
+      // The first goes alone; the 39 that arrive while it is written go together.
+      expect(await transactionsThatWrote(streams)).toBeLessThanOrEqual(2);
+    });
+
+    it('fails only the append whose expected version is stale; the others of its batch are written', async () => {
+      const stale = stream();
+      await store.append({ streamId: stale, streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()] });
+      const fresh = Array.from({ length: 6 }, stream);
+      const attempts = await Promise.allSettled([
+        ...fresh.map((streamId) => store.append({ streamId, streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()] })),
+        store.append({ streamId: stale, streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()] }),
+        store.append({ streamId: stale, streamType: 'test', expectedVersion: 7, events: [newTestEvent()] }),
+      ]);
+      expect(attempts.slice(0, 6).every((attempt) => attempt.status === 'fulfilled')).toBe(true);
+      expect(attempts[6]).toMatchObject({ status: 'rejected', reason: { name: 'WrongExpectedVersion', actual: 1, expected: 'no_stream' } });
+      expect(attempts[7]).toMatchObject({ status: 'rejected', reason: { name: 'WrongExpectedVersion', actual: 1, expected: 7 } });
+      expect(await store.readStream(stale)).toHaveLength(1);
+      for (const streamId of fresh) expect(await store.readStream(streamId)).toHaveLength(1);
+    });
+
+    it('fails only the append with a broken event, and only the idempotent write whose key is taken', async () => {
+      const existing = newTestEvent();
+      const taken = `actor:${uuidv7()}`;
+      const respond = (result: { version: number }) => ({ status: 201, body: { version: result.version } });
+      await store.append({ streamId: stream(), streamType: 'test', expectedVersion: 'no_stream', events: [existing] });
+      await store.append({ streamId: stream(), streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()], idempotency: { key: taken, fingerprint: 'f', respond } });
+
+      const good = Array.from({ length: 5 }, stream);
+      const kept = `actor:${uuidv7()}`;
+      // The first append is written at once, alone; the ones after it arrive while it is written and go together.
+      const [, duplicate, reused, ...rest] = await Promise.allSettled([
+        store.append({ streamId: stream(), streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()] }),
+        store.append({ streamId: stream(), streamType: 'test', expectedVersion: 'no_stream', events: [{ ...existing }] }),
+        store.append({ streamId: stream(), streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()], idempotency: { key: taken, fingerprint: 'f', respond } }),
+        store.append({ streamId: good[0], streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()], idempotency: { key: kept, fingerprint: 'g', respond } }),
+        ...good.slice(1).map((streamId) => store.append({ streamId, streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()] })),
+      ]);
+      expect(duplicate).toMatchObject({ status: 'rejected', reason: { message: expect.stringMatching(/duplicate key/) } });
+      expect(reused).toMatchObject({ status: 'rejected', reason: { name: 'IdempotencyKeyTaken' } });
+      expect(rest.every((attempt) => attempt.status === 'fulfilled')).toBe(true);
+      for (const streamId of good) expect(await store.readStream(streamId)).toHaveLength(1);
+      expect(await store.findIdempotentResponse(kept)).toEqual({ fingerprint: 'g', status: 201, body: { version: 1 } });
+    });
+  });
+
+  /** How many transactions wrote these streams' events (rows written by one share its xmin). */
+  async function transactionsThatWrote(streamIds: string[]): Promise<number> {
+    const { rows } = await testDb.db.pool.query<{ transactions: number }>(
+      'SELECT count(DISTINCT xmin::text)::int AS transactions FROM events WHERE stream_id = ANY($1)',
+      [streamIds],
+    );
+    return rows[0].transactions;
+  }
+
   it('a reader following by position sees every event of concurrent writers, in order, none skipped', async () => {
     const start = await store.headPosition();
     const writers = 8;

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { upcast } from '@timeline/domain';
 import type { Confidence, NewEvent, Precision, RecordedEvent, Source } from '@timeline/domain';
+import { AppendQueue, Outcome } from './append-queue';
 import { inTransaction } from './database';
 import {
   AppendRequest,
@@ -40,10 +41,86 @@ export interface EventRow {
   data: unknown;
 }
 
+/** Appends written together at most: under the 64 subtransactions a backend caches, and a small statement. */
+const MAX_APPENDS_PER_BATCH = 50;
+
 export class PostgresEventStore implements EventStore {
+  private readonly queue = new AppendQueue<AppendRequest, AppendResult>((requests) => this.writeBatch(requests), MAX_APPENDS_PER_BATCH);
+
   constructor(private readonly pool: Pool) {}
 
-  async append(request: AppendRequest): Promise<AppendResult> {
+  /**
+   * Appends that arrive together are written together (`append_to_streams`):
+   * each stays all or nothing and is checked against its own expected version,
+   * but they share one statement and one commit, so concurrent writers do not
+   * queue for the global lock one commit at a time.
+   */
+  append(request: AppendRequest): Promise<AppendResult> {
+    return this.queue.submit(request);
+  }
+
+  private async writeBatch(requests: AppendRequest[]): Promise<Outcome<AppendResult>[]> {
+    try {
+      return await this.appendTogether(requests);
+    } catch (error) {
+      if (requests.length === 1) return [{ error: translate(error, requests[0]) }];
+      // One bad append fails the statement: write them one by one so that it alone fails.
+      return Promise.all(
+        requests.map((request) =>
+          this.appendAlone(request).then(
+            (value) => ({ value }),
+            (failure: unknown) => ({ error: failure }),
+          ),
+        ),
+      );
+    }
+  }
+
+  private async appendTogether(requests: AppendRequest[]): Promise<Outcome<AppendResult>[]> {
+    const appends = requests.map((request) => ({
+      streamId: request.streamId,
+      streamType: request.streamType,
+      expectedVersion: expectedVersionArgument(request.expectedVersion),
+      events: request.events.map(toStoredEvent),
+    }));
+    const write = async (db: Pick<Pool, 'query'>): Promise<Outcome<AppendResult>[]> => {
+      const { rows } = await db.query<AppendedRow & { append_index: number; conflict_version: number | null }>(
+        'SELECT * FROM append_to_streams($1)',
+        [JSON.stringify(appends)],
+      );
+      const byAppend = requests.map(() => [] as AppendedRow[]);
+      const conflicts = new Map<number, number>();
+      for (const row of rows) {
+        if (row.conflict_version !== null) conflicts.set(row.append_index, row.conflict_version);
+        else byAppend[row.append_index].push(row);
+      }
+      const outcomes = requests.map((request, i): Outcome<AppendResult> => {
+        const actual = conflicts.get(i);
+        if (actual !== undefined) return { error: new WrongExpectedVersion(request.streamId, request.expectedVersion, actual) };
+        return { value: appendResult(request, byAppend[i]) };
+      });
+      const answers = requests.flatMap((request, i) => {
+        const outcome = outcomes[i];
+        if (!request.idempotency || !('value' in outcome)) return [];
+        const { key, fingerprint, respond } = request.idempotency;
+        const response = respond(outcome.value);
+        return [[key, fingerprint, response.status, JSON.stringify(response.body)]];
+      });
+      if (answers.length > 0) {
+        await db.query(
+          `INSERT INTO idempotency_keys (key, fingerprint, status, response) VALUES ${answers
+            .map((_, r) => `($${r * 4 + 1}, $${r * 4 + 2}, $${r * 4 + 3}, $${r * 4 + 4})`)
+            .join(', ')}`,
+          answers.flat(),
+        );
+      }
+      return outcomes;
+    };
+    // Without answers to keep, the one statement is its own transaction.
+    return requests.some((request) => request.idempotency) ? inTransaction(this.pool, write) : write(this.pool);
+  }
+
+  private async appendAlone(request: AppendRequest): Promise<AppendResult> {
     try {
       return await inTransaction(this.pool, async (client) => {
         const result = await this.appendIn(client, request);
@@ -63,27 +140,13 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async appendIn(client: PoolClient, request: AppendRequest): Promise<AppendResult> {
-    const { rows } = await client.query<{
-      event_id: string;
-      event_position: string;
-      event_stream_version: number;
-      event_recorded_at: Date;
-    }>('SELECT * FROM append_to_stream($1, $2, $3, $4)', [
+    const { rows } = await client.query<AppendedRow>('SELECT * FROM append_to_stream($1, $2, $3, $4)', [
       request.streamId,
       request.streamType,
       expectedVersionArgument(request.expectedVersion),
       JSON.stringify(request.events.map(toStoredEvent)),
     ]);
-    const events = rows
-      .map((row) => ({
-        id: row.event_id,
-        position: row.event_position,
-        streamVersion: row.event_stream_version,
-        recordedAt: row.event_recorded_at.toISOString(),
-      }))
-      .sort((a, b) => a.streamVersion - b.streamVersion);
-    const last = events[events.length - 1];
-    return { streamId: request.streamId, version: last.streamVersion, events, position: last.position };
+    return appendResult(request, rows);
   }
 
   async readStream(streamId: string): Promise<RecordedEvent[]> {
@@ -127,6 +190,26 @@ export async function readEventsAfter(db: Pick<Pool, 'query'> | PoolClient, { af
     [after, limit],
   );
   return rows.map(fromRow);
+}
+
+interface AppendedRow {
+  event_id: string;
+  event_position: string;
+  event_stream_version: number;
+  event_recorded_at: Date;
+}
+
+function appendResult(request: AppendRequest, rows: AppendedRow[]): AppendResult {
+  const events = rows
+    .map((row) => ({
+      id: row.event_id,
+      position: row.event_position,
+      streamVersion: row.event_stream_version,
+      recordedAt: row.event_recorded_at.toISOString(),
+    }))
+    .sort((a, b) => a.streamVersion - b.streamVersion);
+  const last = events[events.length - 1];
+  return { streamId: request.streamId, version: last.streamVersion, events, position: last.position };
 }
 
 function expectedVersionArgument(expected: ExpectedVersion): number {
