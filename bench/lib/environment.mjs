@@ -1,0 +1,119 @@
+// What every suite needs around it: the built service, PostgreSQL, Kafka,
+// names of its own for schemas and topics, and clean-up of what it made.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+export const require = createRequire(join(root, 'package.json'));
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+const KAFKA_SCRIPT = join(root, 'scripts/kafka/kafka.sh');
+
+export function databaseUrl() {
+  return process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+}
+
+export function kafkaBrokers() {
+  if (!process.env.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS is not set: run the suites through bench/run.mjs');
+  return process.env.KAFKA_BROKERS.split(',').map((broker) => broker.trim());
+}
+
+/** A lower-case name no other run uses, for schemas and topics. */
+export function uniqueName(prefix) {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+}
+
+/** A module of the built service (`npm run build` puts it in dist/). */
+export function built(path) {
+  try {
+    return require(join(root, 'dist', path));
+  } catch (error) {
+    throw new Error(`cannot load dist/${path}: run "npm run build" first (${error.message})`);
+  }
+}
+
+/**
+ * KAFKA_BROKERS when set; otherwise the project's own broker (scripts/kafka),
+ * started as the tests start it. Returns a function that stops what was started.
+ */
+export function ensureKafka() {
+  if (process.env.KAFKA_BROKERS) return async () => undefined;
+  const port = process.env.KAFKA_PORT || '9092';
+  const status = () => {
+    try {
+      execFileSync('bash', [KAFKA_SCRIPT, 'status'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const wasRunning = status();
+  execFileSync('bash', [KAFKA_SCRIPT, 'start'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  process.env.KAFKA_BROKERS = `127.0.0.1:${port}`;
+  return async () => {
+    if (!wasRunning) execFileSync('bash', [KAFKA_SCRIPT, 'stop'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  };
+}
+
+/** Drops every schema this run made under `prefix` (a service's schema and its read-model schemas). */
+export async function dropSchemas(prefix) {
+  if (!/^bench_[a-z0-9_]+$/.test(prefix)) throw new Error(`refusing to drop schemas named like "${prefix}"`);
+  const pg = require('pg');
+  const client = new pg.Client({ connectionString: databaseUrl() });
+  await client.connect();
+  try {
+    const { rows } = await client.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE $1 || '%'", [prefix]);
+    for (const { nspname } of rows) await client.query(`DROP SCHEMA "${nspname}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function deleteTopics(topics) {
+  if (topics.length === 0) return;
+  const { Kafka, logLevel } = require('kafkajs');
+  const admin = new Kafka({ clientId: 'bench-cleanup', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics, timeout: 10_000 });
+  } catch {
+    /* a topic that is gone already is fine */
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * The built server (`timeline serve`) in a process of its own, on a free
+ * port, with `env` over the current environment. Resolves once it is ready.
+ */
+export async function startServer(env) {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child = spawn(process.execPath, [join(root, 'dist/apps/cli/src/main.js'), 'serve'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', TIMELINE_SEED: 'none', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (await fetch(`${base}/health/ready`).then((r) => r.ok, () => false)) break;
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode} before it was ready`);
+    if (i > 300) {
+      child.kill('SIGTERM');
+      throw new Error('the server was not ready after 60 s');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    base,
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

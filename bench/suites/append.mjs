@@ -1,0 +1,388 @@
+// Append: events/s and latency of writes, in process and over HTTP, at
+// concurrency 1, 8 and 32; on PostgreSQL with the relay to Kafka, and on the
+// embedded default. Side by side, in the same rounds: Emmett's PostgreSQL
+// event store, and the raw limits (pg INSERTs into a plain table, a kafkajs
+// producer). Every contender writes the same commitment events.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
+import { built, databaseUrl, deleteTopics, dropSchemas, kafkaBrokers, require, startServer, uniqueName } from '../lib/environment.mjs';
+import { closedLoop, formatMs, formatRate, formatRatio, interleave } from '../lib/stats.mjs';
+import { commitmentWrite, domainCommand, httpRequest, nextCommitmentId } from '../lib/workload.mjs';
+
+const CONCURRENCY = [1, 8, 32];
+/** The CI smoke run checks that every contender works, at one concurrency. */
+const QUICK_CONCURRENCY = [8];
+/** Connections of every contender's pool: the service's own default (libs/event-store). */
+const POOL_SIZE = 10;
+const BATCH_ROWS = 100;
+
+const { commitmentDecider, parseEffectiveTime } = built('libs/domain/src/index.js');
+const { toKafkaMessage } = built('libs/log/src/index.js');
+
+let writers = 0;
+
+/** A writer that keeps its streams' state in memory: the events a command makes, without reading them back. */
+function eventWriter() {
+  const index = writers++;
+  let n = 0;
+  let id;
+  let state;
+  let version = 0;
+  return () => {
+    const write = commitmentWrite(index, n);
+    id = nextCommitmentId(id, n);
+    if (n % 4 === 0) {
+      state = commitmentDecider.initialState();
+      version = 0;
+    }
+    n++;
+    const [event] = commitmentDecider.decide(domainCommand(write, id), state);
+    state = commitmentDecider.evolve(state, event);
+    version++;
+    return { id: uuidv7(), streamId: `commitment-${id}`, expected: version - 1, streamVersion: version, type: event.type, data: event.data, fact: write.fact };
+  };
+}
+
+function envelopeOf(event) {
+  return {
+    effectiveAt: parseEffectiveTime(event.fact.effectiveAt),
+    source: event.fact.source,
+    confidence: event.fact.confidence,
+    actor: 'bench',
+    correlationId: uuidv7(),
+  };
+}
+
+/** The service's write path in this process: the command bus, the aggregate writer, the store; the relay running. */
+export async function ourService(env) {
+  const { loadConfig } = built('libs/config/src/index.js');
+  const { createRuntime } = built('apps/api/src/runtime/runtime.js');
+  const { createApp } = built('apps/api/src/app.js');
+  const { RecordCommitmentCommand } = built('apps/api/src/commitments/record/record-commitment.js');
+  const { RecordDisbursementCommand } = built('apps/api/src/commitments/disburse/record-disbursement.js');
+  const { AmendCommitmentCommand } = built('apps/api/src/commitments/amend/amend-commitment.js');
+  const { CommandBus } = require('@nestjs/cqrs');
+  const runtime = await createRuntime(loadConfig({ LOG_LEVEL: 'silent', TIMELINE_SEED: 'none', ...env }));
+  const app = await createApp(runtime);
+  await app.init();
+  const bus = app.get(CommandBus);
+
+  const busCommand = (write, id) => {
+    const context = { actor: 'bench', correlationId: uuidv7() };
+    if (write.step === 'record') return new RecordCommitmentCommand(id, write.commitment, write.fact, context);
+    if (write.step === 'disburse') return new RecordDisbursementCommand(id, write.amount, write.currency, write.fact, context);
+    return new AmendCommitmentCommand(id, write.changes, write.reason, write.fact, context);
+  };
+
+  return {
+    runtime,
+    commands: (concurrency, seconds) => {
+      const state = Array.from({ length: concurrency }, () => ({ index: writers++, id: undefined }));
+      return closedLoop({
+        concurrency,
+        seconds,
+        operation: async (worker, n) => {
+          const writer = state[worker];
+          writer.id = nextCommitmentId(writer.id, n);
+          const answer = await bus.execute(busCommand(commitmentWrite(writer.index, n), writer.id));
+          if (answer.status >= 300) throw new Error(`write refused: ${JSON.stringify(answer.body)}`);
+        },
+      });
+    },
+    appends: (concurrency, seconds) => {
+      const next = Array.from({ length: concurrency }, eventWriter);
+      return closedLoop({
+        concurrency,
+        seconds,
+        operation: async (worker) => {
+          const event = next[worker]();
+          await runtime.store.append({
+            streamId: event.streamId,
+            streamType: 'commitment',
+            expectedVersion: event.expected === 0 ? 'no_stream' : event.expected,
+            events: [{ id: event.id, type: event.type, schemaVersion: 1, data: event.data, causationId: null, ...envelopeOf(event) }],
+          });
+        },
+      });
+    },
+    close: async () => {
+      await app.close();
+      await runtime.close();
+    },
+  };
+}
+
+/** Emmett's PostgreSQL event store in a schema of its own, on a pool of the same size. */
+export async function emmett(schema) {
+  const pg = require('pg');
+  const { getPostgreSQLEventStore } = require('@event-driven-io/emmett-postgresql');
+  const { CommandHandler, STREAM_DOES_NOT_EXIST } = require('@event-driven-io/emmett');
+  const connectionString = databaseUrl();
+  const admin = new pg.Client({ connectionString });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const pool = new pg.Pool({ connectionString, max: POOL_SIZE, options: `-c search_path=${schema}` });
+  const store = getPostgreSQLEventStore(connectionString, { connectionOptions: { pool } });
+  const handle = CommandHandler({ evolve: commitmentDecider.evolve, initialState: commitmentDecider.initialState });
+  const toEmmett = (event) => ({ type: event.type, data: event.data, metadata: { ...envelopeOf(event), effectiveAt: event.fact.effectiveAt } });
+
+  return {
+    commands: (concurrency, seconds) => {
+      const state = Array.from({ length: concurrency }, () => ({ index: writers++, id: undefined }));
+      return closedLoop({
+        concurrency,
+        seconds,
+        operation: async (worker, n) => {
+          const writer = state[worker];
+          writer.id = nextCommitmentId(writer.id, n);
+          const write = commitmentWrite(writer.index, n);
+          const command = domainCommand(write, writer.id);
+          await handle(store, `commitment-${writer.id}`, (current) =>
+            commitmentDecider.decide(command, current).map((event) => toEmmett({ ...event, fact: write.fact })),
+          );
+        },
+      });
+    },
+    appends: (concurrency, seconds) => {
+      const next = Array.from({ length: concurrency }, eventWriter);
+      return closedLoop({
+        concurrency,
+        seconds,
+        operation: async (worker) => {
+          const event = next[worker]();
+          await store.appendToStream(event.streamId, [toEmmett(event)], {
+            expectedStreamVersion: event.expected === 0 ? STREAM_DOES_NOT_EXIST : BigInt(event.expected),
+          });
+        },
+      });
+    },
+    close: async () => {
+      await store.close?.();
+      await pool.end().catch(() => undefined);
+    },
+  };
+}
+
+/** The driver's limit: INSERTs of the same rows into a plain table, no checks, no function. */
+async function rawPostgres(schema) {
+  const pg = require('pg');
+  const connectionString = databaseUrl();
+  const pool = new pg.Pool({ connectionString, max: POOL_SIZE, options: `-c search_path=${schema}` });
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  await pool.query(`CREATE TABLE ${schema}.raw_events (
+    position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id uuid NOT NULL, stream_id text NOT NULL,
+    stream_version integer NOT NULL, type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL)`);
+  const row = (event) => [event.id, event.streamId, event.streamVersion, event.type, JSON.stringify(event.data), JSON.stringify(envelopeOf(event))];
+  const placeholders = (rows) => rows.map((_, r) => `($${r * 6 + 1}, $${r * 6 + 2}, $${r * 6 + 3}, $${r * 6 + 4}, $${r * 6 + 5}, $${r * 6 + 6})`).join(', ');
+  const insert = (rows) => pool.query(`INSERT INTO raw_events (id, stream_id, stream_version, type, data, metadata) VALUES ${placeholders(rows)}`, rows.flat());
+  return {
+    rows: (concurrency, seconds) => {
+      const next = Array.from({ length: concurrency }, eventWriter);
+      return closedLoop({ concurrency, seconds, operation: (worker) => insert([row(next[worker]())]) });
+    },
+    batches: (concurrency, seconds) => {
+      const next = Array.from({ length: concurrency }, eventWriter);
+      return closedLoop({
+        concurrency,
+        seconds,
+        operation: async (worker) => {
+          await insert(Array.from({ length: BATCH_ROWS }, () => row(next[worker]())));
+          return BATCH_ROWS;
+        },
+      });
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** The broker's limit: an idempotent kafkajs producer, acks from all replicas, the relay's records. */
+async function rawKafka(topic) {
+  const { Kafka, logLevel } = require('kafkajs');
+  const kafka = new Kafka({ clientId: 'bench-raw', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
+  await admin.disconnect();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  let position = 0;
+  const message = (event) =>
+    toKafkaMessage({
+      id: event.id, type: event.type, schemaVersion: 1, streamId: event.streamId, streamType: 'commitment',
+      streamVersion: event.streamVersion, position: String(++position), recordedAt: new Date().toISOString(),
+      causationId: null, data: event.data, ...envelopeOf(event),
+    });
+  const send = (messages) => producer.send({ topic, acks: -1, messages });
+  return {
+    records: (concurrency, seconds) => {
+      const next = Array.from({ length: concurrency }, eventWriter);
+      return closedLoop({ concurrency, seconds, operation: (worker) => send([message(next[worker]())]) });
+    },
+    batches: (concurrency, seconds) => {
+      const next = Array.from({ length: concurrency }, eventWriter);
+      return closedLoop({
+        concurrency,
+        seconds,
+        operation: async (worker) => {
+          await send(Array.from({ length: BATCH_ROWS }, () => message(next[worker]())));
+          return BATCH_ROWS;
+        },
+      });
+    },
+    close: () => producer.disconnect(),
+  };
+}
+
+/** POSTs from autocannon: each connection records a commitment, then disburses, amends, disburses. */
+async function httpLoad(base, concurrency, seconds) {
+  const autocannon = require('autocannon');
+  const step = (k) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    setupRequest: (request, context) => {
+      if (context.writer === undefined) {
+        context.writer = writers++;
+        context.n = 0;
+      }
+      context.id = nextCommitmentId(context.id, context.n);
+      const { path, body } = httpRequest(commitmentWrite(context.writer, context.n), context.id);
+      if (context.n % 4 !== k) throw new Error('autocannon left the order of the requests');
+      context.n++;
+      return { ...request, path, body: JSON.stringify(body) };
+    },
+  });
+  const result = await autocannon({ url: base, connections: concurrency, duration: seconds, requests: [0, 1, 2, 3].map(step) });
+  const failed = result.non2xx + result.errors + result.timeouts;
+  if (failed > 0) throw new Error(`over HTTP ${failed} of ${result.requests.total} writes failed (${result.non2xx} non-2xx, ${result.errors} errors)`);
+  return { count: result.requests.total, seconds: result.duration, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+export async function run({ quick }) {
+  const seconds = quick ? 0.2 : 3;
+  const concurrencies = quick ? QUICK_CONCURRENCY : CONCURRENCY;
+  const rounds = quick ? 1 : 3;
+  const began = performance.now();
+  const name = uniqueName('bench_append');
+  const topics = [`${name}.service`, `${name}.raw`, `${name}.http`];
+  const dataDirs = [];
+  const closing = [];
+  const progress = (label) => (contender, round, outcome) =>
+    process.stderr.write(`  append ${((performance.now() - began) / 1000).toFixed(1)} s: ${label} ${contender} round ${round + 1}: ${formatRate(outcome.count / outcome.seconds)}\n`);
+  try {
+    // In process, on PostgreSQL with the relay to Kafka, and its peers.
+    const ours = await ourService({
+      DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: `${name}_svc`, KAFKA_BROKERS: kafkaBrokers().join(','),
+      KAFKA_TOPIC: topics[0], TIMELINE_ROLES: 'api,relay',
+    });
+    closing.push(ours.close);
+    const peer = await emmett(`${name}_emmett`);
+    closing.push(peer.close);
+    const pg = await rawPostgres(`${name}_raw`);
+    closing.push(pg.close);
+    const kafka = await rawKafka(topics[1]);
+    closing.push(kafka.close);
+
+    const contenders = [
+      ['ours: command (bus → read → decide → append)', ours.commands],
+      ['Emmett: command (CommandHandler → read → decide → append)', peer.commands],
+      ['ours: append only (store.append)', ours.appends],
+      ['Emmett: append only (appendToStream)', peer.appends],
+      ['pg: one row per INSERT', pg.rows],
+      [`pg: ${BATCH_ROWS} rows per INSERT`, pg.batches],
+      ['kafkajs: one record per send', kafka.records],
+      [`kafkajs: ${BATCH_ROWS} records per send`, kafka.batches],
+    ];
+    // Not counted: the first writes create Emmett's tables and warm every connection.
+    for (const [, round] of contenders) await round(2, quick ? 0.1 : 0.5);
+    const inProcessRows = [];
+    for (const concurrency of concurrencies) {
+      const results = await interleave(
+        contenders.map(([contender, round]) => ({ name: contender, round: () => round(concurrency, seconds) })),
+        rounds,
+        progress(`c=${concurrency}`),
+      );
+      const ourCommands = results.get(contenders[0][0]).rate;
+      const ourAppends = results.get(contenders[2][0]).rate;
+      for (const [contender] of contenders) {
+        const result = results.get(contender);
+        const reference = contender.includes('command') ? ourCommands : ourAppends;
+        inProcessRows.push([concurrency, contender, formatRate(result.rate), formatMs(result.p50), formatMs(result.p99), contender.startsWith('ours') ? '—' : formatRatio(reference, result.rate)]);
+      }
+    }
+    for (const close of closing.splice(0).reverse()) await close();
+
+    // In process on the embedded default (the smoke run leaves it to the HTTP part, which starts PGlite too).
+    const embeddedRows = [];
+    const dataDir = mkdtempSync(join(tmpdir(), 'bench-append-'));
+    dataDirs.push(dataDir);
+    const embedded = quick ? undefined : await ourService({ DATA_DIR: dataDir });
+    if (embedded) closing.push(embedded.close);
+    for (const concurrency of embedded ? concurrencies : []) {
+      const results = await interleave([{ name: 'ours: command', round: () => embedded.commands(concurrency, seconds) }], rounds, progress(`embedded c=${concurrency}`));
+      const result = results.get('ours: command');
+      embeddedRows.push([concurrency, 'ours: command, embedded (PGlite, table log)', formatRate(result.rate), formatMs(result.p50), formatMs(result.p99), '—']);
+    }
+    for (const close of closing.splice(0).reverse()) await close();
+
+    // Over HTTP: the built server in its own process, as docker-compose runs it (api and relay, LOG_LEVEL=info).
+    const httpRows = [];
+    const servers = [
+      ['PostgreSQL + Kafka (api, relay)', { DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: `${name}_http`, KAFKA_BROKERS: kafkaBrokers().join(','), KAFKA_TOPIC: topics[2], TIMELINE_ROLES: 'api,relay', LOG_LEVEL: 'info' }],
+      ['embedded (PGlite, table log; api, projector)', { DATABASE_URL: '', KAFKA_BROKERS: '', DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-append-http-')), LOG_LEVEL: 'info' }],
+    ];
+    for (const [label, env] of servers) {
+      if (env.DATA_DIR) dataDirs.push(env.DATA_DIR);
+      const server = await startServer(env);
+      closing.push(server.stop);
+      await httpLoad(server.base, 2, quick ? 0.1 : 0.5);
+      for (const concurrency of concurrencies) {
+        const results = await interleave([{ name: label, round: () => httpLoad(server.base, concurrency, seconds) }], rounds, progress(`HTTP c=${concurrency}`));
+        const result = results.get(label);
+        httpRows.push([concurrency, label, formatRate(result.rate, 'commands/s'), formatMs(result.p50), formatMs(result.p99)]);
+      }
+      for (const close of closing.splice(0).reverse()) await close();
+    }
+
+    const columns = ['clients', 'writer', 'rate', 'p50', 'p99', 'ours ÷ this'];
+    const sections = [
+      {
+        section: 'Append in process: PostgreSQL with the relay to Kafka, side by side with Emmett and the raw limits',
+        columns,
+        rows: inProcessRows,
+        notes: [
+          `Each contender writes the same commitment events (record, disbursement, amendment, disbursement per stream, shaped like the data set's), one event per command, from \`clients\` concurrent writers in this process, on pools of ${POOL_SIZE} connections. ` +
+            `Rounds of ${seconds} s, interleaved contender by contender; rates and percentiles are the medians of ${rounds} rounds. ` +
+            '"ours ÷ this" is our command rate over a command-level contender, our append rate over the others.',
+          '"ours: command" is the whole write path short of HTTP: the Nest command bus, the aggregate writer (read the stream, fold, decide), `append_to_stream` in one transaction, with the relay publishing to Kafka in the same process. ' +
+            "Emmett's CommandHandler runs the same pure decider over `getPostgreSQLEventStore` (its own schema). " +
+            `The raw rows are the same events as plain INSERTs into a table with no constraint but its primary key; the kafkajs producer is idempotent, with acks from all replicas and one request in flight, as the relay's.`,
+        ],
+      },
+      {
+        section: 'Append in process: the embedded default',
+        columns,
+        rows: embeddedRows,
+        notes: ['PGlite (PostgreSQL in WebAssembly) is one session: writes are serialised whatever the number of clients, and the table projector runs in the same process.'],
+      },
+      {
+        section: 'Append over HTTP',
+        columns: ['clients', 'service', 'rate', 'p50', 'p99'],
+        rows: httpRows,
+        notes: [
+          'The built server (`timeline serve`) in a process of its own, with LOG_LEVEL=info (a log line per request), loaded by autocannon from the benchmark process over loopback: ' +
+            '`clients` connections, each recording a commitment and then disbursing, amending and disbursing it (`POST /v1/commitments`, `…/disbursements`, `…/amendments`). ' +
+            'Both processes share the machine\'s cores with PostgreSQL and the broker.',
+        ],
+      },
+    ];
+    return sections.filter((section) => section.rows.length > 0);
+  } finally {
+    for (const close of closing.reverse()) await close().catch(() => undefined);
+    await dropSchemas(name);
+    await deleteTopics(topics);
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
