@@ -171,9 +171,18 @@ export async function loadCheckpoint(pool: Pool, name: string): Promise<string> 
   return rows[0]?.position ?? '0';
 }
 
+/**
+ * The relay's checkpoint, committed without waiting for the WAL flush
+ * (`synchronous_commit` off for this one statement's transaction). A crash
+ * of PostgreSQL may lose the last checkpoints; the relay then publishes those
+ * events again, which readers drop by stream version as they drop any
+ * redelivery. The appends themselves stay durable: only their relay's note
+ * of progress is not waited for.
+ */
 export async function saveCheckpoint(pool: Pool, name: string, position: string): Promise<void> {
   await pool.query(
-    `INSERT INTO checkpoints (name, position) VALUES ($1, $2)
+    `WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true))
+     INSERT INTO checkpoints (name, position) SELECT $1, $2 FROM relaxed
      ON CONFLICT (name) DO UPDATE SET position = GREATEST(checkpoints.position, EXCLUDED.position), updated_at = now()`,
     [name, position],
   );

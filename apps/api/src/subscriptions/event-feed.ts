@@ -110,6 +110,11 @@ export class EventFeed {
   }
 
   private async deliver(event: RecordedEvent): Promise<void> {
+    // With no one listening the parties are not needed: no query on the write path's database.
+    if (this.listeners.size === 0) {
+      this.delivered = BigInt(event.position);
+      return;
+    }
     const item = { event, parties: await this.partiesOf(event) };
     this.delivered = BigInt(event.position);
     for (const listener of this.listeners) listener(item);
