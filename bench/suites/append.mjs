@@ -45,6 +45,14 @@ function eventWriter() {
   };
 }
 
+const TARGET_RATIO_TO_EMMETT = 1.5;
+const TARGET_HTTP = { clients: 32, rate: 1500, p99: 50 };
+
+function emmettVerdict(concurrency, ours, emmettRate, oursAlone) {
+  const ratio = ours / emmettRate;
+  return `${concurrency} client${concurrency > 1 ? 's' : ''}: ${ratio.toFixed(2)} × Emmett with the relay (${ratio >= TARGET_RATIO_TO_EMMETT ? 'met' : 'missed'}), ${(oursAlone / emmettRate).toFixed(2)} × without Kafka`;
+}
+
 function envelopeOf(event) {
   return {
     effectiveAt: parseEffectiveTime(event.fact.effectiveAt),
@@ -76,11 +84,27 @@ export async function ourService(env) {
     return new AmendCommitmentCommand(id, write.changes, write.reason, write.fact, context);
   };
 
+  /**
+   * With the relay running, a round ends when the relay has put on the topic
+   * every event the round wrote: the rate is of events appended and published.
+   */
+  const published = async (round) => {
+    const outcome = await round;
+    if (!runtime.relay) return outcome;
+    const began = performance.now();
+    const head = BigInt(await runtime.store.headPosition());
+    while (BigInt(runtime.relay.getStatus().checkpoint) < head) {
+      if (performance.now() - began > 60_000) throw new Error('the relay did not publish the round within 60 s');
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    return { ...outcome, seconds: outcome.seconds + (performance.now() - began) / 1000 };
+  };
+
   return {
     runtime,
     commands: (concurrency, seconds) => {
       const state = Array.from({ length: concurrency }, () => ({ index: writers++, id: undefined }));
-      return closedLoop({
+      return published(closedLoop({
         concurrency,
         seconds,
         operation: async (worker, n) => {
@@ -89,11 +113,11 @@ export async function ourService(env) {
           const answer = await bus.execute(busCommand(commitmentWrite(writer.index, n), writer.id));
           if (answer.status >= 300) throw new Error(`write refused: ${JSON.stringify(answer.body)}`);
         },
-      });
+      }));
     },
     appends: (concurrency, seconds) => {
       const next = Array.from({ length: concurrency }, eventWriter);
-      return closedLoop({
+      return published(closedLoop({
         concurrency,
         seconds,
         operation: async (worker) => {
@@ -105,7 +129,7 @@ export async function ourService(env) {
             events: [{ id: event.id, type: event.type, schemaVersion: 1, data: event.data, causationId: null, ...envelopeOf(event) }],
           });
         },
-      });
+      }));
     },
     close: async () => {
       await app.close();
@@ -269,6 +293,8 @@ export async function run({ quick }) {
   const topics = [`${name}.service`, `${name}.raw`, `${name}.http`];
   const dataDirs = [];
   const closing = [];
+  const verdicts = [];
+  let httpVerdict = 'not measured in this run';
   const progress = (label) => (contender, round, outcome) =>
     process.stderr.write(`  append ${((performance.now() - began) / 1000).toFixed(1)} s: ${label} ${contender} round ${round + 1}: ${formatRate(outcome.count / outcome.seconds)}\n`);
   try {
@@ -278,6 +304,8 @@ export async function run({ quick }) {
       KAFKA_TOPIC: topics[0], TIMELINE_ROLES: 'api,relay',
     });
     closing.push(ours.close);
+    const alone = await ourService({ DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: `${name}_alone`, TIMELINE_ROLES: 'api' });
+    closing.push(alone.close);
     const peer = await emmett(`${name}_emmett`);
     closing.push(peer.close);
     const pg = await rawPostgres(`${name}_raw`);
@@ -285,10 +313,16 @@ export async function run({ quick }) {
     const kafka = await rawKafka(topics[1]);
     closing.push(kafka.close);
 
+    const OURS = 'ours: command (bus → read → decide → append), relay to Kafka';
+    const OURS_ALONE = 'ours: command, no Kafka';
+    const OURS_APPEND = 'ours: append only (store.append), relay to Kafka';
+    const OURS_APPEND_ALONE = 'ours: append only, no Kafka';
     const contenders = [
-      ['ours: command (bus → read → decide → append)', ours.commands],
+      [OURS, ours.commands],
+      [OURS_ALONE, alone.commands],
       ['Emmett: command (CommandHandler → read → decide → append)', peer.commands],
-      ['ours: append only (store.append)', ours.appends],
+      [OURS_APPEND, ours.appends],
+      [OURS_APPEND_ALONE, alone.appends],
       ['Emmett: append only (appendToStream)', peer.appends],
       ['pg: one row per INSERT', pg.rows],
       [`pg: ${BATCH_ROWS} rows per INSERT`, pg.batches],
@@ -304,13 +338,16 @@ export async function run({ quick }) {
         rounds,
         progress(`c=${concurrency}`),
       );
-      const ourCommands = results.get(contenders[0][0]).rate;
-      const ourAppends = results.get(contenders[2][0]).rate;
+      const rate = (contender) => results.get(contender).rate;
       for (const [contender] of contenders) {
         const result = results.get(contender);
-        const reference = contender.includes('command') ? ourCommands : ourAppends;
-        inProcessRows.push([concurrency, contender, formatRate(result.rate), formatMs(result.p50), formatMs(result.p99), contender.startsWith('ours') ? '—' : formatRatio(reference, result.rate)]);
+        const commandLevel = contender.includes('command');
+        const ratios = contender.startsWith('ours')
+          ? ['—', '—']
+          : [formatRatio(rate(commandLevel ? OURS : OURS_APPEND), result.rate), formatRatio(rate(commandLevel ? OURS_ALONE : OURS_APPEND_ALONE), result.rate)];
+        inProcessRows.push([concurrency, contender, formatRate(result.rate), formatMs(result.p50), formatMs(result.p99), ...ratios]);
       }
+      verdicts.push(emmettVerdict(concurrency, rate(OURS), rate('Emmett: command (CommandHandler → read → decide → append)'), rate(OURS_ALONE)));
     }
     for (const close of closing.splice(0).reverse()) await close();
 
@@ -323,7 +360,7 @@ export async function run({ quick }) {
     for (const concurrency of embedded ? concurrencies : []) {
       const results = await interleave([{ name: 'ours: command', round: () => embedded.commands(concurrency, seconds) }], rounds, progress(`embedded c=${concurrency}`));
       const result = results.get('ours: command');
-      embeddedRows.push([concurrency, 'ours: command, embedded (PGlite, table log)', formatRate(result.rate), formatMs(result.p50), formatMs(result.p99), '—']);
+      embeddedRows.push([concurrency, 'ours: command, embedded (PGlite, table log)', formatRate(result.rate), formatMs(result.p50), formatMs(result.p99), '—', '—']);
     }
     for (const close of closing.splice(0).reverse()) await close();
 
@@ -342,11 +379,15 @@ export async function run({ quick }) {
         const results = await interleave([{ name: label, round: () => httpLoad(server.base, concurrency, seconds) }], rounds, progress(`HTTP c=${concurrency}`));
         const result = results.get(label);
         httpRows.push([concurrency, label, formatRate(result.rate, 'commands/s'), formatMs(result.p50), formatMs(result.p99)]);
+        if (env.KAFKA_BROKERS && concurrency === TARGET_HTTP.clients) {
+          const met = result.rate >= TARGET_HTTP.rate && result.p99 < TARGET_HTTP.p99;
+          httpVerdict = `${formatRate(result.rate, 'commands/s')} with p99 ${formatMs(result.p99)} — ${met ? 'met' : 'missed'}`;
+        }
       }
       for (const close of closing.splice(0).reverse()) await close();
     }
 
-    const columns = ['clients', 'writer', 'rate', 'p50', 'p99', 'ours ÷ this'];
+    const columns = ['clients', 'writer', 'rate', 'p50', 'p99', 'ours ÷ this', 'ours without Kafka ÷ this'];
     const sections = [
       {
         section: 'Append in process: PostgreSQL with the relay to Kafka, side by side with Emmett and the raw limits',
@@ -355,10 +396,13 @@ export async function run({ quick }) {
         notes: [
           `Each contender writes the same commitment events (record, disbursement, amendment, disbursement per stream, shaped like the data set's), one event per command, from \`clients\` concurrent writers in this process, on pools of ${POOL_SIZE} connections. ` +
             `Rounds of ${seconds} s, interleaved contender by contender; rates and percentiles are the medians of ${rounds} rounds. ` +
-            '"ours ÷ this" is our command rate over a command-level contender, our append rate over the others.',
-          '"ours: command" is the whole write path short of HTTP: the Nest command bus, the aggregate writer (read the stream, fold, decide), `append_to_stream` in one transaction, with the relay publishing to Kafka in the same process. ' +
-            "Emmett's CommandHandler runs the same pure decider over `getPostgreSQLEventStore` (its own schema). " +
-            `The raw rows are the same events as plain INSERTs into a table with no constraint but its primary key; the kafkajs producer is idempotent, with acks from all replicas and one request in flight, as the relay's.`,
+            '"ours ÷ this" divides our command rate by a command-level contender\'s, our append rate by the others\'; "ours without Kafka ÷ this" does the same with the service running no relay.',
+          '"ours: command" is the whole write path short of HTTP: the Nest command bus, the aggregate writer (read the stream, fold, decide), the store\'s group commit (`append_to_streams`), ' +
+            'and, with Kafka, the relay publishing in the same process — a round with the relay ends only when the relay has put every event of the round on the topic, so its rate is of events stored *and* published. ' +
+            '"no Kafka" is the same service with the log in the events table (no relay), which is what Emmett does: it stores, it publishes nothing. ' +
+            "Emmett's CommandHandler runs the same pure decider over `getPostgreSQLEventStore` in a schema of its own; \"append only\" skips the read and the decision on both sides. " +
+            'The raw rows are the same events as plain INSERTs into a table with no constraint but its primary key; the kafkajs producer is idempotent, with acks from all replicas and one request in flight, as the relay\'s, sending the relay\'s CloudEvents records.',
+          `Target: our command rate ≥ ${TARGET_RATIO_TO_EMMETT} × Emmett's at equal concurrency. ${verdicts.join('; ')}.`,
         ],
       },
       {
@@ -375,6 +419,7 @@ export async function run({ quick }) {
           'The built server (`timeline serve`) in a process of its own, with LOG_LEVEL=info (a log line per request), loaded by autocannon from the benchmark process over loopback: ' +
             '`clients` connections, each recording a commitment and then disbursing, amending and disbursing it (`POST /v1/commitments`, `…/disbursements`, `…/amendments`). ' +
             'Both processes share the machine\'s cores with PostgreSQL and the broker.',
+          `Target: ≥ ${formatRate(TARGET_HTTP.rate, 'commands/s')} at ${TARGET_HTTP.clients} clients with p99 < ${TARGET_HTTP.p99} ms on PostgreSQL + Kafka: ${httpVerdict}.`,
         ],
       },
     ];
