@@ -1,13 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import {
   IdempotencyKeyTaken,
+  migrate,
+  openDatabase,
   PostgresEventStore,
   WrongExpectedVersion,
 } from '@timeline/event-store';
 import type { RecordedEvent } from '@timeline/domain';
 import { BACKENDS, createTestDatabase, TestDatabase } from '../support/test-database';
 import { newTestEvent } from '../support/events';
+import { testDatabaseUrl } from '../setup/environment';
 
 describe.each(BACKENDS)('event store contract on %s', (backend) => {
   let testDb: TestDatabase;
@@ -274,4 +278,33 @@ describe.each(BACKENDS)('event store contract on %s', (backend) => {
       }
     });
   }
+});
+
+describe('migrations on a shared database', () => {
+  // node-pg-migrate's lock: one for the whole database, whatever the schema.
+  const MIGRATION_LOCK_ID = '7241865325823964';
+
+  it('wait for another migration of the database to finish instead of failing the start', async () => {
+    const url = testDatabaseUrl();
+    const holder = new Client({ connectionString: url });
+    await holder.connect();
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const db = await openDatabase({ url, schema });
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+      let settled = false;
+      const migrating = migrate(db).finally(() => {
+        settled = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(settled).toBe(false);
+      await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+      const { applied } = await migrating;
+      expect(applied).toContain('1764341800000_append-batches');
+    } finally {
+      await holder.end();
+      await db.pool.query(`DROP SCHEMA ${schema} CASCADE`);
+      await db.close();
+    }
+  });
 });

@@ -17,8 +17,29 @@ export interface MigrationReport {
   applied: string[];
 }
 
-/** Brings the schema up to date with `migrations/`; safe to run on every start. */
+/** How long a start waits for another process's migration (node-pg-migrate's lock is one for the whole database). */
+const MIGRATION_LOCK_WAIT_MS = 120_000;
+
+/**
+ * Brings the schema up to date with `migrations/`; safe to run on every start.
+ * node-pg-migrate refuses at once when another migration holds its lock —
+ * another instance starting, or a service in another schema of the same
+ * database — so this waits for that one to finish and tries again.
+ */
 export async function migrate(db: Database, log: (line: string) => void = () => undefined): Promise<MigrationReport> {
+  const deadline = Date.now() + MIGRATION_LOCK_WAIT_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateOnce(db, log);
+    } catch (error) {
+      if (!/Another migration is already running/.test((error as Error).message) || Date.now() > deadline) throw error;
+      if (attempt === 1) log('waiting for another migration of this database to finish');
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 400));
+    }
+  }
+}
+
+async function migrateOnce(db: Database, log: (line: string) => void): Promise<MigrationReport> {
   const client = await db.pool.connect();
   try {
     const applied = await runner({
