@@ -62,21 +62,23 @@ const IN_PROCESS_FINDINGS = [
     'Ours sends one statement per append (Emmett three: BEGIN, its function, COMMIT) and one more to read the stream, as Emmett does.',
   '**The relay.** With Kafka the same process also reads each event back, encodes it as a CloudEvents record, sends it with acks from all replicas and saves a checkpoint; ' +
     'the api role\'s SSE gateway consumes the topic and decodes every record; and the broker\'s JVM runs on the same two cores. In the profile of the in-process write path ' +
-    'at 32 clients with the relay, kafkajs (record encoding and decoding, CRC-32C, murmur2 partitioning, long arithmetic) takes about 12 % of the samples and socket writes ' +
-    '(`writev`) about 6 %, against about 4 % for our own code (domain, store, log) — the process is otherwise waiting on PostgreSQL. ' +
-    '"ours without Kafka ÷ Emmett" is the like-for-like comparison of the stores (Emmett publishes nothing); the step from it to "ours ÷ Emmett" is the price of ' +
-    'putting every event on the topic before the round counts it.',
+    'with the relay at 32 writers (`bench/profiles/in-process-relay-32-writers.txt`), kafkajs (record encoding and decoding, CRC-32C, murmur2, long arithmetic) takes about 15 % ' +
+    'of the samples and Buffer allocation and copying about 9 % more, socket writes about 5 %, our own code (domain, store, log) about 5 %; about 22 % is idle, waiting on ' +
+    'PostgreSQL and the broker. "ours without Kafka ÷ Emmett" is the like-for-like comparison of the stores (Emmett publishes nothing); the step from it to "ours ÷ Emmett" ' +
+    'is the price of putting every event on the topic before the round counts it.',
   'PostgreSQL side: `pg_stat_statements` is available on this server but not loaded (it needs `shared_preload_libraries` and a restart of a server other sessions use), ' +
     'so statements were timed from the client: the raw rows above are those timings.',
 ];
 
 const HTTP_FINDINGS = [
-  '**Where the time goes over HTTP.** In the profile of the server at 32 clients (`node --cpu-prof`, LOG_LEVEL=info), the largest self times are socket and log writes (`writev`, ' +
-    'about 12 %), class-validator and class-transformer turning and checking the nested DTOs (about 6 %), Nest and Express routing, guards and pipes (about 6 %), ' +
-    'kafkajs for the relay and the SSE gateway (about 5 %), garbage collection (about 5 %) and pino-http\'s line per request (about 2 %); the domain and the store ' +
-    'are under 3 %. No single function stands out: a write costs the framework\'s per-request work plus two round trips to PostgreSQL (read the stream, append). ' +
-    'The `GET /health/live` row is the same server answering with no database, no body and no validation, measured in the same rounds: it bounds what any write ' +
-    'endpoint of this stack can do on this machine at this load, and the autocannon client, PostgreSQL and the broker share the same two cores.',
+  '**Where the time goes over HTTP.** In the profile of the server at 32 clients (`bench/profiles/http-32-clients.txt`, LOG_LEVEL=info), the largest self times are socket ' +
+    'writes (`writev`, about 8 %), Nest and Express routing, guards and pipes (about 8 %), class-validator and class-transformer turning and checking the nested DTOs ' +
+    '(about 6 %), garbage collection (about 5 %), kafkajs for the relay and the SSE gateway (about 4 %) and pino-http\'s line per request (about 2 %); our own code ' +
+    '(domain, api, store) is about 4 %, and about 10 % is idle. No single function stands out: a write costs the framework\'s per-request work plus two round trips to ' +
+    'PostgreSQL (read the stream, append). The `GET /health/live` row is the same server answering with no database, no body and no validation, in the same rounds: ' +
+    'it bounds what any endpoint of this stack does on this machine at this load, with the autocannon client, PostgreSQL and the broker on the same two cores. ' +
+    'What would close the rest of the gap is outside the write path: a lighter HTTP stack (Nest on Fastify) and validation compiled from the JSON Schemas (ajv) instead of ' +
+    'class-validator; both change every endpoint, not this benchmark\'s, and are left as a decision for the project.',
 ];
 const TARGET_HTTP = { clients: 32, rate: 1500, p99: 50 };
 
