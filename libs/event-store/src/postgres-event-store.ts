@@ -41,7 +41,7 @@ export interface EventRow {
   data: unknown;
 }
 
-/** Appends written together at most: under the 64 subtransactions a backend caches, and a small statement. */
+/** Appends written together at most: keeps the statement small and the lock held briefly. */
 const MAX_APPENDS_PER_BATCH = 50;
 
 export class PostgresEventStore implements EventStore {
@@ -53,7 +53,7 @@ export class PostgresEventStore implements EventStore {
    * Appends that arrive together are written together (`append_to_streams`):
    * each stays all or nothing and is checked against its own expected version,
    * but they share one statement and one commit, so concurrent writers do not
-   * queue for the global lock one commit at a time.
+   * queue for the schema's append lock one commit at a time.
    */
   append(request: AppendRequest): Promise<AppendResult> {
     return this.queue.submit(request);
