@@ -17,31 +17,16 @@ export interface MigrationReport {
   applied: string[];
 }
 
-/** How long a start waits for another process's migration (node-pg-migrate's lock is one for the whole database). */
-const MIGRATION_LOCK_WAIT_MS = 120_000;
+// node-pg-migrate's own lock is one key for the whole database and fails at once when taken:
+// processes migrating other schemas of the same database would refuse to start. Ours is per
+// schema, and waits.
+const MIGRATION_LOCK_CLASS = 731053;
 
-/**
- * Brings the schema up to date with `migrations/`; safe to run on every start.
- * node-pg-migrate refuses at once when another migration holds its lock —
- * another instance starting, or a service in another schema of the same
- * database — so this waits for that one to finish and tries again.
- */
+/** Brings the schema up to date with `migrations/`; safe to run on every start. */
 export async function migrate(db: Database, log: (line: string) => void = () => undefined): Promise<MigrationReport> {
-  const deadline = Date.now() + MIGRATION_LOCK_WAIT_MS;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await migrateOnce(db, log);
-    } catch (error) {
-      if (!/Another migration is already running/.test((error as Error).message) || Date.now() > deadline) throw error;
-      if (attempt === 1) log('waiting for another migration of this database to finish');
-      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 400));
-    }
-  }
-}
-
-async function migrateOnce(db: Database, log: (line: string) => void): Promise<MigrationReport> {
   const client = await db.pool.connect();
   try {
+    await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, db.schema]);
     const applied = await runner({
       dbClient: client,
       dir: MIGRATIONS_DIR,
@@ -51,12 +36,14 @@ async function migrateOnce(db: Database, log: (line: string) => void): Promise<M
       createSchema: true,
       checkOrder: true,
       singleTransaction: true,
+      noLock: true,
       log: () => undefined,
       logger: { debug: () => undefined, info: () => undefined, warn: log, error: log },
     });
     for (const migration of applied) log(`applied migration ${migration.name}`);
     return { applied: applied.map((migration) => migration.name) };
   } finally {
+    await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, db.schema]).catch(() => undefined);
     client.release();
   }
 }
