@@ -57,9 +57,6 @@ const IN_PROCESS_FINDINGS = [
     '(2) the lock is the schema\'s; (3) the relay commits its checkpoint without waiting for the WAL flush (a lost checkpoint only republishes, which readers drop); ' +
     '(4) the relay lingers 10 ms after a wake-up, so a stream of single-event commands is published a few at a time; ' +
     '(5) the SSE feed no longer looks up the parties of every new stream when no one is subscribed.',
-  '**One client.** Every contender then waits for one WAL flush per write; "pg: one row per INSERT" is that limit for a single durable writer, and Emmett already ' +
-    'reaches most of it. 1.5 × Emmett at one client would be above what PostgreSQL gives one writer on this disk; a group commit has nothing to group. ' +
-    'Ours sends one statement per append (Emmett three: BEGIN, its function, COMMIT) and one more to read the stream, as Emmett does.',
   '**The relay.** With Kafka the same process also reads each event back, encodes it as a CloudEvents record, sends it with acks from all replicas and saves a checkpoint; ' +
     'the api role\'s SSE gateway consumes the topic and decodes every record; and the broker\'s JVM runs on the same two cores. In the profile of the in-process write path ' +
     'with the relay at 32 writers (`bench/profiles/in-process-relay-32-writers.txt`), kafkajs (record encoding and decoding, CRC-32C, murmur2, long arithmetic) takes about 15 % ' +
@@ -69,6 +66,25 @@ const IN_PROCESS_FINDINGS = [
   'PostgreSQL side: `pg_stat_statements` is available on this server but not loaded (it needs `shared_preload_libraries` and a restart of a server other sessions use), ' +
     'so statements were timed from the client: the raw rows above are those timings.',
 ];
+
+/** The paragraphs whose figures come from this run. */
+function measuredFindings(measured) {
+  const percent = (part, whole) => `${Math.round((100 * part) / whole)} %`;
+  const lines = [];
+  const one = measured.get(1);
+  if (one) {
+    lines.push(
+      '**One client.** A group commit has nothing to group: each write waits for its own WAL flush. "pg: one row per INSERT" is that limit for one durable writer ' +
+        `(${formatRate(one.row)} in this run); our append without Kafka reaches ${percent(one.appendAlone, one.row)} of it and Emmett's ${percent(one.emmettAppend, one.row)}. ` +
+        'Ours sends one statement per append (Emmett three: BEGIN, its function, COMMIT), and each side reads the stream once per command.',
+    );
+  }
+  if (measured.size > 0) {
+    const costs = [...measured].map(([clients, m]) => `${percent(m.alone - m.ours, m.alone)} at ${clients} client${clients > 1 ? 's' : ''}`);
+    lines.push(`Publishing every event before the round counts it cost our command rate ${costs.join(', ')} in this run.`);
+  }
+  return lines;
+}
 
 const HTTP_FINDINGS = [
   '**Where the time goes over HTTP.** In the profile of the server at 32 clients (`bench/profiles/http-32-clients.txt`, LOG_LEVEL=info), the largest self times are socket ' +
@@ -335,6 +351,8 @@ export async function run({ quick }) {
   const dataDirs = [];
   const closing = [];
   const verdicts = [];
+  const measured = new Map();
+  let httpRate;
   let httpVerdict = 'not measured in this run';
   const progress = (label) => (contender, round, outcome) =>
     process.stderr.write(`  append ${((performance.now() - began) / 1000).toFixed(1)} s: ${label} ${contender} round ${round + 1}: ${formatRate(outcome.count / outcome.seconds)}\n`);
@@ -389,6 +407,7 @@ export async function run({ quick }) {
         inProcessRows.push([concurrency, contender, formatRate(result.rate), formatMs(result.p50), formatMs(result.p99), ...ratios]);
       }
       verdicts.push(emmettVerdict(concurrency, rate(OURS), rate('Emmett: command (CommandHandler → read → decide → append)'), rate(OURS_ALONE)));
+      measured.set(concurrency, { ours: rate(OURS), alone: rate(OURS_ALONE), appendAlone: rate(OURS_APPEND_ALONE), emmettAppend: rate('Emmett: append only (appendToStream)'), row: rate('pg: one row per INSERT') });
     }
     for (const close of closing.splice(0).reverse()) await close();
 
@@ -423,6 +442,7 @@ export async function run({ quick }) {
         const results = await interleave(contenders, rounds, progress(`HTTP c=${concurrency}`));
         const result = results.get(label);
         httpRows.push([concurrency, label, formatRate(result.rate, 'commands/s'), formatMs(result.p50), formatMs(result.p99)]);
+        if (env.KAFKA_BROKERS && concurrency === Math.max(...concurrencies)) httpRate = result.rate;
         if (env.KAFKA_BROKERS && concurrency === TARGET_HTTP.clients) {
           const met = result.rate >= TARGET_HTTP.rate && result.p99 < TARGET_HTTP.p99;
           httpVerdict = `${formatRate(result.rate, 'commands/s')} with p99 ${formatMs(result.p99)} — ${met ? 'met' : 'missed'}`;
@@ -452,6 +472,7 @@ export async function run({ quick }) {
             'The raw rows are the same events as plain INSERTs into a table with no constraint but its primary key; the kafkajs producer is idempotent, with acks from all replicas and one request in flight, as the relay\'s, sending the relay\'s CloudEvents records.',
           `Target: our command rate ≥ ${TARGET_RATIO_TO_EMMETT} × Emmett's at equal concurrency. ${verdicts.join('; ')}.`,
           ...IN_PROCESS_FINDINGS,
+          ...measuredFindings(measured),
         ],
       },
       {
@@ -470,6 +491,9 @@ export async function run({ quick }) {
             'Both processes share the machine\'s cores with PostgreSQL and the broker.',
           `Target: ≥ ${formatRate(TARGET_HTTP.rate, 'commands/s')} at ${TARGET_HTTP.clients} clients with p99 < ${TARGET_HTTP.p99} ms on PostgreSQL + Kafka: ${httpVerdict}.`,
           ...HTTP_FINDINGS,
+          ...(httpRate && measured.has(Math.max(...concurrencies))
+            ? [`In this run, at ${Math.max(...concurrencies)} clients, the same commands reached ${formatRate(measured.get(Math.max(...concurrencies)).ours, 'commands/s')} in process with the relay and ${formatRate(httpRate, 'commands/s')} over HTTP: the HTTP layer, its process and the load generator take the difference.`]
+            : []),
         ],
       },
     ];

@@ -92,9 +92,9 @@ export async function run({ quick }) {
     notes: [
       `${writes} sequential writes (\`POST /v1/commitments\`, one new commitment each), one subscriber (\`GET /v1/events/stream?types=CommitmentRecorded\`); latency from the write's answer received to the event received on the stream, both read by the benchmark process. Percentiles of this run's writes.`,
       `Target: p99 < ${TARGET_P99_MS} ms through Kafka. ${verdicts.join('; ')}.`,
-      'Reading: through Kafka an event reaches a subscriber a few milliseconds after its write is answered — the relay wakes on the append\'s notification, ' +
-        'publishes, and the gateway\'s consumer puts the record on the stream at once. The embedded default has no broker to push: its feed looks at the events table every 50 ms, ' +
-        'which sets its median; PGlite serialises all work on one connection, which makes its tail.',
+      'Reading: through Kafka the relay wakes on the append\'s notification, waits its 10 ms linger (so that commands arriving together are published together), ' +
+        'sends the records, and the gateway\'s consumer puts each on the stream as it arrives. The embedded default has no broker to push: its feed looks at the events table ' +
+        'every 50 ms, which sets its median; PGlite serialises all work on one connection, which makes its tail.',
     ],
   };
 }
