@@ -1,9 +1,9 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { migrate, openDatabase, PostgresEventStore } from '@timeline/event-store';
+import { migrate, MIGRATIONS_DIR, openDatabase, PostgresEventStore } from '@timeline/event-store';
 import { ReadModel } from '@timeline/projections';
 import { seedEntityId } from '@timeline/seeds';
 import { newTestEvent } from '../support/events';
@@ -37,7 +37,8 @@ describe('the timeline command and the projector process', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'timeline-cli-'));
     try {
       const first = await run('node', [CLI, 'migrate'], { env: env({ DATA_DIR: dataDir }) });
-      expect(first.stdout).toMatch(/applied 2 migration\(s\)/);
+      const migrations = readdirSync(MIGRATIONS_DIR).filter((file) => file.endsWith('.sql')).length;
+      expect(first.stdout).toContain(`applied ${migrations} migration(s)`);
       const second = await run('node', [CLI, 'migrate'], { env: env({ DATA_DIR: dataDir }) });
       expect(second.stdout).toMatch(/schema is up to date/);
 
