@@ -57,7 +57,7 @@ export function registerGenerateCommand(program: Command): void {
         const from = new Date(Math.max(date(options.from, '--from').getTime(), (await lastRecorded(db)) ?? 0));
         if (from >= until) throw new Error(`--until (${until.toISOString()}) must be after the last recorded event and --from (${from.toISOString()})`);
         const started = Date.now();
-        const history = new SyntheticHistory({ events: count, seed, from, until, prefix });
+        const history = new SyntheticHistory({ events: count, seed, from, until, prefix, registeredParties: await registeredParties(db) });
         const bar = progressBar('generate', 'events');
         bar.start(count, 0, { rate: 0 });
         try {
@@ -113,6 +113,12 @@ async function publish(db: Database, kafkaConfig: NonNullable<ReturnType<typeof 
     await producer.disconnect();
   }
   console.log(`the topic ${kafkaConfig.topic} holds every event up to position ${head}`);
+}
+
+/** Parties the store has already (the generator registers the others). */
+export async function registeredParties(db: Database): Promise<Set<string>> {
+  const { rows } = await db.pool.query<{ stream_id: string }>("SELECT stream_id FROM streams WHERE stream_type = 'party'");
+  return new Set(rows.map((row) => row.stream_id.slice('party-'.length)));
 }
 
 async function lastRecorded(db: Database): Promise<number | undefined> {

@@ -20,6 +20,8 @@ export interface SyntheticHistoryOptions {
   readonly until: Date;
   /** Ids of generated streams start with this (so several runs can share a store). */
   readonly prefix: string;
+  /** Parties the store has already: not registered again. */
+  readonly registeredParties?: ReadonlySet<string>;
 }
 
 /** An event with the place the store would give it, except the global position. */
@@ -89,10 +91,12 @@ export class SyntheticHistory {
   /** Streams still changing; a stream leaves when it is closed or after its last planned event. */
   private readonly open: OpenStream[] = [];
   private readonly partyTotal = PARTY_WEIGHTS.reduce((sum, weight) => sum + weight, 0);
+  private readonly unregistered: (typeof PARTIES)[number][];
 
   constructor(private readonly options: SyntheticHistoryOptions) {
     this.random = seededRandom(options.seed);
     this.recorded = options.from.getTime();
+    this.unregistered = PARTIES.filter(([code]) => !options.registeredParties?.has(code));
     this.step = Math.max(1, Math.floor((options.until.getTime() - options.from.getTime()) / Math.max(options.events, 1)));
   }
 
@@ -100,7 +104,8 @@ export class SyntheticHistory {
   next(count: number): SyntheticEvent[] {
     const batch: SyntheticEvent[] = [];
     while (batch.length < count && this.produced < this.options.events) {
-      const event = this.produced < PARTIES.length ? this.registerParty(this.produced) : this.nextFact();
+      const party = this.unregistered.shift();
+      const event = party ? this.registerParty(party) : this.nextFact();
       if (!event) continue;
       batch.push(event);
       this.produced++;
@@ -121,8 +126,7 @@ export class SyntheticHistory {
     return this.newOccurrence();
   }
 
-  private registerParty(index: number): SyntheticEvent {
-    const [partyId, name, kind] = PARTIES[index];
+  private registerParty([partyId, name, kind]: (typeof PARTIES)[number]): SyntheticEvent {
     const stream = this.openStream('party', partyId, false);
     return this.decide(stream, { type: 'RegisterParty', data: { partyId, name, kind } }, this.effective(this.recorded - 20 * 365 * DAY, 'year'))!;
   }
