@@ -55,11 +55,13 @@ program
     const started = Date.now();
     let phase = '';
     let phaseStarted = started;
+    const phaseSeconds: string[] = [];
     try {
       await migrate(db);
       bar.start(1, 0, { rate: 0, phase: 'loading' });
       const onProgress = (progress: RebuildProgress) => {
         if (progress.phase !== phase) {
+          if (phase) phaseSeconds.push(`${phase} ${((Date.now() - phaseStarted) / 1000).toFixed(1)} s`);
           phase = progress.phase;
           phaseStarted = Date.now();
         }
@@ -77,6 +79,7 @@ program
           `${result.previous ? ` (was ${result.previous})` : ''} in ${result.seconds.toFixed(1)} s` +
           ` (${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s)`,
       );
+      console.log(`phases: ${phaseSeconds.join(', ')}; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
     } finally {
       bar.stop();
       await db.close();

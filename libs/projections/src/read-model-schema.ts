@@ -24,6 +24,8 @@ CREATE UNIQUE INDEX ON ${s}.stream_events (event_id);
 CREATE INDEX ON ${s}.stream_events (position);
 CREATE INDEX ON ${s}.commitment_versions USING gist (valid, recorded);
 CREATE INDEX ON ${s}.commitment_versions (commitment_id);
+CREATE INDEX ON ${s}.commitment_versions (by_party, commitment_id);
+CREATE INDEX ON ${s}.commitment_versions (to_party, commitment_id);
 CREATE INDEX ON ${s}.entity_versions USING gist (valid, recorded);
 CREATE INDEX ON ${s}.entity_versions (entity_type, entity_id);
 CREATE INDEX ON ${s}.timeline (effective_at, position);

@@ -151,7 +151,19 @@ export class ReadModel {
     return quoteIdent(generation.schema);
   }
 
-  async commitments(asOf: string, knownAt: string, filter: CommitmentFilter = {}): Promise<CommitmentAsOfView[]> {
+  /**
+   * Commitments at (asOf, knownAt). With `page`, one keyset page in id order
+   * (`after` the last id of the previous page): the cost of a page does not
+   * grow with the length of history, because the id index is walked in order
+   * and stops after `limit` rows that hold at (asOf, knownAt). Without, all of
+   * them in valid-time order (for the whole state and diffs).
+   */
+  async commitments(
+    asOf: string,
+    knownAt: string,
+    filter: CommitmentFilter = {},
+    page?: { after?: string; limit: number },
+  ): Promise<CommitmentAsOfView[]> {
     const s = await this.schema();
     const params: unknown[] = [asOf, knownAt];
     const conditions = ['valid @> $1::timestamptz', 'recorded @> $2::timestamptz'];
@@ -167,9 +179,17 @@ export class ReadModel {
       params.push(filter.kind);
       conditions.push(`kind = ANY($${params.length})`);
     }
+    let order = 'ORDER BY lower(valid), commitment_id';
+    if (page) {
+      if (page.after !== undefined) {
+        params.push(page.after);
+        conditions.push(`commitment_id > $${params.length}`);
+      }
+      params.push(page.limit);
+      order = `ORDER BY commitment_id LIMIT $${params.length}`;
+    }
     const { rows } = await this.pool.query<CommitmentRow>(
-      `SELECT ${COMMITMENT_COLUMNS} FROM ${s}.commitment_versions WHERE ${conditions.join(' AND ')}
-       ORDER BY lower(valid), commitment_id`,
+      `SELECT ${COMMITMENT_COLUMNS} FROM ${s}.commitment_versions WHERE ${conditions.join(' AND ')} ${order}`,
       params,
     );
     return rows.map(toView);

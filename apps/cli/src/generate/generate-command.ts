@@ -36,7 +36,7 @@ export function registerGenerateCommand(program: Command): void {
   program
     .command('generate')
     .description('append a made-up but realistic history (parties, commitments with amendments, corrections and retractions, tracks, deployments, occurrences) for load and benchmarks')
-    .option('--events <n>', 'how many events', '100000')
+    .option('--events <n>', 'how many events (0: only publish what the topic lacks)', '100000')
     .option('--seed <n>', 'same seed, same history', '1')
     .option('--from <date>', 'recorded times start after this date (or after the last recorded event)', '2015-01-01')
     .option('--until <date>', 'recorded times end at this date (default: now)')
@@ -44,7 +44,7 @@ export function registerGenerateCommand(program: Command): void {
     .option('--prefix <text>', 'start of every generated id (default: g<seed>-)')
     .option('--no-publish', 'with KAFKA_BROKERS set, leave publishing to a running relay')
     .action(async (options: GenerateOptions) => {
-      const count = positiveInteger(options.events, '--events');
+      const count = positiveInteger(options.events, '--events', 0);
       const seed = positiveInteger(options.seed, '--seed', 0);
       const batchSize = positiveInteger(options.batchSize, '--batch-size');
       const prefix = options.prefix ?? `g${seed}-`;
@@ -56,6 +56,10 @@ export function registerGenerateCommand(program: Command): void {
         const until = options.until ? date(options.until, '--until') : new Date();
         const from = new Date(Math.max(date(options.from, '--from').getTime(), (await lastRecorded(db)) ?? 0));
         if (from >= until) throw new Error(`--until (${until.toISOString()}) must be after the last recorded event and --from (${from.toISOString()})`);
+        if (count === 0) {
+          if (config.kafka && options.publish) await publish(db, config.kafka);
+          return;
+        }
         const started = Date.now();
         const history = new SyntheticHistory({ events: count, seed, from, until, prefix, registeredParties: await registeredParties(db) });
         const bar = progressBar('generate', 'events');

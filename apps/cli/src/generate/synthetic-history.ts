@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { applyRevisions, Confidence, DomainEvent, EffectiveTime, parseEffectiveTime, RecordedEvent, Source } from '@timeline/domain';
 import { validateEventData } from '@timeline/event-schemas';
+import { seedEntityId } from '@timeline/seeds';
 import { AggregateDefinition, foldAggregate } from '../../../api/src/aggregates/aggregate-writer';
 import { AGGREGATES } from '../../../api/src/aggregates/definitions';
 
@@ -18,7 +19,7 @@ export interface SyntheticHistoryOptions {
   /** Recorded times run evenly from just after `from` to `until`. */
   readonly from: Date;
   readonly until: Date;
-  /** Ids of generated streams start with this (so several runs can share a store). */
+  /** Keys of generated entities start with this (so several runs make different ids). */
   readonly prefix: string;
   /** Parties the store has already: not registered again. */
   readonly registeredParties?: ReadonlySet<string>;
@@ -382,9 +383,10 @@ export class SyntheticHistory {
     return PARTIES[0][0];
   }
 
+  /** A UUID, as every entity id; made from a key the way data-set entries' ids are, so the same run makes the same ids. */
   private nextId(kind: string): string {
     this.streams++;
-    return `${this.options.prefix}${kind}${this.streams.toString(36)}`;
+    return seedEntityId(`${this.options.prefix}${kind}${this.streams.toString(36)}`);
   }
 
   private int(min: number, max: number): number {

@@ -33,8 +33,10 @@ export async function deriveReadModels(
   options: { pageSize?: number; onEvents?: (count: number) => void } = {},
 ): Promise<void> {
   const s = quoteIdent(generation.schema);
-  const pageSize = options.pageSize ?? 10_000;
+  const pageSize = options.pageSize ?? 5_000;
   let next = readPage(pool, s, '', pageSize);
+  // One page is written while the next is read and derived: PostgreSQL and Node work at the same time.
+  let writing: Promise<void> = Promise.resolve();
   for (;;) {
     const page = await next;
     if (page.streams.length === 0) break;
@@ -48,27 +50,42 @@ export async function deriveReadModels(
       append(rows.timeline, derived.timeline);
       events += history.length;
     }
-    await Promise.all([
+    await writing;
+    writing = Promise.all([
       writeRows(pool, s, BULK_TABLES.commitmentVersions, rows.commitmentVersions),
       writeRows(pool, s, BULK_TABLES.entityVersions, rows.entityVersions),
       writeRows(pool, s, BULK_TABLES.timeline, rows.timeline),
-    ]);
-    options.onEvents?.(events);
+    ]).then(() => options.onEvents?.(events));
+    // A failed write is thrown by the next `await writing`; until then it must not go unhandled.
+    writing.catch(() => undefined);
   }
+  await writing;
 }
 
 /** Builds the secondary indexes of a generation filled in bulk, and its planner statistics. */
 export async function indexGeneration(pool: Pool, generation: Generation): Promise<void> {
-  const client = await pool.connect();
-  try {
-    // Index builds sort in memory up to this much (server memory, this session only).
-    await client.query("SET maintenance_work_mem = '256MB'");
-    await client.query(readModelIndexes(generation.schema));
-    await client.query(`ANALYZE ${['stream_events', 'commitment_versions', 'entity_versions', 'timeline'].map((t) => `${quoteIdent(generation.schema)}.${t}`).join(', ')}`);
-  } finally {
-    await client.query('RESET maintenance_work_mem').catch(() => undefined);
-    client.release();
-  }
+  const statements = readModelIndexes(generation.schema).split(';').map((statement) => statement.trim()).filter(Boolean);
+  // Largest first, on two connections: index builds use one core each.
+  statements.sort((a, b) => indexWeight(b) - indexWeight(a));
+  const worker = async () => {
+    const client = await pool.connect();
+    try {
+      // Index builds sort in memory up to this much (server memory, this session only).
+      await client.query("SET maintenance_work_mem = '256MB'");
+      for (let statement = statements.shift(); statement; statement = statements.shift()) await client.query(statement);
+    } finally {
+      await client.query('RESET maintenance_work_mem').catch(() => undefined);
+      client.release();
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  await pool.query(`ANALYZE ${['stream_events', 'commitment_versions', 'entity_versions', 'timeline'].map((t) => `${quoteIdent(generation.schema)}.${t}`).join(', ')}`);
+}
+
+function indexWeight(statement: string): number {
+  if (/gin \(search\)/.test(statement)) return 3;
+  if (/gist/.test(statement)) return 2;
+  return 1;
 }
 
 interface Page {

@@ -1,0 +1,138 @@
+// Time-travel reads at growing history sizes: the queries users make, over HTTP against the
+// built server (api role only) on a store filled by `timeline generate` and rebuilt.
+//
+//   list     GET /v1/commitments?asOf&knownAt&party&status   (first page of 100, id order)
+//   one      GET /v1/commitments/{id}?asOf&knownAt
+//   timeline GET /v1/timeline?knownAt&party&from&limit=100   (a page in effective order)
+//   state    GET /v1/state?asOf&knownAt                       (the whole relationship; its answer grows with history)
+//
+// Each request draws asOf, knownAt, party and status at random (seeded), so that p99 covers
+// early and late dates, rare and common parties.
+import { spawn } from 'node:child_process';
+import { dropStore, formatNumber, generatedStore, runCli, withPool, cli } from '../lib/generated-store.mjs';
+
+const TARGET_P99_MS = 20;
+const TARGET_RATIO = 2;
+const PARTIES = ['BY', 'BY', 'RU', 'RU', 'UA', 'KZ', 'EU', 'CN', 'AM', 'PL'];
+const STATUSES = ['pledged', 'pledged', 'requested', 'pledged,requested', 'fulfilled'];
+const START = Date.UTC(2015, 0, 1);
+
+function seeded(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function startServer(env) {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const server = spawn(process.execPath, [cli, 'serve'], {
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn', TIMELINE_ROLES: 'api', TIMELINE_SEED: 'none', TIMELINE_ANONYMOUS_READS: 'true' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (await fetch(`${base}/health/ready`).then((r) => r.ok, () => false)) break;
+    if (i > 300 || server.exitCode !== null) throw new Error('the server did not start');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { base, stop: () => new Promise((resolve) => { server.once('exit', resolve); server.kill('SIGTERM'); }) };
+}
+
+async function measure(base, requests, makePath) {
+  const times = [];
+  let items = 0;
+  for (let i = 0; i < requests + 10; i++) {
+    const path = makePath();
+    const started = performance.now();
+    const response = await fetch(`${base}${path}`);
+    const body = await response.json();
+    const elapsed = performance.now() - started;
+    if (!response.ok && response.status !== 404) throw new Error(`${path} answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
+    if (i >= 10) {
+      times.push(elapsed);
+      items += body.items?.length ?? body.commitments?.length ?? (response.ok ? 1 : 0);
+    }
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99), items: items / requests };
+}
+
+export async function run({ quick }) {
+  const sizes = quick ? [2_000, 20_000] : [10_000, 100_000, 1_000_000];
+  const requests = quick ? 60 : 400;
+  const results = new Map();
+  const rows = [];
+  for (const events of sizes) {
+    const store = await generatedStore({ events, quick, publish: false });
+    try {
+      await runCli(['rebuild', '--from', 'table'], store.env);
+      const ids = await withPool(store.env.DATABASE_URL, async (pool) => {
+        const { rows: active } = await pool.query(
+          `SELECT g.schema_name FROM "${store.schema}".projection_state s JOIN "${store.schema}".projection_generations g ON g.generation = s.active_generation`,
+        );
+        const { rows: sample } = await pool.query(`SELECT DISTINCT commitment_id FROM "${active[0].schema_name}".commitment_versions TABLESAMPLE SYSTEM (5) LIMIT 500`);
+        return sample.map((row) => row.commitment_id);
+      });
+      const server = await startServer(store.env);
+      try {
+        const random = seeded(events);
+        const now = Date.now();
+        const date = (from = START) => new Date(from + random() * (now - from));
+        const pick = (values) => values[Math.floor(random() * values.length)];
+        const asOfKnownAt = () => {
+          const asOf = date();
+          // Half the questions are about what is known now; the others about an earlier belief.
+          const knownAt = random() < 0.5 ? undefined : date(asOf.getTime());
+          return `asOf=${asOf.toISOString().slice(0, 10)}${knownAt ? `&knownAt=${knownAt.toISOString()}` : ''}`;
+        };
+        const queries = {
+          list: () => `/v1/commitments?${asOfKnownAt()}&party=${pick(PARTIES)}&status=${pick(STATUSES)}`,
+          one: () => `/v1/commitments/${encodeURIComponent(pick(ids))}?${asOfKnownAt()}`,
+          timeline: () => `/v1/timeline?party=${pick(PARTIES)}&from=${date().toISOString().slice(0, 7)}&limit=100${random() < 0.5 ? '' : `&knownAt=${date().toISOString()}`}`,
+          state: () => `/v1/state?${asOfKnownAt()}`,
+        };
+        for (const [name, makePath] of Object.entries(queries)) {
+          const count = name === 'state' ? Math.max(20, Math.round(requests / (events >= 1_000_000 ? 40 : 10))) : requests;
+          const result = await measure(server.base, count, makePath);
+          results.set(`${name}:${events}`, result);
+          rows.push([name, formatNumber(events), `${formatNumber(result.p50, 1)} ms`, `${formatNumber(result.p99, 1)} ms`, formatNumber(result.items, 1), formatNumber(count)]);
+        }
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      if (quick) await dropStore({ schema: store.schema });
+    }
+  }
+  const smallest = sizes[0];
+  const largest = sizes[sizes.length - 1];
+  const notes = [];
+  for (const name of ['list', 'one', 'timeline', 'state']) {
+    const small = results.get(`${name}:${smallest}`);
+    const large = results.get(`${name}:${largest}`);
+    const ratio = large.p99 / small.p99;
+    const verdict = name === 'state' ? '' : ` (target ≤ ${TARGET_RATIO}: ${ratio <= TARGET_RATIO ? 'met' : 'missed'}; p99 < ${TARGET_P99_MS} ms at ${formatNumber(largest)}: ${large.p99 < TARGET_P99_MS ? 'met' : 'missed'})`;
+    notes.push(`**${name}**: p99(${formatNumber(largest)}) / p99(${formatNumber(smallest)}) = ${formatNumber(ratio, 2)}${verdict}.`);
+  }
+  notes.push(
+    'Sequential requests over HTTP/1.1 keep-alive to the built server (api role, PostgreSQL), after 10 warm-up requests; ' +
+      'asOf uniform over 2015–now, knownAt now or uniform between asOf and now, party weighted to BY and RU as in the data. ' +
+      '"items" is the mean number of items per answer. `state` answers every commitment, party, programme and deployment, ' +
+      'so its time grows with the answer; it has no target.',
+  );
+  return {
+    section: 'Time travel at 10k, 100k and 1M events',
+    columns: ['query', 'events', 'p50', 'p99', 'items', 'requests'],
+    rows,
+    notes,
+  };
+}
