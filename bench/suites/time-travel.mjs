@@ -97,7 +97,12 @@ export async function run({ quick }) {
         const queries = {
           list: () => `/v1/commitments?${asOfKnownAt()}&party=${pick(PARTIES)}&status=${pick(STATUSES)}`,
           one: () => `/v1/commitments/${encodeURIComponent(pick(ids))}?${asOfKnownAt()}`,
-          timeline: () => `/v1/timeline?party=${pick(PARTIES)}&from=${date().toISOString().slice(0, 7)}&limit=100${random() < 0.5 ? '' : `&knownAt=${date().toISOString()}`}`,
+          timeline: () => {
+            const from = date();
+            // As known now, or at a time after `from` (what was known of events since X, at Y).
+            const knownAt = random() < 0.5 ? '' : `&knownAt=${date(from.getTime()).toISOString()}`;
+            return `/v1/timeline?party=${pick(PARTIES)}&from=${from.toISOString().slice(0, 10)}&limit=100${knownAt}`;
+          },
           state: () => `/v1/state?${asOfKnownAt()}`,
         };
         for (const [name, makePath] of Object.entries(queries)) {
@@ -125,7 +130,7 @@ export async function run({ quick }) {
   }
   notes.push(
     'Sequential requests over HTTP/1.1 keep-alive to the built server (api role, PostgreSQL), after 10 warm-up requests; ' +
-      'asOf uniform over 2015–now, knownAt now or uniform between asOf and now, party weighted to BY and RU as in the data. ' +
+      'asOf (and the timeline\'s from) uniform over 2015–now, knownAt now or uniform between asOf (from) and now, party weighted to BY and RU as in the data. ' +
       '"items" is the mean number of items per answer. `state` answers every commitment, party, programme and deployment, ' +
       'so its time grows with the answer; it has no target.',
   );

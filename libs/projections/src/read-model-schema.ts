@@ -23,7 +23,7 @@ export function readModelIndexes(schema: string): string {
 CREATE UNIQUE INDEX ON ${s}.stream_events (event_id);
 CREATE INDEX ON ${s}.stream_events (position);
 CREATE INDEX ON ${s}.commitment_versions USING gist (valid, recorded);
-CREATE INDEX ON ${s}.commitment_versions (commitment_id);
+CREATE INDEX ON ${s}.commitment_versions (commitment_id) INCLUDE (by_party, to_party, status, kind, valid, recorded);
 CREATE INDEX ON ${s}.commitment_versions (by_party, commitment_id);
 CREATE INDEX ON ${s}.commitment_versions (to_party, commitment_id);
 CREATE INDEX ON ${s}.entity_versions USING gist (valid, recorded);

@@ -179,17 +179,26 @@ export class ReadModel {
       params.push(filter.kind);
       conditions.push(`kind = ANY($${params.length})`);
     }
-    let order = 'ORDER BY lower(valid), commitment_id';
-    if (page) {
-      if (page.after !== undefined) {
-        params.push(page.after);
-        conditions.push(`commitment_id > $${params.length}`);
-      }
-      params.push(page.limit);
-      order = `ORDER BY commitment_id LIMIT $${params.length}`;
+    if (!page) {
+      const { rows } = await this.pool.query<CommitmentRow>(
+        `SELECT ${COMMITMENT_COLUMNS} FROM ${s}.commitment_versions WHERE ${conditions.join(' AND ')} ORDER BY lower(valid), commitment_id`,
+        params,
+      );
+      return rows.map(toView);
     }
+    if (page.after !== undefined) {
+      params.push(page.after);
+      conditions.push(`commitment_id > $${params.length}`);
+    }
+    params.push(page.limit);
+    // The page's ids first, from the covering index alone (filters on index columns, no table
+    // reads for the versions that do not hold at asOf/knownAt); then only those rows.
     const { rows } = await this.pool.query<CommitmentRow>(
-      `SELECT ${COMMITMENT_COLUMNS} FROM ${s}.commitment_versions WHERE ${conditions.join(' AND ')} ${order}`,
+      `WITH page AS (
+         SELECT commitment_id FROM ${s}.commitment_versions WHERE ${conditions.join(' AND ')}
+          ORDER BY commitment_id LIMIT $${params.length})
+       SELECT ${COMMITMENT_COLUMNS} FROM ${s}.commitment_versions JOIN page USING (commitment_id)
+        WHERE valid @> $1::timestamptz AND recorded @> $2::timestamptz ORDER BY commitment_id`,
       params,
     );
     return rows.map(toView);
