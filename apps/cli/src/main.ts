@@ -79,7 +79,9 @@ program
           `${result.previous ? ` (was ${result.previous})` : ''} in ${result.seconds.toFixed(1)} s` +
           ` (${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s)`,
       );
-      console.log(`phases: ${phaseSeconds.join(', ')}; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+      const usage = process.resourceUsage();
+      const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+      console.log(`phases: ${phaseSeconds.join(', ')}; cpu ${cpuSeconds.toFixed(1)} s; peak RSS ${Math.round(usage.maxRSS / 1024)} MB`);
     } finally {
       bar.stop();
       await db.close();

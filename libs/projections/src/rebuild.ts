@@ -159,7 +159,7 @@ async function consumeUntil(
 ): Promise<void> {
   const pending = new Set([...ends].filter(([, end]) => end.high > end.low).map(([partition]) => partition));
   if (pending.size === 0) return;
-  const consumer = kafka.consumer({ groupId, sessionTimeout: 60_000, heartbeatInterval: 3_000, maxBytes: 32 << 20, maxBytesPerPartition: 8 << 20 });
+  const consumer = kafka.consumer({ groupId, sessionTimeout: 60_000, heartbeatInterval: 3_000, maxBytes: 12 << 20, maxBytesPerPartition: 4 << 20 });
   try {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
