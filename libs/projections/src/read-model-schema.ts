@@ -29,6 +29,7 @@ CREATE INDEX ON ${s}.commitment_versions (to_party, commitment_id);
 CREATE INDEX ON ${s}.entity_versions USING gist (valid, recorded);
 CREATE INDEX ON ${s}.entity_versions (entity_type, entity_id);
 CREATE INDEX ON ${s}.timeline (effective_at, position);
+CREATE INDEX ON ${s}.timeline USING gist (tstzrange(effective_at, effective_until, '[)')) WHERE effective_precision = 'range';
 CREATE INDEX ON ${s}.timeline USING gist (recorded);
 CREATE INDEX ON ${s}.timeline USING gin (search);
 CREATE INDEX ON ${s}.timeline USING gin (parties);
