@@ -9,6 +9,8 @@
 // Each request draws asOf, knownAt, party and status at random (seeded), so that p99 covers
 // early and late dates, rare and common parties.
 import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import pg from 'pg';
 import { dropStore, formatNumber, generatedStore, runCli, withPool, cli } from '../lib/generated-store.mjs';
 
 const TARGET_P99_MS = 20;
@@ -79,6 +81,40 @@ async function rebuilt(databaseUrl, schema, events) {
 }
 
 /** `sizes` (for running parts by hand) defaults to 10k, 100k and 1M events; 2k and 20k when quick. */
+/**
+ * The work PostgreSQL does per question, independent of how loaded the machine is: the
+ * server's read models asked directly, each read-model query run once more under
+ * EXPLAIN (ANALYZE, BUFFERS). Returns the median and largest count of shared buffers touched.
+ */
+async function buffersPerQuestion(databaseUrl, schema, ask, questions) {
+  const { ReadModel } = await import(join(dirname(cli), '../../../libs/projections/src/read-model.js'));
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1, options: `-c search_path=${schema}` });
+  try {
+    const counts = [];
+    let current = 0;
+    const explaining = {
+      query: async (text, params) => {
+        if (/\.(commitment_versions|timeline|entity_versions)\b/.test(text) && !/count\(\*\)/.test(text)) {
+          const { rows } = await pool.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${text}`, params);
+          const plan = rows[0]['QUERY PLAN'][0].Plan;
+          current += plan['Shared Hit Blocks'] + plan['Shared Read Blocks'];
+        }
+        return pool.query(text, params);
+      },
+    };
+    const readModel = new ReadModel(explaining);
+    for (let i = 0; i < questions; i++) {
+      current = 0;
+      await ask(readModel);
+      counts.push(current);
+    }
+    counts.sort((a, b) => a - b);
+    return { median: percentile(counts, 50), max: counts[counts.length - 1] };
+  } finally {
+    await pool.end();
+  }
+}
+
 export async function run({ quick, sizes = quick ? [2_000, 20_000] : [10_000, 100_000, 1_000_000] }) {
   const requests = quick ? 60 : 400;
   const results = new Map();
@@ -117,11 +153,20 @@ export async function run({ quick, sizes = quick ? [2_000, 20_000] : [10_000, 10
           },
           state: () => `/v1/state?${asOfKnownAt()}`,
         };
+        const iso = (from = START) => date(from).toISOString();
+        const direct = {
+          list: (rm) => { const asOf = iso(); return rm.commitments(asOf, random() < 0.5 ? new Date().toISOString() : iso(Date.parse(asOf)), { party: pick(PARTIES), status: pick(STATUSES).split(',') }, { limit: 101 }); },
+          one: (rm) => { const asOf = iso(); return rm.commitment(pick(ids), asOf, random() < 0.5 ? new Date().toISOString() : iso(Date.parse(asOf))); },
+          timeline: (rm) => { const from = iso(); return rm.timeline({ from, knownAt: random() < 0.5 ? new Date().toISOString() : iso(Date.parse(from)), party: pick(PARTIES), limit: 101 }); },
+        };
+        const buffers = {};
+        for (const [name, ask] of Object.entries(direct)) buffers[name] = await buffersPerQuestion(store.env.DATABASE_URL, store.schema, ask, quick ? 20 : 100);
         for (const [name, makePath] of Object.entries(queries)) {
           const count = name === 'state' ? (events >= 1_000_000 ? 10 : 20) : requests;
           const result = await measure(server.base, count, makePath);
           results.set(`${name}:${events}`, result);
-          rows.push([name, formatNumber(events), `${formatNumber(result.p50, 1)} ms`, `${formatNumber(result.p99, 1)} ms`, formatNumber(result.items, 1), formatNumber(count)]);
+          const work = buffers[name] ? `${formatNumber(buffers[name].median)} / ${formatNumber(buffers[name].max)}` : '—';
+          rows.push([name, formatNumber(events), `${formatNumber(result.p50, 1)} ms`, `${formatNumber(result.p99, 1)} ms`, formatNumber(result.items, 1), formatNumber(count), work]);
         }
       } finally {
         await server.stop();
@@ -144,11 +189,13 @@ export async function run({ quick, sizes = quick ? [2_000, 20_000] : [10_000, 10
     'Sequential requests over HTTP/1.1 keep-alive to the built server (api role, PostgreSQL), after 10 warm-up requests; ' +
       'asOf (and the timeline\'s from) uniform over 2015–now, knownAt now or uniform between asOf (from) and now, party weighted to BY and RU as in the data. ' +
       '"items" is the mean number of items per answer. `state` answers every commitment, party, programme and deployment, ' +
-      'so its time grows with the answer; it has no target.',
+      'so its time grows with the answer; it has no target. ' +
+      '"buffers" is the work PostgreSQL does for one question whatever the load: shared buffers touched by its ' +
+      'read-model queries (EXPLAIN ANALYZE, BUFFERS), over 100 questions (20 with --quick) drawn the same way, asked of the read model directly.',
   );
   return {
     section: 'Time travel at 10k, 100k and 1M events',
-    columns: ['query', 'events', 'p50', 'p99', 'items', 'requests'],
+    columns: ['query', 'events', 'p50', 'p99', 'items', 'requests', 'buffers median / max'],
     rows,
     notes,
   };
