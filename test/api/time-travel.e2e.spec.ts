@@ -115,6 +115,23 @@ describe.each([
     expect(nobody.body.items).toEqual([]);
   });
 
+  it('pages the commitments in id order, every one once, the same as the export', async () => {
+    for (let index = 0; index < 5; index++) await write('/v1/commitments', { ...loan, title: `Paged loan ${index}`, by: 'KZ' }, 201);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await get('/v1/commitments', { asOf: '2022-01-01', party: 'KZ', limit: '2', ...(cursor ? { cursor } : {}) });
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      expect(page.body.count).toBe(page.body.items.length);
+      seen.push(...page.body.items.map((item: { id: string }) => item.id));
+      cursor = page.body.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toHaveLength(5);
+    expect([...seen].sort()).toEqual(seen);
+    const exported = await get('/v1/commitments', { asOf: '2022-01-01', party: 'KZ' }).set('Accept', 'application/x-ndjson');
+    expect(exported.text.trim().split('\n').map((line) => JSON.parse(line).id)).toEqual(seen);
+  });
+
   it('diffs the state between two dates', async () => {
     const diff = await get('/v1/state/diff', { from: '2021-01-01', to: '2022-12-31' });
     expect(diff.body.added.length).toBeGreaterThan(0);
@@ -126,6 +143,9 @@ describe.each([
     ['/v1/commitments', { knownAt: 'yesterday' }, 'knownAt'],
     ['/v1/commitments', { status: 'promised' }, 'status'],
     ['/v1/commitments', { colour: 'red' }, 'colour'],
+    ['/v1/commitments', { cursor: 'not a cursor' }, 'cursor'],
+    ['/v1/commitments', { cursor: 'bm90LWEtY3Vyc29y=' }, 'cursor'],
+    ['/v1/commitments', { limit: '1001' }, 'limit'],
     ['/v1/timeline', { type: 'SomethingHappened' }, 'type'],
     ['/v1/timeline', { cursor: 'bm90LWEtY3Vyc29y' }, 'cursor'],
     ['/v1/timeline', { limit: '0' }, 'limit'],

@@ -52,7 +52,8 @@ describe('the timeline command and the projector process', () => {
       await db.close();
 
       const rebuilt = await run('node', [CLI, 'rebuild'], { env: env({ DATA_DIR: dataDir }) });
-      expect(rebuilt.stdout).toMatch(/rebuilt 2 events into generation 1 in/);
+      expect(rebuilt.stdout).toMatch(/rebuilt 2 events from the table into generation 1 in/);
+      expect(rebuilt.stdout).toMatch(/phases: loading .* s, deriving .* s, indexing .* s, switching .* s; cpu .* s; peak RSS \d+ MB/);
       expect(rebuilt.stdout + rebuilt.stderr).toMatch(/events\/s/);
 
       const again = await openDatabase({ dataDir });

@@ -2,9 +2,9 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { InvalidConfiguration, loadConfig } from '@timeline/config';
-import { SingleBar, Presets } from 'cli-progress';
 import { migrate, openDatabase } from '@timeline/event-store';
-import { rebuildReadModels } from '@timeline/projections';
+import { rebuildFromTopic, rebuildReadModels, RebuildProgress } from '@timeline/projections';
+import { createKafka } from '@timeline/log';
 import { InvalidSeed } from '@timeline/seeds';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../api/src/app.module';
@@ -12,6 +12,7 @@ import { createRuntime } from '../../api/src/runtime/runtime';
 import { SeedLoader } from '../../api/src/seeds/seed-loader';
 import { serve } from '../../api/src/serve';
 import { registerClientCommands } from './client-commands';
+import { progressBar, registerGenerateCommand } from './generate/generate-command';
 
 const program = new Command()
   .name('timeline')
@@ -43,39 +44,44 @@ program
 program
   .command('rebuild')
   .description('rebuild every read model from the log into fresh tables, then switch to them at once')
-  .option('--batch-size <n>', 'events per transaction', '2000')
-  .action(async (options: { batchSize: string }) => {
+  .option('--from <log>', 'what to replay: "table" (the events table) or "topic" (the Kafka topic, from its beginning; needs KAFKA_BROKERS)', 'table')
+  .option('--batch-size <n>', 'events per read from the events table', '10000')
+  .action(async (options: { from: string; batchSize: string }) => {
+    if (options.from !== 'table' && options.from !== 'topic') throw new Error(`--from must be "table" or "topic", not "${options.from}"`);
     const config = loadConfig();
+    if (options.from === 'topic' && !config.kafka) throw new Error('--from topic needs KAFKA_BROKERS: without Kafka the log is the events table (--from table)');
     const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
-    const bar = new SingleBar(
-      {
-        format: 'rebuild |{bar}| {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_formatted} | {phase}',
-        hideCursor: true,
-        etaBuffer: 20,
-        // Off a terminal (CI, a log file) the bar is written as a line every few seconds.
-        noTTYOutput: true,
-        notTTYSchedule: 2000,
-      },
-      Presets.shades_classic,
-    );
+    const bar = progressBar('rebuild', 'events', '| {phase}');
     const started = Date.now();
+    let phase = '';
+    let phaseStarted = started;
+    const phaseSeconds: string[] = [];
     try {
       await migrate(db);
-      bar.start(1, 0, { rate: 0, phase: 'replaying' });
-      const result = await rebuildReadModels(db, {
-        batchSize: Number(options.batchSize),
-        onProgress: ({ done, total, phase }) => {
-          const seconds = Math.max((Date.now() - started) / 1000, 0.001);
-          bar.setTotal(Math.max(total, 1));
-          bar.update(done, { rate: Math.round(done / seconds), phase });
-        },
-      });
+      bar.start(1, 0, { rate: 0, phase: 'loading' });
+      const onProgress = (progress: RebuildProgress) => {
+        if (progress.phase !== phase) {
+          if (phase) phaseSeconds.push(`${phase} ${((Date.now() - phaseStarted) / 1000).toFixed(1)} s`);
+          phase = progress.phase;
+          phaseStarted = Date.now();
+        }
+        const seconds = Math.max((Date.now() - phaseStarted) / 1000, 0.001);
+        bar.setTotal(Math.max(progress.total, 1));
+        bar.update(progress.done, { rate: Math.round(progress.done / seconds), phase });
+      };
+      const result =
+        options.from === 'topic'
+          ? await rebuildFromTopic(db, createKafka(config.kafka!), { topic: config.kafka!.topic, onProgress })
+          : await rebuildReadModels(db, { batchSize: Number(options.batchSize), onProgress });
       bar.stop();
       console.log(
-        `rebuilt ${result.events} events into generation ${result.generation}` +
+        `rebuilt ${result.events} events from the ${options.from} into generation ${result.generation}` +
           `${result.previous ? ` (was ${result.previous})` : ''} in ${result.seconds.toFixed(1)} s` +
           ` (${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s)`,
       );
+      const usage = process.resourceUsage();
+      const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+      console.log(`phases: ${phaseSeconds.join(', ')}; cpu ${cpuSeconds.toFixed(1)} s; peak RSS ${Math.round(usage.maxRSS / 1024)} MB`);
     } finally {
       bar.stop();
       await db.close();
@@ -89,7 +95,7 @@ program
     const config = loadConfig({ ...process.env, TIMELINE_ROLES: 'relay' });
     const runtime = await createRuntime(config);
     const context = await NestFactory.createApplicationContext(AppModule.forRuntime(runtime), { logger: false });
-    const bar = new SingleBar({ format: 'seed |{bar}| {value}/{total} entries', noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
+    const bar = progressBar('seed', 'entries');
     try {
       const loader = context.get(SeedLoader);
       const set = loader.read(name);
@@ -104,6 +110,7 @@ program
     }
   });
 
+registerGenerateCommand(program);
 registerClientCommands(program);
 
 program.parseAsync().catch((error: unknown) => {

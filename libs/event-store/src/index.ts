@@ -2,3 +2,4 @@ export * from './database';
 export * from './event-store';
 export * from './migrate';
 export * from './postgres-event-store';
+export * from './bulk-append';

@@ -21,6 +21,8 @@ export interface RelayOptions {
   readonly log?: (message: string, details?: Record<string, unknown>) => void;
   /** Called after a batch is on the topic and before its checkpoint is saved. */
   readonly afterSend?: (events: readonly RecordedEvent[]) => Promise<void> | void;
+  /** Called after each batch's checkpoint is saved (progress of long runs). */
+  readonly onPublished?: (count: number) => void;
 }
 
 export interface RelayStatus {
@@ -111,9 +113,24 @@ export class Relay {
       sent += events.length;
       this.status.checkpoint = checkpoint;
       this.status.published += events.length;
+      this.options.onPublished?.(events.length);
     }
     this.status.checkpoint = checkpoint;
     return sent;
+  }
+
+  /**
+   * Publishes everything committed so far as the leader, for a one-off job
+   * (`timeline generate`); `false` when another relay leads and will publish it.
+   */
+  async publishOnceAsLeader(): Promise<boolean> {
+    try {
+      if (!(await this.lead())) return false;
+      await this.publishPending();
+      return true;
+    } finally {
+      await this.dropListener();
+    }
   }
 
   private async run(): Promise<void> {

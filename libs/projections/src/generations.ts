@@ -9,7 +9,7 @@ export interface Generation {
 type Queryable = Pool | PoolClient;
 
 /** A new, empty generation in state 'building'. */
-export async function createGeneration(pool: Pool, baseSchema: string): Promise<Generation> {
+export async function createGeneration(pool: Pool, baseSchema: string, options: { indexes?: boolean } = {}): Promise<Generation> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -19,7 +19,7 @@ export async function createGeneration(pool: Pool, baseSchema: string): Promise<
     );
     const generation = rows[0].next;
     const schema = `${baseSchema}_rm${generation}_v${READ_MODEL_VERSION}`;
-    await client.query(readModelDdl(schema));
+    await client.query(readModelDdl(schema, options));
     await client.query(
       "INSERT INTO projection_generations (generation, schema_name, status) VALUES ($1, $2, 'building')",
       [generation, schema],

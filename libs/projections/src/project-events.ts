@@ -194,7 +194,7 @@ async function projectTimeline(client: PoolClient, s: string, group: RecordedEve
     await closeOpenRows(client, `${s}.timeline`, 'event_id = $1', [eventId], recordedAt);
     const event = resolved.get(eventId);
     if (!event) continue;
-    const summary = [title, event.type, event.source.title, event.source.quote ?? '', JSON.stringify(event.data)].join(' ');
+    const summary = timelineSummary(title, event);
     await client.query(
       `INSERT INTO ${s}.timeline (event_id, position, stream_id, stream_type, stream_version, type, effective_at,
          effective_precision, effective_until, recorded, recorded_at, actor, confidence, source, data, parties, summary, search)
@@ -224,7 +224,12 @@ async function projectTimeline(client: PoolClient, s: string, group: RecordedEve
 }
 
 
-function titleOf(stream: readonly RecordedEvent[]): string {
+/** The text the timeline's full-text search looks in. */
+export function timelineSummary(title: string, event: RecordedEvent): string {
+  return [title, event.type, event.source.title, event.source.quote ?? '', JSON.stringify(event.data)].join(' ');
+}
+
+export function titleOf(stream: readonly RecordedEvent[]): string {
   for (const event of stream) {
     const title = (event.data as { title?: unknown }).title;
     if (typeof title === 'string') return title;

@@ -3,18 +3,48 @@
  * generation is disposable and rebuilt from the log, so a change here bumps
  * READ_MODEL_VERSION and the projector builds a fresh generation.
  */
-export const READ_MODEL_VERSION = 2;
+export const READ_MODEL_VERSION = 3;
 
-export function readModelDdl(schema: string): string {
+export function readModelDdl(schema: string, options: { indexes?: boolean } = {}): string {
   const s = quoteIdent(schema);
   return `
 CREATE SCHEMA ${s};
+${readModelTables(s)}
+${options.indexes === false ? '' : readModelIndexes(schema)}`;
+}
+
+/**
+ * The secondary indexes. A bulk rebuild creates them after the tables are
+ * filled: one sort per index is much cheaper than maintaining it row by row.
+ */
+export function readModelIndexes(schema: string): string {
+  const s = quoteIdent(schema);
+  return `
+CREATE UNIQUE INDEX ON ${s}.stream_events (event_id);
+CREATE INDEX ON ${s}.stream_events (position);
+CREATE INDEX ON ${s}.commitment_versions USING gist (valid, recorded);
+CREATE INDEX ON ${s}.commitment_versions (commitment_id) INCLUDE (by_party, to_party, status, kind, valid, recorded);
+CREATE INDEX ON ${s}.commitment_versions (by_party, commitment_id);
+CREATE INDEX ON ${s}.commitment_versions (to_party, commitment_id);
+CREATE INDEX ON ${s}.entity_versions USING gist (valid, recorded);
+CREATE INDEX ON ${s}.entity_versions (entity_type, entity_id);
+CREATE INDEX ON ${s}.timeline (effective_at, position);
+CREATE INDEX ON ${s}.timeline USING gist (tstzrange(effective_at, effective_until, '[)')) WHERE effective_precision = 'range';
+CREATE INDEX ON ${s}.timeline USING gist (recorded);
+CREATE INDEX ON ${s}.timeline USING gin (search);
+CREATE INDEX ON ${s}.timeline USING gin (parties);
+CREATE INDEX ON ${s}.timeline (event_id);
+`;
+}
+
+function readModelTables(s: string): string {
+  return `
 
 -- The projector's own copy of each stream, from the log; the primary key drops redelivered records.
 CREATE TABLE ${s}.stream_events (
   stream_id           text NOT NULL,
   stream_version      integer NOT NULL,
-  event_id            uuid NOT NULL UNIQUE,
+  event_id            uuid NOT NULL,
   position            bigint NOT NULL,
   stream_type         text NOT NULL,
   type                text NOT NULL,
@@ -31,7 +61,6 @@ CREATE TABLE ${s}.stream_events (
   data                jsonb NOT NULL,
   PRIMARY KEY (stream_id, stream_version)
 );
-CREATE INDEX ON ${s}.stream_events (position);
 
 -- Bitemporal versions of each commitment: the state held over a valid-time range, as
 -- known over a recorded-time range. A query at (asOf, knownAt) is one GiST lookup.
@@ -54,8 +83,6 @@ CREATE TABLE ${s}.commitment_versions (
   event_ids      jsonb NOT NULL,
   uncertain      jsonb NOT NULL
 );
-CREATE INDEX ON ${s}.commitment_versions USING gist (valid, recorded);
-CREATE INDEX ON ${s}.commitment_versions (commitment_id);
 
 -- Bitemporal versions of parties, tracks, deployments and occurrences: the state as
 -- JSON, with the columns queries filter on.
@@ -69,8 +96,6 @@ CREATE TABLE ${s}.entity_versions (
   active         boolean NOT NULL,
   state          jsonb NOT NULL
 );
-CREATE INDEX ON ${s}.entity_versions USING gist (valid, recorded);
-CREATE INDEX ON ${s}.entity_versions (entity_type, entity_id);
 
 -- Events in effective order, as known over a recorded-time range (a correction closes
 -- the old row and opens the corrected one; a retraction closes it).
@@ -94,11 +119,6 @@ CREATE TABLE ${s}.timeline (
   summary             text NOT NULL,
   search              tsvector NOT NULL
 );
-CREATE INDEX ON ${s}.timeline (effective_at, position);
-CREATE INDEX ON ${s}.timeline USING gist (recorded);
-CREATE INDEX ON ${s}.timeline USING gin (search);
-CREATE INDEX ON ${s}.timeline USING gin (parties);
-CREATE INDEX ON ${s}.timeline (event_id);
 
 -- Where this generation has read the log to: 'table' (partition -1) or a Kafka topic's partitions.
 CREATE TABLE ${s}.checkpoints (

@@ -151,7 +151,19 @@ export class ReadModel {
     return quoteIdent(generation.schema);
   }
 
-  async commitments(asOf: string, knownAt: string, filter: CommitmentFilter = {}): Promise<CommitmentAsOfView[]> {
+  /**
+   * Commitments at (asOf, knownAt). With `page`, one keyset page in id order
+   * (`after` the last id of the previous page): the cost of a page does not
+   * grow with the length of history, because the id index is walked in order
+   * and stops after `limit` rows that hold at (asOf, knownAt). Without, all of
+   * them in valid-time order (for the whole state and diffs).
+   */
+  async commitments(
+    asOf: string,
+    knownAt: string,
+    filter: CommitmentFilter = {},
+    page?: { after?: string; limit: number },
+  ): Promise<CommitmentAsOfView[]> {
     const s = await this.schema();
     const params: unknown[] = [asOf, knownAt];
     const conditions = ['valid @> $1::timestamptz', 'recorded @> $2::timestamptz'];
@@ -167,9 +179,26 @@ export class ReadModel {
       params.push(filter.kind);
       conditions.push(`kind = ANY($${params.length})`);
     }
+    if (!page) {
+      const { rows } = await this.pool.query<CommitmentRow>(
+        `SELECT ${COMMITMENT_COLUMNS} FROM ${s}.commitment_versions WHERE ${conditions.join(' AND ')} ORDER BY lower(valid), commitment_id`,
+        params,
+      );
+      return rows.map(toView);
+    }
+    if (page.after !== undefined) {
+      params.push(page.after);
+      conditions.push(`commitment_id > $${params.length}`);
+    }
+    params.push(page.limit);
+    // The page's ids first, from the covering index alone (filters on index columns, no table
+    // reads for the versions that do not hold at asOf/knownAt); then only those rows.
     const { rows } = await this.pool.query<CommitmentRow>(
-      `SELECT ${COMMITMENT_COLUMNS} FROM ${s}.commitment_versions WHERE ${conditions.join(' AND ')}
-       ORDER BY lower(valid), commitment_id`,
+      `WITH page AS (
+         SELECT commitment_id FROM ${s}.commitment_versions WHERE ${conditions.join(' AND ')}
+          ORDER BY commitment_id LIMIT $${params.length})
+       SELECT ${COMMITMENT_COLUMNS} FROM ${s}.commitment_versions JOIN page USING (commitment_id)
+        WHERE valid @> $1::timestamptz AND recorded @> $2::timestamptz ORDER BY commitment_id`,
       params,
     );
     return rows.map(toView);
@@ -318,7 +347,6 @@ export class ReadModel {
       params.push(value);
       conditions.push(sql(params.length));
     };
-    if (query.from) add((n) => `effective_until > $${n}::timestamptz`, query.from);
     if (query.to) add((n) => `effective_at < $${n}::timestamptz`, query.to);
     if (query.party) add((n) => `parties @> ARRAY[$${n}]::text[]`, query.party);
     if (query.types?.length) add((n) => `type = ANY($${n})`, query.types);
@@ -328,13 +356,13 @@ export class ReadModel {
       conditions.push(`(effective_at, position) > ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
     }
     params.push(query.limit);
-    const { rows } = await this.pool.query(
-      `SELECT event_id, position::text, stream_id, stream_type, stream_version, type, effective_at, effective_precision,
-              effective_until, recorded_at, lower(recorded) AS known_since, actor, confidence, source, parties, data
-         FROM ${s}.timeline WHERE ${conditions.join(' AND ')}
-        ORDER BY effective_at, position LIMIT $${params.length}`,
-      params,
-    );
+    const limit = `$${params.length}`;
+    const columns = `event_id, position::text, stream_id, stream_type, stream_version, type, effective_at, effective_precision,
+              effective_until, recorded_at, lower(recorded) AS known_since, actor, confidence, source, parties, data`;
+    // t.position: the table's bigint, not the text column of the same name in the select list.
+    let sql = `SELECT ${columns} FROM ${s}.timeline t WHERE ${conditions.join(' AND ')} ORDER BY t.effective_at, t.position LIMIT ${limit}`;
+    if (query.from) sql = timelineFrom(s, columns, conditions, params, limit, query.from);
+    const { rows } = await this.pool.query(sql, params);
     return rows.map((row) => ({
       eventId: row.event_id,
       position: row.position,
@@ -352,6 +380,37 @@ export class ReadModel {
       data: row.data,
     }));
   }
+}
+
+/**
+ * A timeline page of the events whose period ends after `from`. Asked as it is, that bounds
+ * nothing in effective order, and the index would be walked from the first event ever. The
+ * events that start from `from` on are a range scan of the ordered index. Those that started
+ * before and still run at `from` are few and easy to find: a year, month or day that contains
+ * `from` starts at the start of `from`'s year, month or day, so each is an equality scan of the
+ * same index; ranges come from a GiST index of their own. Each part stops after `limit` rows.
+ */
+function timelineFrom(s: string, columns: string, conditions: string[], params: unknown[], limit: string, from: string): string {
+  const where = conditions.join(' AND ');
+  const at = new Date(from);
+  const starts = [
+    Date.UTC(at.getUTCFullYear(), 0, 1),
+    Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1),
+    Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()),
+  ];
+  params.push(from);
+  const fromParam = `$${params.length}::timestamptz`;
+  const part = (condition: string) =>
+    `(SELECT ${columns} FROM ${s}.timeline t WHERE ${where} AND ${condition} ORDER BY t.effective_at, t.position LIMIT ${limit})`;
+  const parts = [part(`effective_at >= ${fromParam}`)];
+  for (const start of new Set(starts)) {
+    params.push(new Date(start).toISOString());
+    parts.push(part(`effective_at = $${params.length}::timestamptz AND effective_precision <> 'range' AND effective_at < ${fromParam} AND effective_until > ${fromParam}`));
+  }
+  parts.push(
+    part(`effective_precision = 'range' AND tstzrange(effective_at, effective_until, '[)') @> ${fromParam} AND effective_at < ${fromParam}`),
+  );
+  return `SELECT * FROM (${parts.join(' UNION ALL ')}) page ORDER BY effective_at, position::bigint LIMIT ${limit}`;
 }
 
 function toView(row: CommitmentRow): CommitmentAsOfView {

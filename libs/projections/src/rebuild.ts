@@ -1,15 +1,21 @@
+import { randomBytes } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { RecordedEvent } from '@timeline/domain';
 import type { Database } from '@timeline/event-store';
 import { inTransaction, readEventsAfter } from '@timeline/event-store';
+import { fromKafkaMessage } from '@timeline/log';
 import { activate, activeGeneration, createGeneration, dropGeneration, Generation } from './generations';
 import { projectEvents } from './project-events';
-import { saveCheckpoint, TABLE_SOURCE } from './projector';
+import { loadCheckpoints, saveCheckpoint, TABLE_SOURCE } from './projector';
 import { quoteIdent } from './read-model-schema';
+import { deriveReadModels, indexGeneration, loadStreamEvents } from './bulk/bulk-load';
 
 export interface RebuildProgress {
+  /** Events done in this phase, of `total`. */
   readonly done: number;
   readonly total: number;
-  readonly phase: 'replaying' | 'switching' | 'done';
+  readonly phase: 'loading' | 'deriving' | 'indexing' | 'catching up' | 'switching' | 'done';
 }
 
 export interface RebuildResult {
@@ -19,62 +25,264 @@ export interface RebuildResult {
   readonly seconds: number;
 }
 
+export interface RebuildOptions {
+  readonly batchSize?: number;
+  readonly onProgress?: (progress: RebuildProgress) => void;
+}
+
 const TABLE_PARTITION = -1;
 
 /**
- * Rebuilds every read model from the log into a fresh generation while reads
- * keep using the active one, then switches in one transaction. The switch
- * holds the generation pointer FOR UPDATE, so a live projector's batch either
- * committed before it (and its events are caught up here) or runs after it,
- * against the new generation, where repeats are dropped by stream version.
+ * Rebuilds every read model from the events table into a fresh generation
+ * while reads keep using the active one, then switches in one transaction.
+ *
+ * The bulk of the log is copied and derived in bulk (see bulk/bulk-load.ts).
+ * The switch holds the generation pointer FOR UPDATE, so a live projector's
+ * batch either committed before it (and its events are caught up here, one
+ * append at a time as the live projector would) or runs after it, against
+ * the new generation, where repeats are dropped by stream version.
  */
-export async function rebuildReadModels(
-  db: Database,
-  options: { batchSize?: number; onProgress?: (progress: RebuildProgress) => void } = {},
-): Promise<RebuildResult> {
+export async function rebuildReadModels(db: Database, options: RebuildOptions = {}): Promise<RebuildResult> {
   const started = Date.now();
-  const batchSize = options.batchSize ?? 2_000;
+  const batchSize = options.batchSize ?? 10_000;
   await dropAbandonedGenerations(db.pool);
-  const generation = await createGeneration(db.pool, db.schema);
+  const generation = await createGeneration(db.pool, db.schema, { indexes: false });
   try {
     const { rows } = await db.pool.query<{ total: string }>('SELECT count(*)::text AS total FROM events');
-    let total = Number(rows[0].total);
-    let done = 0;
+    const total = Number(rows[0].total);
+    const progress = phaseProgress(options.onProgress);
+    progress.start('loading', total);
     let after = '0';
-    const report = (phase: RebuildProgress['phase']) => options.onProgress?.({ done, total: Math.max(total, done), phase });
-    report('replaying');
     for (;;) {
-      const read = await replayBatch(db.pool, generation, after, batchSize);
-      if (read.count === 0) break;
-      after = read.last;
-      done += read.count;
-      report('replaying');
+      const events = await readEventsAfter(db.pool, { after, limit: batchSize });
+      if (events.length === 0) break;
+      await loadStreamEvents(db.pool, generation, events);
+      after = events[events.length - 1].position;
+      progress.add(events.length);
     }
+    const loaded = progress.done;
+    await deriveAndIndex(db.pool, generation, loaded, progress);
+    await inTransaction(db.pool, (client) => saveCheckpoint(client, generation.schema, TABLE_SOURCE, TABLE_PARTITION, after));
 
-    report('switching');
+    progress.start('switching', 0);
+    let caughtUp = 0;
     const previous = await switchTo(db.pool, generation, after, batchSize, (count) => {
-      done += count;
-      total = Math.max(total, done);
+      caughtUp += count;
+      progress.add(count);
     });
-    report('done');
-    return { generation: generation.generation, previous, events: done, seconds: (Date.now() - started) / 1000 };
+    progress.start('done', loaded + caughtUp);
+    return { generation: generation.generation, previous, events: loaded + caughtUp, seconds: (Date.now() - started) / 1000 };
   } catch (error) {
-    await db.pool.query("UPDATE projection_generations SET status = 'failed' WHERE generation = $1", [generation.generation]);
+    await markFailed(db.pool, generation);
     throw error;
   }
 }
 
-function replayBatch(pool: Pool, generation: Generation, after: string, limit: number) {
-  return inTransaction(pool, (client) => replayInto(client, generation, after, limit));
+/**
+ * Rebuilds every read model from the Kafka topic, as a fresh consumer that
+ * reads it from the beginning: the topic is the log everyone replays.
+ *
+ * 1. A consumer group of its own reads every partition up to the end
+ *    offsets seen at the start, copying the records into stream_events.
+ * 2. The other tables are derived from them in bulk, then indexed.
+ * 3. A second consumer goes on from there, one batch at a time as the live
+ *    projector does, until the new generation has every record the active
+ *    one has; then, holding the generation pointer FOR UPDATE (the live
+ *    projector's batches wait), it carries the offsets over and switches.
+ */
+export async function rebuildFromTopic(db: Database, kafka: Kafka, options: RebuildOptions & { topic: string }): Promise<RebuildResult> {
+  const started = Date.now();
+  const { topic } = options;
+  const source = `kafka:${topic}`;
+  await dropAbandonedGenerations(db.pool);
+  const generation = await createGeneration(db.pool, db.schema, { indexes: false });
+  const groupId = `timeline-rebuild-${generation.generation}-${randomBytes(4).toString('hex')}`;
+  const progress = phaseProgress(options.onProgress);
+  try {
+    const ends = await topicEnds(kafka, topic);
+    const total = [...ends.values()].reduce((sum, end) => sum + Number(end.high - end.low), 0);
+    progress.start('loading', total);
+    const reached = new Map<number, bigint>();
+    await consumeUntil(kafka, topic, groupId, reached, ends, async (events) => {
+      await loadStreamEvents(db.pool, generation, events);
+      progress.add(events.length);
+    });
+    const loaded = progress.done;
+    await deriveAndIndex(db.pool, generation, loaded, progress);
+    await inTransaction(db.pool, async (client) => {
+      for (const [partition, offset] of reached) await saveCheckpoint(client, generation.schema, source, partition, offset.toString());
+    });
+
+    progress.start('catching up', 0);
+    const previous = await catchUpAndSwitch(db, kafka, generation, { topic, groupId, source, ends, applied: reached, onEvents: (count) => progress.add(count) });
+    const events = loaded + progress.done;
+    progress.start('done', events);
+    return { generation: generation.generation, previous, events, seconds: (Date.now() - started) / 1000 };
+  } catch (error) {
+    await markFailed(db.pool, generation);
+    throw error;
+  }
 }
 
-async function replayInto(client: PoolClient, generation: Generation, after: string, limit: number) {
-  const events = await readEventsAfter(client, { after, limit });
-  if (events.length === 0) return { count: 0, last: after };
-  await projectEvents(client, generation.schema, events);
-  const last = events[events.length - 1].position;
-  await saveCheckpoint(client, generation.schema, TABLE_SOURCE, TABLE_PARTITION, last);
-  return { count: events.length, last };
+async function deriveAndIndex(pool: Pool, generation: Generation, events: number, progress: PhaseProgress): Promise<void> {
+  progress.start('deriving', events);
+  await deriveReadModels(pool, generation, { onEvents: (count) => progress.add(count) });
+  progress.start('indexing', 0);
+  await indexGeneration(pool, generation);
+}
+
+interface PartitionEnd {
+  readonly low: bigint;
+  /** The offset the next record will get: the partition holds records up to high - 1. */
+  readonly high: bigint;
+}
+
+async function topicEnds(kafka: Kafka, topic: string): Promise<Map<number, PartitionEnd>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map((entry) => [entry.partition, { low: BigInt(entry.low), high: BigInt(entry.high) }]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Reads the topic from the beginning until every partition reached its end, batch by batch into `load`. */
+async function consumeUntil(
+  kafka: Kafka,
+  topic: string,
+  groupId: string,
+  reached: Map<number, bigint>,
+  ends: Map<number, PartitionEnd>,
+  load: (events: RecordedEvent[]) => Promise<void>,
+): Promise<void> {
+  const pending = new Set([...ends].filter(([, end]) => end.high > end.low).map(([partition]) => partition));
+  if (pending.size === 0) return;
+  const consumer = kafka.consumer({ groupId, sessionTimeout: 60_000, heartbeatInterval: 3_000, maxBytes: 12 << 20, maxBytesPerPartition: 4 << 20 });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
+      consumer
+        .run({
+          autoCommit: false,
+          partitionsConsumedConcurrently: ends.size,
+          eachBatch: async ({ batch, resolveOffset, heartbeat }: EachBatchPayload) => {
+            if (!pending.has(batch.partition) || batch.messages.length === 0) return;
+            await load(batch.messages.map(fromKafkaMessage));
+            const last = BigInt(batch.messages[batch.messages.length - 1].offset);
+            reached.set(batch.partition, last);
+            resolveOffset(last.toString());
+            await heartbeat();
+            if (last >= ends.get(batch.partition)!.high - 1n) {
+              pending.delete(batch.partition);
+              if (pending.size === 0) resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/**
+ * Follows the topic into the new generation until it holds every record the
+ * active generation holds (and at least the ends seen at the start), then
+ * switches. Batches and switch attempts run one at a time.
+ */
+async function catchUpAndSwitch(
+  db: Database,
+  kafka: Kafka,
+  generation: Generation,
+  context: {
+    topic: string;
+    groupId: string;
+    source: string;
+    ends: Map<number, PartitionEnd>;
+    /** The last offset in the generation, per partition. */
+    applied: Map<number, bigint>;
+    onEvents: (count: number) => void;
+  },
+): Promise<number | undefined> {
+  const { topic, source } = context;
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = queue.then(work);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  let switched: { previous: number | undefined } | undefined;
+  const consumer: Consumer = kafka.consumer({ groupId: context.groupId, sessionTimeout: 60_000, heartbeatInterval: 3_000 });
+  let crashed: Error | undefined;
+  consumer.on(consumer.events.CRASH, ({ payload }) => (crashed = payload.error));
+  const { applied } = context;
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    for (const partition of payload.memberAssignment[topic] ?? []) {
+      const offset = applied.get(partition);
+      consumer.seek({ topic, partition, offset: offset === undefined ? String(context.ends.get(partition)?.low ?? 0n) : String(offset + 1n) });
+    }
+  });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: ({ batch, resolveOffset, heartbeat, isStale }: EachBatchPayload) =>
+        serial(async () => {
+          const done = applied.get(batch.partition) ?? -1n;
+          const messages = batch.messages.filter((message) => BigInt(message.offset) > done);
+          if (switched || isStale() || messages.length === 0) return;
+          const events = messages.map(fromKafkaMessage);
+          const last = messages[messages.length - 1].offset;
+          await inTransaction(db.pool, async (client) => {
+            await projectEvents(client, generation.schema, events);
+            await saveCheckpoint(client, generation.schema, source, batch.partition, last);
+          });
+          applied.set(batch.partition, BigInt(last));
+          context.onEvents(events.length);
+          resolveOffset(last);
+          await heartbeat();
+        }),
+    });
+    for (;;) {
+      if (crashed) throw crashed;
+      await serial(async () => {
+        const previous = await trySwitch(db.pool, generation, source, context.ends);
+        if (previous) switched = previous;
+      });
+      if (switched) return switched.previous;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/** Switches when the new generation holds every record of the topic the active one holds; undefined when it does not yet. */
+async function trySwitch(pool: Pool, generation: Generation, source: string, ends: Map<number, PartitionEnd>): Promise<{ previous: number | undefined } | undefined> {
+  return inTransaction(pool, async (client) => {
+    await client.query('SELECT active_generation FROM projection_state FOR UPDATE');
+    const previous = await activeGeneration(client);
+    const ours = await loadCheckpoints(client, generation.schema, source);
+    const theirs = previous ? await kafkaCheckpoints(client, previous.schema) : [];
+    const needed = new Map<number, bigint>([...ends].map(([partition, end]) => [partition, end.high - 1n]));
+    for (const [{ source: theirSource, partition }, offset] of theirs) {
+      if (theirSource === source && BigInt(offset) > (needed.get(partition) ?? -1n)) needed.set(partition, BigInt(offset));
+    }
+    for (const [partition, offset] of needed) {
+      if (offset >= 0n && BigInt(ours.get(partition) ?? '-1') < offset) return undefined;
+    }
+    for (const [{ source: theirSource, partition }, offset] of theirs) {
+      if (theirSource !== source) await saveCheckpoint(client, generation.schema, theirSource, partition, offset);
+    }
+    await activate(client, generation);
+    return { previous: previous?.generation };
+  });
 }
 
 async function switchTo(
@@ -104,11 +312,24 @@ async function switchTo(
   });
 }
 
+async function replayInto(client: PoolClient, generation: Generation, after: string, limit: number) {
+  const events = await readEventsAfter(client, { after, limit });
+  if (events.length === 0) return { count: 0, last: after };
+  await projectEvents(client, generation.schema, events);
+  const last = events[events.length - 1].position;
+  await saveCheckpoint(client, generation.schema, TABLE_SOURCE, TABLE_PARTITION, last);
+  return { count: events.length, last };
+}
+
 async function kafkaCheckpoints(client: PoolClient, schema: string) {
   const { rows } = await client.query<{ source: string; partition: number; position: string }>(
     `SELECT source, partition, position::text FROM ${quoteIdent(schema)}.checkpoints WHERE source LIKE 'kafka:%'`,
   );
   return rows.map((row) => [{ source: row.source, partition: row.partition }, row.position] as const);
+}
+
+async function markFailed(pool: Pool, generation: Generation): Promise<void> {
+  await pool.query("UPDATE projection_generations SET status = 'failed' WHERE generation = $1", [generation.generation]).catch(() => undefined);
 }
 
 /** Generations left by an earlier rebuild that failed or was superseded. */
@@ -119,3 +340,30 @@ async function dropAbandonedGenerations(pool: Pool): Promise<void> {
   for (const row of rows) await dropGeneration(pool, { generation: row.generation, schema: row.schema_name });
 }
 
+interface PhaseProgress {
+  start(phase: RebuildProgress['phase'], total: number): void;
+  add(count: number): void;
+  readonly done: number;
+}
+
+function phaseProgress(onProgress: RebuildOptions['onProgress']): PhaseProgress {
+  let phase: RebuildProgress['phase'] = 'loading';
+  let total = 0;
+  let done = 0;
+  const report = () => onProgress?.({ phase, done, total: Math.max(total, done) });
+  return {
+    start(next, nextTotal) {
+      phase = next;
+      total = nextTotal;
+      done = 0;
+      report();
+    },
+    add(count) {
+      done += count;
+      report();
+    },
+    get done() {
+      return done;
+    },
+  };
+}

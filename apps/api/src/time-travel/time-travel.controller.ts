@@ -34,6 +34,19 @@ export class CommitmentListParams extends TimeParams {
   @Transform(commaList)
   @IsIn(COMMITMENT_KINDS, { each: true, message: `kind must be among ${COMMITMENT_KINDS.join(', ')}` })
   kind?: string[];
+
+  @ApiPropertyOptional({ description: 'From `nextCursor` of the previous page' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{2,400}$/, { message: 'cursor must be a nextCursor from an earlier page' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000, description: 'Commitments per page, in id order' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(1000)
+  limit?: number;
 }
 
 export class DiffParams extends ConsistencyParams {
@@ -104,10 +117,22 @@ export class TimeTravelController {
   async list(@Query() params: CommitmentListParams, @Req() request: Request) {
     const { asOf, knownAt } = resolveTime(params, this.clock());
     await this.wait.until(this.readModel, params.minPosition);
-    const items = await this.readModel.commitments(asOf, knownAt, params);
+    const filter = { party: params.party, status: params.status, kind: params.kind };
     const format = exportFormat(request);
-    if (format) return exportRows(format, items, COMMITMENT_COLUMNS, `commitments-${asOf.slice(0, 10)}`);
-    return { asOf, knownAt, count: items.length, items };
+    if (format) {
+      // Every commitment that matches, page by page in id order: memory stays flat.
+      const rows = pages(
+        (after: string | undefined, limit) => this.readModel.commitments(asOf, knownAt, filter, { after, limit }),
+        (row) => row.id,
+      );
+      return exportRows(format, rows, COMMITMENT_COLUMNS, `commitments-${asOf.slice(0, 10)}`);
+    }
+    const limit = params.limit ?? 100;
+    const after = params.cursor === undefined ? undefined : decodeIdCursor(params.cursor);
+    const items = await this.readModel.commitments(asOf, knownAt, filter, { after, limit: limit + 1 });
+    const page = items.slice(0, limit);
+    const nextCursor = items.length > limit ? Buffer.from(page[page.length - 1].id).toString('base64url') : null;
+    return { asOf, knownAt, count: page.length, items: page, nextCursor };
   }
 
   /** The whole relationship at a date: parties, tracks, commitments, deployments. */
@@ -217,6 +242,14 @@ const TIMELINE_COLUMNS: Column<TimelineEntry>[] = [
 
 export function encodeCursor(effectiveAt: string, position: string): string {
   return Buffer.from(`${effectiveAt}|${position}`).toString('base64url');
+}
+
+function decodeIdCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString();
+  if (!id || Buffer.from(id).toString('base64url') !== cursor) {
+    throw invalidRequest([{ field: 'cursor', message: 'is not a cursor from an earlier page' }]);
+  }
+  return id;
 }
 
 function decodeCursor(cursor: string): { effectiveAt: string; position: string } {

@@ -97,6 +97,17 @@ function parsePoint(input: string, text: string): EffectiveTime {
 /** First instant after the period the effective time covers (`until` for a range). */
 export function effectiveUntil(time: EffectiveTime): string {
   if (time.precision === 'range') return rangeUntil(time);
+  // Folds ask for the same event's end many times: remember it per (immutable) value.
+  const known = untilOf.get(time);
+  if (known !== undefined) return known;
+  const until = periodEnd(time as EffectiveTime & { precision: Exclude<Precision, 'range'> });
+  untilOf.set(time, until);
+  return until;
+}
+
+const untilOf = new WeakMap<EffectiveTime, string>();
+
+function periodEnd(time: EffectiveTime & { precision: Exclude<Precision, 'range'> }): string {
   const start = new Date(time.at);
   switch (time.precision) {
     case 'year':
@@ -159,6 +170,12 @@ function utc(input: string, year: number, month: number, day: number): string {
  * meaning would depend on the machine. Throws InvalidEffectiveTime.
  */
 export function instantMillis(input: string): number {
+  // Recorded times and stored instants come in the canonical form toISOString() writes:
+  // one that survives the round trip is valid, and needs no further parsing.
+  if (input.length === 24 && input.charCodeAt(23) === 90 /* Z */) {
+    const millis = Date.parse(input);
+    if (!Number.isNaN(millis) && new Date(millis).toISOString() === input) return millis;
+  }
   const time = parseEffectiveTime(input);
   if (time.precision === 'range') throw new InvalidEffectiveTime(input, 'expected an instant, not a range');
   return Date.parse(time.at);

@@ -1,0 +1,153 @@
+import type { Pool } from 'pg';
+import type { RecordedEvent } from '@timeline/domain';
+import { EventRow, fromRow } from '@timeline/event-store';
+import type { Generation } from '../generations';
+import { quoteIdent, readModelIndexes } from '../read-model-schema';
+import { BULK_TABLES, bulkInsert, streamEventRow, streamRows, StreamRows } from './stream-rows';
+
+/**
+ * The bulk half of a rebuild: copy the log into a new generation's
+ * stream_events, then derive every other table stream by stream, then build
+ * the indexes. Each step is a few large statements; nothing is updated or
+ * deleted. The generation is not visible to readers until it is switched to,
+ * so its writes need not wait for the disk (synchronous_commit off): a crash
+ * leaves a generation in state 'building', which the next rebuild drops.
+ */
+
+/** Copies events from the log into stream_events; a record seen twice is kept once. */
+export async function loadStreamEvents(pool: Pool, generation: Generation, events: readonly RecordedEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const { text, values } = bulkInsert(quoteIdent(generation.schema), BULK_TABLES.streamEvents, events.map(streamEventRow), 'ON CONFLICT DO NOTHING');
+  await withAsyncCommit(pool, text, values);
+}
+
+/**
+ * Reads stream_events stream by stream (keyset pages in primary-key order)
+ * and writes the rows of commitment_versions, entity_versions and timeline.
+ * The next page is read while the rows of this one are written. Memory holds
+ * one page at a time. `onStreamEvents` counts events as they are derived.
+ */
+export async function deriveReadModels(
+  pool: Pool,
+  generation: Generation,
+  options: { pageSize?: number; onEvents?: (count: number) => void } = {},
+): Promise<void> {
+  const s = quoteIdent(generation.schema);
+  const pageSize = options.pageSize ?? 5_000;
+  let next = readPage(pool, s, '', pageSize);
+  // One page is written while the next is read and derived: PostgreSQL and Node work at the same time.
+  let writing: Promise<void> = Promise.resolve();
+  for (;;) {
+    const page = await next;
+    if (page.streams.length === 0) break;
+    next = page.after === undefined ? Promise.resolve({ streams: [], after: undefined }) : readPage(pool, s, page.after, pageSize);
+    const rows: StreamRows = { commitmentVersions: [], entityVersions: [], timeline: [] };
+    let events = 0;
+    for (const history of page.streams) {
+      const derived = streamRows(history);
+      append(rows.commitmentVersions, derived.commitmentVersions);
+      append(rows.entityVersions, derived.entityVersions);
+      append(rows.timeline, derived.timeline);
+      events += history.length;
+    }
+    await writing;
+    writing = Promise.all([
+      writeRows(pool, s, BULK_TABLES.commitmentVersions, rows.commitmentVersions),
+      writeRows(pool, s, BULK_TABLES.entityVersions, rows.entityVersions),
+      writeRows(pool, s, BULK_TABLES.timeline, rows.timeline),
+    ]).then(() => options.onEvents?.(events));
+    // A failed write is thrown by the next `await writing`; until then it must not go unhandled.
+    writing.catch(() => undefined);
+  }
+  await writing;
+}
+
+/** Builds the secondary indexes of a generation filled in bulk, and its planner statistics. */
+export async function indexGeneration(pool: Pool, generation: Generation): Promise<void> {
+  const statements = readModelIndexes(generation.schema).split(';').map((statement) => statement.trim()).filter(Boolean);
+  // Largest first, on two connections: index builds use one core each.
+  statements.sort((a, b) => indexWeight(b) - indexWeight(a));
+  const worker = async () => {
+    const client = await pool.connect();
+    try {
+      // Index builds sort in memory up to this much (server memory, this session only).
+      await client.query("SET maintenance_work_mem = '256MB'");
+      for (let statement = statements.shift(); statement; statement = statements.shift()) await client.query(statement);
+    } finally {
+      await client.query('RESET maintenance_work_mem').catch(() => undefined);
+      client.release();
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  const s = quoteIdent(generation.schema);
+  await pool.query(`ANALYZE ${s}.stream_events, ${s}.entity_versions, ${s}.timeline`);
+  // VACUUM marks the pages all-visible, so a page of commitments is read from the covering index alone.
+  await pool.query(`VACUUM (ANALYZE) ${s}.commitment_versions`);
+}
+
+function indexWeight(statement: string): number {
+  if (/gin \(search\)/.test(statement)) return 3;
+  if (/gist/.test(statement)) return 2;
+  return 1;
+}
+
+interface Page {
+  readonly streams: RecordedEvent[][];
+  /** Where the next page starts (after this stream id); undefined when this was the last page. */
+  readonly after: string | undefined;
+}
+
+/**
+ * Whole streams after `after`, about `pageSize` events. A page that ends
+ * inside a stream leaves that stream to the next page; a stream longer than
+ * a page is read with a larger limit.
+ */
+async function readPage(pool: Pool, s: string, after: string, pageSize: number): Promise<Page> {
+  for (let limit = pageSize; ; limit *= 2) {
+    const { rows } = await pool.query<EventRow>(
+      `SELECT event_id AS id, stream_id, stream_type, stream_version, position, type, schema_version, effective_at,
+              effective_precision, effective_until, recorded_at, actor, source, confidence, correlation_id, causation_id, data
+         FROM ${s}.stream_events WHERE stream_id > $1 ORDER BY stream_id, stream_version LIMIT $2`,
+      [after, limit],
+    );
+    const full = rows.length === limit;
+    const lastStream = rows[rows.length - 1]?.stream_id;
+    const kept = full ? rows.filter((row) => row.stream_id !== lastStream) : rows;
+    if (full && kept.length === 0) continue;
+    const streams: RecordedEvent[][] = [];
+    for (const row of kept) {
+      const event = fromRow(row);
+      const current = streams[streams.length - 1];
+      if (current && current[0].streamId === event.streamId) current.push(event);
+      else streams.push([event]);
+    }
+    return { streams, after: full ? kept[kept.length - 1].stream_id : undefined };
+  }
+}
+
+async function writeRows(pool: Pool, s: string, table: (typeof BULK_TABLES)[keyof typeof BULK_TABLES], rows: unknown[][]): Promise<void> {
+  const chunk = 20_000;
+  for (let start = 0; start < rows.length; start += chunk) {
+    const { text, values } = bulkInsert(s, table, rows.slice(start, start + chunk));
+    await withAsyncCommit(pool, text, values);
+  }
+}
+
+async function withAsyncCommit(pool: Pool, text: string, values: unknown[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SET LOCAL synchronous_commit = off');
+    await client.query(text, values);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
