@@ -27,7 +27,8 @@ export async function appendBulk(pool: Pool, events: readonly PlacedEvent[]): Pr
   if (events.length === 0) throw new BulkAppendRefused('no events');
   const streams = streamSpans(events);
   return inTransaction(pool, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock(7310522461)');
+    // The lock append_to_streams takes (this schema's), so positions stay visible in commit order.
+    await client.query('SELECT pg_advisory_xact_lock(731052246, hashtext(current_schema()))');
     const { rows: lastRows } = await client.query<{ last: Date | null }>('SELECT max(recorded_at) AS last FROM events');
     const last = lastRows[0].last;
     if (last && new Date(events[0].recordedAt) < last) {
