@@ -74,6 +74,18 @@ describe('the web page', () => {
 
   const formatted = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).replace('Sept', 'Sep');
 
+  it('is served at / beside the API, whose paths answer as before', async () => {
+    const html = await fetch(`${base}/`);
+    expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await html.text()).toContain('<script defer src="/app.js"></script>');
+    expect((await fetch(`${base}/app.js`)).headers.get('content-type')).toMatch(/javascript/);
+    const missing = await fetch(`${base}/v1/nothing-here`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await fetch(`${base}/openapi.json`)).status).toBe(200);
+    expect((await fetch(`${base}/health/live`)).status).toBe(200);
+  });
+
   it('shows pledges, demands, programmes and deployments change as the slider moves through 2021', async () => {
     await open('?asOf=2021-03-31');
     expect(await count('demands')).toBe(0);
@@ -176,6 +188,34 @@ describe('the web page', () => {
     await page.getByTestId('state-empty').waitFor();
     await expect(page.locator('#known-at').inputValue()).resolves.toMatch(/^2001-01-01T/);
     await page.locator('#timeline-empty:not([hidden])').waitFor();
+  });
+
+  it('says when the API wants a key, and sends the key it is given on every request and on the stream', async () => {
+    // Reads are anonymous on this service until keys land (issue 9); the answer a
+    // keyed service gives without a key is played here, and only here.
+    const seen: (string | undefined)[] = [];
+    await page.route('**/v1/**', async (route) => {
+      const authorization = route.request().headers()['authorization'];
+      seen.push(authorization);
+      if (authorization === 'Bearer reader-key-for-the-test') return route.continue();
+      await route.fulfill({
+        status: 401,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: '/problems/unauthorized', title: 'Unauthorized', status: 401, detail: 'a reader key is required', code: 'unauthorized' }),
+      });
+    });
+    await page.goto(`${base}/?asOf=2021-10-01`);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toMatch(/wants a key \(401\).*Enter an API key/s);
+    await page.locator('#live[data-status="refused"]').waitFor();
+
+    await page.getByLabel('Bearer key for this tab').fill('reader-key-for-the-test');
+    await page.getByRole('button', { name: 'Use' }).click();
+    await section('pledges').locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' }).waitFor();
+    await page.locator('#live[data-status="live"]').waitFor();
+    await alert.waitFor({ state: 'hidden' });
+    expect(seen).toContain('Bearer reader-key-for-the-test');
   });
 
   it('says so when the API cannot be reached', async () => {
