@@ -170,6 +170,41 @@ describe('the web page', () => {
     await page.getByRole('dialog', { name: 'Bridge loan written during the browser test' }).waitFor();
   });
 
+  it('resumes the stream with Last-Event-ID after the connection drops, missing no event', async () => {
+    const streamRequests: Record<string, string>[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/v1/events/stream')) streamRequests.push(request.headers());
+    });
+    await open('?asOf=2021-10-01');
+    await page.locator('#live[data-status="live"]').waitFor();
+    const first = await writeLoan('Loan seen before the connection drops');
+    await page.locator('#new-events', { hasText: '1 new' }).waitFor();
+
+    await page.context().setOffline(true);
+    await page.locator('#live[data-status="reconnecting"]').waitFor();
+    await writeLoan('Loan recorded while the page was offline');
+    await page.context().setOffline(false);
+
+    await page.locator('#live[data-status="live"]').waitFor();
+    await page.locator('#new-events', { hasText: '2 new' }).waitFor();
+    await page.locator('#new-events').click();
+    await page.locator('#new-list').getByRole('button', { name: /Loan recorded while the page was offline/ }).waitFor();
+    expect(streamRequests.at(-1)?.['last-event-id']).toBe(first.position);
+  });
+
+  async function writeLoan(title: string): Promise<{ position: string }> {
+    const response = await fetch(`${base}/v1/commitments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'loan', title, by: 'RU', to: 'BY', status: 'pledged', effectiveAt: '2021-09-21',
+        terms: { amount: '1000000', currency: 'USD' }, source: { title: 'A test source' },
+      }),
+    });
+    expect(response.status).toBe(201);
+    return (await response.json()) as { position: string };
+  }
+
   it('opens a shared URL with its dates and filters, and says when nothing matches', async () => {
     await open('?asOf=2021-03-31&party=BY&q=gas&type=CommitmentRecorded');
     await expect(page.locator('#as-of').inputValue()).resolves.toBe('2021-03-31');

@@ -21,8 +21,14 @@ export class LiveStream {
   private stopped = false;
   private retryMs = 1000;
   private failures = 0;
+  private wake: (() => void) | undefined;
 
-  constructor(private readonly handlers: LiveHandlers) {}
+  constructor(private readonly handlers: LiveHandlers) {
+    // A stream over a network that went away can hang without an error: drop it at once,
+    // and try again as soon as the network is back rather than after the back-off.
+    window.addEventListener('offline', () => this.controller?.abort());
+    window.addEventListener('online', () => this.wake?.());
+  }
 
   start(): void {
     this.stopped = false;
@@ -53,7 +59,11 @@ export class LiveStream {
       }
       this.failures += 1;
       this.handlers.onStatus('reconnecting');
-      await sleep(Math.min(this.retryMs * 2 ** Math.min(this.failures - 1, 4), 15_000));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(this.retryMs * 2 ** Math.min(this.failures - 1, 4), 15_000));
+        this.wake = () => (clearTimeout(timer), resolve());
+      });
+      this.wake = undefined;
     }
   }
 
@@ -89,8 +99,4 @@ export class LiveStream {
     if (message.id) this.lastEventId = message.id;
     this.handlers.onEvent(JSON.parse(message.data) as StreamedEvent);
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
