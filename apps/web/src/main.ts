@@ -426,6 +426,12 @@ function wireControls(): void {
 
   byId('drawer-close').addEventListener('click', () => update({ commitment: undefined }));
   document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && !el.newList.hidden) {
+      el.newList.hidden = true;
+      el.newButton.setAttribute('aria-expanded', 'false');
+      el.newButton.focus();
+      return;
+    }
     if (event.key === 'Escape' && !el.drawer.hidden) {
       if (view.commitment) update({ commitment: undefined });
       else closeDrawer();
