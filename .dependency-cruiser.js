@@ -36,6 +36,19 @@ module.exports = {
       to: { path: ['@nestjs', 'kafkajs', '^libs/log/'] },
     },
     {
+      name: 'web-page-is-a-client',
+      comment: 'apps/web runs in the browser and talks HTTP only: no server code, no libs (they hold Node and SQL).',
+      severity: 'error',
+      from: { path: '^apps/web/' },
+      to: { path: ['^apps/(api|cli|projector)/', '^libs/'] },
+    },
+    {
+      name: 'servers-do-not-import-the-page',
+      severity: 'error',
+      from: { path: '^(apps/(api|cli|projector)|libs)/' },
+      to: { path: '^apps/web/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -1,6 +1,7 @@
 /**
- * Three kinds of test, one project each: `unit` needs nothing running;
- * `int` and `e2e` talk to the real PostgreSQL and Kafka broker (see test/setup).
+ * Four kinds of test, one project each: `unit` needs nothing running;
+ * `int` and `e2e` talk to the real PostgreSQL and Kafka broker (see test/setup);
+ * `browser` drives the web page in Chromium against the real service.
  */
 const base = {
   preset: 'ts-jest',
@@ -28,6 +29,13 @@ module.exports = {
       ...base,
       displayName: 'e2e',
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e.spec.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+    },
+    {
+      // The web page in Debian's Chromium (playwright-core, no browser download).
+      ...base,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/web/**/*.browser.spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
     },
   ],

@@ -10,6 +10,7 @@ import { createValidationPipe } from './http/validation';
 import { HttpStatus } from '@nestjs/common';
 import { ProblemException } from './http/problem';
 import type { Runtime } from './runtime/runtime';
+import { serveWebPage } from './web/web-page';
 
 /** The HTTP application over a runtime; listening is the caller's choice. */
 export async function createApp(runtime: Runtime): Promise<INestApplication> {
@@ -41,6 +42,7 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
     .get('/openapi.json', (_request: Request, response: Response) => {
       response.json(document);
     });
+  serveWebPage(app);
   return app;
 }
 

@@ -1,0 +1,102 @@
+/**
+ * The drawer: a commitment's history, version by version, with field-level
+ * changes, sources with quotes and links, and corrections and retractions
+ * marked; or, for other records, their events with sources.
+ */
+import { h } from './dom';
+import { eventTypeLabel, formatDay, formatEffective } from './format';
+import type { Commitment, FieldChange, History, HistoryVersion, Source, TimelineEntry } from './types';
+
+export function renderHistory(target: HTMLElement, history: History, current: Commitment | undefined): void {
+  target.replaceChildren(
+    current
+      ? h('p', { className: 'summary' }, `${current.by} → ${current.to} · ${current.kind} · ${current.status.replace(/_/g, ' ')} · version ${current.version}`)
+      : h('p', { className: 'summary' }, 'Not in force on the date shown; its whole history follows.'),
+    h('ol', { className: 'versions', 'aria-label': 'Versions, as recorded' }, ...history.versions.map(versionItem)),
+  );
+}
+
+function versionItem(version: HistoryVersion) {
+  const marks = [
+    version.fixes?.kind === 'correction' ? h('span', { className: 'mark correction' }, 'Correction') : null,
+    version.fixes?.kind === 'retraction' ? h('span', { className: 'mark retraction' }, 'Retraction') : null,
+    version.correctedBy?.length ? h('span', { className: 'mark corrected' }, 'Corrected later') : null,
+    version.retracted ? h('span', { className: 'mark retracted' }, 'Retracted later') : null,
+  ];
+  const classes = ['version', version.fixes ? `is-${version.fixes.kind}` : '', version.correctedBy?.length ? 'is-corrected' : '', version.retracted ? 'is-retracted' : '']
+    .filter(Boolean)
+    .join(' ');
+  return h(
+    'li',
+    { className: classes, 'data-version': version.version },
+    h('h3', {}, `v${version.version} · ${eventTypeLabel(version.type)}`, ...marks),
+    h(
+      'p',
+      { className: 'meta' },
+      `effective ${formatEffective(version.effectiveAt)} · recorded ${formatDay(version.recordedAt)} ${version.recordedAt.slice(11, 16)} UTC by ${version.actor} · ${version.confidence}`,
+    ),
+    version.fixes ? h('p', { className: 'fixes' }, `Fixes the ${eventTypeLabel(version.fixes.type).toLowerCase()} event ${version.fixes.eventId.slice(0, 8)}…`) : null,
+    version.correctedBy?.length
+      ? h('p', { className: 'fixes' }, `Corrected by ${version.correctedBy.map((c) => `${c.eventId.slice(0, 8)}… on ${formatDay(c.recordedAt)}`).join(', ')}`)
+      : null,
+    changesTable(version.changes),
+    sourceBlock(version.source),
+  );
+}
+
+function changesTable(changes: FieldChange[]) {
+  if (!changes.length) return h('p', { className: 'none' }, 'no field changed');
+  return h(
+    'table',
+    { className: 'changes' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, 'From'), h('th', { scope: 'col' }, 'To'))),
+    h(
+      'tbody',
+      {},
+      ...changes.map((change) =>
+        h('tr', {}, h('th', { scope: 'row' }, change.path), h('td', { className: 'from' }, show(change.from)), h('td', { className: 'to' }, show(change.to))),
+      ),
+    ),
+  );
+}
+
+function show(value: unknown): string {
+  if (value === null || value === undefined) return '–';
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value, null, 1);
+}
+
+export function sourceBlock(source: Source) {
+  const title = source.title ?? 'untitled source';
+  return h(
+    'figure',
+    { className: 'source' },
+    source.quote ? h('blockquote', {}, source.quote) : null,
+    h(
+      'figcaption',
+      {},
+      source.url ? h('a', { href: source.url, target: '_blank', rel: 'noopener noreferrer' }, title) : title,
+      source.publisher ? ` — ${source.publisher}` : '',
+      source.publishedAt ? `, ${source.publishedAt}` : '',
+    ),
+  );
+}
+
+export function renderStream(target: HTMLElement, entries: TimelineEntry[]): void {
+  target.replaceChildren(
+    h(
+      'ol',
+      { className: 'versions' },
+      ...entries.map((entry) =>
+        h(
+          'li',
+          { className: 'version' },
+          h('h3', {}, `${eventTypeLabel(entry.type)} · ${formatEffective(entry.effectiveAt)}`),
+          h('p', { className: 'meta' }, `recorded ${formatDay(entry.recordedAt)} by ${entry.actor} · ${entry.confidence} · parties ${entry.parties.join(', ') || '–'}`),
+          typeof entry.data.description === 'string' ? h('p', {}, entry.data.description) : null,
+          sourceBlock(entry.source),
+        ),
+      ),
+    ),
+  );
+}

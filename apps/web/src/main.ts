@@ -1,0 +1,485 @@
+/**
+ * The page: a timeline, a date slider (asOf) with knownAt beside it, the state
+ * on that date, a commitment's history in a drawer, and new events live.
+ * Everything it shows comes from the HTTP API; the view lives in the URL.
+ */
+import { DataSet, Timeline, type DataGroup, type DataItem, type TimelineOptions } from 'vis-timeline/standalone';
+import { allPages, ApiError, apiKey, getJson, setApiKey } from './api';
+import { byId, escapeHtml, h } from './dom';
+import { renderHistory, renderStream } from './drawer';
+import { eventTypeLabel, formatDay } from './format';
+import { LiveStream, type LiveStatus } from './live';
+import { renderState } from './state-panel';
+import { stateSections } from './state-sections';
+import { timelineItems, type TimelineItem } from './timeline-items';
+import type { Commitment, History, Party, State, StreamedEvent, TimelineEntry } from './types';
+import { parseView, serializeView, type ViewState } from './view-state';
+
+const DAY_MS = 86_400_000;
+const view: ViewState = parseView(location.search);
+let entries: TimelineEntry[] = [];
+let shownState: State | undefined;
+let latestPosition: string | undefined;
+const newEventIds = new Set<string>();
+const newEvents: StreamedEvent[] = [];
+let stateRequest: AbortController | undefined;
+let timelineRequest: AbortController | undefined;
+let drawerOpener: HTMLElement | undefined;
+let sliderStart = Date.UTC(2018, 0, 1);
+let sliderEnd = endOfToday();
+
+const items = new DataSet<DataItem>();
+const groups = new DataSet<DataGroup>();
+let timeline: Timeline;
+
+const el = {
+  slider: byId<HTMLInputElement>('as-of-slider'),
+  asOf: byId<HTMLInputElement>('as-of'),
+  knownAt: byId<HTMLInputElement>('known-at'),
+  party: byId<HTMLSelectElement>('party'),
+  type: byId<HTMLSelectElement>('type'),
+  q: byId<HTMLInputElement>('q'),
+  group: byId<HTMLSelectElement>('group'),
+  stateBody: byId('state-body'),
+  stateCaption: byId('state-caption'),
+  error: byId('error'),
+  errorText: byId('error-text'),
+  drawer: byId('drawer'),
+  drawerTitle: byId('drawer-title'),
+  drawerBody: byId('drawer-body'),
+  live: byId('live'),
+  liveText: byId('live-text'),
+  newButton: byId<HTMLButtonElement>('new-events'),
+  newList: byId('new-list'),
+  timelineEmpty: byId('timeline-empty'),
+  timelineCount: byId('timeline-count'),
+};
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+function endOfToday(): number {
+  return Date.parse(`${today()}T00:00:00Z`);
+}
+
+function asOfDay(): string {
+  return view.asOf ?? today();
+}
+
+/** Changes the view, writes it to the URL, and reloads what depends on what changed. */
+function update(patch: Partial<ViewState>): void {
+  const before = { ...view };
+  Object.assign(view, patch);
+  history.replaceState(null, '', `${location.pathname}${serializeView(view)}`);
+  const changed = (key: keyof ViewState) => JSON.stringify(before[key]) !== JSON.stringify(view[key]);
+  syncControls();
+  if (changed('asOf') || changed('knownAt')) void loadState();
+  else if (changed('party') || changed('q')) rerenderState();
+  if (changed('knownAt') || changed('party') || changed('types') || changed('q') || changed('group')) void loadTimeline();
+  if (changed('asOf')) timeline.setCustomTime(dayStart(asOfDay()), 'asOf');
+  if (changed('commitment')) {
+    if (view.commitment) void openCommitment(view.commitment);
+    else closeDrawer();
+  }
+}
+
+function dayStart(day: string): Date {
+  // asOf is the end of the day; the bar sits at its close.
+  return new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS);
+}
+
+function syncControls(): void {
+  const day = asOfDay();
+  el.asOf.value = day;
+  el.slider.min = '0';
+  el.slider.max = String(Math.round((sliderEnd - sliderStart) / DAY_MS));
+  el.slider.dataset.start = new Date(sliderStart).toISOString().slice(0, 10);
+  el.slider.value = String(Math.round((Date.parse(`${day}T00:00:00Z`) - sliderStart) / DAY_MS));
+  el.slider.setAttribute('aria-valuetext', formatDay(`${day}T00:00:00Z`));
+  el.knownAt.value = view.knownAt ? toLocalInput(view.knownAt) : '';
+  el.party.value = view.party ?? '';
+  el.type.value = view.types[0] ?? '';
+  el.q.value = view.q ?? '';
+  el.group.value = view.group;
+}
+
+function toLocalInput(iso: string): string {
+  const date = new Date(iso.length === 10 ? `${iso}T23:59:59Z` : iso);
+  if (Number.isNaN(date.getTime())) return '';
+  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 19);
+}
+
+function sliderDay(): string {
+  return new Date(sliderStart + Number(el.slider.value) * DAY_MS).toISOString().slice(0, 10);
+}
+
+function shiftMonths(months: number): void {
+  const date = new Date(`${asOfDay()}T00:00:00Z`);
+  date.setUTCMonth(date.getUTCMonth() + months);
+  update({ asOf: date.toISOString().slice(0, 10) });
+}
+
+// ---- loading -------------------------------------------------------------
+
+async function loadState(): Promise<void> {
+  stateRequest?.abort();
+  const request = (stateRequest = new AbortController());
+  el.stateBody.setAttribute('aria-busy', 'true');
+  try {
+    const state = await getJson<State>('/v1/state', { asOf: asOfDay(), knownAt: view.knownAt, minPosition: latestPosition }, request.signal);
+    const previous = shownState;
+    shownState = state;
+    renderStatePanel(state, previous);
+    clearError();
+  } catch (error) {
+    if ((error as Error).name !== 'AbortError') showError(error);
+  } finally {
+    if (stateRequest === request) el.stateBody.setAttribute('aria-busy', 'false');
+  }
+}
+
+function renderStatePanel(state: State, previous: State | undefined): void {
+  const sections = stateSections(state, previous, { party: view.party, q: view.q });
+  const known = view.knownAt ? `as known at ${formatDay(state.knownAt)} ${state.knownAt.slice(11, 16)} UTC` : 'as known now';
+  el.stateCaption.textContent = `At the end of ${formatDay(state.asOf)}, ${known}.${state.uncertain ? ' Some dates are known only to the month or year: rows marked “uncertain” may not have happened yet.' : ''}${view.party ? ` Party ${view.party} only.` : ''}`;
+  renderState(el.stateBody, state, sections, { openCommitment: (id, opener) => ((drawerOpener = opener), update({ commitment: id })) });
+  markUncertain(state);
+}
+
+function markUncertain(state: State): void {
+  const uncertain = new Set(state.commitments.filter((c) => c.uncertain.length).map((c) => c.id));
+  for (const button of el.stateBody.querySelectorAll<HTMLElement>('[data-commitment]')) {
+    if (uncertain.has(button.dataset.commitment ?? '')) button.after(h('span', { className: 'change uncertain' }, 'uncertain'));
+  }
+}
+
+function rerenderState(): void {
+  if (shownState) renderStatePanel(shownState, undefined);
+}
+
+async function loadTimeline(): Promise<void> {
+  timelineRequest?.abort();
+  const request = (timelineRequest = new AbortController());
+  try {
+    const query = { knownAt: view.knownAt, party: view.party, type: view.types.join(',') || undefined, q: view.q, minPosition: latestPosition };
+    entries = await allPages<TimelineEntry>('/v1/timeline', query, request.signal);
+    drawTimeline();
+    clearError();
+  } catch (error) {
+    if ((error as Error).name !== 'AbortError') showError(error);
+  }
+}
+
+function drawTimeline(): void {
+  const drawn = timelineItems(entries, view.group, new Date());
+  groups.clear();
+  groups.add(drawn.groups.map((group) => ({ id: group.id, content: escapeHtml(group.label), order: group.order })));
+  items.clear();
+  items.add(drawn.items.map(toVisItem));
+  el.timelineEmpty.hidden = drawn.items.length > 0;
+  el.timelineCount.textContent = `${drawn.items.length} on the line`;
+  fitSliderToData(drawn.items);
+}
+
+function toVisItem(item: TimelineItem): DataItem {
+  const classes = [...item.classNames, newEventIds.has(item.eventId) ? 'is-new' : ''].filter(Boolean).join(' ');
+  return {
+    id: item.id,
+    group: item.group,
+    content: escapeHtml(item.label),
+    title: escapeHtml(item.tooltip).replace(/\n/g, '<br>'),
+    start: item.start,
+    end: item.end,
+    type: item.type,
+    className: classes,
+  };
+}
+
+/** The slider runs from the start of the year where the data gets busy to today. */
+function fitSliderToData(drawn: TimelineItem[]): void {
+  if (!drawn.length) return;
+  const starts = drawn.map((item) => Date.parse(item.start)).sort((a, b) => a - b);
+  const busy = new Date(starts[Math.floor(starts.length * 0.1)]!);
+  const start = Date.UTC(busy.getUTCFullYear(), 0, 1);
+  const asOf = Date.parse(`${asOfDay()}T00:00:00Z`);
+  sliderStart = Math.min(start, asOf);
+  sliderEnd = Math.max(endOfToday(), asOf);
+  syncControls();
+}
+
+// ---- the drawer ----------------------------------------------------------
+
+async function openCommitment(id: string): Promise<void> {
+  showDrawer('Commitment history');
+  el.drawerBody.replaceChildren(h('p', { className: 'hint' }, 'Loading the history…'));
+  try {
+    const [history, current] = await Promise.all([
+      getJson<History>(`/v1/commitments/${encodeURIComponent(id)}/history`),
+      getJson<Commitment>(`/v1/commitments/${encodeURIComponent(id)}`, { asOf: asOfDay(), knownAt: view.knownAt }).catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 404) return undefined;
+        throw error;
+      }),
+    ]);
+    if (view.commitment !== id) return;
+    const title = current?.title ?? titleFromHistory(history);
+    el.drawerTitle.textContent = title;
+    renderHistory(el.drawerBody, history, current);
+  } catch (error) {
+    el.drawerBody.replaceChildren(h('p', { className: 'error-inline' }, error instanceof Error ? error.message : String(error)));
+  }
+}
+
+function titleFromHistory(history: History): string {
+  for (const version of [...history.versions].reverse()) {
+    const change = version.changes.find((c) => c.path === 'title');
+    if (change && typeof change.to === 'string') return change.to;
+  }
+  return 'Commitment history';
+}
+
+function openStream(streamId: string): void {
+  const stream = entries.filter((entry) => entry.streamId === streamId);
+  if (!stream.length) return;
+  const first = stream[0]!;
+  showDrawer(String(first.data.title ?? first.data.asset ?? eventTypeLabel(first.type)));
+  renderStream(el.drawerBody, stream);
+}
+
+function showDrawer(title: string): void {
+  el.drawerTitle.textContent = title;
+  el.drawer.hidden = false;
+  byId('drawer-close').focus();
+}
+
+function closeDrawer(): void {
+  if (el.drawer.hidden) return;
+  el.drawer.hidden = true;
+  timeline.setSelection([]);
+  drawerOpener?.focus();
+  drawerOpener = undefined;
+}
+
+// ---- live ----------------------------------------------------------------
+
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+function onLiveEvent(event: StreamedEvent): void {
+  latestPosition = event.position;
+  newEventIds.add(event.id);
+  newEvents.unshift(event);
+  el.newButton.hidden = false;
+  el.newButton.textContent = `${newEvents.length} new`;
+  el.newList.prepend(
+    h(
+      'li',
+      {},
+      h(
+        'button',
+        { type: 'button', className: 'link', onclick: () => focusEvent(event) },
+        `${eventTypeLabel(event.type)}: ${String(event.data.title ?? event.data.asset ?? event.data.description ?? event.streamId)}`,
+      ),
+      h('span', { className: 'hint' }, ` recorded ${event.recordedAt.slice(11, 19)} UTC`),
+    ),
+  );
+  // Several events often arrive together: reload once, after the read models hold them.
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => {
+    void loadTimeline();
+    void loadState();
+    if (view.commitment && event.streamId === `commitment-${view.commitment}`) void openCommitment(view.commitment);
+  }, 250);
+}
+
+function focusEvent(event: StreamedEvent): void {
+  el.newList.hidden = true;
+  el.newButton.setAttribute('aria-expanded', 'false');
+  if (items.get(event.id)) {
+    timeline.setSelection([event.id], { focus: true, animation: { animation: false } });
+  }
+  if (event.streamType === 'commitment') update({ commitment: event.streamId.replace(/^commitment-/, '') });
+  else openStream(event.streamId);
+}
+
+const LIVE_TEXT: Record<LiveStatus, string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  refused: 'Not subscribed',
+};
+
+function onLiveStatus(status: LiveStatus, error?: ApiError): void {
+  el.live.dataset.status = status;
+  el.liveText.textContent = LIVE_TEXT[status];
+  el.live.title = status === 'live' ? 'New events appear as they are recorded' : status === 'refused' ? (error?.message ?? '') : 'The event stream is not connected; it retries by itself';
+  if (error) showError(error);
+}
+
+// ---- errors --------------------------------------------------------------
+
+function showError(error: unknown): void {
+  const apiError = error instanceof ApiError ? error : undefined;
+  el.error.dataset.kind = apiError?.kind ?? 'failed';
+  el.errorText.textContent =
+    apiError?.kind === 'unauthorized' || apiError?.kind === 'forbidden'
+      ? `${apiError.message}. Enter an API key with the reader role under “API key” at the top right.`
+      : apiError?.kind === 'unreachable'
+        ? `${apiError.message} Is the service running? The page tries again when you press the button or change the view.`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+  el.error.hidden = false;
+  if (apiError?.kind === 'unauthorized' || apiError?.kind === 'forbidden') (document.querySelector('details.key') as HTMLDetailsElement).open = true;
+}
+
+function clearError(): void {
+  el.error.hidden = true;
+}
+
+// ---- start ---------------------------------------------------------------
+
+async function loadFilterOptions(): Promise<void> {
+  try {
+    const [parties, schemas] = await Promise.all([
+      getJson<{ items: Party[] }>('/v1/parties', { knownAt: view.knownAt }),
+      getJson<{ items: { type: string }[] }>('/v1/schemas'),
+    ]);
+    el.party.append(...parties.items.map((party) => h('option', { value: party.partyId }, party.name ? `${party.name} (${party.partyId})` : party.partyId)));
+    el.type.append(...schemas.items.map((schema) => h('option', { value: schema.type }, eventTypeLabel(schema.type))));
+    syncControls();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function createTimeline(): void {
+  const options: TimelineOptions = {
+    stack: true,
+    orientation: { axis: 'top', item: 'top' },
+    zoomMin: DAY_MS * 7,
+    zoomMax: DAY_MS * 365 * 40,
+    start: new Date(Date.UTC(2018, 0, 1)),
+    end: new Date(Date.UTC(2022, 11, 31)),
+    height: '100%',
+    verticalScroll: true,
+    horizontalScroll: false,
+    zoomKey: 'ctrlKey',
+    groupOrder: 'order',
+    tooltip: { followMouse: true, overflowMethod: 'cap', delay: 200 },
+    margin: { item: { horizontal: 2, vertical: 4 } },
+    selectable: true,
+  };
+  timeline = new Timeline(byId('timeline'), items, groups, options);
+  timeline.addCustomTime(dayStart(asOfDay()), 'asOf');
+  timeline.setCustomTimeTitle('as of: drag to change the date', 'asOf');
+  timeline.on('timechanged', (properties: { id: string; time: Date }) => {
+    if (properties.id === 'asOf') update({ asOf: new Date(properties.time.getTime() - 1).toISOString().slice(0, 10) });
+  });
+  timeline.on('select', (properties: { items: string[] }) => {
+    const id = properties.items[0];
+    if (!id) return;
+    const entry = entries.find((e) => e.eventId === id);
+    if (!entry) return;
+    drawerOpener = undefined;
+    if (entry.streamType === 'commitment') update({ commitment: entry.streamId.replace(/^commitment-/, '') });
+    else openStream(entry.streamId);
+  });
+}
+
+function wireControls(): void {
+  let sliderTimer: ReturnType<typeof setTimeout> | undefined;
+  el.slider.addEventListener('input', () => {
+    el.asOf.value = sliderDay();
+    el.slider.setAttribute('aria-valuetext', formatDay(`${sliderDay()}T00:00:00Z`));
+    // Dragging fires many inputs: ask once the hand rests a moment.
+    clearTimeout(sliderTimer);
+    sliderTimer = setTimeout(() => update({ asOf: sliderDay() }), 120);
+  });
+  el.asOf.addEventListener('change', () => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(el.asOf.value)) return;
+    const asOf = Date.parse(`${el.asOf.value}T00:00:00Z`);
+    if (asOf < sliderStart || asOf > sliderEnd) {
+      sliderStart = Math.min(sliderStart, asOf);
+      sliderEnd = Math.max(sliderEnd, asOf);
+    }
+    update({ asOf: el.asOf.value });
+    timeline.moveTo(new Date(asOf), { animation: false });
+  });
+  byId('month-back').addEventListener('click', () => shiftMonths(-1));
+  byId('month-forward').addEventListener('click', () => shiftMonths(1));
+  byId('as-of-today').addEventListener('click', () => update({ asOf: undefined }));
+  el.knownAt.addEventListener('change', () => {
+    const value = el.knownAt.value;
+    update({ knownAt: value ? new Date(value).toISOString().replace('.000Z', 'Z') : undefined });
+  });
+  byId('known-at-now').addEventListener('click', () => update({ knownAt: undefined }));
+  el.party.addEventListener('change', () => update({ party: el.party.value || undefined }));
+  el.type.addEventListener('change', () => update({ types: el.type.value ? [el.type.value] : [] }));
+  el.group.addEventListener('change', () => update({ group: el.group.value === 'party' ? 'party' : 'kind' }));
+  let typing: ReturnType<typeof setTimeout> | undefined;
+  el.q.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => update({ q: el.q.value.trim() || undefined }), 300);
+  });
+  byId('controls').addEventListener('submit', (event) => event.preventDefault());
+
+  byId('drawer-close').addEventListener('click', () => update({ commitment: undefined }));
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && !el.newList.hidden) {
+      el.newList.hidden = true;
+      el.newButton.setAttribute('aria-expanded', 'false');
+      el.newButton.focus();
+      return;
+    }
+    if (event.key === 'Escape' && !el.drawer.hidden) {
+      if (view.commitment) update({ commitment: undefined });
+      else closeDrawer();
+    }
+  });
+  el.newButton.addEventListener('click', () => {
+    el.newList.hidden = !el.newList.hidden;
+    el.newButton.setAttribute('aria-expanded', String(!el.newList.hidden));
+  });
+  byId('error-retry').addEventListener('click', () => {
+    clearError();
+    void reloadAll();
+  });
+  const keyInput = byId<HTMLInputElement>('api-key');
+  keyInput.value = apiKey() ?? '';
+  byId('key-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    setApiKey(keyInput.value.trim() || undefined);
+    void reloadAll();
+  });
+  byId('key-clear').addEventListener('click', () => {
+    keyInput.value = '';
+    setApiKey(undefined);
+    void reloadAll();
+  });
+}
+
+let live: LiveStream;
+
+async function reloadAll(): Promise<void> {
+  live.restart();
+  if (el.party.options.length <= 1) await loadFilterOptions();
+  await Promise.all([loadTimeline(), loadState()]);
+  if (view.commitment) void openCommitment(view.commitment);
+}
+
+function start(): void {
+  createTimeline();
+  wireControls();
+  syncControls();
+  live = new LiveStream({ onEvent: onLiveEvent, onStatus: onLiveStatus });
+  live.start();
+  void loadFilterOptions();
+  void Promise.all([loadTimeline(), loadState()]).then(() => {
+    if (view.asOf) timeline.moveTo(dayStart(view.asOf), { animation: false });
+  });
+  if (view.commitment) void openCommitment(view.commitment);
+  document.body.dataset.ready = 'true';
+}
+
+start();

@@ -1,0 +1,135 @@
+/** Renders the state panel: what was pledged, demanded, priced, agreed and deployed on the date. */
+import { h } from './dom';
+import { compactAmount, formatAmount, formatDay, formatPartialDate, humanize } from './format';
+import type { Change, Marked, StateSections } from './state-sections';
+import type { Commitment, Deployment, State, Track } from './types';
+
+export interface PanelActions {
+  openCommitment(id: string, opener: HTMLElement): void;
+}
+
+export function renderState(target: HTMLElement, state: State, sections: StateSections, actions: PanelActions): void {
+  target.replaceChildren();
+  if (sections.empty) {
+    target.append(
+      h(
+        'div',
+        { className: 'empty', 'data-testid': 'state-empty' },
+        h('p', {}, `Nothing recorded was in force on ${formatDay(state.asOf)} as known at ${describeKnownAt(state.knownAt)}.`),
+        h('p', { className: 'hint' }, 'Move the slider later, set “Known at” to now, or clear the filters.'),
+      ),
+    );
+    return;
+  }
+  const commitmentButton = (c: Commitment) =>
+    h('button', { type: 'button', className: 'link', 'data-commitment': c.id, onclick: (event: Event) => actions.openCommitment(c.id, event.currentTarget as HTMLElement) }, c.title);
+
+  target.append(
+    section('Pledges', 'pledges', sections.pledges, ['Commitment', 'By → to', 'Pledged', 'Disbursed', 'Outstanding'], (c) => [
+      commitmentButton(c),
+      `${c.by} → ${c.to}`,
+      money(c.pledged, c.currency, c.unit),
+      c.pledged === null ? '–' : money(c.disbursed, c.currency),
+      money(c.outstanding, c.currency, c.unit),
+    ]),
+    section('Demands', 'demands', sections.demands, ['Asked for', 'Of → by', 'Amount'], (c) => [
+      commitmentButton(c),
+      `${c.by} → ${c.to}`,
+      money(c.pledged, c.currency, c.unit),
+    ]),
+    section('Agreed prices', 'prices', sections.prices, ['Price', 'By → to', 'Price', 'Valid'], (c) => [
+      commitmentButton(c),
+      `${c.by} → ${c.to}`,
+      formatAmount(c.pledged, c.currency, c.unit),
+      validity(c),
+    ]),
+    programmes(sections.programmes),
+    section('Active deployments', 'deployments', sections.deployments, ['Asset', 'Place', 'Whose → host', 'Since'], (d: Deployment) => [
+      d.quantity ? `${d.asset} (${formatAmount(d.quantity, null, d.unit)})` : d.asset,
+      d.place ?? '–',
+      `${d.by} → ${d.host}`,
+      formatDay(d.startedAt),
+    ]),
+    section('Closed commitments', 'closed', sections.closed, ['Commitment', 'By → to', 'Status', 'Pledged', 'Disbursed'], (c) => [
+      commitmentButton(c),
+      `${c.by} → ${c.to}`,
+      humanize(c.status),
+      money(c.pledged, c.currency, c.unit),
+      money(c.disbursed, c.currency),
+    ]),
+  );
+  if (sections.gone.length) {
+    target.append(
+      h('p', { className: 'gone' }, `No longer in force since the date shown before: ${sections.gone.map((c) => c.title).join('; ')}.`),
+    );
+  }
+}
+
+function section<T>(title: string, id: string, rows: Marked<T>[], columns: string[], cells: (item: T) => (Node | string)[]) {
+  const heading = h('h3', { id: `state-${id}` }, title, h('span', { className: 'count' }, String(rows.length)));
+  if (!rows.length) return h('section', { 'aria-labelledby': `state-${id}`, 'data-section': id }, heading, h('p', { className: 'none' }, 'none'));
+  return h(
+    'section',
+    { 'aria-labelledby': `state-${id}`, 'data-section': id },
+    heading,
+    h(
+      'table',
+      {},
+      h('thead', {}, h('tr', {}, ...columns.map((column) => h('th', { scope: 'col' }, column)))),
+      h(
+        'tbody',
+        {},
+        ...rows.map(({ item, change }) =>
+          h('tr', { className: change ? `is-${change}` : undefined }, ...cells(item).map((cell, index) => h('td', {}, cell, index === 0 ? changeBadge(change) : null))),
+        ),
+      ),
+    ),
+  );
+}
+
+function programmes(groups: StateSections['programmes']) {
+  const heading = h('h3', { id: 'state-programmes' }, 'Programmes and agreements', h('span', { className: 'count' }, String(groups.reduce((n, g) => n + g.tracks.length, 0))));
+  return h(
+    'section',
+    { 'aria-labelledby': 'state-programmes', 'data-section': 'programmes' },
+    heading,
+    groups.length ? null : h('p', { className: 'none' }, 'none'),
+    ...groups.map(({ status, tracks }) =>
+      h(
+        'div',
+        { className: `programme-group status-${status}` },
+        h('h4', {}, humanize(status), h('span', { className: 'count' }, String(tracks.length))),
+        h('ul', {}, ...tracks.map(({ item, change }) => h('li', { className: change ? `is-${change}` : undefined }, programmeLine(item), changeBadge(change)))),
+      ),
+    ),
+  );
+}
+
+function programmeLine(track: Track) {
+  const deadlines = track.deadlines.map((d) => `due ${formatPartialDate(d.due)}${d.description ? `: ${d.description}` : ''}`);
+  return h(
+    'span',
+    {},
+    h('strong', {}, track.title),
+    ` · ${track.parties.join(', ')}`,
+    deadlines.length ? h('span', { className: 'deadlines' }, ` · ${deadlines.join(' · ')}`) : null,
+  );
+}
+
+function money(amount: string | null, currency: string | null, unit?: string | null) {
+  return h('span', { title: formatAmount(amount, currency, unit) }, compactAmount(amount, currency, unit));
+}
+
+function validity(c: Commitment): string {
+  const { validFrom, validUntil } = c.terms;
+  if (!validFrom && !validUntil) return 'not stated';
+  return `${validFrom ? formatPartialDate(validFrom) : '…'} – ${validUntil ? formatPartialDate(validUntil) : '…'}`;
+}
+
+function changeBadge(change: Change) {
+  return change ? h('span', { className: `change ${change}` }, change === 'new' ? 'new' : 'changed') : null;
+}
+
+function describeKnownAt(knownAt: string): string {
+  return Math.abs(Date.parse(knownAt) - Date.now()) < 60_000 ? 'now' : `${formatDay(knownAt)} ${knownAt.slice(11, 16)} UTC`;
+}

@@ -1,0 +1,181 @@
+/**
+ * Turns timeline entries (GET /v1/timeline) into what the timeline draws:
+ * durations (a commitment from its record to its end, a programme from its
+ * opening to its close, a deployment from start to end), points for the other
+ * events, deadlines where they fall, and every date known only to the month,
+ * year or a range drawn as a hatched span over that whole period.
+ * No DOM and no library here: the page hands the result to vis-timeline.
+ */
+import { eventTypeLabel, formatEffective, formatPartialDate, humanize, partialDatePeriod } from './format';
+import type { GroupBy } from './view-state';
+import type { TimelineEntry } from './types';
+
+export interface TimelineItem {
+  id: string;
+  group: string;
+  /** Plain text: the page escapes it before vis-timeline sees it. */
+  label: string;
+  tooltip: string;
+  start: string;
+  end?: string;
+  type: 'point' | 'range';
+  classNames: string[];
+  streamId: string;
+  streamType: string;
+  eventId: string;
+}
+
+export interface TimelineGroup {
+  id: string;
+  label: string;
+  order: number;
+}
+
+const KIND_GROUPS: Record<string, { label: string; order: number }> = {
+  commitment: { label: 'Commitments', order: 1 },
+  track: { label: 'Programmes', order: 2 },
+  deployment: { label: 'Deployments', order: 3 },
+  occurrence: { label: 'Meetings, statements', order: 4 },
+};
+
+const CLOSING_COMMITMENT = new Set(['fulfilled', 'lapsed', 'withdrawn', 'broken', 'rejected']);
+const CLOSING_TRACK = new Set(['completed', 'dropped']);
+const COARSE = new Set(['year', 'month', 'range']);
+
+/** Parties are drawn through what they do; their registration is not an event on the line. */
+const NOT_DRAWN = new Set(['PartyRegistered', 'EventCorrected', 'EventRetracted']);
+
+export function timelineItems(entries: TimelineEntry[], groupBy: GroupBy, now: Date): { items: TimelineItem[]; groups: TimelineGroup[] } {
+  const closes = closingDates(entries);
+  const items: TimelineItem[] = [];
+  for (const entry of entries) {
+    if (NOT_DRAWN.has(entry.type) || !KIND_GROUPS[entry.streamType]) continue;
+    items.push(...itemsOf(entry, closes, now).map((item) => ({ ...item, group: groupOf(entry, groupBy) })));
+  }
+  const groupIds = [...new Set(items.map((item) => item.group))];
+  const groups = groupIds
+    .map((id) => (groupBy === 'kind' ? { id, label: KIND_GROUPS[id]?.label ?? id, order: KIND_GROUPS[id]?.order ?? 9 } : { id, label: id, order: 0 }))
+    .sort((a, b) => a.order - b.order || a.label.localeCompare(b.label));
+  return { items, groups };
+}
+
+function groupOf(entry: TimelineEntry, groupBy: GroupBy): string {
+  if (groupBy === 'kind') return entry.streamType;
+  return entry.parties.length ? [...entry.parties].sort().join(' · ') : 'no party';
+}
+
+/** When each stream's duration ends: a closing status, the end of a deployment. */
+function closingDates(entries: TimelineEntry[]): Map<string, string> {
+  const closes = new Map<string, string>();
+  for (const entry of entries) {
+    const status = String(entry.data.status ?? '');
+    const closing =
+      (entry.type === 'CommitmentStatusChanged' && CLOSING_COMMITMENT.has(status)) ||
+      (entry.type === 'TrackStatusChanged' && CLOSING_TRACK.has(status)) ||
+      entry.type === 'DeploymentEnded';
+    if (closing && !closes.has(entry.streamId)) closes.set(entry.streamId, entry.effectiveAt.at);
+  }
+  return closes;
+}
+
+function itemsOf(entry: TimelineEntry, closes: Map<string, string>, now: Date): Omit<TimelineItem, 'group'>[] {
+  const base = {
+    streamId: entry.streamId,
+    streamType: entry.streamType,
+    eventId: entry.eventId,
+    tooltip: tooltipOf(entry),
+  };
+  const uncertain = COARSE.has(entry.effectiveAt.precision);
+  const precisionClass = `precision-${entry.effectiveAt.precision}`;
+  switch (entry.type) {
+    case 'CommitmentRecorded':
+    case 'TrackOpened':
+    case 'DeploymentStarted': {
+      const end = durationEnd(entry, closes.get(entry.streamId));
+      const status = String(entry.data.status ?? '');
+      return [
+        {
+          ...base,
+          id: entry.eventId,
+          label: titleOf(entry),
+          start: entry.effectiveAt.at,
+          end: end?.at ?? now.toISOString(),
+          type: 'range',
+          classNames: [
+            'duration',
+            `stream-${entry.streamType}`,
+            status ? `status-${status}` : '',
+            end ? '' : 'open-ended',
+            uncertain ? 'uncertain-start' : '',
+            precisionClass,
+          ].filter(Boolean),
+        },
+      ];
+    }
+    case 'TrackDeadlineSet': {
+      const due = partialDatePeriod(String(entry.data.due ?? ''));
+      if (!due) return [];
+      return [
+        {
+          ...base,
+          id: entry.eventId,
+          label: `Due: ${String(entry.data.description ?? entry.data.deadlineId ?? 'deadline')}`,
+          tooltip: `Deadline ${formatPartialDate(String(entry.data.due))}\n${base.tooltip}`,
+          start: due.start.toISOString(),
+          end: due.precision === 'day' ? undefined : due.end.toISOString(),
+          type: due.precision === 'day' ? 'point' : 'range',
+          classNames: ['deadline', due.precision === 'day' ? '' : 'uncertain', `precision-${due.precision}`].filter(Boolean),
+        },
+      ];
+    }
+    default:
+      return [
+        {
+          ...base,
+          id: entry.eventId,
+          label: titleOf(entry),
+          start: entry.effectiveAt.at,
+          end: uncertain ? entry.effectiveAt.until : undefined,
+          type: uncertain && entry.effectiveAt.until ? 'range' : 'point',
+          classNames: ['event', `stream-${entry.streamType}`, `type-${entry.type}`, uncertain ? 'uncertain' : '', precisionClass].filter(Boolean),
+        },
+      ];
+  }
+}
+
+/** A commitment runs to its closing status, else to the end of its validity; programmes and deployments to their close. */
+function durationEnd(entry: TimelineEntry, closedAt: string | undefined): { at: string } | undefined {
+  if (closedAt) return { at: closedAt };
+  const terms = entry.data.terms as { validUntil?: string } | undefined;
+  const validUntil = terms?.validUntil ? partialDatePeriod(terms.validUntil) : undefined;
+  return validUntil ? { at: validUntil.end.toISOString() } : undefined;
+}
+
+function titleOf(entry: TimelineEntry): string {
+  const data = entry.data;
+  switch (entry.type) {
+    case 'CommitmentRecorded':
+      return `${String(data.title ?? 'Commitment')} (${String(data.by ?? '?')}→${String(data.to ?? '?')}, ${humanize(String(data.status ?? ''))})`;
+    case 'CommitmentStatusChanged':
+    case 'TrackStatusChanged':
+      return `→ ${humanize(String(data.status ?? ''))}`;
+    case 'CommitmentTermsAmended':
+      return 'Terms amended';
+    case 'CommitmentDisbursed':
+      return `Disbursed ${String(data.amount ?? '')} ${String(data.currency ?? '')}`.trim();
+    case 'DeploymentStarted':
+      return `${String(data.asset ?? 'Deployment')}${data.place ? ` — ${String(data.place)}` : ''}`;
+    case 'DeploymentEnded':
+      return 'Deployment ended';
+    default:
+      return String(data.title ?? data.name ?? data.description ?? eventTypeLabel(entry.type));
+  }
+}
+
+function tooltipOf(entry: TimelineEntry): string {
+  const source = [entry.source.publisher, entry.source.title].filter(Boolean).join(': ');
+  const uncertain = COARSE.has(entry.effectiveAt.precision) ? ' (date known to the ' + entry.effectiveAt.precision + ')' : '';
+  return [`${eventTypeLabel(entry.type)} · ${formatEffective(entry.effectiveAt)}${uncertain}`, source && `Source: ${source}`, entry.source.quote && `“${entry.source.quote}”`]
+    .filter(Boolean)
+    .join('\n');
+}

@@ -1,0 +1,152 @@
+/** The shapes of the API's answers that the page reads (see the OpenAPI document at /openapi.json). */
+
+export type Precision = 'year' | 'month' | 'day' | 'instant' | 'range';
+
+export interface EffectiveTime {
+  at: string;
+  precision: Precision;
+  until?: string;
+}
+
+export interface Source {
+  title?: string;
+  publisher?: string;
+  url?: string;
+  publishedAt?: string;
+  quote?: string;
+}
+
+export interface TimelineEntry {
+  eventId: string;
+  position: string;
+  streamId: string;
+  streamType: string;
+  streamVersion: number;
+  type: string;
+  effectiveAt: EffectiveTime;
+  recordedAt: string;
+  knownSince: string;
+  actor: string;
+  confidence: string;
+  source: Source;
+  parties: string[];
+  data: Record<string, unknown>;
+}
+
+export interface TimelinePage {
+  knownAt: string;
+  items: TimelineEntry[];
+  nextCursor: string | null;
+}
+
+export interface Terms {
+  amount?: string;
+  currency?: string;
+  unit?: string;
+  validFrom?: string;
+  validUntil?: string;
+  conditions?: string[];
+  restrictions?: string[];
+  description?: string;
+}
+
+export interface Commitment {
+  id: string;
+  version: number;
+  kind: string;
+  title: string;
+  by: string;
+  to: string;
+  status: string;
+  terms: Terms;
+  currency: string | null;
+  unit: string | null;
+  pledged: string | null;
+  disbursed: string | null;
+  outstanding: string | null;
+  uncertain: unknown[];
+}
+
+export interface Deadline {
+  deadlineId: string;
+  due: string;
+  description?: string;
+}
+
+export interface Track {
+  trackId: string;
+  title: string;
+  kind: string;
+  area?: string;
+  status: string;
+  parties: string[];
+  deadlines: Deadline[];
+  uncertain: unknown[];
+}
+
+export interface Deployment {
+  deploymentId: string;
+  asset: string;
+  quantity: string | null;
+  unit: string | null;
+  place: string | null;
+  by: string;
+  host: string;
+  commandedBy: string | null;
+  startedAt: string;
+  uncertain: unknown[];
+}
+
+export interface Party {
+  partyId: string;
+  name?: string;
+  kind?: string;
+}
+
+export interface State {
+  asOf: string;
+  knownAt: string;
+  parties: Party[];
+  tracks: Track[];
+  commitments: Commitment[];
+  deployments: Deployment[];
+  uncertain: boolean;
+}
+
+export interface FieldChange {
+  path: string;
+  from: unknown;
+  to: unknown;
+}
+
+export interface HistoryVersion {
+  version: number;
+  eventId: string;
+  type: string;
+  effectiveAt: EffectiveTime;
+  recordedAt: string;
+  actor: string;
+  source: Source;
+  confidence: string;
+  changes: FieldChange[];
+  fixes?: { eventId: string; type: string; kind: 'correction' | 'retraction'; ignored?: string };
+  correctedBy?: { eventId: string; recordedAt: string }[];
+  retracted?: { by: string; recordedAt: string };
+}
+
+export interface History {
+  id: string;
+  versions: HistoryVersion[];
+}
+
+/** An event as the stream sends it (the stored envelope). */
+export interface StreamedEvent {
+  id: string;
+  type: string;
+  streamId: string;
+  streamType: string;
+  position: string;
+  effectiveAt: EffectiveTime;
+  recordedAt: string;
+  data: Record<string, unknown>;
+}

@@ -1,0 +1,64 @@
+/**
+ * What the page shows, kept in the URL so that a view can be shared:
+ * `/?asOf=2021-10-01&knownAt=2026-01-01T12:00:00Z&party=BY&type=CommitmentRecorded&q=loan&group=party&commitment=<id>`.
+ * No DOM here: parsing and writing are plain functions, tested as such.
+ */
+
+export type GroupBy = 'kind' | 'party';
+
+export interface ViewState {
+  /** A day `YYYY-MM-DD`; absent means today. */
+  asOf?: string;
+  /** An instant or a day; absent means now. */
+  knownAt?: string;
+  party?: string;
+  /** Event types, as the API's `type` filter takes them. */
+  types: string[];
+  q?: string;
+  group: GroupBy;
+  /** The commitment whose drawer is open. */
+  commitment?: string;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+const PARTY = /^[A-Z][A-Z0-9-]{1,15}$/;
+const TYPE = /^[A-Z][A-Za-z]{2,60}$/;
+const ID = /^[0-9a-f-]{8,64}$/i;
+
+/** Reads a query string; values that cannot be right are dropped, not guessed at. */
+export function parseView(search: string): ViewState {
+  const params = new URLSearchParams(search);
+  const read = (name: string, pattern: RegExp) => {
+    const value = params.get(name)?.trim();
+    return value && pattern.test(value) ? value : undefined;
+  };
+  const types = (params.get('type') ?? '')
+    .split(',')
+    .map((type) => type.trim())
+    .filter((type) => TYPE.test(type));
+  const q = params.get('q')?.trim().slice(0, 200);
+  return {
+    asOf: read('asOf', DAY),
+    knownAt: read('knownAt', INSTANT),
+    party: read('party', PARTY),
+    types: [...new Set(types)],
+    q: q || undefined,
+    group: params.get('group') === 'party' ? 'party' : 'kind',
+    commitment: read('commitment', ID),
+  };
+}
+
+/** The query string of a view, in a stable order, without defaults. */
+export function serializeView(view: ViewState): string {
+  const params = new URLSearchParams();
+  if (view.asOf) params.set('asOf', view.asOf);
+  if (view.knownAt) params.set('knownAt', view.knownAt);
+  if (view.party) params.set('party', view.party);
+  if (view.types.length) params.set('type', view.types.join(','));
+  if (view.q) params.set('q', view.q);
+  if (view.group !== 'kind') params.set('group', view.group);
+  if (view.commitment) params.set('commitment', view.commitment);
+  const query = params.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');
+  return query ? `?${query}` : '';
+}

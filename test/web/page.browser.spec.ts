@@ -1,0 +1,269 @@
+import { execFileSync } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { SeedLoader } from '../../apps/api/src/seeds/seed-loader';
+import { seedEmptyStore } from '../../apps/api/src/serve';
+import { launchChromium, TestBrowser } from '../support/browser';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const ROOT = resolve(__dirname, '../..');
+
+/**
+ * The web page at `/`, in Debian's Chromium, against the whole service on the
+ * real PostgreSQL with the Belarus–Russia data set loaded.
+ */
+describe('the web page', () => {
+  let t: TestApp;
+  let base: string;
+  let chromium: TestBrowser;
+  let page: Page;
+  let serving = false;
+
+  beforeAll(async () => {
+    execFileSync('node', ['apps/web/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+    chromium = await launchChromium();
+    t = await startTestApp({ backend: 'postgres', env: { TIMELINE_SEED: 'belarus-russia-2018-2021', SSE_HEARTBEAT_MS: '1000' } });
+    await seedEmptyStore(t.app.get(SeedLoader), t.runtime, () => undefined);
+    await t.app.listen(0, '127.0.0.1');
+    serving = true;
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    await projected(await t.runtime.store.headPosition());
+  }, 180_000);
+
+  afterAll(async () => {
+    await chromium?.close();
+    if (serving) await t?.close();
+  });
+
+  beforeEach(async () => {
+    page = await chromium.browser.newPage({ viewport: { width: 1366, height: 768 } });
+    // What the page says in its console goes into the test's output when it fails.
+    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  });
+
+  afterEach(async () => {
+    await page.context().close();
+  });
+
+  /** Waits until the read models hold every event up to `position` (the API's read-your-writes). */
+  async function projected(position: string): Promise<void> {
+    for (let tries = 0; ; tries++) {
+      const response = await fetch(`${base}/v1/timeline?limit=1&minPosition=${position}`);
+      if (response.ok) return;
+      if (tries > 30) throw new Error(`the read models did not reach position ${position}: ${response.status}`);
+    }
+  }
+
+  const section = (name: string) => page.locator(`#state-body [data-section="${name}"]`);
+  const count = async (name: string) => Number(await section(name).locator('h3 .count').textContent());
+
+  async function open(query = ''): Promise<void> {
+    await page.goto(`${base}/${query}`);
+    await page.locator('#state-body[aria-busy="false"] > *').first().waitFor();
+  }
+
+  /** Sets the slider as a hand would leave it: the value, then its input event. */
+  async function slideTo(day: string): Promise<void> {
+    const start = await page.locator('#as-of-slider').getAttribute('data-start');
+    const index = Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000);
+    await page.locator('#as-of-slider').fill(String(index));
+    await page.waitForURL(new RegExp(`asOf=${day}`));
+    await page.locator('#state-caption', { hasText: formatted(day) }).waitFor();
+  }
+
+  const formatted = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).replace('Sept', 'Sep');
+
+  it('is served at / beside the API, whose paths answer as before', async () => {
+    const html = await fetch(`${base}/`);
+    expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await html.text()).toContain('<script defer src="/app.js"></script>');
+    expect((await fetch(`${base}/app.js`)).headers.get('content-type')).toMatch(/javascript/);
+    const missing = await fetch(`${base}/v1/nothing-here`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await fetch(`${base}/openapi.json`)).status).toBe(200);
+    expect((await fetch(`${base}/health/live`)).status).toBe(200);
+  });
+
+  it('shows pledges, demands, programmes and deployments change as the slider moves through 2021', async () => {
+    await open('?asOf=2021-03-31');
+    expect(await count('demands')).toBe(0);
+    expect(await count('deployments')).toBe(2);
+    await expect(section('pledges').textContent()).resolves.not.toContain('Russian loan to Belarus until the end of 2022');
+    await expect(section('programmes').textContent()).resolves.not.toContain('28 Union Programs');
+
+    await slideTo('2021-10-01');
+    expect(page.url()).toContain('asOf=2021-10-01');
+    expect(await count('demands')).toBe(3);
+    expect(await count('deployments')).toBe(4);
+    const loan = section('pledges').locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' });
+    await expect(loan.textContent()).resolves.toContain('630 m USD');
+    await expect(loan.locator('.change').textContent()).resolves.toBe('new');
+    await expect(section('programmes').locator('.status-signed').textContent()).resolves.toContain('28 Union Programs');
+    await expect(section('programmes').locator('.status-dropped').textContent()).resolves.toContain('31st Union Program');
+
+    // The keyboard moves the slider a day at a time.
+    await page.locator('#as-of-slider').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForURL(/asOf=2021-10-02/);
+    await expect(page.locator('#as-of').inputValue()).resolves.toBe('2021-10-02');
+  });
+
+  it('opens a commitment history with its field changes, sources and the correction marked', async () => {
+    await open('?asOf=2021-10-01');
+    const button = section('pledges').getByRole('button', { name: 'Russian loan to Belarus until the end of 2022' });
+    await button.click();
+    const drawer = page.getByRole('dialog', { name: 'Russian loan to Belarus until the end of 2022' });
+    await drawer.waitFor();
+    expect(page.url()).toMatch(/commitment=[0-9a-f-]{36}/);
+
+    const correction = drawer.locator('li.version.is-correction');
+    await expect(correction.locator('.mark.correction').textContent()).resolves.toBe('Correction');
+    const amount = correction.locator('tr', { hasText: 'terms.amount' });
+    await expect(amount.locator('td.from').textContent()).resolves.toBe('600000000');
+    await expect(amount.locator('td.to').textContent()).resolves.toBe('630000000');
+    await expect(correction.locator('blockquote').textContent()).resolves.toContain('about $630m in loans to end-2022');
+    await expect(drawer.locator('li.version.is-corrected .mark.corrected').textContent()).resolves.toBe('Corrected later');
+
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+    expect(page.url()).not.toContain('commitment=');
+    await expect(button.evaluate((element) => element === element.ownerDocument.activeElement)).resolves.toBe(true);
+
+    // The drawer is part of the view: a shared URL opens it.
+    const id = (await button.getAttribute('data-commitment'))!;
+    await open(`?asOf=2021-10-01&commitment=${id}`);
+    await drawer.locator('li.version.is-correction').waitFor();
+  });
+
+  it('shows a newly written event live, without reloading', async () => {
+    await open('?asOf=2021-10-01');
+    await page.locator('#live[data-status="live"]').waitFor();
+    await page.evaluate('window.notReloaded = true');
+
+    const response = await fetch(`${base}/v1/commitments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'loan',
+        title: 'Bridge loan written during the browser test',
+        by: 'RU',
+        to: 'BY',
+        status: 'pledged',
+        effectiveAt: '2021-09-20',
+        terms: { amount: '250000000', currency: 'USD' },
+        source: { title: 'A test source', quote: 'a bridge loan' },
+      }),
+    });
+    expect(response.status).toBe(201);
+
+    await page.locator('#new-events', { hasText: '1 new' }).waitFor();
+    await page.locator('.vis-item.is-new', { hasText: 'Bridge loan written during the browser test' }).waitFor();
+    const row = section('pledges').locator('tr', { hasText: 'Bridge loan written during the browser test' });
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toContain('250 m USD');
+    await expect(page.evaluate('window.notReloaded')).resolves.toBe(true);
+
+    await page.locator('#new-events').click();
+    await page.locator('#new-list').getByRole('button', { name: /Bridge loan written during the browser test/ }).click();
+    await page.getByRole('dialog', { name: 'Bridge loan written during the browser test' }).waitFor();
+  });
+
+  it('resumes the stream with Last-Event-ID after the connection drops, missing no event', async () => {
+    const streamRequests: Record<string, string>[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/v1/events/stream')) streamRequests.push(request.headers());
+    });
+    await open('?asOf=2021-10-01');
+    await page.locator('#live[data-status="live"]').waitFor();
+    const first = await writeLoan('Loan seen before the connection drops');
+    await page.locator('#new-events', { hasText: '1 new' }).waitFor();
+
+    await page.context().setOffline(true);
+    await page.locator('#live[data-status="reconnecting"]').waitFor();
+    await writeLoan('Loan recorded while the page was offline');
+    await page.context().setOffline(false);
+
+    await page.locator('#live[data-status="live"]').waitFor();
+    await page.locator('#new-events', { hasText: '2 new' }).waitFor();
+    await page.locator('#new-events').click();
+    await page.locator('#new-list').getByRole('button', { name: /Loan recorded while the page was offline/ }).waitFor();
+    expect(streamRequests.at(-1)?.['last-event-id']).toBe(first.position);
+  });
+
+  async function writeLoan(title: string): Promise<{ position: string }> {
+    const response = await fetch(`${base}/v1/commitments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'loan', title, by: 'RU', to: 'BY', status: 'pledged', effectiveAt: '2021-09-21',
+        terms: { amount: '1000000', currency: 'USD' }, source: { title: 'A test source' },
+      }),
+    });
+    expect(response.status).toBe(201);
+    return (await response.json()) as { position: string };
+  }
+
+  it('opens a shared URL with its dates and filters, and says when nothing matches', async () => {
+    await open('?asOf=2021-03-31&party=BY&q=gas&type=CommitmentRecorded');
+    await expect(page.locator('#as-of').inputValue()).resolves.toBe('2021-03-31');
+    await expect(page.locator('#party').inputValue()).resolves.toBe('BY');
+    await expect(page.locator('#type').inputValue()).resolves.toBe('CommitmentRecorded');
+    await expect(page.locator('#q').inputValue()).resolves.toBe('gas');
+    await page.locator('.vis-item', { hasText: 'Gas price for Belarus in 2021' }).waitFor();
+    const drawn = await page.locator('.vis-item .vis-item-content').allTextContents();
+    expect(drawn.length).toBeGreaterThan(0);
+    expect(drawn.every((label) => /gas/i.test(label))).toBe(true);
+    expect(await count('prices')).toBe(2);
+    expect(await count('pledges')).toBe(0);
+
+    // Known at a time before anything was recorded: nothing, said plainly.
+    await open('?asOf=2021-10-01&knownAt=2001-01-01T00:00:00Z');
+    await page.getByTestId('state-empty').waitFor();
+    await expect(page.locator('#known-at').inputValue()).resolves.toMatch(/^2001-01-01T/);
+    await page.locator('#timeline-empty:not([hidden])').waitFor();
+  });
+
+  it('says when the API wants a key, and sends the key it is given on every request and on the stream', async () => {
+    // Reads are anonymous on this service until keys land (issue 9); the answer a
+    // keyed service gives without a key is played here, and only here.
+    const seen: (string | undefined)[] = [];
+    await page.route('**/v1/**', async (route) => {
+      const authorization = route.request().headers()['authorization'];
+      seen.push(authorization);
+      if (authorization === 'Bearer reader-key-for-the-test') return route.continue();
+      await route.fulfill({
+        status: 401,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: '/problems/unauthorized', title: 'Unauthorized', status: 401, detail: 'a reader key is required', code: 'unauthorized' }),
+      });
+    });
+    await page.goto(`${base}/?asOf=2021-10-01`);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toMatch(/wants a key \(401\).*Enter an API key/s);
+    await page.locator('#live[data-status="refused"]').waitFor();
+
+    await page.getByLabel('Bearer key for this tab').fill('reader-key-for-the-test');
+    await page.getByRole('button', { name: 'Use' }).click();
+    await section('pledges').locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' }).waitFor();
+    await page.locator('#live[data-status="live"]').waitFor();
+    await alert.waitFor({ state: 'hidden' });
+    expect(seen).toContain('Bearer reader-key-for-the-test');
+  });
+
+  it('says so when the API cannot be reached', async () => {
+    await open('?asOf=2021-10-01');
+    await page.locator('#live[data-status="live"]').waitFor();
+    serving = false;
+    await t.close();
+
+    await page.locator('#live[data-status="reconnecting"]').waitFor();
+    await page.getByRole('button', { name: 'One month earlier' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toMatch(/cannot be reached.*Is the service running\?/s);
+    expect(page.url()).toContain('asOf=2021-09-01');
+  });
+});

@@ -1,0 +1,170 @@
+import { compactAmount, formatAmount, formatEffective, formatPartialDate, groupDigits } from '../../apps/web/src/format';
+import { stateSections } from '../../apps/web/src/state-sections';
+import { timelineItems } from '../../apps/web/src/timeline-items';
+import type { Commitment, State, TimelineEntry } from '../../apps/web/src/types';
+import { parseView, serializeView } from '../../apps/web/src/view-state';
+
+describe('the view in the URL', () => {
+  it('reads what a shared URL says and writes it back the same', () => {
+    const search = '?asOf=2021-10-01&knownAt=2026-01-01T12:00:00Z&party=BY&type=CommitmentRecorded,TrackDeadlineSet&q=gas+price&group=party&commitment=f2d7ac0b-f151-54fd-8b4e-71bc42f0cd0e';
+    const view = parseView(search);
+    expect(view).toEqual({
+      asOf: '2021-10-01',
+      knownAt: '2026-01-01T12:00:00Z',
+      party: 'BY',
+      types: ['CommitmentRecorded', 'TrackDeadlineSet'],
+      q: 'gas price',
+      group: 'party',
+      commitment: 'f2d7ac0b-f151-54fd-8b4e-71bc42f0cd0e',
+    });
+    expect(parseView(serializeView(view))).toEqual(view);
+  });
+
+  it('drops values that cannot be right instead of guessing', () => {
+    expect(parseView('?asOf=October&party=<script>&type=drop%20table&group=nonsense&commitment=..%2F..')).toEqual({ types: [], group: 'kind' });
+  });
+
+  it('leaves defaults out of the URL', () => {
+    expect(serializeView({ types: [], group: 'kind' })).toBe('');
+    expect(serializeView({ asOf: '2021-03-31', types: [], group: 'kind' })).toBe('?asOf=2021-03-31');
+  });
+});
+
+describe('dates and amounts as a reader writes them', () => {
+  it('keeps the precision of a date', () => {
+    expect(formatEffective({ at: '2021-09-01T00:00:00.000Z', precision: 'month' })).toBe('Sep 2021');
+    expect(formatEffective({ at: '2021-01-01T00:00:00.000Z', precision: 'year' })).toBe('2021');
+    expect(formatEffective({ at: '2021-09-09T00:00:00.000Z', precision: 'day' })).toBe('9 Sep 2021');
+    expect(formatEffective({ at: '2021-09-01T00:00:00.000Z', precision: 'range', until: '2021-11-01T00:00:00.000Z' })).toBe('Sep 2021 – Oct 2021');
+    expect(formatPartialDate('2022-07')).toBe('Jul 2022');
+  });
+
+  it('groups digits of decimal strings without floating point, and always names the currency or unit', () => {
+    expect(groupDigits('12345678901234567890.05')).toBe('12,345,678,901,234,567,890.05');
+    expect(formatAmount('630000000', 'USD')).toBe('630,000,000 USD');
+    expect(formatAmount('128.5', 'USD', 'USD per 1000 m3')).toBe('128.5 USD per 1000 m3');
+    expect(formatAmount(null, 'USD')).toBe('–');
+    expect(compactAmount('630000000', 'USD')).toBe('630 m USD');
+    expect(compactAmount('1500000000', 'USD')).toBe('1.5 bn USD');
+    expect(compactAmount('60', 'USD', 'USD per 1000 m3')).toBe('60 USD per 1000 m3');
+  });
+});
+
+const entry = (over: Partial<TimelineEntry> & Pick<TimelineEntry, 'eventId' | 'type' | 'streamId' | 'streamType'>): TimelineEntry => ({
+  position: '1',
+  streamVersion: 1,
+  effectiveAt: { at: '2021-09-09T00:00:00.000Z', precision: 'day', until: '2021-09-10T00:00:00.000Z' },
+  recordedAt: '2026-01-01T00:00:00.000Z',
+  knownSince: '2026-01-01T00:00:00.000Z',
+  actor: 'seed',
+  confidence: 'reported',
+  source: { title: 'Article', publisher: 'Reuters', quote: 'a quote' },
+  parties: ['BY', 'RU'],
+  data: {},
+  ...over,
+});
+
+describe('what the timeline draws', () => {
+  const now = new Date('2026-06-01T00:00:00Z');
+  const loan = entry({
+    eventId: 'e1',
+    type: 'CommitmentRecorded',
+    streamId: 'commitment-1',
+    streamType: 'commitment',
+    effectiveAt: { at: '2021-09-01T00:00:00.000Z', precision: 'month', until: '2021-10-01T00:00:00.000Z' },
+    data: { title: 'Loan', by: 'RU', to: 'BY', status: 'pledged', terms: { validUntil: '2022-12' } },
+  });
+  const withdrawn = entry({ eventId: 'e2', type: 'CommitmentStatusChanged', streamId: 'commitment-1', streamType: 'commitment', effectiveAt: { at: '2022-03-01T00:00:00.000Z', precision: 'day' }, data: { status: 'withdrawn' } });
+  const deployment = entry({ eventId: 'e3', type: 'DeploymentStarted', streamId: 'deployment-1', streamType: 'deployment', parties: ['BY', 'RU'], data: { asset: 'S-400', place: 'Grodno' } });
+  const deadline = entry({ eventId: 'e4', type: 'TrackDeadlineSet', streamId: 'track-1', streamType: 'track', data: { due: '2022-07', description: 'Gas market' } });
+  const meeting = entry({
+    eventId: 'e5',
+    type: 'OccurrenceRecorded',
+    streamId: 'occurrence-1',
+    streamType: 'occurrence',
+    effectiveAt: { at: '2021-01-01T00:00:00.000Z', precision: 'year', until: '2022-01-01T00:00:00.000Z' },
+    data: { title: 'Talks' },
+  });
+  const party = entry({ eventId: 'e6', type: 'PartyRegistered', streamId: 'party-BY', streamType: 'party', data: { name: 'Belarus' } });
+
+  it('draws a commitment as a duration to its closing status, else to the end of its validity, else open to now', () => {
+    const closed = timelineItems([loan, withdrawn], 'kind', now).items.find((item) => item.id === 'e1')!;
+    expect(closed).toMatchObject({ type: 'range', start: '2021-09-01T00:00:00.000Z', end: '2022-03-01T00:00:00.000Z', group: 'commitment' });
+    expect(closed.classNames).toEqual(expect.arrayContaining(['duration', 'uncertain-start', 'status-pledged']));
+    expect(timelineItems([loan], 'kind', now).items[0]!.end).toBe('2023-01-01T00:00:00.000Z');
+    const open = timelineItems([deployment], 'kind', now).items[0]!;
+    expect(open).toMatchObject({ end: now.toISOString(), label: 'S-400 — Grodno' });
+    expect(open.classNames).toContain('open-ended');
+  });
+
+  it('draws a date known to the month or year as a hatched span over the whole period, and a deadline where it falls', () => {
+    const [talks] = timelineItems([meeting], 'kind', now).items;
+    expect(talks).toMatchObject({ type: 'range', start: '2021-01-01T00:00:00.000Z', end: '2022-01-01T00:00:00.000Z' });
+    expect(talks!.classNames).toContain('uncertain');
+    const [due] = timelineItems([deadline], 'kind', now).items;
+    expect(due).toMatchObject({ type: 'range', start: '2022-07-01T00:00:00.000Z', end: '2022-08-01T00:00:00.000Z', label: 'Due: Gas market' });
+    expect(due!.tooltip).toMatch(/^Deadline Jul 2022/);
+  });
+
+  it('groups by kind of record or by the parties involved, and leaves party registrations off the line', () => {
+    const byKind = timelineItems([loan, deployment, meeting, party], 'kind', now);
+    expect(byKind.groups.map((group) => group.label)).toEqual(['Commitments', 'Deployments', 'Meetings, statements']);
+    expect(byKind.items.map((item) => item.id)).not.toContain('e6');
+    const byParty = timelineItems([loan, { ...meeting, parties: ['RU'] }], 'party', now);
+    expect(byParty.groups.map((group) => group.id)).toEqual(['BY · RU', 'RU']);
+  });
+});
+
+describe('the state panel', () => {
+  const commitment = (over: Partial<Commitment>): Commitment => ({
+    id: 'c',
+    version: 1,
+    kind: 'loan',
+    title: 'Loan',
+    by: 'RU',
+    to: 'BY',
+    status: 'pledged',
+    terms: {},
+    currency: 'USD',
+    unit: null,
+    pledged: '100',
+    disbursed: '0',
+    outstanding: '100',
+    uncertain: [],
+    ...over,
+  });
+  const state = (commitments: Commitment[]): State => ({
+    asOf: '2021-10-01T23:59:59.999Z',
+    knownAt: '2026-01-01T00:00:00.000Z',
+    parties: [],
+    tracks: [{ trackId: 't', title: 'Gas market', kind: 'program', status: 'signed', parties: ['BY', 'RU'], deadlines: [], uncertain: [] }],
+    commitments,
+    deployments: [],
+    uncertain: false,
+  });
+
+  it('sorts commitments into pledges, demands, prices and closed, and marks what is new or changed since the date before', () => {
+    const before = state([commitment({ id: 'a' }), commitment({ id: 'b', status: 'requested' })]);
+    const after = state([
+      commitment({ id: 'a', disbursed: '50', outstanding: '50', version: 2 }),
+      commitment({ id: 'p', kind: 'price', title: 'Gas price' }),
+      commitment({ id: 'x', status: 'withdrawn' }),
+      commitment({ id: 'd', status: 'requested', title: 'Cash' }),
+    ]);
+    const sections = stateSections(after, before, {});
+    expect(sections.pledges.map(({ item, change }) => [item.id, change])).toEqual([['a', 'changed']]);
+    expect(sections.prices.map(({ item, change }) => [item.id, change])).toEqual([['p', 'new']]);
+    expect(sections.demands.map(({ item, change }) => [item.id, change])).toEqual([['d', 'new']]);
+    expect(sections.closed.map(({ item }) => item.id)).toEqual(['x']);
+    expect(sections.gone.map((c) => c.id)).toEqual(['b']);
+    expect(sections.programmes).toEqual([{ status: 'signed', tracks: [{ item: expect.objectContaining({ trackId: 't' }), change: undefined }] }]);
+  });
+
+  it('filters by party and by every word of the text, and says when nothing is left', () => {
+    const now = state([commitment({ id: 'a', title: 'State loan' }), commitment({ id: 'g', title: 'Gas price', kind: 'price', by: 'RU', to: 'KZ' })]);
+    expect(stateSections(now, undefined, { party: 'KZ' }).prices.map(({ item }) => item.id)).toEqual(['g']);
+    expect(stateSections(now, undefined, { party: 'KZ' }).pledges).toEqual([]);
+    expect(stateSections(now, undefined, { q: 'state LOAN' }).pledges.map(({ item }) => item.id)).toEqual(['a']);
+    expect(stateSections(now, undefined, { q: 'nothing like this' }).empty).toBe(true);
+  });
+});
