@@ -18,7 +18,7 @@ describe.each([
   { backend: 'pglite' as const, kafka: false },
 ])('time travel on $backend (kafka: $kafka)', ({ backend, kafka }) => {
   let t: TestApp;
-  const http = () => request(t.app.getHttpServer());
+  const http = () => t.http();
   let position = '0';
 
   beforeAll(async () => {

@@ -1,0 +1,62 @@
+import { HttpStatus } from '@nestjs/common';
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { NextFunction, Request, Response } from 'express';
+import { invalidRequest, PROBLEM_CONTENT_TYPE, ProblemException, problemType } from './problem';
+
+/**
+ * Limits on what a request may be, besides its body (BODY_LIMIT): the URL,
+ * the number of query parameters, and (Node's own) header size and count.
+ */
+export const REQUEST_LIMITS = {
+  /** Longest URL, path and query together, in bytes: 414 beyond. */
+  urlBytes: 8192,
+  /** Most query parameters: 400 beyond. A list in one parameter (`status=a,b`) has its own limit per parameter. */
+  queryParameters: 50,
+  /** Most header lines Node keeps; the headers' total size is Node's limit, 16 KB (431 beyond). */
+  headers: 100,
+};
+
+export function refusingOversizedRequests(request: Request, _response: Response, next: NextFunction): void {
+  const url = request.originalUrl ?? request.url;
+  if (Buffer.byteLength(url) > REQUEST_LIMITS.urlBytes) {
+    next(
+      new ProblemException(HttpStatus.URI_TOO_LONG, 'uri_too_long', 'The URL is too long', `the URL is longer than ${REQUEST_LIMITS.urlBytes} bytes`, [
+        { field: 'url', message: `must be at most ${REQUEST_LIMITS.urlBytes} bytes` },
+      ]),
+    );
+    return;
+  }
+  const query = url.indexOf('?');
+  if (query >= 0 && url.slice(query + 1).split('&').length > REQUEST_LIMITS.queryParameters) {
+    next(invalidRequest([{ field: 'query', message: `must have at most ${REQUEST_LIMITS.queryParameters} parameters` }]));
+    return;
+  }
+  next();
+}
+
+/**
+ * Requests Node's parser refuses before any handler sees them (bad request
+ * line, header too large, bad characters) get a problem document too,
+ * instead of Node's empty answer.
+ */
+export function answeringUnparsableRequests(server: Server): void {
+  server.maxHeadersCount = REQUEST_LIMITS.headers;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
+      socket.destroy();
+      return;
+    }
+    const [status, title, detail] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request header fields too large', 'the request headers are larger than 16 KB']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request timeout', 'the request was not received in time']
+          : [400, 'The request is not valid', 'the request is not well-formed HTTP'];
+    const code = status === 431 ? 'headers_too_large' : status === 408 ? 'request_timeout' : 'malformed_http';
+    const body = JSON.stringify({ type: problemType(code), title, status, detail, code });
+    socket.end(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+}
