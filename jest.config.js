@@ -1,6 +1,6 @@
 /**
- * Three kinds of test, one project each: `unit` needs nothing running;
- * `int` and `e2e` talk to the real PostgreSQL and Kafka broker (see test/setup).
+ * Four kinds of test, one project each: `unit` needs nothing running;
+ * `int`, `e2e` and `fuzz` talk to the real PostgreSQL and Kafka broker (see test/setup).
  */
 const base = {
   preset: 'ts-jest',
@@ -28,6 +28,13 @@ module.exports = {
       ...base,
       displayName: 'e2e',
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e.spec.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+    },
+    {
+      // Hostile requests against the real service (test/fuzz); FUZZ_RUNS, FUZZ_SEED, FUZZ_PATH.
+      ...base,
+      displayName: 'fuzz',
+      testMatch: ['<rootDir>/test/**/*.fuzz.spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
     },
   ],

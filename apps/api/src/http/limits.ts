@@ -18,6 +18,11 @@ export const REQUEST_LIMITS = {
 };
 
 export function refusingOversizedRequests(request: Request, _response: Response, next: NextFunction): void {
+  // HTTP/1.1 needs a Host header (RFC 9112 §3.2); Node would refuse it with an empty answer, we name it.
+  if (request.httpVersion === '1.1' && request.headers.host === undefined) {
+    next(invalidRequest([{ field: 'Host', message: 'is missing; HTTP/1.1 requests must carry one' }]));
+    return;
+  }
   const url = request.originalUrl ?? request.url;
   if (Buffer.byteLength(url) > REQUEST_LIMITS.urlBytes) {
     next(
@@ -42,8 +47,12 @@ export function refusingOversizedRequests(request: Request, _response: Response,
  */
 export function answeringUnparsableRequests(server: Server): void {
   server.maxHeadersCount = REQUEST_LIMITS.headers;
+  // refusingOversizedRequests answers a missing Host with a problem document instead.
+  (server as Server & { requireHostHeader: boolean }).requireHostHeader = false;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    if (!socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
+    // As Node's own handler: answer unless an answer has begun (a body broken mid-way arrives after its head).
+    const answer = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (!socket.writable || answer?.headersSent) {
       socket.destroy();
       return;
     }
