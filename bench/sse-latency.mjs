@@ -20,8 +20,13 @@ const kafka = Boolean(process.env.DATABASE_URL && process.env.KAFKA_BROKERS);
 const port = 20000 + Math.floor(Math.random() * 20000);
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-'));
 const schema = `bench_${randomBytes(4).toString('hex')}`;
+// Writes need a key: a throw-away bootstrap admin key; no rate limit on a benchmark.
+const adminKey = randomBytes(24).toString('hex');
+const auth = { authorization: `Bearer ${adminKey}` };
 const env = {
   ...process.env,
+  TIMELINE_BOOTSTRAP_ADMIN_KEY: adminKey,
+  TIMELINE_RATE_LIMIT: '0',
   PORT: String(port),
   LOG_LEVEL: 'warn',
   TIMELINE_SEED: 'none',
@@ -38,7 +43,7 @@ try {
   }
   const received = new Map();
   const abort = new AbortController();
-  const stream = await fetch(`${base}/v1/events/stream?types=CommitmentRecorded`, { headers: { accept: 'text/event-stream' }, signal: abort.signal });
+  const stream = await fetch(`${base}/v1/events/stream?types=CommitmentRecorded`, { headers: { accept: 'text/event-stream', ...auth }, signal: abort.signal });
   (async () => {
     const decoder = new TextDecoder();
     let buffer = '';
@@ -65,7 +70,7 @@ try {
     terms: { amount: String(1000 + i), currency: 'USD' }, source: { title: 'bench', quote: 'bench' },
   });
   for (let i = 0; i < writes; i++) {
-    const response = await fetch(`${base}/v1/commitments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(i) });
+    const response = await fetch(`${base}/v1/commitments`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: body(i) });
     if (response.status !== 201) throw new Error(`write ${i}: ${response.status} ${await response.text()}`);
     const answer = await response.json();
     accepted.set(answer.eventIds[0], performance.now());
