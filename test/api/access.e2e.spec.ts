@@ -227,3 +227,18 @@ describe('no CORS by default', () => {
     expect(read.headers['access-control-allow-origin']).toBeUndefined();
   });
 });
+
+describe('query strings', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ backend: 'pglite' });
+  });
+  afterAll(() => t.close());
+
+  it('refuses a parameter given twice, naming it (found by the fuzz job: it was a 500)', async () => {
+    const response = await t.http().get('/v1/timeline?from=2021-10-01T12:00:00Z&from=0');
+    expectProblem(response, 400, 'from');
+    expect(response.body.errors[0].message).toMatch(/comma-separated/);
+    await t.http().get('/v1/commitments?status=pledged,requested').expect(200);
+  });
+});

@@ -6,7 +6,8 @@ import { invalidRequest, PROBLEM_CONTENT_TYPE, ProblemException, problemType } f
 
 /**
  * Limits on what a request may be, besides its body (BODY_LIMIT): the URL,
- * the number of query parameters, and (Node's own) header size and count.
+ * the number of query parameters (each given once), and (Node's own) header
+ * size and count.
  */
 export const REQUEST_LIMITS = {
   /** Longest URL, path and query together, in bytes: 414 beyond. */
@@ -35,6 +36,12 @@ export function refusingOversizedRequests(request: Request, _response: Response,
   const query = url.indexOf('?');
   if (query >= 0 && url.slice(query + 1).split('&').length > REQUEST_LIMITS.queryParameters) {
     next(invalidRequest([{ field: 'query', message: `must have at most ${REQUEST_LIMITS.queryParameters} parameters` }]));
+    return;
+  }
+  // Lists are comma-separated (`status=a,b`); a parameter given twice would reach the handlers as an array.
+  const repeated = Object.entries(request.query).filter(([, value]) => Array.isArray(value));
+  if (repeated.length > 0) {
+    next(invalidRequest(repeated.map(([name]) => ({ field: name, message: 'is given more than once; give a list as one comma-separated value' }))));
     return;
   }
   next();
