@@ -46,7 +46,6 @@ export class AccessGuard implements CanActivate {
   }
 
   private async principalFor(request: AuthenticatedRequest, access: Exclude<Access, 'public'>): Promise<Principal> {
-
     const header = request.headers.authorization;
     if (header === undefined) {
       if (access === 'read' && this.runtime.config.anonymousReads) return { actor: 'anonymous', role: 'reader' };
