@@ -146,4 +146,9 @@ describe.each([
     const unknown = sse('/v1/events/stream?types=Nope');
     expect((await unknown.response).statusCode).toBe(400);
   });
+
+  it('answers a HEAD with the stream headers and ends it, holding nothing open (found by the fuzz job: it hung)', async () => {
+    const head = await t.http().head('/v1/events/stream').timeout(5_000).expect(200);
+    expect(head.headers['content-type']).toMatch(/^text\/event-stream/);
+  });
 });
