@@ -228,7 +228,7 @@ describe('no CORS by default', () => {
   });
 });
 
-describe('query strings', () => {
+describe('query strings and text', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({ backend: 'pglite' });
@@ -240,5 +240,16 @@ describe('query strings', () => {
     expectProblem(response, 400, 'from');
     expect(response.body.errors[0].message).toMatch(/comma-separated/);
     await t.http().get('/v1/commitments?status=pledged,requested').expect(200);
+  });
+
+  it('refuses text PostgreSQL cannot store, naming where it is, and stores nothing (found by the fuzz job: it was a 500)', async () => {
+    const head = await t.runtime.store.headPosition();
+    const lone = await t.http().post('/v1/parties').send({ ...party('EA'), name: 'Bela\ud800rus' });
+    expectProblem(lone, 400, 'name');
+    const nul = await t.http().post('/v1/parties').send({ ...party('EA'), source: { title: 'x', publisher: 'Wire\u0000' } });
+    expectProblem(nul, 400, 'source.publisher');
+    expectProblem(await t.http().get('/v1/timeline?q=a%00b'), 400, 'q');
+    expect(await t.runtime.store.headPosition()).toBe(head);
+    await t.http().post('/v1/parties').send({ ...party('EA'), name: 'Беларусь 😀' }).expect(201);
   });
 });

@@ -9,7 +9,7 @@ import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
 import { HttpStatus } from '@nestjs/common';
 import { ProblemException } from './http/problem';
-import { answeringUnparsableRequests, refusingOversizedRequests } from './http/limits';
+import { answeringUnparsableRequests, refusingOversizedRequests, refusingUnstorableText } from './http/limits';
 import type { Runtime } from './runtime/runtime';
 
 /** The HTTP application over a runtime; listening is the caller's choice. */
@@ -34,6 +34,7 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
   // Body size is limited before anything is parsed; errors become problem documents.
   app.useBodyParser('json', { limit: runtime.config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] });
   app.use(namingBodyErrors);
+  app.use(refusingUnstorableText);
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
   app.useGlobalPipes(createValidationPipe());
