@@ -1,6 +1,6 @@
 /**
- * Four kinds of test, one project each: `unit` needs nothing running;
- * `int` and `e2e` talk to the real PostgreSQL and Kafka broker (see test/setup);
+ * Five kinds of test, one project each: `unit` needs nothing running;
+ * `int`, `e2e` and `fuzz` talk to the real PostgreSQL and Kafka broker (see test/setup);
  * `browser` drives the web page in Chromium against the real service.
  */
 const base = {
@@ -36,6 +36,13 @@ module.exports = {
       ...base,
       displayName: 'browser',
       testMatch: ['<rootDir>/test/web/**/*.browser.spec.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+    },
+    {
+      // Hostile requests against the real service (test/fuzz); FUZZ_RUNS, FUZZ_SEED, FUZZ_PATH.
+      ...base,
+      displayName: 'fuzz',
+      testMatch: ['<rootDir>/test/**/*.fuzz.spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
     },
   ],

@@ -89,11 +89,22 @@ export async function deleteTopics(topics) {
 /**
  * The built server (`timeline serve`) in a process of its own, on a free
  * port, with `env` over the current environment. Resolves once it is ready.
+ * It accepts a throw-away admin key (`headers` carries it) and has no rate
+ * limit: a benchmark is not a client to protect the service from.
  */
 export async function startServer(env) {
   const port = 20000 + Math.floor(Math.random() * 20000);
+  const adminKey = randomBytes(24).toString('hex');
   const child = spawn(process.execPath, [join(root, 'dist/apps/cli/src/main.js'), 'serve'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', TIMELINE_SEED: 'none', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TIMELINE_SEED: 'none',
+      TIMELINE_BOOTSTRAP_ADMIN_KEY: adminKey,
+      TIMELINE_RATE_LIMIT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -108,6 +119,7 @@ export async function startServer(env) {
   }
   return {
     base,
+    headers: { authorization: `Bearer ${adminKey}` },
     pid: child.pid,
     async stop() {
       if (child.exitCode !== null) return;

@@ -311,11 +311,11 @@ async function rawKafka(topic) {
 }
 
 /** POSTs from autocannon: each connection records a commitment, then disburses, amends, disburses. */
-async function httpLoad(base, concurrency, seconds) {
+async function httpLoad({ base, headers }, concurrency, seconds) {
   const autocannon = require('autocannon');
   const step = (k) => ({
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     setupRequest: (request, context) => {
       if (context.writer === undefined) {
         context.writer = writers++;
@@ -434,9 +434,9 @@ export async function run({ quick }) {
       if (env.DATA_DIR) dataDirs.push(env.DATA_DIR);
       const server = await startServer(env);
       closing.push(server.stop);
-      await httpLoad(server.base, 2, quick ? 0.1 : 0.5);
+      await httpLoad(server, 2, quick ? 0.1 : 0.5);
       for (const concurrency of concurrencies) {
-        const contenders = [{ name: label, round: () => httpLoad(server.base, concurrency, seconds) }];
+        const contenders = [{ name: label, round: () => httpLoad(server, concurrency, seconds) }];
         // The framework's own ceiling on this machine: an answer with no database, no body, no validation.
         if (env.KAFKA_BROKERS && concurrency === Math.max(...concurrencies)) contenders.push({ name: 'ceiling', round: () => httpCeiling(server.base, concurrency, seconds) });
         const results = await interleave(contenders, rounds, progress(`HTTP c=${concurrency}`));

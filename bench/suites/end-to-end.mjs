@@ -13,10 +13,10 @@ import { v7 as uuidv7 } from 'uuid';
 const TARGET_P99_MS = 250;
 
 /** Writes one at a time and notes, per event id, when the answer came and when the stream delivered it. */
-async function measure(base, writes) {
+async function measure({ base, headers }, writes) {
   const received = new Map();
   const abort = new AbortController();
-  const stream = await fetch(`${base}/v1/events/stream?types=CommitmentRecorded`, { headers: { accept: 'text/event-stream' }, signal: abort.signal });
+  const stream = await fetch(`${base}/v1/events/stream?types=CommitmentRecorded`, { headers: { accept: 'text/event-stream', ...headers }, signal: abort.signal });
   if (!stream.ok) throw new Error(`the event stream answered ${stream.status}`);
   const reading = (async () => {
     const decoder = new TextDecoder();
@@ -42,7 +42,7 @@ async function measure(base, writes) {
   for (let i = 0; i < writes; i++) {
     // Every write records a new commitment, shaped like the data set's.
     const { path, body } = httpRequest(commitmentWrite(0, i * 4), uuidv7());
-    const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
     if (response.status !== 201) throw new Error(`write ${i}: ${response.status} ${await response.text()}`);
     const answer = await response.json();
     accepted.set(answer.eventIds[0], performance.now());
@@ -72,7 +72,7 @@ export async function run({ quick }) {
     for (const [mode, env] of modes) {
       const server = await startServer(env);
       try {
-        const latencies = await measure(server.base, writes);
+        const latencies = await measure(server, writes);
         const p99 = percentile(latencies, 0.99);
         rows.push([mode, writes, formatMs(percentile(latencies, 0.5)), formatMs(percentile(latencies, 0.9)), formatMs(p99), formatMs(Math.max(...latencies))]);
         if (env.KAFKA_BROKERS) verdicts.push(`${mode}: p99 ${formatMs(p99)} — ${p99 < TARGET_P99_MS ? 'met' : 'missed'}`);

@@ -8,9 +8,10 @@
 //
 // Each request draws asOf, knownAt, party and status at random (seeded), so that p99 covers
 // early and late dates, rare and common parties.
-import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
+import { startServer } from '../lib/environment.mjs';
+import { percentile } from '../lib/stats.mjs';
 import { dropStore, formatNumber, generatedStore, runCli, withPool, cli } from '../lib/generated-store.mjs';
 
 const TARGET_P99_MS = 20;
@@ -30,38 +31,13 @@ function seeded(seed) {
   };
 }
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-async function startServer(env) {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const server = spawn(process.execPath, [cli, 'serve'], {
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn', TIMELINE_ROLES: 'api', TIMELINE_SEED: 'none', TIMELINE_ANONYMOUS_READS: 'true' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (await fetch(`${base}/health/ready`).then((r) => r.ok, () => false)) break;
-    if (i > 300 || server.exitCode !== null) throw new Error('the server did not start');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  const stop = () =>
-    new Promise((resolve) => {
-      if (server.exitCode !== null || server.signalCode !== null) return resolve();
-      server.once('exit', resolve);
-      server.kill('SIGTERM');
-    });
-  return { base, stop };
-}
-
-async function measure(base, requests, makePath) {
+async function measure({ base, headers }, requests, makePath) {
   const times = [];
   let items = 0;
   for (let i = 0; i < requests + Math.min(10, requests); i++) {
     const path = makePath();
     const started = performance.now();
-    const response = await fetch(`${base}${path}`);
+    const response = await fetch(`${base}${path}`, { headers });
     const body = await response.json();
     const elapsed = performance.now() - started;
     if (!response.ok && response.status !== 404) throw new Error(`${path} answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
@@ -71,7 +47,7 @@ async function measure(base, requests, makePath) {
     }
   }
   times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99), items: items / requests };
+  return { p50: percentile(times, 0.5), p99: percentile(times, 0.99), items: items / requests };
 }
 
 /** True when the store's active read models hold all its events (a rebuild suite ran before). */
@@ -115,7 +91,7 @@ async function buffersPerQuestion(databaseUrl, schema, ask, questions) {
       counts.push(current);
     }
     counts.sort((a, b) => a - b);
-    return { median: percentile(counts, 50), max: counts[counts.length - 1] };
+    return { median: percentile(counts, 0.5), max: counts[counts.length - 1] };
   } finally {
     await pool.end();
   }
@@ -136,7 +112,7 @@ export async function run({ quick, sizes = quick ? [2_000, 20_000] : [10_000, 10
         const { rows: sample } = await pool.query(`SELECT DISTINCT commitment_id FROM "${active[0].schema_name}".commitment_versions TABLESAMPLE SYSTEM (5) LIMIT 500`);
         return sample.map((row) => row.commitment_id);
       });
-      const server = await startServer(store.env);
+      const server = await startServer({ ...store.env, LOG_LEVEL: 'warn', TIMELINE_ROLES: 'api' });
       try {
         const random = seeded(events);
         const now = Date.now();
@@ -174,7 +150,7 @@ export async function run({ quick, sizes = quick ? [2_000, 20_000] : [10_000, 10
             continue;
           }
           const count = name === 'state' ? 20 : requests;
-          const result = await measure(server.base, count, makePath);
+          const result = await measure(server, count, makePath);
           results.set(`${name}:${events}`, result);
           const work = buffers[name] ? `${formatNumber(buffers[name].median)} / ${formatNumber(buffers[name].max)}` : '—';
           rows.push([name, formatNumber(events), `${formatNumber(result.p50, 1)} ms`, `${formatNumber(result.p99, 1)} ms`, formatNumber(result.items, 1), formatNumber(count), work]);

@@ -17,7 +17,7 @@ describe.each([
   let id: string;
   const eventIds: Record<string, string> = {};
   const recordedAt: Record<string, string> = {};
-  const http = () => request(t.app.getHttpServer());
+  const http = () => t.http();
   const get = (path: string, query: Record<string, string> = {}) => http().get(path).query({ minPosition: position, ...query }).expect(200);
 
   async function write(name: string, path: string, body: object, status = 200) {
@@ -48,7 +48,7 @@ describe.each([
       'CommitmentRecorded', 'CommitmentTermsAmended', 'CommitmentDisbursed', 'EventCorrected',
     ]);
     const [recorded, restricted, disbursed, corrected] = body.versions;
-    expect(recorded).toMatchObject({ version: 1, actor: 'anonymous', confidence: 'reported', source: expect.objectContaining({ quote: source.quote }) });
+    expect(recorded).toMatchObject({ version: 1, actor: 'test-admin', confidence: 'reported', source: expect.objectContaining({ quote: source.quote }) });
     expect(recorded.effectiveAt).toEqual({ at: '2021-09-09T00:00:00.000Z', precision: 'day' });
     expect(recorded.changes).toEqual(expect.arrayContaining([
       { path: 'status', from: null, to: 'pledged' },
@@ -73,7 +73,7 @@ describe.each([
   it('tells who recorded what and when, paged, filtered by type and party', async () => {
     const all = await get('/v1/audit');
     expect(all.body.items.length).toBe(7);
-    expect(all.body.items.every((item: { actor: string }) => item.actor === 'anonymous')).toBe(true);
+    expect(all.body.items.every((item: { actor: string }) => item.actor === 'test-admin')).toBe(true);
     const revisions = await get('/v1/audit', { type: 'EventCorrected,EventRetracted' });
     expect(revisions.body.items.map((item: { causationId: string }) => item.causationId).sort()).toEqual([eventIds.disburse, eventIds.retracted].sort());
     const first = await get('/v1/audit', { limit: '3' });

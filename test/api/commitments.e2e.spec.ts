@@ -30,7 +30,7 @@ describe.each([
   { backend: 'pglite' as const, kafka: false },
 ])('commitments over HTTP on $backend (kafka: $kafka)', ({ backend, kafka }) => {
   let t: TestApp;
-  const http = () => request(t.app.getHttpServer());
+  const http = () => t.http();
   const head = () => t.runtime.store.headPosition();
 
   beforeAll(async () => {
@@ -86,7 +86,7 @@ describe.each([
       type: 'CommitmentRecorded',
       schemaVersion: 1,
       effectiveAt: { at: '2021-09-09T00:00:00.000Z', precision: 'day' },
-      actor: 'anonymous',
+      actor: 'test-admin',
       source,
       confidence: 'reported',
       causationId: null,

@@ -48,6 +48,7 @@ describe('exporting a long timeline', () => {
         KAFKA_BROKERS: '',
         TIMELINE_ROLES: 'api',
         TIMELINE_SEED: 'none',
+        TIMELINE_ANONYMOUS_READS: 'true',
         PORT: port,
         LOG_LEVEL: 'warn',
       },

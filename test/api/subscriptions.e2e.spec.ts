@@ -18,6 +18,7 @@ describe.each([
     port = (t.app.getHttpServer().address() as AddressInfo).port;
   });
   afterAll(() => t.close());
+  const sse = (path: string, headers: Record<string, string> = {}) => connectSse(port, path, { authorization: `Bearer ${t.adminKey}`, ...headers });
 
   /** Appends `count` events over `streams` streams, `perAppend` at a time; returns them as stored. */
   async function burst(count: number, streams = 5, perAppend = 1, payload = 0): Promise<RecordedEvent[]> {
@@ -39,7 +40,7 @@ describe.each([
 
   it('catches up from a position, goes on live, and resumes after a drop mid-burst with no gap and no repeat', async () => {
     const start = await t.runtime.store.headPosition();
-    const first = connectSse(port, `/v1/events/stream?from=${start}`);
+    const first = sse(`/v1/events/stream?from=${start}`);
     expect((await first.response).headers['content-type']).toMatch(/^text\/event-stream/);
     const written = burst(300, 6);
     await first.until((frames) => eventFrames(frames).length >= 80);
@@ -48,7 +49,7 @@ describe.each([
     const resumeAt = received[received.length - 1].id!;
     const events = await written;
 
-    const second = connectSse(port, '/v1/events/stream', { 'last-event-id': resumeAt });
+    const second = sse('/v1/events/stream', { 'last-event-id': resumeAt });
     await second.until((frames) => eventFrames(frames).length >= events.length - received.length);
     await new Promise((resolve) => setTimeout(resolve, 300));
     second.close();
@@ -64,7 +65,7 @@ describe.each([
     const received: string[] = [];
     let last = start;
     for (let round = 0; writing || round < 2; round++) {
-      const connection = connectSse(port, '/v1/events/stream', { 'last-event-id': last });
+      const connection = sse('/v1/events/stream', { 'last-event-id': last });
       await connection.response;
       await new Promise((resolve) => setTimeout(resolve, 20 + Math.floor(Math.random() * 120)));
       connection.close();
@@ -73,7 +74,7 @@ describe.each([
       if (received.length) last = received[received.length - 1];
     }
     const events = await load;
-    const final = connectSse(port, '/v1/events/stream', { 'last-event-id': last });
+    const final = sse('/v1/events/stream', { 'last-event-id': last });
     const remaining = events.length - received.length;
     await final.until((frames) => eventFrames(frames).length >= remaining);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -84,7 +85,7 @@ describe.each([
 
   it('delivers every matching event, in per-stream order, to 100 concurrent subscribers', async () => {
     const start = await t.runtime.store.headPosition();
-    const subscribers = Array.from({ length: 100 }, () => connectSse(port, `/v1/events/stream?from=${start}&types=CommitmentDisbursed&parties=BY`));
+    const subscribers = Array.from({ length: 100 }, () => sse(`/v1/events/stream?from=${start}&types=CommitmentDisbursed&parties=BY`));
     await Promise.all(subscribers.map((subscriber) => subscriber.response));
     const events = await burst(120, 8);
     await Promise.all(subscribers.map((subscriber) => subscriber.until((frames) => eventFrames(frames).length >= events.length)));
@@ -98,9 +99,9 @@ describe.each([
   it('filters by type, party and stream', async () => {
     const start = await t.runtime.store.headPosition();
     const events = await burst(10, 2);
-    const byStream = connectSse(port, `/v1/events/stream?from=${start}&streams=${events[0].streamId}`);
-    const nobody = connectSse(port, `/v1/events/stream?from=${start}&parties=EU`);
-    const otherType = connectSse(port, `/v1/events/stream?from=${start}&types=TrackOpened`);
+    const byStream = sse(`/v1/events/stream?from=${start}&streams=${events[0].streamId}`);
+    const nobody = sse(`/v1/events/stream?from=${start}&parties=EU`);
+    const otherType = sse(`/v1/events/stream?from=${start}&types=TrackOpened`);
     const expected = events.filter((event) => event.streamId === events[0].streamId);
     await byStream.until((frames) => eventFrames(frames).length >= expected.length);
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -113,8 +114,8 @@ describe.each([
 
   it('cuts off a client that does not read, telling it where to resume, while others keep up', async () => {
     const start = await t.runtime.store.headPosition();
-    const slow = connectSse(port, `/v1/events/stream?from=${start}`);
-    const fast = connectSse(port, `/v1/events/stream?from=${start}`);
+    const slow = sse(`/v1/events/stream?from=${start}`);
+    const fast = sse(`/v1/events/stream?from=${start}`);
     await Promise.all([slow.response, fast.response]);
     await fast.until(() => true);
     slow.pause();
@@ -133,16 +134,21 @@ describe.each([
   }, 120_000);
 
   it('sends heartbeats, and refuses a bad Last-Event-ID or filter with a problem document', async () => {
-    const idle = connectSse(port, '/v1/events/stream?types=TrackOpened');
+    const idle = sse('/v1/events/stream?types=TrackOpened');
     const raw = await idle.response;
     let text = '';
     raw.on('data', (chunk) => (text += chunk));
     await new Promise((resolve) => setTimeout(resolve, 700));
     idle.close();
     expect(text).toMatch(/: heartbeat/);
-    const bad = connectSse(port, '/v1/events/stream', { 'last-event-id': 'yesterday' });
+    const bad = sse('/v1/events/stream', { 'last-event-id': 'yesterday' });
     expect((await bad.response).statusCode).toBe(400);
-    const unknown = connectSse(port, '/v1/events/stream?types=Nope');
+    const unknown = sse('/v1/events/stream?types=Nope');
     expect((await unknown.response).statusCode).toBe(400);
+  });
+
+  it('answers a HEAD with the stream headers and ends it, holding nothing open (found by the fuzz job: it hung)', async () => {
+    const head = await t.http().head('/v1/events/stream').timeout(5_000).expect(200);
+    expect(head.headers['content-type']).toMatch(/^text\/event-stream/);
   });
 });

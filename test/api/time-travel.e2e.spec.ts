@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { newTestEvent } from '../support/events';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const source = { title: 'Integration talks', publisher: 'Test Wire', quote: 'Russia will lend Belarus $630 million' };
@@ -18,7 +19,7 @@ describe.each([
   { backend: 'pglite' as const, kafka: false },
 ])('time travel on $backend (kafka: $kafka)', ({ backend, kafka }) => {
   let t: TestApp;
-  const http = () => request(t.app.getHttpServer());
+  const http = () => t.http();
   let position = '0';
 
   beforeAll(async () => {
@@ -157,10 +158,10 @@ describe.each([
     expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
   });
 
-  it('answers 503 with Retry-After while the projector has not reached a position', async () => {
+  it('refuses a minPosition no write has reached yet, naming it', async () => {
     const response = await http().get('/v1/commitments').query({ minPosition: '999999999' });
-    expect(response.status).toBe(503);
-    expect(response.headers['retry-after']).toBe('1');
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([expect.objectContaining({ field: 'minPosition', message: expect.stringMatching(/beyond the newest recorded event/) })]);
   });
 
   it('rebuilds under read load and answers the same before and after', async () => {
@@ -189,5 +190,26 @@ describe.each([
     const after = (await get('/v1/state', query)).body;
     expect(after).toEqual(before);
     expect(await snapshot()).toBeDefined();
+  });
+});
+
+describe('read your writes without a projector in the process', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ backend: 'pglite', env: { TIMELINE_ROLES: 'api' } });
+  });
+  afterAll(() => t.close());
+
+  it('answers 503 with Retry-After while the read models have not reached a recorded position', async () => {
+    const appended = await t.runtime.store.append({
+      streamId: 'party-ZZ',
+      streamType: 'party',
+      expectedVersion: 'no_stream',
+      events: [newTestEvent({ type: 'PartyRegistered', data: { partyId: 'ZZ', name: 'Zed', kind: 'state' } })],
+    });
+    const response = await t.http().get('/v1/commitments').query({ minPosition: appended.position });
+    expect(response.status).toBe(503);
+    expect(response.headers['content-type']).toMatch(/problem\+json/);
+    expect(response.headers['retry-after']).toBe('1');
   });
 });

@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -42,6 +42,21 @@ describe('the timeline command and the projector process', () => {
       const second = await run('node', [CLI, 'migrate'], { env: env({ DATA_DIR: dataDir }) });
       expect(second.stdout).toMatch(/schema is up to date/);
 
+      // Keys, straight in the embedded store: the secret once on stdout, a hash in the table.
+      const created = await run('node', [CLI, 'keys', 'create', '--owner', 'a.analyst@example.org', '--role', 'editor'], { env: env({ DATA_DIR: dataDir }) });
+      const key = created.stdout.trim();
+      expect(key).toMatch(/^ntk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+      const keyId = key.slice(4, 20);
+      expect(created.stderr).toContain(`made key ${keyId} for a.analyst@example.org (editor)`);
+      const listed = await run('node', [CLI, 'keys', 'list', '--json'], { env: env({ DATA_DIR: dataDir }) });
+      expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id: keyId, owner: 'a.analyst@example.org', role: 'editor', revokedAt: null })]);
+      expect(listed.stdout).not.toContain(key.slice(21));
+      const revoked = await run('node', [CLI, 'keys', 'revoke', keyId], { env: env({ DATA_DIR: dataDir }) });
+      expect(revoked.stdout).toMatch(new RegExp(`revoked key ${keyId} of a.analyst@example.org`));
+      const badRole = await run('node', [CLI, 'keys', 'create', '--owner', 'x', '--role', 'root'], { env: env({ DATA_DIR: dataDir }) }).catch((error) => error);
+      expect(badRole.code).toBe(1);
+      expect(badRole.stderr).toMatch(/--role must be one of reader, editor, admin/);
+
       const db = await openDatabase({ dataDir });
       await migrate(db);
       const store = new PostgresEventStore(db.pool);
@@ -68,7 +83,8 @@ describe('the timeline command and the projector process', () => {
   it('serves the embedded default with the seed data loaded, as npm start does, and stops on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'timeline-serve-'));
     const port = String(20_000 + Math.floor(Math.random() * 20_000));
-    const child = spawn('node', [CLI, 'serve'], { env: env({ DATA_DIR: dataDir, PORT: port }), stdio: ['ignore', 'pipe', 'pipe'] });
+    // As package.json's start script runs it; at info level, so that every request is logged.
+    const child = spawn('node', [CLI, 'serve', '--anonymous-reads'], { env: env({ DATA_DIR: dataDir, PORT: port, LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -116,6 +132,30 @@ describe('the timeline command and the projector process', () => {
       const bad = await run('node', [CLI, 'state', '--as-of', '2021-13', '--url', url], { env: env({}) }).catch((error) => error);
       expect(bad.code).toBe(1);
       expect(bad.stderr).toMatch(/asOf/);
+
+      // The first start made an admin key, readable by its owner only; the log names the file, never the key.
+      const keyFile = join(dataDir, 'admin.key');
+      expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+      const adminKey = readFileSync(keyFile, 'utf8').trim();
+      expect(output).toContain(keyFile);
+      const party = { partyId: 'KZ', name: 'Kazakhstan', kind: 'state', effectiveAt: '1991-12-16', source: { title: 'Independence' } };
+      const post = (headers: Record<string, string>) =>
+        fetch(`${url}/v1/parties`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(party) });
+      expect((await post({})).status).toBe(401);
+      const written = await post({ authorization: `Bearer ${adminKey}` });
+      expect(written.status).toBe(201);
+      const made = await fetch(`${url}/v1/admin/keys`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+        body: JSON.stringify({ owner: 'an editor', role: 'editor' }),
+      });
+      const editorKey = ((await made.json()) as { key: string }).key;
+      expect((await fetch(`${url}/v1/audit?actor=admin`, { headers: { authorization: `Bearer ${editorKey}` } })).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(output).toMatch(/"url":"\/v1\/admin\/keys"/);
+      for (const secret of [adminKey, editorKey]) {
+        expect(output).not.toContain(secret.slice(21));
+      }
     } finally {
       child.kill('SIGTERM');
       const code = await exited;

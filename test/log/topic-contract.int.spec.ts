@@ -96,7 +96,7 @@ describe(`the Kafka topic as a public interface, with the ${SET} data set`, () =
   let kafka: Kafka;
   let table: RecordedEvent[];
   let records: RawRecord[];
-  const http = () => request(t.app.getHttpServer());
+  const http = () => t.http();
 
   beforeAll(async () => {
     t = await startTestApp({ backend: 'postgres', kafka: true, env: { TIMELINE_SEED: SET } });

@@ -16,7 +16,7 @@ describe.each([
 ])(`the ${SET} data set on $backend (kafka: $kafka)`, ({ backend, kafka }) => {
   let t: TestApp;
   let head: string;
-  const http = () => request(t.app.getHttpServer());
+  const http = () => t.http();
   const get = async (path: string, query: Record<string, string> = {}) =>
     (await http().get(path).query({ minPosition: head, ...query }).expect(200)).body;
   const ids = (items: { id?: string; deploymentId?: string; occurrenceId?: string }[]) =>

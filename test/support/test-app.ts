@@ -1,4 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { ApiKeyStore, KeyRole } from '../../apps/api/src/auth/api-keys';
 import { loadConfig } from '@timeline/config';
 import { createApp } from '../../apps/api/src/app';
 import { createRuntime, Runtime } from '../../apps/api/src/runtime/runtime';
@@ -11,6 +13,14 @@ export interface TestApp {
   runtime: Runtime;
   testDb: TestDatabase;
   topic?: string;
+  /** An admin key, made for this app (owner `test-admin`). */
+  adminKey: string;
+  /** Requests to the app, carrying the admin key. */
+  http(): ReturnType<typeof request.agent>;
+  /** Requests with no key at all. */
+  anonymous(): ReturnType<typeof request>;
+  /** A fresh key of that role (owner defaults to `test-<role>`). */
+  createKey(role: KeyRole, owner?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -21,13 +31,18 @@ export interface TestAppOptions {
   env?: Record<string, string>;
 }
 
-/** The whole service in process, on a store of its own, as `timeline serve` builds it. */
+/**
+ * The whole service in process, on a store of its own, as `timeline serve`
+ * builds it. Every request needs a key there, as in production: `http()`
+ * sends the app's admin key, `anonymous()` none. No rate limit unless `env` sets one.
+ */
 export async function startTestApp({ backend, kafka = false, env = {} }: TestAppOptions): Promise<TestApp> {
   const testDb = await createTestDatabase(backend);
   const topic = kafka ? uniqueTopic('test.api') : undefined;
   const config = loadConfig({
     LOG_LEVEL: 'silent',
     TIMELINE_SEED: 'none',
+    TIMELINE_RATE_LIMIT: '0',
     PORT: '0',
     ...(topic ? { KAFKA_BROKERS: testKafkaBrokers().join(','), KAFKA_TOPIC: topic, KAFKA_PARTITIONS: '3' } : {}),
     ...env,
@@ -35,11 +50,18 @@ export async function startTestApp({ backend, kafka = false, env = {} }: TestApp
   const runtime = await createRuntime(config, { db: testDb.db });
   const app = await createApp(runtime);
   await app.init();
+  const keys = app.get(ApiKeyStore);
+  const createKey = async (role: KeyRole, owner = `test-${role}`) => (await keys.create({ owner, role, createdBy: 'test' })).key;
+  const adminKey = await createKey('admin', 'test-admin');
   return {
     app,
     runtime,
     testDb,
     topic,
+    adminKey,
+    http: () => request.agent(app.getHttpServer()).set('Authorization', `Bearer ${adminKey}`),
+    anonymous: () => request(app.getHttpServer()),
+    createKey,
     close: async () => {
       await app.close();
       await runtime.close();

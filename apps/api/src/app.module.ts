@@ -2,7 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import { WriteAccessGuard } from './auth/write-access.guard';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { AccessGuard } from './auth/access.guard';
+import { ApiKeyStore, parseKey } from './auth/api-keys';
+import { KeysController } from './keys/keys.controller';
 import { AmendCommitmentController, AmendCommitmentHandler } from './commitments/amend/amend-commitment';
 import {
   ChangeCommitmentStatusController,
@@ -37,10 +41,18 @@ export class AppModule {
       imports: [
         CqrsModule.forRoot(),
         TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false }),
+        ThrottlerModule.forRoot({
+          throttlers: [{ limit: runtime.config.rateLimit?.limit ?? 0, ttl: (runtime.config.rateLimit?.windowSeconds ?? 60) * 1000 }],
+          // One budget per key across all routes; requests without a (well-formed) key share their address's.
+          getTracker: rateLimitTracker,
+          generateKey: (_context, tracker) => tracker,
+          errorMessage: 'too many requests from this key or address; try again after Retry-After seconds',
+        }),
         LoggerModule.forRoot({
           pinoHttp: {
             level: runtime.config.logLevel,
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+            // Keys and cookies never reach a log line (request bodies and answers are not logged at all).
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
             autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
           },
         }),
@@ -58,13 +70,17 @@ export class AppModule {
         SchemasController,
         ReviseEventController,
         AdminController,
+        KeysController,
         HealthController,
       ],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         { provide: EVENT_STORE, useValue: runtime.store },
         { provide: CLOCK, useValue: runtime.clock },
-        WriteAccessGuard,
+        { provide: ApiKeyStore, useValue: new ApiKeyStore(runtime.db.pool) },
+        // Rate limit first, so that requests with bad keys count too; then who is asking and what they may do.
+        ...(runtime.config.rateLimit ? [{ provide: APP_GUARD, useClass: ThrottlerGuard }] : []),
+        { provide: APP_GUARD, useClass: AccessGuard },
         AggregateWriter,
         ExecuteAggregateHandler,
         SeedLoader,
@@ -81,4 +97,11 @@ export class AppModule {
       ],
     };
   }
+}
+
+/** The key's id when the request carries one that looks like a key, otherwise the client's address. */
+function rateLimitTracker(request: Record<string, any>): string {
+  const token = /^Bearer +(\S+)$/i.exec(String(request.headers?.authorization ?? ''))?.[1];
+  const key = token ? parseKey(token) : undefined;
+  return key ? `key:${key.id}` : `ip:${request.ip ?? request.socket?.remoteAddress ?? 'unknown'}`;
 }

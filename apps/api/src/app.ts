@@ -9,6 +9,7 @@ import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
 import { HttpStatus } from '@nestjs/common';
 import { ProblemException } from './http/problem';
+import { answeringUnparsableRequests, refusingOversizedRequests, refusingUnstorableText } from './http/limits';
 import type { Runtime } from './runtime/runtime';
 import { serveWebPage } from './web/web-page';
 
@@ -19,9 +20,22 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  answeringUnparsableRequests(app.getHttpServer());
+  app.use(refusingOversizedRequests);
+  if (runtime.config.corsOrigins.length > 0) {
+    // Keys go in the Authorization header, never in cookies: no credentials mode.
+    app.enableCors({
+      origin: runtime.config.corsOrigins.includes('*') ? '*' : [...runtime.config.corsOrigins],
+      methods: ['GET', 'HEAD', 'POST', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Correlation-Id', 'Last-Event-ID'],
+      exposedHeaders: ['ETag', 'Location', 'Retry-After', 'Idempotent-Replayed', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+      maxAge: 600,
+    });
+  }
   // Body size is limited before anything is parsed; errors become problem documents.
   app.useBodyParser('json', { limit: runtime.config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] });
   app.use(namingBodyErrors);
+  app.use(refusingUnstorableText);
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
   app.useGlobalPipes(createValidationPipe());
@@ -33,7 +47,8 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
       .setTitle('negotiation-timeline')
       .setDescription('Event-sourced timeline of negotiations between states: replay, subscribe, audit.')
       .setVersion('1')
-      .addBearerAuth()
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an API key, ntk_<id>_<secret>' })
+      .addSecurityRequirements('bearer')
       .build(),
   );
   app

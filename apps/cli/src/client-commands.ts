@@ -8,6 +8,13 @@ import { EffectiveTime, formatEffectiveTime } from '@timeline/domain';
  */
 const DEFAULT_URL = process.env.TIMELINE_URL || 'http://localhost:3000';
 
+/** The key from --key or TIMELINE_KEY (better: it stays out of the process list), as a header. */
+function authorization(options: { key?: string }): Record<string, string> {
+  const key = options.key ?? process.env.TIMELINE_KEY;
+  return key ? { authorization: `Bearer ${key}` } : {};
+}
+const KEY_OPTION = ['--key <key>', 'an API key (default: TIMELINE_KEY); not needed when the service allows anonymous reads'] as const;
+
 interface ClientOptions {
   url: string;
   json?: boolean;
@@ -17,7 +24,7 @@ interface ClientOptions {
 async function fetchJson<T>(options: ClientOptions, path: string, query: Record<string, string | undefined> = {}): Promise<T> {
   const url = new URL(path, options.url);
   for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, value);
-  const response = await fetch(url, { headers: { accept: 'application/json', ...(options.key ? { authorization: `Bearer ${options.key}` } : {}) } }).catch(
+  const response = await fetch(url, { headers: { accept: 'application/json', ...authorization(options) } }).catch(
     (error: Error) => {
       throw new Error(`cannot reach ${options.url} (${error.message}); start it with "npm start" or pass --url`);
     },
@@ -71,6 +78,7 @@ export function registerClientCommands(program: Command): void {
     .command('history <id>')
     .description('every version of a commitment: what changed, when it took effect, who recorded it, on what source')
     .option('--url <url>', 'the service', DEFAULT_URL)
+    .option(...KEY_OPTION)
     .option('--json', 'print JSON instead of a table')
     .action(async (id: string, options: ClientOptions) => {
       const { versions } = await fetchJson<{ versions: HistoryVersion[] }>(options, `/v1/commitments/${id}/history`);
@@ -90,6 +98,7 @@ export function registerClientCommands(program: Command): void {
     .option('--as-of <date>', 'valid time (YYYY, YYYY-MM, YYYY-MM-DD or an instant); default now')
     .option('--known-at <time>', 'transaction time; default now')
     .option('--url <url>', 'the service', DEFAULT_URL)
+    .option(...KEY_OPTION)
     .option('--json', 'print JSON instead of tables')
     .action(async (options: ClientOptions & { asOf?: string; knownAt?: string }) => {
       const state = await fetchJson<{
@@ -123,13 +132,14 @@ export function registerClientCommands(program: Command): void {
     .option('--streams <streams>', 'comma-separated stream ids')
     .option('--from <position>', 'start after this position (0 for everything)')
     .option('--url <url>', 'the service', DEFAULT_URL)
+    .option(...KEY_OPTION)
     .option('--json', 'print each event as JSON')
     .action(async (options: ClientOptions & { types?: string; parties?: string; streams?: string; from?: string }) => {
       let last = options.from;
       for (;;) {
         const url = new URL('/v1/events/stream', options.url);
         for (const name of ['types', 'parties', 'streams'] as const) if (options[name]) url.searchParams.set(name, options[name]!);
-        const response = await fetch(url, { headers: { accept: 'text/event-stream', ...(last !== undefined ? { 'last-event-id': last } : {}) } }).catch(() => undefined);
+        const response = await fetch(url, { headers: { accept: 'text/event-stream', ...authorization(options), ...(last !== undefined ? { 'last-event-id': last } : {}) } }).catch(() => undefined);
         if (response && !response.ok) throw new Error(`${response.status} ${await response.text()}`);
         if (response?.body) {
           let buffer = '';
@@ -165,6 +175,7 @@ export function registerClientCommands(program: Command): void {
     .option('--as-of <date>', 'valid time, for commitments and ledger')
     .option('--known-at <time>', 'transaction time')
     .option('--url <url>', 'the service', DEFAULT_URL)
+    .option(...KEY_OPTION)
     .action(async (what: string, options: ClientOptions & { format: string; asOf?: string; knownAt?: string }) => {
       if (!['csv', 'ndjson'].includes(options.format)) throw new Error(`--format must be csv or ndjson, not "${options.format}"`);
       const paths: Record<string, string> = { timeline: '/v1/timeline', commitments: '/v1/commitments', ledger: '/v1/ledger', audit: '/v1/audit' };
@@ -173,7 +184,7 @@ export function registerClientCommands(program: Command): void {
       const url = new URL(path, options.url);
       if (options.asOf && (what === 'commitments' || what === 'ledger')) url.searchParams.set('asOf', options.asOf);
       if (options.knownAt) url.searchParams.set('knownAt', options.knownAt);
-      const response = await fetch(url, { headers: { accept: options.format === 'csv' ? 'text/csv' : 'application/x-ndjson' } });
+      const response = await fetch(url, { headers: { accept: options.format === 'csv' ? 'text/csv' : 'application/x-ndjson', ...authorization(options) } });
       if (!response.ok || !response.body) throw new Error(`${response.status} ${await response.text()}`);
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
         if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));

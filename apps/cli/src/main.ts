@@ -13,6 +13,7 @@ import { SeedLoader } from '../../api/src/seeds/seed-loader';
 import { serve } from '../../api/src/serve';
 import { registerClientCommands } from './client-commands';
 import { progressBar, registerGenerateCommand } from './generate/generate-command';
+import { registerKeyCommands } from './key-commands';
 
 const program = new Command()
   .name('timeline')
@@ -23,8 +24,15 @@ program
   .command('serve')
   .description('run the service (roles from TIMELINE_ROLES; api, relay and projector by default)')
   .option('-p, --port <port>', 'HTTP port (overrides PORT)')
-  .action(async (options: { port?: string }) => {
-    await serve(loadConfig({ ...process.env, ...(options.port ? { PORT: options.port } : {}) }));
+  .option('--anonymous-reads', 'answer GET requests without a key (sets TIMELINE_ANONYMOUS_READS=true; writes still need one)')
+  .action(async (options: { port?: string; anonymousReads?: boolean }) => {
+    await serve(
+      loadConfig({
+        ...process.env,
+        ...(options.port ? { PORT: options.port } : {}),
+        ...(options.anonymousReads ? { TIMELINE_ANONYMOUS_READS: 'true' } : {}),
+      }),
+    );
   });
 
 program
@@ -112,6 +120,7 @@ program
 
 registerGenerateCommand(program);
 registerClientCommands(program);
+registerKeyCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof InvalidConfiguration || error instanceof InvalidSeed ? error.message : `timeline: ${(error as Error).message ?? error}`);

@@ -27,6 +27,12 @@ export interface AppConfig {
   readonly kafka?: KafkaConfig;
   readonly roles: ReadonlySet<Role>;
   readonly bootstrapAdminKey?: string;
+  /** GET requests without a key are answered (as the reader `anonymous`). Writes always need a key. */
+  readonly anonymousReads: boolean;
+  /** Requests per window per key (or per address without a key); absent: no rate limit. */
+  readonly rateLimit?: { readonly limit: number; readonly windowSeconds: number };
+  /** Origins allowed to call the API from a browser; empty: no CORS headers at all. */
+  readonly corsOrigins: readonly string[];
   /** Data set loaded into an empty store at start; `none` loads nothing. */
   readonly seed: string;
   readonly bodyLimit: string;
@@ -50,6 +56,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const BROKER = /^[A-Za-z0-9.\-_]+:\d{1,5}$/;
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 const BODY_LIMIT = /^\d+(b|kb|mb)$/i;
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
@@ -66,6 +73,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
       return fallback;
     }
     return parsed;
+  };
+
+  const flag = (name: string) => {
+    const value = text(name)?.toLowerCase();
+    if (value === undefined || value === 'false' || value === '0') return false;
+    if (value === 'true' || value === '1') return true;
+    problems.push(`${name}="${env[name]}" must be true or false`);
+    return false;
   };
 
   const databaseUrl = text('DATABASE_URL');
@@ -106,6 +121,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push('TIMELINE_BOOTSTRAP_ADMIN_KEY must be at least 16 characters long');
   }
 
+  const anonymousReads = flag('TIMELINE_ANONYMOUS_READS');
+
+  const rateLimitPerWindow = integer('TIMELINE_RATE_LIMIT', 1000, 0, 1_000_000);
+  const rateLimitWindowSeconds = integer('TIMELINE_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400);
+
+  const corsOrigins = (text('TIMELINE_CORS_ORIGINS') ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !ORIGIN.test(origin)) {
+      problems.push(`TIMELINE_CORS_ORIGINS: "${origin}" must be an origin like https://example.org or http://localhost:5173 (no path), or *`);
+    }
+  }
+
   const bodyLimit = text('BODY_LIMIT') ?? '256kb';
   if (!BODY_LIMIT.test(bodyLimit)) problems.push(`BODY_LIMIT="${bodyLimit}" must look like 256kb or 1mb`);
 
@@ -129,6 +156,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     kafka,
     roles,
     bootstrapAdminKey,
+    anonymousReads,
+    rateLimit: rateLimitPerWindow > 0 ? { limit: rateLimitPerWindow, windowSeconds: rateLimitWindowSeconds } : undefined,
+    corsOrigins,
     seed,
     bodyLimit,
     sseHeartbeatMs: integer('SSE_HEARTBEAT_MS', 15_000, 100, 3_600_000),

@@ -36,10 +36,15 @@ export async function createGeneration(pool: Pool, baseSchema: string, options: 
 
 /** The generation reads use; `lock` takes it FOR SHARE so a switch waits for this transaction. */
 export async function activeGeneration(db: Queryable, lock = false): Promise<Generation | undefined> {
+  // The lock is taken in a sub-query, not on a join: a join that waited for a switch is
+  // re-checked against the old generation's row and comes back empty; the sub-query
+  // re-reads the state row and yields the generation it now points to.
   const { rows } = await db.query<{ generation: number; schema_name: string }>(
-    `SELECT g.generation, g.schema_name
-       FROM projection_state s JOIN projection_generations g ON g.generation = s.active_generation
-       ${lock ? 'FOR SHARE OF s' : ''}`,
+    lock
+      ? `SELECT generation, schema_name FROM projection_generations
+          WHERE generation = (SELECT active_generation FROM projection_state FOR SHARE)`
+      : `SELECT g.generation, g.schema_name
+           FROM projection_state s JOIN projection_generations g ON g.generation = s.active_generation`,
   );
   return rows[0] && { generation: rows[0].generation, schema: rows[0].schema_name };
 }

@@ -1,7 +1,7 @@
-import { Controller, Get, HttpCode, HttpStatus, Inject, Post, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { rebuildReadModels, RebuildProgress, RebuildResult } from '@timeline/projections';
-import { WriteAccessGuard } from '../auth/write-access.guard';
+import { RequiresAccess } from '../auth/access';
 import { ProblemException } from '../http/problem';
 import { RUNTIME } from '../runtime/tokens';
 import type { Runtime } from '../runtime/runtime';
@@ -17,8 +17,8 @@ interface RebuildJob {
 /** Operations on the read models. One rebuild at a time per process. */
 @ApiTags('admin')
 @ApiBearerAuth()
+@RequiresAccess('admin')
 @Controller('v1/admin')
-@UseGuards(WriteAccessGuard)
 export class AdminController {
   private job?: RebuildJob;
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
@@ -10,7 +10,6 @@ import { OCCURRENCE_KINDS, PARTY_CODE, TRACK_STATUSES } from '@timeline/domain';
 import { ReadModel } from '@timeline/projections';
 import { ExecuteAggregateCommand } from '../aggregates/definitions';
 import type { WriteAnswer } from '../aggregates/aggregate-writer';
-import { WriteAccessGuard } from '../auth/write-access.guard';
 import { factOf, sentFields } from '../commitments/commitment.dto';
 import { sendWriteAnswer } from '../commitments/write-answer';
 import { Write, WriteContext } from '../http/write-context';
@@ -81,37 +80,37 @@ export class EntitiesController {
     return sendWriteAnswer(response, answer);
   }
 
-  @Post('parties') @HttpCode(201) @ApiBearerAuth() @UseGuards(WriteAccessGuard)
+  @Post('parties') @HttpCode(201) @ApiBearerAuth()
   registerParty(@Body() body: RegisterPartyDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
     return this.write(response, 'party', 'RegisterParty', body, body, context, 201);
   }
 
-  @Post('tracks') @HttpCode(201) @ApiBearerAuth() @UseGuards(WriteAccessGuard)
+  @Post('tracks') @HttpCode(201) @ApiBearerAuth()
   openTrack(@Body() body: OpenTrackDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
     return this.write(response, 'track', 'OpenTrack', { ...body, trackId: uuidv7() }, body, context, 201);
   }
 
-  @Post('tracks/:id/status') @HttpCode(200) @ApiBearerAuth() @UseGuards(WriteAccessGuard)
+  @Post('tracks/:id/status') @HttpCode(200) @ApiBearerAuth()
   changeTrackStatus(@Param() params: EntityIdParams, @Body() body: ChangeTrackStatusDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
     return this.write(response, 'track', 'ChangeTrackStatus', { ...body, trackId: params.id }, body, context, 200);
   }
 
-  @Post('tracks/:id/deadlines') @HttpCode(200) @ApiBearerAuth() @UseGuards(WriteAccessGuard)
+  @Post('tracks/:id/deadlines') @HttpCode(200) @ApiBearerAuth()
   setTrackDeadline(@Param() params: EntityIdParams, @Body() body: SetTrackDeadlineDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
     return this.write(response, 'track', 'SetTrackDeadline', { ...body, trackId: params.id }, body, context, 200);
   }
 
-  @Post('deployments') @HttpCode(201) @ApiBearerAuth() @UseGuards(WriteAccessGuard)
+  @Post('deployments') @HttpCode(201) @ApiBearerAuth()
   startDeployment(@Body() body: StartDeploymentDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
     return this.write(response, 'deployment', 'StartDeployment', { ...body, deploymentId: uuidv7() }, body, context, 201);
   }
 
-  @Post('deployments/:id/end') @HttpCode(200) @ApiBearerAuth() @UseGuards(WriteAccessGuard)
+  @Post('deployments/:id/end') @HttpCode(200) @ApiBearerAuth()
   endDeployment(@Param() params: EntityIdParams, @Body() body: EndDeploymentDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
     return this.write(response, 'deployment', 'EndDeployment', { ...body, deploymentId: params.id }, body, context, 200);
   }
 
-  @Post('occurrences') @HttpCode(201) @ApiBearerAuth() @UseGuards(WriteAccessGuard)
+  @Post('occurrences') @HttpCode(201) @ApiBearerAuth()
   recordOccurrence(@Body() body: RecordOccurrenceDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
     const topics = body.topics?.map((topic) => sentFields(topic));
     return this.write(response, 'occurrence', 'RecordOccurrence', { ...body, ...(topics ? { topics } : {}), occurrenceId: uuidv7() }, body, context, 201);

@@ -1,10 +1,14 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import { RequiresAccess } from '../auth/access';
 import { RUNTIME } from '../runtime/tokens';
 import type { Runtime } from '../runtime/runtime';
 
 @ApiTags('health')
+@RequiresAccess('public')
+@SkipThrottle()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -113,6 +113,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         errors: [{ field: 'body', message: 'is not valid JSON' }],
       };
     }
+    // Other errors of the body parser (http-errors): bad Content-Encoding or charset, a broken gzip stream, an aborted upload.
+    const clientError = exception as { status?: unknown; expose?: unknown; message?: unknown; type?: unknown };
+    if (typeof clientError.status === 'number' && clientError.status >= 400 && clientError.status < 500 && clientError.expose === true) {
+      const status = clientError.status;
+      const code = typeof clientError.type === 'string' ? clientError.type.replace(/[^a-z]+/gi, '_').toLowerCase() : 'invalid_request';
+      return {
+        type: problemType(code),
+        title: STATUS_TITLES[status] ?? 'The request is not valid',
+        status,
+        detail: `the request body cannot be read: ${String(clientError.message).toLowerCase()}`,
+        code,
+        errors: [{ field: 'body', message: String(clientError.message).toLowerCase() }],
+      };
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const code = (HttpStatus[status] ?? 'error').toLowerCase();

@@ -1,7 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import type { AuthenticatedRequest } from '../auth/write-access.guard';
+import type { AuthenticatedRequest } from '../auth/access.guard';
 import { invalidRequest } from './problem';
 
 /** Who writes, under which correlation, against which version, and with which Idempotency-Key. */
@@ -18,7 +18,9 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 export const Write = createParamDecorator((_: unknown, context: ExecutionContext): WriteContext => {
   const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-  const actor = request.principal?.actor ?? 'anonymous';
+  // The access guard has run: a write always has an editor's or admin's key behind it.
+  const actor = request.principal?.actor;
+  if (!actor) throw new Error('a write reached its handler without a principal');
   const errors = [];
 
   const correlationHeader = request.header('x-correlation-id');

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Inject, Injectable, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Inject, Injectable, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
@@ -15,7 +15,6 @@ import {
   RecordedEvent,
 } from '@timeline/domain';
 import type { EventStore } from '@timeline/event-store';
-import { WriteAccessGuard } from '../auth/write-access.guard';
 import { ProblemException } from '../http/problem';
 import { IsEffectiveTime } from '../http/validation';
 import { Write, WriteContext } from '../http/write-context';
@@ -151,7 +150,6 @@ function checkConsistent(stream: RecordedEvent[], event: NewEvent): void {
 @ApiTags('revisions')
 @ApiBearerAuth()
 @Controller('v1/events')
-@UseGuards(WriteAccessGuard)
 export class ReviseEventController {
   constructor(private readonly commandBus: CommandBus) {}
 

@@ -57,6 +57,11 @@ export class SubscriptionsController implements OnModuleDestroy {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
+    // A HEAD has no body to stream: its headers are the whole answer (found by the fuzz job: it hung).
+    if (request.method === 'HEAD') {
+      response.end();
+      return;
+    }
     response.write('retry: 1000\n\n');
     const filter = {
       types: params.types ? new Set(params.types) : undefined,

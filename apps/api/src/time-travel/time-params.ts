@@ -1,9 +1,11 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import type { EventStore } from '@timeline/event-store';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { effectiveUntil, InvalidEffectiveTime, parseEffectiveTime } from '@timeline/domain';
 import { ReadModel } from '@timeline/projections';
 import { FieldError, invalidRequest, ProblemException } from '../http/problem';
+import { EVENT_STORE } from '../runtime/tokens';
 
 /** Transaction time and read-your-writes, taken by every read. */
 export class ConsistencyParams {
@@ -81,13 +83,20 @@ const POLL_MS = 25;
 
 /**
  * Read your writes: waits for the projector to reach a position, else 503
- * with Retry-After. Read models that do not exist yet are a 503 too, from
- * the problem filter, whatever query meets them first.
+ * with Retry-After. A position no write has reached yet is the client's
+ * mistake (400), not something to wait for. Read models that do not exist
+ * yet are a 503 too, from the problem filter, whatever query meets them first.
  */
 @Injectable()
 export class ProjectionWait {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
   async until(readModel: ReadModel, minPosition: string | undefined): Promise<void> {
     if (minPosition === undefined) return;
+    const head = await this.store.headPosition();
+    if (BigInt(minPosition) > BigInt(head)) {
+      throw invalidRequest([{ field: 'minPosition', message: `is beyond the newest recorded event (position ${head}); take it from a write's answer` }]);
+    }
     const deadline = Date.now() + WAIT_MS;
     while (!(await readModel.hasProjected(minPosition))) {
       if (Date.now() >= deadline) throw notYet(`the read models have not reached position ${minPosition} yet`);

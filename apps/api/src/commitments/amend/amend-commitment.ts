@@ -1,11 +1,10 @@
-import { Body, Controller, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import type { Response } from 'express';
 import type { TermChanges } from '@timeline/domain';
-import { WriteAccessGuard } from '../../auth/write-access.guard';
 import { Write, WriteContext } from '../../http/write-context';
 import { CommitmentIdParams } from '../commitment-id.params';
 import { CommitmentWriter, FactInput, WriteAnswer } from '../commitment-writer';
@@ -54,7 +53,6 @@ export class AmendCommitmentHandler implements ICommandHandler<AmendCommitmentCo
 @ApiTags('commitments')
 @ApiBearerAuth()
 @Controller('v1/commitments')
-@UseGuards(WriteAccessGuard)
 export class AmendCommitmentController {
   constructor(private readonly commandBus: CommandBus) {}
 

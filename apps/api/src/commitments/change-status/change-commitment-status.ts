@@ -1,10 +1,9 @@
-import { Body, Controller, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import { COMMITMENT_STATUSES, CommitmentStatus } from '@timeline/domain';
-import { WriteAccessGuard } from '../../auth/write-access.guard';
 import { Write, WriteContext } from '../../http/write-context';
 import { CommitmentIdParams } from '../commitment-id.params';
 import { CommitmentWriter, FactInput, WriteAnswer } from '../commitment-writer';
@@ -50,7 +49,6 @@ export class ChangeCommitmentStatusHandler implements ICommandHandler<ChangeComm
 @ApiTags('commitments')
 @ApiBearerAuth()
 @Controller('v1/commitments')
-@UseGuards(WriteAccessGuard)
 export class ChangeCommitmentStatusController {
   constructor(private readonly commandBus: CommandBus) {}
 

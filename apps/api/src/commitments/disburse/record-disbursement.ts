@@ -1,9 +1,8 @@
-import { Body, Controller, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsDefined, Matches } from 'class-validator';
 import type { Response } from 'express';
-import { WriteAccessGuard } from '../../auth/write-access.guard';
 import { Write, WriteContext } from '../../http/write-context';
 import { CommitmentIdParams } from '../commitment-id.params';
 import { CommitmentWriter, FactInput, WriteAnswer } from '../commitment-writer';
@@ -44,7 +43,6 @@ export class RecordDisbursementHandler implements ICommandHandler<RecordDisburse
 @ApiTags('commitments')
 @ApiBearerAuth()
 @Controller('v1/commitments')
-@UseGuards(WriteAccessGuard)
 export class RecordDisbursementController {
   constructor(private readonly commandBus: CommandBus) {}
 

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -6,7 +6,6 @@ import { IsDefined, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Ma
 import type { Response } from 'express';
 import { v7 as uuidv7 } from 'uuid';
 import { COMMITMENT_KINDS, CommitmentKind, OPEN_STATUSES, OpenStatus, PARTY_CODE, Terms } from '@timeline/domain';
-import { WriteAccessGuard } from '../../auth/write-access.guard';
 import { Write, WriteContext } from '../../http/write-context';
 import { CommitmentWriter, FactInput, WriteAnswer } from '../commitment-writer';
 import { FactDto, factOf, sentFields, TermsDto, WriteResponseDto } from '../commitment.dto';
@@ -81,7 +80,6 @@ export class RecordCommitmentHandler implements ICommandHandler<RecordCommitment
 @ApiTags('commitments')
 @ApiBearerAuth()
 @Controller('v1/commitments')
-@UseGuards(WriteAccessGuard)
 export class RecordCommitmentController {
   constructor(private readonly commandBus: CommandBus) {}
 
