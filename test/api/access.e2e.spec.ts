@@ -47,10 +47,10 @@ describe.each(['postgres' as const, 'pglite' as const])('keys and roles on %s', 
     expect(refused.body.detail).toMatch(/role reader .* needs role editor/);
 
     await t.anonymous().post('/v1/parties').set(as(editor)).send(party('AB')).expect(201);
-    expectProblem(await t.anonymous().get('/v1/admin/keys').set(as(editor)), 403);
+    expectProblem(await t.anonymous().get('/v1/keys').set(as(editor)), 403);
     expectProblem(await t.anonymous().post('/v1/admin/rebuild').set(as(editor)), 403);
-    expectProblem(await t.anonymous().post('/v1/admin/keys').set(as(reader)).send({ owner: 'x', role: 'admin' }), 403);
-    await t.http().get('/v1/admin/keys').expect(200);
+    expectProblem(await t.anonymous().post('/v1/keys').set(as(reader)).send({ owner: 'x', role: 'admin' }), 403);
+    await t.http().get('/v1/keys').expect(200);
   });
 
   it('records the key owner as the actor of every event written with the key', async () => {
@@ -65,18 +65,18 @@ describe.each(['postgres' as const, 'pglite' as const])('keys and roles on %s', 
     await t.anonymous().get('/health/live').expect(200);
     await t.anonymous().get('/health/ready').expect(200);
     const openapi = await t.anonymous().get('/openapi.json').expect(200);
-    expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/v1/admin/keys', '/v1/admin/keys/{id}']));
+    expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/v1/keys', '/v1/keys/{id}']));
     expect(openapi.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 
   it('makes, lists and revokes keys over the admin API; a revoked key stops working at once', async () => {
-    const made = await t.http().post('/v1/admin/keys').send({ owner: 'Temporary Editor', role: 'editor' }).expect(201);
+    const made = await t.http().post('/v1/keys').send({ owner: 'Temporary Editor', role: 'editor' }).expect(201);
     expect(made.headers['cache-control']).toBe('no-store');
     expect(made.body).toMatchObject({ id: expect.stringMatching(/^[0-9a-f]{16}$/), owner: 'Temporary Editor', role: 'editor', createdBy: 'test-admin', revokedAt: null });
     expect(made.body.key).toMatch(new RegExp(`^ntk_${made.body.id}_[A-Za-z0-9_-]{43}$`));
     await t.anonymous().post('/v1/parties').set(as(made.body.key)).send(party('AD')).expect(201);
 
-    const listed = await t.http().get('/v1/admin/keys').expect(200);
+    const listed = await t.http().get('/v1/keys').expect(200);
     const entry = listed.body.items.find((item: { id: string }) => item.id === made.body.id);
     expect(entry).toMatchObject({ owner: 'Temporary Editor', role: 'editor', lastUsedAt: expect.any(String) });
     expect(JSON.stringify(listed.body)).not.toContain(made.body.key.slice(21));
@@ -84,22 +84,22 @@ describe.each(['postgres' as const, 'pglite' as const])('keys and roles on %s', 
     const { rows } = await t.runtime.db.pool.query('SELECT * FROM api_keys WHERE id = $1', [made.body.id]);
     expect(JSON.stringify(rows)).not.toContain(made.body.key.slice(21));
 
-    const revoked = await t.http().delete(`/v1/admin/keys/${made.body.id}`).expect(200);
+    const revoked = await t.http().delete(`/v1/keys/${made.body.id}`).expect(200);
     expect(revoked.body).toMatchObject({ id: made.body.id, revokedAt: expect.any(String), revokedBy: 'test-admin' });
     expectProblem(await t.anonymous().post('/v1/parties').set(as(made.body.key)).send(party('AE')), 401);
     expectProblem(await t.anonymous().get('/v1/parties').set(as(made.body.key)), 401);
     // Revoking again changes nothing.
-    const again = await t.http().delete(`/v1/admin/keys/${made.body.id}`).expect(200);
+    const again = await t.http().delete(`/v1/keys/${made.body.id}`).expect(200);
     expect(again.body.revokedAt).toBe(revoked.body.revokedAt);
   });
 
   it('refuses bad key requests by name', async () => {
-    expectProblem(await t.http().post('/v1/admin/keys').send({ owner: 'x', role: 'root' }), 400, 'role');
-    expectProblem(await t.http().post('/v1/admin/keys').send({ owner: 'anonymous', role: 'reader' }), 400, 'owner');
-    expectProblem(await t.http().post('/v1/admin/keys').send({ owner: 'seed:belarus', role: 'editor' }), 400, 'owner');
-    expectProblem(await t.http().post('/v1/admin/keys').send({ owner: 'x', role: 'reader', key: 'chosen' }), 400, 'key');
-    expectProblem(await t.http().delete('/v1/admin/keys/0123456789abcdef'), 404, 'id');
-    expectProblem(await t.http().delete('/v1/admin/keys/not-a-key'), 400, 'id');
+    expectProblem(await t.http().post('/v1/keys').send({ owner: 'x', role: 'root' }), 400, 'role');
+    expectProblem(await t.http().post('/v1/keys').send({ owner: 'anonymous', role: 'reader' }), 400, 'owner');
+    expectProblem(await t.http().post('/v1/keys').send({ owner: 'seed:belarus', role: 'editor' }), 400, 'owner');
+    expectProblem(await t.http().post('/v1/keys').send({ owner: 'x', role: 'reader', key: 'chosen' }), 400, 'key');
+    expectProblem(await t.http().delete('/v1/keys/0123456789abcdef'), 404, 'id');
+    expectProblem(await t.http().delete('/v1/keys/not-a-key'), 400, 'id');
   });
 });
 
@@ -114,7 +114,7 @@ describe('anonymous reads', () => {
     await t.anonymous().get('/v1/parties').expect(200);
     await t.anonymous().get('/v1/schemas').expect(200);
     expectProblem(await t.anonymous().post('/v1/parties').send(party('BA')), 401);
-    expectProblem(await t.anonymous().get('/v1/admin/keys'), 401);
+    expectProblem(await t.anonymous().get('/v1/keys'), 401);
     expectProblem(await t.anonymous().get('/v1/parties').set('Authorization', 'Bearer not-a-key-at-all'), 401);
   });
 });
@@ -128,7 +128,7 @@ describe('the bootstrap admin key', () => {
   afterAll(() => t.close());
 
   it('is accepted as an admin key, which can make the first stored keys', async () => {
-    const made = await t.anonymous().post('/v1/admin/keys').set('Authorization', `Bearer ${bootstrap}`).send({ owner: 'First Admin', role: 'admin' }).expect(201);
+    const made = await t.anonymous().post('/v1/keys').set('Authorization', `Bearer ${bootstrap}`).send({ owner: 'First Admin', role: 'admin' }).expect(201);
     expect(made.body.createdBy).toBe('bootstrap-admin');
     await t.anonymous().post('/v1/parties').set('Authorization', `Bearer ${made.body.key}`).send(party('CA')).expect(201);
     expect((await t.runtime.store.readStream('party-CA'))[0].actor).toBe('First Admin');

@@ -144,7 +144,7 @@ describe('the timeline command and the projector process', () => {
       expect((await post({})).status).toBe(401);
       const written = await post({ authorization: `Bearer ${adminKey}` });
       expect(written.status).toBe(201);
-      const made = await fetch(`${url}/v1/admin/keys`, {
+      const made = await fetch(`${url}/v1/keys`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
         body: JSON.stringify({ owner: 'an editor', role: 'editor' }),

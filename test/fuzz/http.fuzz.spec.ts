@@ -36,7 +36,7 @@ describe.each([
     port = (t.app.getHttpServer().address() as AddressInfo).port;
 
     const revoked = await t.createKey('editor', 'fuzz-revoked');
-    await t.http().delete(`/v1/admin/keys/${revoked.slice(4, 20)}`).expect(200);
+    await t.http().delete(`/v1/keys/${revoked.slice(4, 20)}`).expect(200);
     authorization.set('admin', `Bearer ${t.adminKey}`);
     authorization.set('editor', `Bearer ${await t.createKey('editor', 'fuzz-editor')}`);
     authorization.set('reader', `Bearer ${await t.createKey('reader', 'fuzz-reader')}`);

@@ -8,7 +8,7 @@ import { ApiKeyStore, KEY_ROLES, KeyRole, ownerProblem } from '../../api/src/aut
 /**
  * `timeline keys`: API keys, straight in the database (DATABASE_URL, or the
  * embedded store in DATA_DIR; stop a server that holds the embedded store
- * first, or use the admin API, POST /v1/admin/keys).
+ * first, or use the admin API, POST /v1/keys).
  */
 export function registerKeyCommands(program: Command): void {
   const keys = program.command('keys').description('make, list and revoke API keys (roles: reader, editor, admin)');

@@ -38,7 +38,7 @@ export class KeyIdParams {
 @ApiTags('admin')
 @ApiBearerAuth()
 @RequiresAccess('admin')
-@Controller('v1/admin/keys')
+@Controller('v1/keys')
 export class KeysController {
   constructor(private readonly keys: ApiKeyStore) {}
 
