@@ -16,6 +16,7 @@ import { RecordDisbursementController, RecordDisbursementHandler } from './commi
 import { GetCommitmentController, GetCommitmentHandler } from './commitments/get/get-commitment';
 import { RecordCommitmentController, RecordCommitmentHandler } from './commitments/record/record-commitment';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './observability/metrics.controller';
 import { AdminController } from './admin/admin.controller';
 import { ReviseEventController, ReviseEventHandler } from './revisions/revise-event';
 import { ProjectionWait } from './time-travel/time-params';
@@ -41,7 +42,7 @@ export class AppModule {
           pinoHttp: {
             level: runtime.config.logLevel,
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-            autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
+            autoLogging: { ignore: (request) => (request.url?.startsWith('/health') || request.url?.startsWith('/metrics')) ?? false },
           },
         }),
       ],
@@ -59,6 +60,7 @@ export class AppModule {
         ReviseEventController,
         AdminController,
         HealthController,
+        MetricsController,
       ],
       providers: [
         { provide: RUNTIME, useValue: runtime },

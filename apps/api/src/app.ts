@@ -10,6 +10,7 @@ import { createValidationPipe } from './http/validation';
 import { HttpStatus } from '@nestjs/common';
 import { ProblemException } from './http/problem';
 import type { Runtime } from './runtime/runtime';
+import { httpMetricsMiddleware } from './observability/metrics';
 
 /** The HTTP application over a runtime; listening is the caller's choice. */
 export async function createApp(runtime: Runtime): Promise<INestApplication> {
@@ -18,6 +19,7 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  app.use(httpMetricsMiddleware(runtime.metrics));
   // Body size is limited before anything is parsed; errors become problem documents.
   app.useBodyParser('json', { limit: runtime.config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] });
   app.use(namingBodyErrors);

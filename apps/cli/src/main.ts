@@ -31,7 +31,7 @@ program
   .description('bring the database schema up to date (DATABASE_URL, or the embedded store in DATA_DIR)')
   .action(async () => {
     const config = loadConfig();
-    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
+    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, applicationName: config.databaseApplicationName });
     try {
       const { applied } = await migrate(db, (line) => console.log(line));
       console.log(applied.length ? `applied ${applied.length} migration(s)` : 'schema is up to date');
@@ -46,7 +46,7 @@ program
   .option('--batch-size <n>', 'events per transaction', '2000')
   .action(async (options: { batchSize: string }) => {
     const config = loadConfig();
-    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
+    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, applicationName: config.databaseApplicationName });
     const bar = new SingleBar(
       {
         format: 'rebuild |{bar}| {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_formatted} | {phase}',
