@@ -1,6 +1,8 @@
 /**
- * Three kinds of test, one project each: `unit` needs nothing running;
- * `int` and `e2e` talk to the real PostgreSQL and Kafka broker (see test/setup).
+ * Four kinds of test, one project each: `unit` needs nothing running;
+ * `int` and `e2e` talk to the real PostgreSQL and Kafka broker (see test/setup);
+ * `faults` kills a broker of its own, processes and database sessions, and runs
+ * alone, after the others (`npm run test:faults`, the last step of `npm test`).
  */
 const base = {
   preset: 'ts-jest',
@@ -29,6 +31,12 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e.spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
+    },
+    {
+      ...base,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.faults.spec.ts'],
+      globalSetup: '<rootDir>/test/setup/faults-setup.ts',
     },
   ],
 };

@@ -15,6 +15,8 @@ export interface KafkaConfig {
   readonly projectorGroup: string;
   /** Where the projector puts records it cannot read (poison records), with the reason. */
   readonly deadLetterTopic: string;
+  /** A projector that stops heartbeating loses its partitions to the others after this long. */
+  readonly sessionTimeoutMs: number;
 }
 
 export interface AppConfig {
@@ -101,6 +103,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       clientId: text('KAFKA_CLIENT_ID') ?? 'negotiation-timeline',
       projectorGroup: text('KAFKA_PROJECTOR_GROUP') ?? 'timeline-projector',
       deadLetterTopic: text('KAFKA_DLQ_TOPIC') ?? `${topic}.dlq`,
+      sessionTimeoutMs: integer('KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
     };
     if (!TOPIC.test(kafka.deadLetterTopic)) problems.push(`KAFKA_DLQ_TOPIC="${kafka.deadLetterTopic}" may hold only letters, digits, '.', '_' and '-'`);
     if (kafka.deadLetterTopic === topic) problems.push('KAFKA_DLQ_TOPIC must differ from KAFKA_TOPIC');

@@ -100,6 +100,10 @@ function createPool(config: PoolConfig): Pool {
   // An idle client that loses its connection must not crash the process;
   // the pool replaces it on the next checkout.
   pool.on('error', () => undefined);
+  // Nor may a checked-out one: a session ended by the server (pg_terminate_backend, a
+  // restart) between two queries of a transaction emits 'error' on the client itself.
+  // The next query on it fails and the work is retried; on release the pool drops it.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

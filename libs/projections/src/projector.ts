@@ -142,6 +142,8 @@ export interface KafkaProjectorOptions {
   readonly groupId?: string;
   /** Where poison records go; `<topic>.dlq` by default. */
   readonly deadLetterTopic?: string;
+  /** Consumer-group session timeout; a crashed member's partitions move on after it. */
+  readonly sessionTimeoutMs?: number;
   readonly log?: Log;
   readonly onDeadLetter?: (notice: DeadLetterNotice) => void;
 }
@@ -187,8 +189,8 @@ export class KafkaProjector implements Projector {
     await this.producer.connect();
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.round((this.options.sessionTimeoutMs ?? 30_000) / 10),
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {

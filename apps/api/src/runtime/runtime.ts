@@ -91,6 +91,7 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
               topic: config.kafka.topic,
               groupId: config.kafka.projectorGroup,
               deadLetterTopic: config.kafka.deadLetterTopic,
+              sessionTimeoutMs: config.kafka.sessionTimeoutMs,
               log,
               onDeadLetter: ({ topic, partition }) => metrics.deadLetters.inc({ topic, partition: String(partition) }),
             })
