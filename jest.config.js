@@ -37,6 +37,7 @@ module.exports = {
       displayName: 'faults',
       testMatch: ['<rootDir>/test/faults/**/*.faults.spec.ts'],
       globalSetup: '<rootDir>/test/setup/faults-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/faults-teardown.ts',
     },
   ],
 };

@@ -4,7 +4,7 @@ import { createKafka, unpublishedEvents } from '@timeline/log';
 import { activeGeneration, kafkaProjectorLag, quoteIdent, rebuildReadModels } from '@timeline/projections';
 import { serviceAuthEnv } from '../support/auth';
 import { uniqueTopic } from '../support/kafka';
-import { buildOnce, childEnv, freePort, PROJECTOR_MAIN, ServiceProcess, startServe } from '../support/processes';
+import { childEnv, freePort, PROJECTOR_MAIN, ServiceProcess, startServe } from '../support/processes';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { FaultsBroker } from './support/broker';
 import {
@@ -107,7 +107,7 @@ describe('faults: nothing answered 2xx is lost, nothing is half-applied', () => 
   }
 
   beforeAll(async () => {
-    buildOnce();
+    // The programs are built and the broker started by test/setup/faults-setup.ts.
     broker.start();
     testDb = await createTestDatabase('postgres');
     kafka = createKafka({ brokers: [broker.address], clientId: 'faults-suite' });
@@ -120,7 +120,7 @@ describe('faults: nothing answered 2xx is lost, nothing is half-applied', () => 
     for (const child of processes.values()) await child.crash();
     await admin?.disconnect().catch(() => undefined);
     await testDb?.dispose();
-    broker.stop();
+    broker.start(); // left serving for the next file; faults-teardown stops it
   }, 120_000);
 
   it('survives a broker crash, terminated sessions, killed relay and projector, and redelivery', async () => {
@@ -143,7 +143,16 @@ describe('faults: nothing answered 2xx is lost, nothing is half-applied', () => 
 
     // The broker dies (SIGKILL) under load and comes back on the same data.
     broker.kill();
-    await sleep(2_000);
+    await eventually(
+      'readiness to report Kafka down',
+      async () => {
+        const response = await fetch(`${url}/health/ready`);
+        const body = (await response.json()) as { details?: { kafka?: { status: string } } };
+        return response.status === 503 && body.details?.kafka?.status === 'down';
+      },
+      20_000,
+      logs,
+    );
     broker.start();
     await load.progress(30);
 

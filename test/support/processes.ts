@@ -19,7 +19,9 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 /** A program of ours running as a child process, its output kept for failure messages. */
 export class ServiceProcess {
   private readonly child: ChildProcess;
-  private output = '';
+  /** The last lines written (stdout and stderr), whole. */
+  private readonly lines: string[] = [];
+  private partial = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor(
@@ -29,7 +31,10 @@ export class ServiceProcess {
   ) {
     this.child = spawn('node', args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (chunk: Buffer) => {
-      this.output = (this.output + chunk.toString()).slice(-40_000);
+      const parts = (this.partial + chunk.toString()).split('\n');
+      this.partial = parts.pop()!;
+      this.lines.push(...parts);
+      if (this.lines.length > 3_000) this.lines.splice(0, this.lines.length - 3_000);
     };
     this.child.stdout!.on('data', keep);
     this.child.stderr!.on('data', keep);
@@ -45,7 +50,7 @@ export class ServiceProcess {
   }
 
   get log(): string {
-    return this.output;
+    return [...this.lines, this.partial].join('\n');
   }
 
   signal(signal: NodeJS.Signals): void {
@@ -70,8 +75,8 @@ export class ServiceProcess {
     for (;;) {
       const ok = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then((response) => response.ok, () => false);
       if (ok) return;
-      if (!this.running) throw new Error(`${this.name} exited before ${url} answered:\n${this.output}`);
-      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms; ${this.name} said:\n${this.output}`);
+      if (!this.running) throw new Error(`${this.name} exited before ${url} answered:\n${this.log}`);
+      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms; ${this.name} said:\n${this.log}`);
       await new Promise((done) => setTimeout(done, 200));
     }
   }

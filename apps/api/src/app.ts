@@ -20,6 +20,7 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
   });
   app.useLogger(app.get(Logger));
   app.use(httpMetricsMiddleware(runtime.metrics));
+  app.use(closingConnectionsOnShutdown(runtime));
   // Body size is limited before anything is parsed; errors become problem documents.
   app.useBodyParser('json', { limit: runtime.config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] });
   app.use(namingBodyErrors);
@@ -44,6 +45,18 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
       response.json(document);
     });
   return app;
+}
+
+/**
+ * Once a shutdown began, each answer closes its connection: a keep-alive client
+ * then cannot send more requests to a server that is draining, and the server
+ * can close when the requests in flight are answered.
+ */
+function closingConnectionsOnShutdown(runtime: Runtime) {
+  return (_request: Request, response: Response, next: NextFunction): void => {
+    if (runtime.shuttingDown) response.setHeader('Connection', 'close');
+    next();
+  };
 }
 
 /** Body-parser's JSON errors, turned into a problem that names the body, before Nest maps them to a bare 400. */

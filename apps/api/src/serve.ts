@@ -52,7 +52,14 @@ export async function serve(config: AppConfig): Promise<void> {
   await waitForSignal();
   await shutDown(logger, config, async () => {
     // Stops accepting connections and waits for the requests in flight (event streams are ended).
-    await app.close();
+    // Answers given from now on close their connections; those left idle are closed as they idle.
+    const server = app.getHttpServer() as Server;
+    const sweeper = setInterval(() => server.closeIdleConnections(), 100);
+    try {
+      await app.close();
+    } finally {
+      clearInterval(sweeper);
+    }
     await runtime.close();
   }, runtime);
 }
@@ -86,6 +93,14 @@ async function serveMetrics(runtime: Runtime, port: number, host: string): Promi
   });
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   return server;
+}
+
+/**
+ * After a graceful shutdown everything of ours is closed; a client library's
+ * lingering timer or socket must not keep the process from exiting 0.
+ */
+export function exitAfterShutdown(): void {
+  process.exit(0);
 }
 
 function waitForSignal(): Promise<void> {

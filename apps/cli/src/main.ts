@@ -10,7 +10,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../api/src/app.module';
 import { createRuntime } from '../../api/src/runtime/runtime';
 import { SeedLoader } from '../../api/src/seeds/seed-loader';
-import { serve } from '../../api/src/serve';
+import { exitAfterShutdown, serve } from '../../api/src/serve';
 import { registerClientCommands } from './client-commands';
 
 const program = new Command()
@@ -24,6 +24,7 @@ program
   .option('-p, --port <port>', 'HTTP port (overrides PORT)')
   .action(async (options: { port?: string }) => {
     await serve(loadConfig({ ...process.env, ...(options.port ? { PORT: options.port } : {}) }));
+    exitAfterShutdown();
   });
 
 program
