@@ -37,7 +37,7 @@ describe('the timeline command and the projector process', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'timeline-cli-'));
     try {
       const first = await run('node', [CLI, 'migrate'], { env: env({ DATA_DIR: dataDir }) });
-      expect(first.stdout).toMatch(/applied 2 migration\(s\)/);
+      expect(first.stdout).toMatch(/applied 3 migration\(s\)/);
       const second = await run('node', [CLI, 'migrate'], { env: env({ DATA_DIR: dataDir }) });
       expect(second.stdout).toMatch(/schema is up to date/);
 

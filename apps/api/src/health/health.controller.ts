@@ -1,4 +1,5 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { Response } from 'express';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ApiTags } from '@nestjs/swagger';
 import { RUNTIME } from '../runtime/tokens';
@@ -39,7 +40,18 @@ export class HealthController {
    */
   @Get('ready')
   @HealthCheck()
-  ready() {
+  async ready(@Res({ passthrough: true }) response: Response) {
+    try {
+      return await this.readiness();
+    } catch (error) {
+      // 503 with every check's details (not a bare problem document): what is down, and why.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      response.status(503);
+      return error.getResponse();
+    }
+  }
+
+  private readiness() {
     return this.health.check([
       () => this.lifecycle(),
       () => this.database(),

@@ -24,7 +24,6 @@ export class Metrics {
   readonly appendDuration: Histogram<'outcome'>;
   readonly deadLetters: Counter<'topic' | 'partition'>;
   readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
-  private sources: MetricSources = {};
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -60,45 +59,47 @@ export class Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [this.registry],
     });
-    const sources = () => this.sources;
-    new Gauge({
-      name: 'timeline_relay_lag_events',
-      help: 'Events committed to PostgreSQL and not yet published to the Kafka topic',
-      registers: [this.registry],
-      async collect() {
-        const lag = sources().relayLag;
-        this.reset();
-        // A source that cannot answer (database down) leaves the gauge empty rather than failing the scrape.
-        if (lag) await lag().then((value) => this.set(value), () => undefined);
-      },
-    });
-    new Gauge({
-      name: 'timeline_projector_lag_records',
-      help: 'Records of the log not yet in the read models, per partition (-1: the events table)',
-      labelNames: ['partition'],
-      registers: [this.registry],
-      async collect() {
-        const lag = sources().projectorLag;
-        if (!lag) return;
-        this.reset();
-        const partitions = await lag().catch(() => []);
-        for (const { partition, lag: records } of partitions) this.set({ partition: String(partition) }, records);
-      },
-    });
-    new Gauge({
-      name: 'timeline_sse_subscribers',
-      help: 'Server-Sent Events subscribers connected to this process',
-      registers: [this.registry],
-      collect() {
-        const subscribers = sources().subscribers;
-        if (subscribers) this.set(subscribers());
-      },
-    });
   }
 
-  /** Sets where the gauges read from, once the runtime has built its parts. */
-  observe(sources: MetricSources): void {
-    this.sources = sources;
+  /**
+   * The gauges read at scrape time, once the runtime has built its parts; a
+   * process without a source (no relay on the embedded log) has no such gauge.
+   */
+  observe({ relayLag, projectorLag, subscribers }: MetricSources): void {
+    if (relayLag) {
+      new Gauge({
+        name: 'timeline_relay_lag_events',
+        help: 'Events committed to PostgreSQL and not yet published to the Kafka topic',
+        registers: [this.registry],
+        async collect() {
+          // A source that cannot answer (database down) leaves the gauge empty rather than failing the scrape.
+          this.reset();
+          await relayLag().then((value) => this.set(value), () => undefined);
+        },
+      });
+    }
+    if (projectorLag) {
+      new Gauge({
+        name: 'timeline_projector_lag_records',
+        help: 'Records of the log not yet in the read models, per partition (-1: the events table)',
+        labelNames: ['partition'],
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          for (const { partition, lag } of await projectorLag().catch(() => [])) this.set({ partition: String(partition) }, lag);
+        },
+      });
+    }
+    if (subscribers) {
+      new Gauge({
+        name: 'timeline_sse_subscribers',
+        help: 'Server-Sent Events subscribers connected to this process',
+        registers: [this.registry],
+        collect() {
+          this.set(subscribers());
+        },
+      });
+    }
   }
 }
 
