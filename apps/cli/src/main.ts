@@ -12,6 +12,7 @@ import { createRuntime } from '../../api/src/runtime/runtime';
 import { SeedLoader } from '../../api/src/seeds/seed-loader';
 import { exitAfterShutdown, serve } from '../../api/src/serve';
 import { registerClientCommands } from './client-commands';
+import { registerDeadLetterCommands } from './dead-letters';
 
 const program = new Command()
   .name('timeline')
@@ -106,6 +107,7 @@ program
   });
 
 registerClientCommands(program);
+registerDeadLetterCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof InvalidConfiguration || error instanceof InvalidSeed ? error.message : `timeline: ${(error as Error).message ?? error}`);
