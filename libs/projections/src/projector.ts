@@ -150,10 +150,11 @@ export interface KafkaProjectorOptions {
 
 /**
  * A member of a Kafka consumer group. Offsets live in PostgreSQL with the
- * projection, committed in the same transaction; on joining, the member seeks
- * its partitions to them. The same offsets are then committed to Kafka too,
- * so that the group's lag shows in Kafka's own tools; PostgreSQL stays the
- * truth (a redelivered record changes nothing).
+ * projection, committed in the same transaction, and every batch is checked
+ * against them: records already projected are skipped (a redelivery), and a
+ * batch that starts past them is read again from them (a new generation). The
+ * same offsets are then committed to Kafka too, where the group starts from
+ * and where Kafka's own tools show its lag; PostgreSQL stays the truth.
  *
  * A record it cannot read (poison) is put on the dead-letter topic with the
  * reason and noted in `dead_letters` in the batch's transaction; the
@@ -162,6 +163,7 @@ export interface KafkaProjectorOptions {
 export class KafkaProjector implements Projector {
   private consumer?: Consumer;
   private producer?: Producer;
+  private admin?: Admin;
   private status: { projected: number; deadLetters: number; generation?: number; lastError?: string; running: boolean } = {
     projected: 0,
     deadLetters: 0,
@@ -193,12 +195,6 @@ export class KafkaProjector implements Projector {
       heartbeatInterval: Math.round((this.options.sessionTimeoutMs ?? 30_000) / 10),
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.seekToStoredOffsets(consumer, payload.memberAssignment[this.options.topic] ?? []).catch((error: Error) => {
-        // The batches themselves skip what is projected; the seek only saves reading it again.
-        this.options.log?.('projector: could not seek to the stored offsets', { error: error.message });
-      });
-    });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.status.lastError = payload.error.message;
       this.options.log?.('projector: consumer crashed', { error: payload.error.message, restart: payload.restart });
@@ -220,29 +216,28 @@ export class KafkaProjector implements Projector {
     this.consumer = undefined;
     await this.producer?.disconnect();
     this.producer = undefined;
+    await this.admin?.disconnect();
+    this.admin = undefined;
   }
 
   getStatus(): ProjectorStatus & { deadLetters: number } {
     return { source: this.source, ...this.status };
   }
 
-  private async seekToStoredOffsets(consumer: Consumer, partitions: number[]): Promise<void> {
-    const generation = await activeGeneration(this.db.pool);
-    if (!generation) return;
-    const stored = await loadCheckpoints(this.db.pool, generation.schema, this.source);
-    for (const partition of partitions) {
-      const offset = stored.get(partition);
-      if (offset !== undefined) {
-        consumer.seek({ topic: this.options.topic, partition, offset: String(BigInt(offset) + 1n) });
-      }
-    }
-  }
-
   private async projectBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    // PostgreSQL decides where this partition goes on, not Kafka's committed offset: a batch
+    // past the stored offset (a new generation, Kafka offsets committed ahead of it) would build a stream's
+    // rows without its earlier events, so the partition is read again from the stored offset.
+    const next = await this.nextOffset(batch.partition);
+    if (BigInt(batch.messages[0].offset) > next) {
+      this.consumer?.seek({ topic: this.options.topic, partition: batch.partition, offset: String(next) });
+      return;
+    }
     const events: RecordedEvent[] = [];
     const poison: { message: KafkaMessage; reason: string }[] = [];
     for (const message of batch.messages) {
+      if (BigInt(message.offset) < next) continue; // projected already: a redelivery
       const read = readRecord(message);
       if ('event' in read) events.push(read.event);
       else poison.push({ message, reason: read.poison });
@@ -279,6 +274,21 @@ export class KafkaProjector implements Projector {
     resolveOffset(lastOffset);
     await commitOffsetsIfNecessary();
     await heartbeat();
+  }
+
+  /** The offset after the last one stored with the read models; the partition's start when none is. */
+  private async nextOffset(partition: number): Promise<bigint> {
+    const generation = await activeGeneration(this.db.pool);
+    if (!generation) throw new Error('no active read-model generation');
+    const stored = (await loadCheckpoints(this.db.pool, generation.schema, this.source)).get(partition);
+    if (stored !== undefined) return BigInt(stored) + 1n;
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    const offsets = await this.admin.fetchTopicOffsets(this.options.topic);
+    return BigInt(offsets.find((offset) => offset.partition === partition)?.low ?? '0');
   }
 
   private async sendToDeadLetters(partition: number, poison: { message: KafkaMessage; reason: string }[]): Promise<void> {
