@@ -17,8 +17,23 @@ export interface MigrationReport {
   applied: string[];
 }
 
-/** Brings the schema up to date with `migrations/`; safe to run on every start. */
+/**
+ * Brings the schema up to date with `migrations/`; safe to run on every start.
+ * Processes started together (api, relay, projector) take turns: node-pg-migrate
+ * refuses while another holds its lock, so a refusal is retried for a while.
+ */
 export async function migrate(db: Database, log: (line: string) => void = () => undefined): Promise<MigrationReport> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateOnce(db, log);
+    } catch (error) {
+      if (!/Another migration is already running/.test((error as Error).message) || attempt >= 60) throw error;
+      await new Promise((done) => setTimeout(done, 250 + Math.random() * 250));
+    }
+  }
+}
+
+async function migrateOnce(db: Database, log: (line: string) => void): Promise<MigrationReport> {
   const client = await db.pool.connect();
   try {
     const applied = await runner({

@@ -150,9 +150,10 @@ export interface KafkaProjectorOptions {
 
 /**
  * A member of a Kafka consumer group. Offsets live in PostgreSQL with the
- * projection, committed in the same transaction, and every batch is checked
- * against them: records already projected are skipped (a redelivery), and a
- * batch that starts past them is read again from them (a new generation). The
+ * projection, committed in the same transaction. On joining, the member seeks
+ * its partitions to them, and every batch is checked against them: records
+ * already projected are skipped (a redelivery), and a batch that starts past
+ * them is read again from them (fetched before the seek landed). The
  * same offsets are then committed to Kafka too, where the group starts from
  * and where Kafka's own tools show its lag; PostgreSQL stays the truth.
  *
@@ -195,6 +196,13 @@ export class KafkaProjector implements Projector {
       heartbeatInterval: Math.round((this.options.sessionTimeoutMs ?? 30_000) / 10),
     });
     this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      // Start each partition where the read models are, whatever Kafka committed (a new generation,
+      // offsets forgotten). Batches fetched before the seek lands are checked the same way.
+      this.seekToStoredOffsets(consumer, payload.memberAssignment[this.options.topic] ?? []).catch((error: Error) => {
+        this.options.log?.('projector: could not seek to the stored offsets', { error: error.message });
+      });
+    });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.status.lastError = payload.error.message;
       this.options.log?.('projector: consumer crashed', { error: payload.error.message, restart: payload.restart });
@@ -222,6 +230,12 @@ export class KafkaProjector implements Projector {
 
   getStatus(): ProjectorStatus & { deadLetters: number } {
     return { source: this.source, ...this.status };
+  }
+
+  private async seekToStoredOffsets(consumer: Consumer, partitions: number[]): Promise<void> {
+    for (const partition of partitions) {
+      consumer.seek({ topic: this.options.topic, partition, offset: String(await this.nextOffset(partition)) });
+    }
   }
 
   private async projectBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
