@@ -1,7 +1,9 @@
 /**
- * Five kinds of test, one project each: `unit` needs nothing running;
+ * Six kinds of test, one project each: `unit` needs nothing running;
  * `int`, `e2e` and `fuzz` talk to the real PostgreSQL and Kafka broker (see test/setup);
- * `browser` drives the web page in Chromium against the real service.
+ * `browser` drives the web page in Chromium against the real service;
+ * `faults` kills a broker of its own, processes and database sessions, and runs
+ * alone, after the others (`npm run test:faults`, the last step of `npm test`).
  */
 const base = {
   preset: 'ts-jest',
@@ -44,6 +46,14 @@ module.exports = {
       displayName: 'fuzz',
       testMatch: ['<rootDir>/test/**/*.fuzz.spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
+    },
+    {
+      // Crashes and cut connections against a broker of its own; serial, last.
+      ...base,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.faults.spec.ts'],
+      globalSetup: '<rootDir>/test/setup/faults-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/faults-teardown.ts',
     },
   ],
 };

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Local single-node Apache Kafka (KRaft, combined broker+controller) from Maven Central jars.
 #
-#   bash scripts/kafka/kafka.sh start|stop|status|logs [-f]
+#   bash scripts/kafka/kafka.sh start|stop|kill|status|logs [-f]
+#
+# `kill` ends the broker with SIGKILL, as a crash would (the fault tests use it); a later
+# `start` recovers from the same data.
 #
 # Environment:
 #   KAFKA_PORT             client port (default 9092)
 #   KAFKA_CONTROLLER_PORT  KRaft controller port (default 9093)
-#   KAFKA_CACHE_DIR        jars, data, config, log, pid (default <repo>/.cache/kafka)
+#   KAFKA_CACHE_DIR        jars, and by default data, config, log, pid (default <repo>/.cache/kafka)
+#   KAFKA_STATE_DIR        data, config, log, pid of this broker (default KAFKA_CACHE_DIR); a second
+#                          broker on other ports shares the jars and keeps its own state here
 #   KAFKA_HEAP_OPTS        JVM heap (default "-Xmx512m -Xms256m")
 #   KAFKA_START_TIMEOUT    seconds to wait for the broker to serve (default 90)
 set -euo pipefail
@@ -26,14 +31,17 @@ KAFKA_VERSION="$(sed -n 's:.*<kafka\.version>\(.*\)</kafka\.version>.*:\1:p' "$P
 
 mkdir -p "$KAFKA_CACHE_DIR"
 KAFKA_CACHE_DIR="$(cd "$KAFKA_CACHE_DIR" && pwd)"
+KAFKA_STATE_DIR="${KAFKA_STATE_DIR:-$KAFKA_CACHE_DIR}"
+mkdir -p "$KAFKA_STATE_DIR"
+KAFKA_STATE_DIR="$(cd "$KAFKA_STATE_DIR" && pwd)"
 LIBS_DIR="$KAFKA_CACHE_DIR/$KAFKA_VERSION/libs"
-DATA_DIR="$KAFKA_CACHE_DIR/data"
-CONFIG="$KAFKA_CACHE_DIR/server.properties"
-LOG_FILE="$KAFKA_CACHE_DIR/broker.log"   # log4j output (rolled at 20 MB)
-OUT_FILE="$KAFKA_CACHE_DIR/broker.out"   # JVM stdout/stderr (crashes, fatal startup errors)
-PID_FILE="$KAFKA_CACHE_DIR/broker.pid"
-WARM_FILE="$KAFKA_CACHE_DIR/broker.warm"  # pid of the broker the warm-up last succeeded on
-LOCK_FILE="$KAFKA_CACHE_DIR/.lock"
+DATA_DIR="$KAFKA_STATE_DIR/data"
+CONFIG="$KAFKA_STATE_DIR/server.properties"
+LOG_FILE="$KAFKA_STATE_DIR/broker.log"   # log4j output (rolled at 20 MB)
+OUT_FILE="$KAFKA_STATE_DIR/broker.out"   # JVM stdout/stderr (crashes, fatal startup errors)
+PID_FILE="$KAFKA_STATE_DIR/broker.pid"
+WARM_FILE="$KAFKA_STATE_DIR/broker.warm"  # pid of the broker the warm-up last succeeded on
+LOCK_FILE="$KAFKA_STATE_DIR/.lock"
 
 log() { echo "kafka: $*"; }
 die() { echo "kafka: $*" >&2; exit 1; }
@@ -75,7 +83,7 @@ broker_serves() {
   else
     # Fallback without node/kafkajs: ask the broker for its API versions with Kafka's own classes.
     timeout 30 java -Xmx128m -cp "$LIBS_DIR/*" -Dlog4j.configuration="file:$SCRIPT_DIR/log4j.properties" \
-      -Dkafka.broker.log="$KAFKA_CACHE_DIR/probe.log" \
+      -Dkafka.broker.log="$KAFKA_STATE_DIR/probe.log" \
       kafka.admin.BrokerApiVersionsCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" >/dev/null 2>&1
   fi
 }
@@ -169,8 +177,8 @@ ensure_formatted() {
   log "formatting $DATA_DIR (cluster id $cluster_id)"
   java -Xmx256m -cp "$LIBS_DIR/*" \
     -Dlog4j.configuration="file:$SCRIPT_DIR/log4j.properties" -Dkafka.broker.log="$LOG_FILE" \
-    kafka.tools.StorageTool format --ignore-formatted -t "$cluster_id" -c "$CONFIG" >"$KAFKA_CACHE_DIR/format.out" 2>&1 \
-    || { cat "$KAFKA_CACHE_DIR/format.out" >&2; die "StorageTool format failed"; }
+    kafka.tools.StorageTool format --ignore-formatted -t "$cluster_id" -c "$CONFIG" >"$KAFKA_STATE_DIR/format.out" 2>&1 \
+    || { cat "$KAFKA_STATE_DIR/format.out" >&2; die "StorageTool format failed"; }
 }
 
 wait_until_serving() {
@@ -229,7 +237,7 @@ cmd_start() {
     -XX:+ExplicitGCInvokesConcurrent \
     -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$SCRIPT_DIR/log4j.properties" \
-    -Dkafka.broker.log="$LOG_FILE" -Dkafka.logs.dir="$KAFKA_CACHE_DIR" \
+    -Dkafka.broker.log="$LOG_FILE" -Dkafka.logs.dir="$KAFKA_STATE_DIR" \
     -cp "$LIBS_DIR/*" kafka.Kafka "$CONFIG" \
     </dev/null >>"$OUT_FILE" 2>&1 9>&- &
   pid=$!
@@ -266,6 +274,24 @@ cmd_stop() {
   log "stopped"
 }
 
+# A crash, not a shutdown: no controlled shutdown, no flush; the next start recovers the logs.
+cmd_kill() {
+  local pid
+  if ! pid="$(broker_pid)"; then
+    rm -f "$PID_FILE"
+    log "not running"
+    return 0
+  fi
+  log "killing broker (pid $pid) with SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+  local i
+  for ((i = 0; i < 40; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.25
+  done
+  rm -f "$PID_FILE" "$WARM_FILE"
+}
+
 cmd_status() {
   local pid
   if pid="$(broker_pid)"; then
@@ -288,7 +314,7 @@ cmd_logs() {
   tail -n "${KAFKA_LOG_LINES:-100}" "$LOG_FILE"
 }
 
-usage() { echo "usage: $0 start|stop|status|logs [-f]" >&2; exit 2; }
+usage() { echo "usage: $0 start|stop|kill|status|logs [-f]" >&2; exit 2; }
 
 # Serialize start/stop so two concurrent callers never launch two brokers.
 # (The broker itself is started with fd 9 closed, so it does not hold the lock.)
@@ -301,6 +327,7 @@ with_lock() {
 case "${1:-}" in
   start) with_lock cmd_start ;;
   stop) with_lock cmd_stop ;;
+  kill) with_lock cmd_kill ;;
   status) cmd_status ;;
   logs) shift; cmd_logs "$@" ;;
   *) usage ;;

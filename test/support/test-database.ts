@@ -29,7 +29,12 @@ export async function createTestDatabase(backend: Backend, poolSize = 10): Promi
   return {
     db,
     dispose: async () => {
-      await db.pool.query(`DROP SCHEMA ${schema} CASCADE`);
+      // The store's schema and the read-model generations made beside it (<schema>_rm<n>_v<m>).
+      const { rows } = await db.pool.query<{ name: string }>(
+        "SELECT nspname AS name FROM pg_namespace WHERE nspname = $1 OR nspname LIKE $1 || '\\_rm%'",
+        [schema],
+      );
+      for (const { name } of rows) await db.pool.query(`DROP SCHEMA ${name} CASCADE`);
       await db.close();
     },
   };

@@ -20,6 +20,7 @@ import { RecordDisbursementController, RecordDisbursementHandler } from './commi
 import { GetCommitmentController, GetCommitmentHandler } from './commitments/get/get-commitment';
 import { RecordCommitmentController, RecordCommitmentHandler } from './commitments/record/record-commitment';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './observability/metrics.controller';
 import { AdminController } from './admin/admin.controller';
 import { ReviseEventController, ReviseEventHandler } from './revisions/revise-event';
 import { ProjectionWait } from './time-travel/time-params';
@@ -53,7 +54,7 @@ export class AppModule {
             level: runtime.config.logLevel,
             // Keys and cookies never reach a log line (request bodies and answers are not logged at all).
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
-            autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
+            autoLogging: { ignore: (request) => (request.url?.startsWith('/health') || request.url?.startsWith('/metrics')) ?? false },
           },
         }),
       ],
@@ -72,6 +73,7 @@ export class AppModule {
         AdminController,
         KeysController,
         HealthController,
+        MetricsController,
       ],
       providers: [
         { provide: RUNTIME, useValue: runtime },

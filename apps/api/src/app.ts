@@ -12,6 +12,7 @@ import { ProblemException } from './http/problem';
 import { answeringUnparsableRequests, refusingOversizedRequests, refusingUnstorableText } from './http/limits';
 import type { Runtime } from './runtime/runtime';
 import { serveWebPage } from './web/web-page';
+import { httpMetricsMiddleware } from './observability/metrics';
 
 /** The HTTP application over a runtime; listening is the caller's choice. */
 export async function createApp(runtime: Runtime): Promise<INestApplication> {
@@ -20,6 +21,8 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  app.use(httpMetricsMiddleware(runtime.metrics));
+  app.use(closingConnectionsOnShutdown(runtime));
   answeringUnparsableRequests(app.getHttpServer());
   app.use(refusingOversizedRequests);
   if (runtime.config.corsOrigins.length > 0) {
@@ -59,6 +62,18 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
     });
   serveWebPage(app);
   return app;
+}
+
+/**
+ * Once a shutdown began, each answer closes its connection: a keep-alive client
+ * then cannot send more requests to a server that is draining, and the server
+ * can close when the requests in flight are answered.
+ */
+function closingConnectionsOnShutdown(runtime: Runtime) {
+  return (_request: Request, response: Response, next: NextFunction): void => {
+    if (runtime.shuttingDown) response.setHeader('Connection', 'close');
+    next();
+  };
 }
 
 /** Body-parser's JSON errors, turned into a problem that names the body, before Nest maps them to a bare 400. */

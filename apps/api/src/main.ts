@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { InvalidConfiguration, loadConfig } from '@timeline/config';
-import { serve } from './serve';
+import { exitAfterShutdown, serve } from './serve';
 
-serve(loadConfig()).catch((error: unknown) => {
+serve(loadConfig()).then(exitAfterShutdown, (error: unknown) => {
   console.error(error instanceof InvalidConfiguration ? error.message : error);
   process.exit(1);
 });

@@ -1,3 +1,4 @@
+import { createServer, Server } from 'node:http';
 import pino from 'pino';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -10,10 +11,16 @@ import { ApiKeyStore } from './auth/api-keys';
 /**
  * Runs the roles this process is configured for. With the defaults that is
  * the whole service in one process: api, relay (when Kafka is configured).
+ *
+ * SIGTERM (or SIGINT) shuts down gracefully: readiness fails at once, the HTTP
+ * server stops accepting and lets in-flight requests finish, the relay
+ * publishes everything appended, the projector finishes its batch and commits
+ * its offsets; then the process exits 0. Past SHUTDOWN_TIMEOUT_MS it exits 1.
  */
 export async function serve(config: AppConfig): Promise<void> {
   const logger = pino({ level: config.logLevel });
-  const log = (message: string, details?: Record<string, unknown>) => logger.info(details ?? {}, message);
+  const log = (message: string, details?: Record<string, unknown>) =>
+    details && 'error' in details ? logger.warn(details, message) : logger.info(details ?? {}, message);
   logger.info(
     {
       database: config.databaseUrl ? 'postgres' : `embedded PGlite in ${config.dataDir}`,
@@ -22,11 +29,18 @@ export async function serve(config: AppConfig): Promise<void> {
     },
     'starting negotiation-timeline',
   );
-  const runtime = await createRuntime(config, { log });
+  const runtime = await createRuntime(config, {
+    log,
+    kafkaLog: (level, message, details) => logger[level](details, message),
+  });
   if (!config.roles.has('api')) {
-    logger.info('no api role: running without HTTP');
+    logger.info({ roles: [...config.roles] }, 'no api role: running without the HTTP API');
+    const metricsServer = config.metricsPort === undefined ? undefined : await serveMetrics(runtime, config.metricsPort, config.host);
     await waitForSignal();
-    await runtime.close();
+    await shutDown(logger, config, async () => {
+      await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
+      await runtime.close();
+    }, runtime);
     return;
   }
   const app = await createApp(runtime);
@@ -39,9 +53,57 @@ export async function serve(config: AppConfig): Promise<void> {
   await app.listen(config.port, config.host);
   logger.info({ url: `http://localhost:${config.port}`, openapi: `http://localhost:${config.port}/openapi.json` }, 'listening');
   await waitForSignal();
-  logger.info('shutting down: draining requests, flushing the relay');
-  await app.close();
-  await runtime.close();
+  await shutDown(logger, config, async () => {
+    // Stops accepting connections and waits for the requests in flight (event streams are ended).
+    // Answers given from now on close their connections; those left idle are closed as they idle.
+    const server = app.getHttpServer() as Server;
+    const sweeper = setInterval(() => server.closeIdleConnections(), 100);
+    try {
+      await app.close();
+    } finally {
+      clearInterval(sweeper);
+    }
+    await runtime.close();
+  }, runtime);
+}
+
+async function shutDown(logger: pino.Logger, config: AppConfig, stop: () => Promise<void>, runtime: Runtime): Promise<void> {
+  runtime.beginShutdown();
+  logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'shutting down: draining requests, flushing the relay, committing offsets');
+  const guard = setTimeout(() => {
+    logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown did not finish in time; exiting');
+    process.exit(1);
+  }, config.shutdownTimeoutMs);
+  guard.unref();
+  await stop();
+  clearTimeout(guard);
+  logger.info('stopped');
+}
+
+/** /metrics and /health/live for a process that runs no HTTP API (a relay or projector of its own). */
+async function serveMetrics(runtime: Runtime, port: number, host: string): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (request.url === '/metrics') {
+      runtime.metrics.registry.metrics().then(
+        (text) => response.writeHead(200, { 'content-type': runtime.metrics.registry.contentType }).end(text),
+        (error: Error) => response.writeHead(500, { 'content-type': 'text/plain' }).end(error.message),
+      );
+    } else if (request.url === '/health/live') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
+    } else {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: this process serves /metrics and /health/live');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  return server;
+}
+
+/**
+ * After a graceful shutdown everything of ours is closed; a client library's
+ * lingering timer or socket must not keep the process from exiting 0.
+ */
+export function exitAfterShutdown(): void {
+  process.exit(0);
 }
 
 function waitForSignal(): Promise<void> {

@@ -10,10 +10,11 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../api/src/app.module';
 import { createRuntime } from '../../api/src/runtime/runtime';
 import { SeedLoader } from '../../api/src/seeds/seed-loader';
-import { serve } from '../../api/src/serve';
+import { exitAfterShutdown, serve } from '../../api/src/serve';
 import { registerClientCommands } from './client-commands';
 import { progressBar, registerGenerateCommand } from './generate/generate-command';
 import { registerKeyCommands } from './key-commands';
+import { registerDeadLetterCommands } from './dead-letters';
 
 const program = new Command()
   .name('timeline')
@@ -33,6 +34,7 @@ program
         ...(options.anonymousReads ? { TIMELINE_ANONYMOUS_READS: 'true' } : {}),
       }),
     );
+    exitAfterShutdown();
   });
 
 program
@@ -40,7 +42,7 @@ program
   .description('bring the database schema up to date (DATABASE_URL, or the embedded store in DATA_DIR)')
   .action(async () => {
     const config = loadConfig();
-    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
+    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, applicationName: config.databaseApplicationName });
     try {
       const { applied } = await migrate(db, (line) => console.log(line));
       console.log(applied.length ? `applied ${applied.length} migration(s)` : 'schema is up to date');
@@ -58,7 +60,7 @@ program
     if (options.from !== 'table' && options.from !== 'topic') throw new Error(`--from must be "table" or "topic", not "${options.from}"`);
     const config = loadConfig();
     if (options.from === 'topic' && !config.kafka) throw new Error('--from topic needs KAFKA_BROKERS: without Kafka the log is the events table (--from table)');
-    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
+    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, applicationName: config.databaseApplicationName });
     const bar = progressBar('rebuild', 'events', '| {phase}');
     const started = Date.now();
     let phase = '';
@@ -121,6 +123,7 @@ program
 registerGenerateCommand(program);
 registerClientCommands(program);
 registerKeyCommands(program);
+registerDeadLetterCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof InvalidConfiguration || error instanceof InvalidSeed ? error.message : `timeline: ${(error as Error).message ?? error}`);

@@ -13,6 +13,10 @@ export interface KafkaConfig {
   readonly clientId: string;
   /** Consumer group of the projectors: several processes in one group share the partitions. */
   readonly projectorGroup: string;
+  /** Where the projector puts records it cannot read (poison records), with the reason. */
+  readonly deadLetterTopic: string;
+  /** A projector that stops heartbeating loses its partitions to the others after this long. */
+  readonly sessionTimeoutMs: number;
 }
 
 export interface AppConfig {
@@ -23,6 +27,8 @@ export interface AppConfig {
   readonly dataDir: string;
   /** Schema holding the tables (`public`); read models go in schemas named after it. */
   readonly databaseSchema: string;
+  /** `application_name` of this process's database sessions, as pg_stat_activity shows them. */
+  readonly databaseApplicationName: string;
   /** Absent: the log is the events table, read by position. */
   readonly kafka?: KafkaConfig;
   readonly roles: ReadonlySet<Role>;
@@ -41,6 +47,12 @@ export interface AppConfig {
   /** Events queued for a subscriber that does not read, before it is cut off with a resume position. */
   readonly sseMaxQueuedEvents: number;
   readonly logLevel: string;
+  /** Readiness fails when the projector is further behind the log than this many events. */
+  readonly readyMaxProjectorLag: number;
+  /** On SIGTERM: the longest wait for in-flight requests, the relay and the projector to finish. */
+  readonly shutdownTimeoutMs: number;
+  /** Processes without the api role serve GET /metrics and /health/live on this port when it is set. */
+  readonly metricsPort?: number;
 }
 
 export class InvalidConfiguration extends Error {
@@ -105,9 +117,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       replicationFactor: integer('KAFKA_REPLICATION_FACTOR', 1, 1, 10),
       clientId: text('KAFKA_CLIENT_ID') ?? 'negotiation-timeline',
       projectorGroup: text('KAFKA_PROJECTOR_GROUP') ?? 'timeline-projector',
+      deadLetterTopic: text('KAFKA_DLQ_TOPIC') ?? `${topic}.dlq`,
+      sessionTimeoutMs: integer('KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
     };
-  } else if (text('KAFKA_TOPIC') !== undefined) {
-    problems.push('KAFKA_TOPIC is set but KAFKA_BROKERS is not: set both, or neither for the embedded log');
+    if (!TOPIC.test(kafka.deadLetterTopic)) problems.push(`KAFKA_DLQ_TOPIC="${kafka.deadLetterTopic}" may hold only letters, digits, '.', '_' and '-'`);
+    if (kafka.deadLetterTopic === topic) problems.push('KAFKA_DLQ_TOPIC must differ from KAFKA_TOPIC');
+  } else if (text('KAFKA_TOPIC') !== undefined || text('KAFKA_DLQ_TOPIC') !== undefined) {
+    problems.push('KAFKA_TOPIC or KAFKA_DLQ_TOPIC is set but KAFKA_BROKERS is not: set both, or neither for the embedded log');
   }
 
   const roles = new Set<Role>();
@@ -147,12 +163,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const logLevel = text('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${logLevel}" must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const databaseApplicationName = text('DATABASE_APPLICATION_NAME') ?? 'negotiation-timeline';
+  if (!/^[\x20-\x7e]{1,50}$/.test(databaseApplicationName)) {
+    problems.push('DATABASE_APPLICATION_NAME must be 1 to 50 printable ASCII characters');
+  }
+
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
     host: text('HOST') ?? '0.0.0.0',
     databaseUrl,
     dataDir: text('DATA_DIR') ?? './data',
     databaseSchema,
+    databaseApplicationName,
     kafka,
     roles,
     bootstrapAdminKey,
@@ -164,6 +186,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sseHeartbeatMs: integer('SSE_HEARTBEAT_MS', 15_000, 100, 3_600_000),
     sseMaxQueuedEvents: integer('SSE_MAX_QUEUED_EVENTS', 1_000, 200, 1_000_000),
     logLevel,
+    readyMaxProjectorLag: integer('READY_MAX_PROJECTOR_LAG', 10_000, 0, 1_000_000_000),
+    shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 25_000, 1_000, 600_000),
+    metricsPort: text('METRICS_PORT') === undefined ? undefined : integer('METRICS_PORT', 0, 0, 65535),
   };
   if (problems.length > 0) throw new InvalidConfiguration(problems);
   return config;

@@ -16,6 +16,8 @@ export interface Database {
   readonly connectionString: string;
   /** Schema that holds the tables; `public` unless isolated for tests. */
   readonly schema: string;
+  /** `application_name` of its sessions: operators (and the fault tests) find them by it in pg_stat_activity. */
+  readonly applicationName: string;
   close(): Promise<void>;
 }
 
@@ -44,11 +46,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return openPglite(options.dataDir ?? './data', schema, options);
 }
 
+const DEFAULT_APPLICATION_NAME = 'negotiation-timeline';
+
 async function openPostgres(url: string, schema: string, options: DatabaseOptions): Promise<Database> {
+  const applicationName = options.applicationName ?? DEFAULT_APPLICATION_NAME;
   const pool = createPool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    application_name: options.applicationName ?? 'negotiation-timeline',
+    application_name: applicationName,
     options: `-c search_path=${schema}`,
   });
   await ensureSchema(pool, schema);
@@ -57,6 +62,7 @@ async function openPostgres(url: string, schema: string, options: DatabaseOption
     pool,
     connectionString: url,
     schema,
+    applicationName,
     close: () => pool.end(),
   };
 }
@@ -71,11 +77,8 @@ async function openPglite(dataDir: string, schema: string, options: DatabaseOpti
   await server.start();
   const [host, port] = server.getServerConn().split(':');
   const connectionString = `postgres://postgres@${host}:${port}/postgres`;
-  const pool = createPool({
-    connectionString,
-    max: 1,
-    application_name: options.applicationName ?? 'negotiation-timeline',
-  });
+  const applicationName = options.applicationName ?? DEFAULT_APPLICATION_NAME;
+  const pool = createPool({ connectionString, max: 1, application_name: applicationName });
   // PGlite is one session for every socket connection, so the path is set once.
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
   return {
@@ -83,6 +86,7 @@ async function openPglite(dataDir: string, schema: string, options: DatabaseOpti
     pool,
     connectionString,
     schema,
+    applicationName,
     close: async () => {
       await pool.end();
       await server.stop();
@@ -96,6 +100,10 @@ function createPool(config: PoolConfig): Pool {
   // An idle client that loses its connection must not crash the process;
   // the pool replaces it on the next checkout.
   pool.on('error', () => undefined);
+  // Nor may a checked-out one: a session ended by the server (pg_terminate_backend, a
+  // restart) between two queries of a transaction emits 'error' on the client itself.
+  // The next query on it fails and the work is retried; on release the pool drops it.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

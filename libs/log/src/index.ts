@@ -1,4 +1,6 @@
 export * from './cloudevents';
+export * from './dead-letters';
+export * from './failpoints';
 export * from './kafka';
 export * from './relay';
 export * from './wake-up';

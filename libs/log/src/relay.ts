@@ -4,6 +4,7 @@ import type { Producer } from 'kafkajs';
 import type { RecordedEvent } from '@timeline/domain';
 import type { Database, EventStore } from '@timeline/event-store';
 import { toKafkaMessage } from './cloudevents';
+import { failpoint } from './failpoints';
 import { WakeableSleep } from './wake-up';
 
 export interface RelayOptions {
@@ -60,6 +61,7 @@ export class Relay {
   private readonly pollIntervalMs: number;
   private readonly lingerMs: number;
   private stopping = false;
+  private flushOnStop = false;
   private loop?: Promise<void>;
   private readonly pause = new WakeableSleep();
   private listener?: Client;
@@ -88,7 +90,13 @@ export class Relay {
     this.loop = this.run();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops the loop. With `flush`, a leading relay first publishes everything
+   * committed so far (a graceful shutdown, after the api stopped taking writes);
+   * what it cannot publish stays in the table for the next relay.
+   */
+  async stop(options: { flush?: boolean } = {}): Promise<void> {
+    this.flushOnStop = options.flush ?? false;
     this.stopping = true;
     this.pause.stop();
     await this.loop;
@@ -107,6 +115,7 @@ export class Relay {
       const events = await this.store.readAll({ after: checkpoint, limit: this.batchSize });
       if (events.length === 0) break;
       await this.producer.send({ topic: this.options.topic, acks: -1, messages: events.map(toKafkaMessage) });
+      failpoint('relay.after-send');
       await this.options.afterSend?.(events);
       checkpoint = events[events.length - 1].position;
       await saveCheckpoint(this.db.pool, this.name, checkpoint);
@@ -151,6 +160,16 @@ export class Relay {
         await this.pause.sleep(1000);
       }
     }
+    if (this.flushOnStop && this.status.leader) {
+      try {
+        const sent = await this.publishPending();
+        this.options.log?.('relay: flushed before stopping', { published: sent, checkpoint: this.status.checkpoint });
+      } catch (error) {
+        this.options.log?.('relay: could not flush before stopping; the next relay publishes the rest', {
+          error: (error as Error).message,
+        });
+      }
+    }
     await this.dropListener();
   }
 
@@ -165,7 +184,7 @@ export class Relay {
     const client = new PgClient({
       connectionString: this.db.connectionString,
       options: `-c search_path=${this.db.schema}`,
-      application_name: 'negotiation-timeline relay',
+      application_name: `${this.db.applicationName} relay`,
     });
     client.on('error', () => {
       this.status.leader = false;
@@ -218,4 +237,14 @@ export async function saveCheckpoint(pool: Pool, name: string, position: string)
      ON CONFLICT (name) DO UPDATE SET position = GREATEST(checkpoints.position, EXCLUDED.position), updated_at = now()`,
     [name, position],
   );
+}
+
+/** Events committed to the table and not yet on the topic: the relay's lag. */
+export async function unpublishedEvents(pool: Pool, topic: string, name = `relay:${topic}`): Promise<number> {
+  const { rows } = await pool.query<{ count: string }>(
+    `SELECT count(*)::text AS count FROM events
+      WHERE position > coalesce((SELECT position FROM checkpoints WHERE name = $1), 0)`,
+    [name],
+  );
+  return Number(rows[0].count);
 }

@@ -1,9 +1,18 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { AppConfig } from '@timeline/config';
 import { Database, EventStore, migrate, openDatabase, PostgresEventStore } from '@timeline/event-store';
-import { createKafka, ensureTopic, Relay } from '@timeline/log';
+import { createKafka, ensureTopic, KafkaLog, Relay, unpublishedEvents } from '@timeline/log';
 import { EventFeed } from '../subscriptions/event-feed';
-import { ensureActiveGeneration, KafkaProjector, Projector, TableProjector } from '@timeline/projections';
+import {
+  ensureActiveGeneration,
+  KafkaProjector,
+  kafkaProjectorLag,
+  PartitionLag,
+  Projector,
+  TableProjector,
+  tableProjectorLag,
+} from '@timeline/projections';
+import { MeteredEventStore, Metrics } from '../observability/metrics';
 
 /**
  * What a process holds open: the database, the store, and, with Kafka
@@ -20,6 +29,17 @@ export interface Runtime {
   /** New events for this instance's subscribers (started with the api role). */
   readonly feed: EventFeed;
   readonly clock: () => Date;
+  readonly metrics: Metrics;
+  /** Records the read models are behind the log, per partition (whichever process projects). */
+  projectorLag(): Promise<PartitionLag[]>;
+  /** Events not yet on the topic; undefined without Kafka. */
+  relayLag(): Promise<number | undefined>;
+  /** Throws when the Kafka cluster does not answer; resolves at once without Kafka. */
+  pingKafka(): Promise<void>;
+  /** True from the moment a shutdown began: readiness fails so that load balancers stop sending. */
+  readonly shuttingDown: boolean;
+  beginShutdown(): void;
+  /** Stops the feed, flushes the relay (publishes what is appended), stops the projector, closes the rest. */
   close(): Promise<void>;
 }
 
@@ -27,6 +47,8 @@ export interface RuntimeOptions {
   /** Use this database instead of opening one from the configuration (tests). */
   readonly db?: Database;
   readonly log?: (message: string, details?: Record<string, unknown>) => void;
+  /** kafkajs' own messages; unset: kafkajs prints its errors itself. */
+  readonly kafkaLog?: KafkaLog;
 }
 
 export async function createRuntime(config: AppConfig, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -37,20 +59,22 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
       url: config.databaseUrl,
       dataDir: config.dataDir,
       schema: config.databaseSchema,
-      applicationName: 'negotiation-timeline',
+      applicationName: config.databaseApplicationName,
     }));
   let producer: Producer | undefined;
+  let admin: Admin | undefined;
   let relay: Relay | undefined;
   let projector: Projector | undefined;
   let feed: EventFeed | undefined;
   try {
     const { applied } = await migrate(db, log);
     if (applied.length > 0) log('database migrated', { applied });
-    const store = new PostgresEventStore(db.pool);
+    const metrics = new Metrics();
+    const store = new MeteredEventStore(new PostgresEventStore(db.pool), metrics);
 
     let kafka: Kafka | undefined;
     if (config.kafka) {
-      kafka = createKafka(config.kafka);
+      kafka = createKafka(config.kafka, options.kafkaLog);
       if (await ensureTopic(kafka, config.kafka)) log('created Kafka topic', { topic: config.kafka.topic });
       if (config.roles.has('relay')) {
         producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -63,7 +87,14 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
     if (config.roles.has('projector')) {
       projector =
         kafka && config.kafka
-          ? new KafkaProjector(db, kafka, { topic: config.kafka.topic, groupId: config.kafka.projectorGroup, log })
+          ? new KafkaProjector(db, kafka, {
+              topic: config.kafka.topic,
+              groupId: config.kafka.projectorGroup,
+              deadLetterTopic: config.kafka.deadLetterTopic,
+              sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+              log,
+              onDeadLetter: ({ topic, partition }) => metrics.deadLetters.inc({ topic, partition: String(partition) }),
+            })
           : new TableProjector(db, { log });
       await projector.start();
     } else {
@@ -72,6 +103,25 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
 
     feed = new EventFeed(store, db.pool, kafka && config.kafka ? { client: kafka, topic: config.kafka.topic } : undefined, { log });
     if (config.roles.has('api')) await feed.start();
+
+    const kafkaAdmin = async (): Promise<Admin> => {
+      if (!admin) {
+        const created = kafka!.admin();
+        await created.connect();
+        admin = created;
+      }
+      return admin;
+    };
+    const topic = config.kafka?.topic;
+    const projectorLag = () => (topic ? kafkaAdmin().then((connected) => kafkaProjectorLag(db.pool, connected, topic)) : tableProjectorLag(db.pool));
+    const relayLag = async () => (topic ? unpublishedEvents(db.pool, topic) : undefined);
+    const activeFeed = feed;
+    metrics.observe({
+      projectorLag,
+      relayLag: topic ? () => unpublishedEvents(db.pool, topic) : undefined,
+      subscribers: () => activeFeed.subscriberCount,
+    });
+    let shuttingDown = false;
 
     return {
       config,
@@ -82,11 +132,27 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
       projector,
       feed,
       clock: () => new Date(),
+      metrics,
+      projectorLag,
+      relayLag,
+      pingKafka: async () => {
+        if (!kafka) return;
+        const connected = await kafkaAdmin();
+        await connected.describeCluster();
+      },
+      get shuttingDown() {
+        return shuttingDown;
+      },
+      beginShutdown: () => {
+        shuttingDown = true;
+      },
       close: async () => {
+        shuttingDown = true;
         await feed?.stop();
+        await relay?.stop({ flush: true });
         await projector?.stop();
-        await relay?.stop();
         await producer?.disconnect();
+        await admin?.disconnect().catch(() => undefined);
         if (!options.db) await db.close();
       },
     };

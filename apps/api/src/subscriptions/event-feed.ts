@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { partiesMentioned, RecordedEvent } from '@timeline/domain';
 import type { EventStore } from '@timeline/event-store';
-import { fromKafkaMessage, WakeableSleep } from '@timeline/log';
+import { readRecord, WakeableSleep } from '@timeline/log';
 import type { Pool } from 'pg';
 
 export interface FeedItem {
@@ -60,7 +60,11 @@ export class EventFeed {
       await consumer.subscribe({ topic: this.kafka.topic, fromBeginning: false });
       await consumer.run({
         eachMessage: async ({ message }) => {
-          const event = fromKafkaMessage(message);
+          // A poison record is the projector's to dead-letter; here it is skipped, never retried,
+          // and the store fills in any position it should have brought.
+          const read = readRecord(message);
+          if (!('event' in read)) return;
+          const event = read.event;
           const position = BigInt(event.position);
           if (position > this.delivered) this.pending.set(position, event);
           this.schedule();

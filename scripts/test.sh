@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole suite, as `npm test` runs it: types, layer rules, the unit, integration and
+# end-to-end projects, then the fault suite alone (it kills a broker and processes of its
+# own, so it runs after the others, serially). Arguments go to both Jest runs (`-- --ci`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm run --silent typecheck
+npm run --silent lint:deps
+npm run --silent jest -- --selectProjects unit int e2e browser fuzz --passWithNoTests "$@"
+npm run --silent test:faults -- --passWithNoTests "$@"
