@@ -234,7 +234,7 @@ describe('the web page', () => {
     await open('?asOf=2021-10-01');
     const alert = page.getByRole('alert');
     const useKey = async (key: string) => {
-      const shown = await page.locator('details.key').evaluate((details) => (details as HTMLDetailsElement).open);
+      const shown = await page.locator('details.key').evaluate((details) => details.hasAttribute('open'));
       if (!shown) await page.getByText('API key', { exact: true }).click();
       await page.getByLabel('Bearer key for this tab').fill(key);
       await page.getByRole('button', { name: 'Use' }).click();
