@@ -25,6 +25,8 @@ import { Backend, createTestDatabase, TestDatabase } from '../support/test-datab
  * answer at many (asOf, knownAt) equals the pure domain fold of the same events.
  */
 const RUNS = Number(process.env.ORACLE_RUNS ?? 200);
+/** Each history is written, projected and probed at dozens of dates: allow 1.5 s a history on a loaded machine. */
+const TIMEOUT_MS = Math.max(90_000, RUNS * 1_500);
 
 type Op =
   | { kind: 'amend'; effective: EffectiveTime; amount: string }
@@ -286,5 +288,5 @@ describe.each<Mode>([
       { numRuns: RUNS, endOnFailure: true },
     );
     expect(comparisons).toBeGreaterThan(RUNS * 10);
-  });
+  }, TIMEOUT_MS);
 });

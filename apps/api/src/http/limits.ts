@@ -56,6 +56,10 @@ export function answeringUnparsableRequests(server: Server): void {
   server.maxHeadersCount = REQUEST_LIMITS.headers;
   // refusingOversizedRequests answers a missing Host with a problem document instead.
   (server as Server & { requireHostHeader: boolean }).requireHostHeader = false;
+  // A client that sends its request and half-closes (`shutdown(SHUT_WR)`, as netcat and
+  // some proxies do) still gets its answer: by default Node aborts a request whose
+  // client has ended before an answer that is not ready at once (found by the fuzz job).
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     // As Node's own handler: answer unless an answer has begun (a body broken mid-way arrives after its head).
     const answer = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
