@@ -6,5 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run --silent typecheck
 npm run --silent lint:deps
-npm run --silent jest -- --selectProjects unit int e2e browser fuzz --passWithNoTests "$@"
-npm run --silent test:faults -- --passWithNoTests "$@"
+# --forceExit: once every test has passed or failed, a client left open by a test must not keep
+# the run (and CI) waiting; the result is already decided.
+npm run --silent jest -- --selectProjects unit int e2e browser fuzz --passWithNoTests --forceExit "$@"
+npm run --silent test:faults -- --passWithNoTests --forceExit "$@"
