@@ -9,16 +9,16 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { databaseUrl } from './environment.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 // The built CLI (`npm run build`); BENCH_TIMELINE_CLI points at another build.
 export const cli = process.env.BENCH_TIMELINE_CLI || join(root, 'dist/apps/cli/src/main.js');
 export const SEED = 1;
 
+/** The same PostgreSQL as every suite (DATABASE_URL, or the default test database), and the runner's broker. */
 export function services() {
-  const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) throw new Error('DATABASE_URL is not set: these benchmarks run against a real PostgreSQL');
-  return { databaseUrl, kafkaBrokers: process.env.KAFKA_BROKERS || undefined };
+  return { databaseUrl: databaseUrl(), kafkaBrokers: process.env.KAFKA_BROKERS || undefined };
 }
 
 /** Runs the CLI as a child process; resolves with its output and the peak resident memory (VmHWM) it reached. */
