@@ -252,10 +252,19 @@ async function rawPostgres(schema) {
   const row = (event) => [event.id, event.streamId, event.streamVersion, event.type, JSON.stringify(event.data), JSON.stringify(envelopeOf(event))];
   const placeholders = (rows) => rows.map((_, r) => `($${r * 6 + 1}, $${r * 6 + 2}, $${r * 6 + 3}, $${r * 6 + 4}, $${r * 6 + 5}, $${r * 6 + 6})`).join(', ');
   const insert = (rows) => pool.query(`INSERT INTO raw_events (id, stream_id, stream_version, type, data, metadata) VALUES ${placeholders(rows)}`, rows.flat());
+  const { single, batches } = singleAndBatched(insert, row);
+  return { rows: single, batches, close: () => pool.end() };
+}
+
+/**
+ * Closed loops over `write` (which takes a list): one item per call, and
+ * BATCH_ROWS items per call; each client writes its own streams' events.
+ */
+function singleAndBatched(write, item) {
   return {
-    rows: (concurrency, seconds) => {
+    single: (concurrency, seconds) => {
       const next = Array.from({ length: concurrency }, eventWriter);
-      return closedLoop({ concurrency, seconds, operation: (worker) => insert([row(next[worker]())]) });
+      return closedLoop({ concurrency, seconds, operation: (worker) => write([item(next[worker]())]) });
     },
     batches: (concurrency, seconds) => {
       const next = Array.from({ length: concurrency }, eventWriter);
@@ -263,12 +272,11 @@ async function rawPostgres(schema) {
         concurrency,
         seconds,
         operation: async (worker) => {
-          await insert(Array.from({ length: BATCH_ROWS }, () => row(next[worker]())));
+          await write(Array.from({ length: BATCH_ROWS }, () => item(next[worker]())));
           return BATCH_ROWS;
         },
       });
     },
-    close: () => pool.end(),
   };
 }
 
@@ -290,24 +298,8 @@ async function rawKafka(topic) {
       causationId: null, data: event.data, ...envelopeOf(event),
     });
   const send = (messages) => producer.send({ topic, acks: -1, messages });
-  return {
-    records: (concurrency, seconds) => {
-      const next = Array.from({ length: concurrency }, eventWriter);
-      return closedLoop({ concurrency, seconds, operation: (worker) => send([message(next[worker]())]) });
-    },
-    batches: (concurrency, seconds) => {
-      const next = Array.from({ length: concurrency }, eventWriter);
-      return closedLoop({
-        concurrency,
-        seconds,
-        operation: async (worker) => {
-          await send(Array.from({ length: BATCH_ROWS }, () => message(next[worker]())));
-          return BATCH_ROWS;
-        },
-      });
-    },
-    close: () => producer.disconnect(),
-  };
+  const { single, batches } = singleAndBatched(send, message);
+  return { records: single, batches, close: () => producer.disconnect() };
 }
 
 /** POSTs from autocannon: each connection records a commitment, then disburses, amends, disburses. */
