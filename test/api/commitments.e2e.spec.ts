@@ -4,6 +4,9 @@ import { createKafka } from '@timeline/log';
 import { testKafkaBrokers } from '../setup/environment';
 import { consumeTopic } from '../support/kafka';
 import { startTestApp, TestApp } from '../support/test-app';
+import { AggregateWriter } from '../../apps/api/src/aggregates/aggregate-writer';
+import { RecentStreams } from '../../apps/api/src/aggregates/recent-streams';
+import { CommitmentWriter, commitmentStreamId } from '../../apps/api/src/commitments/commitment-writer';
 
 const source = {
   title: 'Belarus–Russia integration talks',
@@ -110,6 +113,68 @@ describe.each([
     const got = await http().get(`/v1/commitments/${body.id}`).expect(200);
     expect(got.body.terms.amount).toBe('600000000');
     expect(got.body.amendments).toBe(1);
+  });
+
+  it('remembers the streams it wrote exactly as reading them back gives them', async () => {
+    const { body } = await create({ ...loan, effectiveAt: '2021-09/2021-10' });
+    await http()
+      .post(`/v1/commitments/${body.id}/amendments`)
+      .send({ terms: { amount: '600000000', restrictions: [] }, reason: 'reduced', effectiveAt: '2021-12-01T10:30:00+03:00', source })
+      .expect(200);
+    const remembered = t.app.get(RecentStreams).get(commitmentStreamId(body.id));
+    expect(remembered).toHaveLength(2);
+    expect(remembered).toEqual(await t.runtime.store.readStream(commitmentStreamId(body.id)));
+  });
+
+  // Another instance of the service (a writer with a memory of its own) writes to a stream this one remembers.
+  function otherInstance(): CommitmentWriter {
+    return new CommitmentWriter(new AggregateWriter(t.runtime.store, new RecentStreams(100)));
+  }
+  const context = { actor: 'other-instance', correlationId: '0190a1b2-0000-7000-8000-000000000001' };
+
+  it('decides on the stored stream when another instance wrote to it since', async () => {
+    const { body } = await create();
+    await otherInstance().execute(
+      { type: 'RecordDisbursement', data: { commitmentId: body.id, amount: '600000000', currency: 'USD' } },
+      { effectiveAt: '2021-12-01', source },
+      context,
+      200,
+    );
+    // This instance remembers version 1 with nothing disbursed; only 30m are left, which it must see.
+    const tooMuch = await http()
+      .post(`/v1/commitments/${body.id}/disbursements`)
+      .send({ amount: '100000000', currency: 'USD', effectiveAt: '2021-12-20', source });
+    expectProblem(tooMuch, 422);
+    expect(tooMuch.body.code).toBe('exceeds_outstanding');
+    const rest = await http()
+      .post(`/v1/commitments/${body.id}/disbursements`)
+      .send({ amount: '30000000', currency: 'USD', effectiveAt: '2021-12-20', source })
+      .expect(200);
+    expect(rest.body.version).toBe(3);
+    const got = await http().get(`/v1/commitments/${body.id}`).expect(200);
+    expect(got.body).toMatchObject({ disbursed: '630000000', outstanding: '0', disbursements: 2 });
+  });
+
+  it('takes If-Match at the stored version when another instance moved the stream on', async () => {
+    const { body } = await create();
+    await otherInstance().execute(
+      { type: 'AmendCommitmentTerms', data: { commitmentId: body.id, changes: { amount: '600000000' }, reason: 'reduced' } },
+      { effectiveAt: '2021-12', source },
+      context,
+      200,
+    );
+    const amended = await http()
+      .post(`/v1/commitments/${body.id}/amendments`)
+      .set('If-Match', '"2"')
+      .send({ terms: { amount: '500000000' }, reason: 'reduced again', effectiveAt: '2022-01', source })
+      .expect(200);
+    expect(amended.body.version).toBe(3);
+    const stale = await http()
+      .post(`/v1/commitments/${body.id}/amendments`)
+      .set('If-Match', '"1"')
+      .send({ terms: { amount: '1' }, effectiveAt: '2022-02', source });
+    expectProblem(stale, 412, 'If-Match');
+    expect(stale.body.currentVersion).toBe(3);
   });
 
   it('records disbursements and status changes, refusing what the lifecycle forbids with the rule and the field', async () => {

@@ -12,6 +12,7 @@ import {
   ChangeCommitmentStatusController,
   ChangeCommitmentStatusHandler,
 } from './commitments/change-status/change-commitment-status';
+import { RecentStreams } from './aggregates/recent-streams';
 import { AggregateWriter } from './aggregates/aggregate-writer';
 import { ExecuteAggregateHandler } from './aggregates/definitions';
 import { SeedLoader } from './seeds/seed-loader';
@@ -83,6 +84,7 @@ export class AppModule {
         // Rate limit first, so that requests with bad keys count too; then who is asking and what they may do.
         ...(runtime.config.rateLimit ? [{ provide: APP_GUARD, useClass: ThrottlerGuard }] : []),
         { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: RecentStreams, useValue: new RecentStreams(runtime.config.writeCacheEvents) },
         AggregateWriter,
         ExecuteAggregateHandler,
         SeedLoader,

@@ -36,6 +36,8 @@ export interface AppConfig {
   /** GET requests without a key are answered (as the reader `anonymous`). Writes always need a key. */
   readonly anonymousReads: boolean;
   /** Requests per window per key (or per address without a key); absent: no rate limit. */
+  /** Events of recently written streams kept to decide the next command without reading them back (0: off). */
+  readonly writeCacheEvents: number;
   readonly rateLimit?: { readonly limit: number; readonly windowSeconds: number };
   /** Origins allowed to call the API from a browser; empty: no CORS headers at all. */
   readonly corsOrigins: readonly string[];
@@ -183,6 +185,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins,
     seed,
     bodyLimit,
+    writeCacheEvents: integer('TIMELINE_WRITE_CACHE_EVENTS', 20_000, 0, 10_000_000),
     sseHeartbeatMs: integer('SSE_HEARTBEAT_MS', 15_000, 100, 3_600_000),
     sseMaxQueuedEvents: integer('SSE_MAX_QUEUED_EVENTS', 1_000, 200, 1_000_000),
     logLevel,

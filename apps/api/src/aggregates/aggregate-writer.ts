@@ -6,6 +6,7 @@ import { replayStoredAnswer } from '../http/idempotency';
 import { ProblemException } from '../http/problem';
 import type { WriteContext } from '../http/write-context';
 import { EVENT_STORE } from '../runtime/tokens';
+import { RecentStreams } from './recent-streams';
 
 /** What the writer needs to know of an aggregate: its stream, its creation event and its decider. */
 export interface AggregateDefinition<State = unknown, Command extends { type: string; data: object } = { type: string; data: object }> {
@@ -57,10 +58,17 @@ const RETRIES_ON_CONCURRENT_CHANGE = 3;
  * Load the stream, decide, append against the version that was read.
  * Without If-Match a concurrent change is retried on the new state; with it,
  * the client asked for that exact version, so a change is a 412.
+ *
+ * The stream is loaded from the histories this process wrote last when it
+ * has it (one round trip to the store per command instead of two), and read
+ * from the store when it has not, on a conflict, and before answering 412.
  */
 @Injectable()
 export class AggregateWriter {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly recent: RecentStreams,
+  ) {}
 
   async execute<State, Command extends { type: string; data: object }>(
     definition: AggregateDefinition<State, Command>,
@@ -97,17 +105,19 @@ export class AggregateWriter {
    */
   async appendDecided(
     target: { streamId: string; streamType: string; answerId: string; context: WriteContext; successStatus: number },
-    decide: (history: RecordedEvent[]) => NewEvent[],
+    decide: (history: readonly RecordedEvent[]) => NewEvent[],
   ): Promise<WriteAnswer> {
     const { streamId, streamType, answerId, context, successStatus } = target;
     const replay = await replayStoredAnswer<WriteBody>(this.store, context);
     if (replay) return replay;
     for (let attempt = 0; ; attempt++) {
-      const history = await this.store.readStream(streamId);
-      const version = history.length;
-      if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
-        throw preconditionFailed(streamId, context.expectedVersion, version);
+      let history = (attempt === 0 && this.recent.get(streamId)) || (await this.store.readStream(streamId));
+      if (context.expectedVersion !== undefined && context.expectedVersion !== history.length) {
+        // A remembered history may be behind the store: ask it before refusing.
+        history = await this.store.readStream(streamId);
+        if (context.expectedVersion !== history.length) throw preconditionFailed(streamId, context.expectedVersion, history.length);
       }
+      const version = history.length;
       const events = decide(history);
       try {
         const result = await this.store.append({
@@ -120,8 +130,10 @@ export class AggregateWriter {
             respond: (appended) => ({ status: successStatus, body: answerBody(answerId, appended) }),
           },
         });
+        this.recent.remember(streamId, streamType, history, events, result);
         return { status: successStatus, body: answerBody(answerId, result), replayed: false };
       } catch (error) {
+        this.recent.forget(streamId);
         if (error instanceof IdempotencyKeyTaken) {
           const stored = await replayStoredAnswer<WriteBody>(this.store, context);
           if (stored) return stored;

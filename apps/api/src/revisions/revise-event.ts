@@ -127,7 +127,7 @@ export class ReviseEventHandler implements ICommandHandler<ReviseEventCommand, W
 }
 
 /** The stream must still make sense with the revision applied. */
-function checkConsistent(stream: RecordedEvent[], event: NewEvent): void {
+function checkConsistent(stream: readonly RecordedEvent[], event: NewEvent): void {
   const last = stream[stream.length - 1];
   const definition = AGGREGATES[last.streamType];
   if (!definition) return;
