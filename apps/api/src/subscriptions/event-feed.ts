@@ -59,6 +59,9 @@ export class EventFeed {
       await consumer.connect();
       await consumer.subscribe({ topic: this.kafka.topic, fromBeginning: false });
       await consumer.run({
+        // The group is this process's alone and starts at the end: an offset committed for it is
+        // never read again, and committing one would cost a request to the broker per fetch.
+        autoCommit: false,
         eachMessage: async ({ message }) => {
           // A poison record is the projector's to dead-letter; here it is skipped, never retried,
           // and the store fills in any position it should have brought.
