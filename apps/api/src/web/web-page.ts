@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import serveStatic from 'serve-static';
 
 /**
  * Where `npm run build` puts the bundled page (apps/web → dist/web): beside the
@@ -22,5 +23,11 @@ export function serveWebPage(app: NestExpressApplication): void {
     return;
   }
   // The files are not fingerprinted: revalidate every time (ETag), so a new build shows at once.
-  app.useStaticAssets(dir, { index: 'index.html', maxAge: 0, fallthrough: true, redirect: false });
+  const files = serveStatic(dir, { index: 'index.html', maxAge: 0, fallthrough: true, redirect: false });
+  // Only the page's own paths reach the file system: an API request is not looked up on disk first.
+  const paths = new Set(['/', ...readdirSync(dir).map((file) => `/${file}`)]);
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if ((request.method === 'GET' || request.method === 'HEAD') && paths.has(request.path)) files(request, response, next);
+    else next();
+  });
 }
