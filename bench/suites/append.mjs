@@ -56,7 +56,11 @@ const IN_PROCESS_FINDINGS = [
     'in one statement and one commit (`append_to_streams`, a group commit; each append stays all or nothing against its own expected version); ' +
     '(2) the lock is the schema\'s; (3) the relay commits its checkpoint without waiting for the WAL flush (a lost checkpoint only republishes, which readers drop); ' +
     '(4) the relay lingers 10 ms after a wake-up, so a stream of single-event commands is published a few at a time; ' +
-    '(5) the SSE feed no longer looks up the parties of every new stream when no one is subscribed.',
+    '(5) the SSE feed no longer looks up the parties of every new stream when no one is subscribed, and its consumer (a group of its own that starts at the end) no longer commits offsets, ' +
+    'a request to the broker per fetch for nothing; (6) the aggregate writer keeps the histories of the streams it wrote last (`TIMELINE_WRITE_CACHE_EVENTS`, 20,000 events by default) ' +
+    'and decides the next command on one of them without reading it back: one round trip to PostgreSQL per command instead of two. The append still carries the version the decision was made on, ' +
+    'so a stream written by another instance in between is refused, re-read and decided again (tested in `test/api/commitments.e2e.spec.ts`). Emmett\'s CommandHandler reads the stream from PostgreSQL ' +
+    'for every command; the row "ours: command, no Kafka, no write memory" is our service with the memory turned off, for a comparison on equal terms.',
   '**The relay.** With Kafka the same process also reads each event back, encodes it as a CloudEvents record, sends it with acks from all replicas and saves a checkpoint; ' +
     'the api role\'s SSE gateway consumes the topic and decodes every record; and the broker\'s JVM runs on the same two cores. In the profile of the in-process write path ' +
     'with the relay at 32 writers (`bench/profiles/in-process-relay-32-writers.txt`), kafkajs (record encoding and decoding, CRC-32C, murmur2, long arithmetic) takes about 15 % ' +
@@ -87,20 +91,25 @@ function measuredFindings(measured) {
 }
 
 const HTTP_FINDINGS = [
-  '**Where the time goes over HTTP.** In the profile of the server at 32 clients (`bench/profiles/http-32-clients.txt`, LOG_LEVEL=info), the largest self times are socket ' +
-    'writes (`writev`, about 8 %), Nest and Express routing, guards and pipes (about 8 %), class-validator and class-transformer turning and checking the nested DTOs ' +
-    '(about 6 %), garbage collection (about 5 %), kafkajs for the relay and the SSE gateway (about 4 %) and pino-http\'s line per request (about 2 %); our own code ' +
-    '(domain, api, store) is about 4 %, and about 10 % is idle. No single function stands out: a write costs the framework\'s per-request work plus two round trips to ' +
-    'PostgreSQL (read the stream, append). The `GET /health/live` row is the same server answering with no database, no body and no validation, in the same rounds: ' +
-    'it bounds what any endpoint of this stack does on this machine at this load, with the autocannon client, PostgreSQL and the broker on the same two cores. ' +
-    'What would close the rest of the gap is outside the write path: a lighter HTTP stack (Nest on Fastify) and validation compiled from the JSON Schemas (ajv) instead of ' +
-    'class-validator; both change every endpoint, not this benchmark\'s, and are left as a decision for the project.',
+  '**Where the time goes over HTTP.** In the profile of the server at 32 clients (`bench/profiles/http-32-clients.txt`, LOG_LEVEL=info, taken while other work loaded the machine), ' +
+    'socket writes (`writev`: answers to the clients and queries to PostgreSQL) take about 9 % of the samples, garbage collection about 6 %, class-validator and class-transformer ' +
+    'turning and checking the nested DTOs about 6 %, kafkajs for the relay and the SSE gateway about 4 %, Nest, Express and the router about 6 %, pino-http\'s line per request ' +
+    'about 1–2 %, our own code (domain, api, store) about 5 %, and about 10 % is idle; module loading at start-up is in the profile too (about 8 %). No single function stands out. ' +
+    'Two costs found by profiling were removed: serve-static, mounted for the web page in front of every route, looked each API request up on disk (8 % of the server\'s CPU), ' +
+    'and every command read its stream back from PostgreSQL before deciding (now from the write memory, see above). ' +
+    'The `GET /health/live` row is the same server answering with no database, no body and no validation, in the same rounds: it is the ceiling of this stack ' +
+    '(Nest on Express, one process) on this machine, with the autocannon client, PostgreSQL and the broker on the same two cores; a command cannot be cheaper than it. ' +
+    'Where that ceiling is below the target, the target is out of reach for this stack on this machine whatever the write path does; what would raise it is a lighter HTTP stack ' +
+    '(Nest on Fastify), validation compiled from the JSON Schemas (ajv) instead of class-validator, and more than one process — each a change of every endpoint, left as a decision for the project.',
 ];
 const TARGET_HTTP = { clients: 32, rate: 1500, p99: 50 };
 
-function emmettVerdict(concurrency, ours, emmettRate, oursAlone) {
+function emmettVerdict(concurrency, ours, emmettRate, oursAlone, oursCold) {
   const ratio = ours / emmettRate;
-  return `${concurrency} client${concurrency > 1 ? 's' : ''}: ${ratio.toFixed(2)} × Emmett with the relay (${ratio >= TARGET_RATIO_TO_EMMETT ? 'met' : 'missed'}), ${(oursAlone / emmettRate).toFixed(2)} × without Kafka`;
+  return (
+    `${concurrency} client${concurrency > 1 ? 's' : ''}: ${ratio.toFixed(2)} × Emmett with the relay (${ratio >= TARGET_RATIO_TO_EMMETT ? 'met' : 'missed'}), ` +
+    `${(oursAlone / emmettRate).toFixed(2)} × without Kafka, ${(oursCold / emmettRate).toFixed(2)} × without Kafka and without the write memory`
+  );
 }
 
 function envelopeOf(event) {
@@ -357,6 +366,8 @@ export async function run({ quick }) {
     closing.push(ours.close);
     const alone = await ourService({ DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: `${name}_alone`, TIMELINE_ROLES: 'api' });
     closing.push(alone.close);
+    const cold = await ourService({ DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: `${name}_cold`, TIMELINE_ROLES: 'api', TIMELINE_WRITE_CACHE_EVENTS: '0' });
+    closing.push(cold.close);
     const peer = await emmett(`${name}_emmett`);
     closing.push(peer.close);
     const pg = await rawPostgres(`${name}_raw`);
@@ -366,11 +377,13 @@ export async function run({ quick }) {
 
     const OURS = 'ours: command (bus → read → decide → append), relay to Kafka';
     const OURS_ALONE = 'ours: command, no Kafka';
+    const OURS_COLD = 'ours: command, no Kafka, no write memory';
     const OURS_APPEND = 'ours: append only (store.append), relay to Kafka';
     const OURS_APPEND_ALONE = 'ours: append only, no Kafka';
     const contenders = [
       [OURS, ours.commands],
       [OURS_ALONE, alone.commands],
+      [OURS_COLD, cold.commands],
       ['Emmett: command (CommandHandler → read → decide → append)', peer.commands],
       [OURS_APPEND, ours.appends],
       [OURS_APPEND_ALONE, alone.appends],
@@ -398,7 +411,7 @@ export async function run({ quick }) {
           : [formatRatio(rate(commandLevel ? OURS : OURS_APPEND), result.rate), formatRatio(rate(commandLevel ? OURS_ALONE : OURS_APPEND_ALONE), result.rate)];
         inProcessRows.push([concurrency, contender, formatRate(result.rate), formatMs(result.p50), formatMs(result.p99), ...ratios]);
       }
-      verdicts.push(emmettVerdict(concurrency, rate(OURS), rate('Emmett: command (CommandHandler → read → decide → append)'), rate(OURS_ALONE)));
+      verdicts.push(emmettVerdict(concurrency, rate(OURS), rate('Emmett: command (CommandHandler → read → decide → append)'), rate(OURS_ALONE), rate(OURS_COLD)));
       measured.set(concurrency, { ours: rate(OURS), alone: rate(OURS_ALONE), appendAlone: rate(OURS_APPEND_ALONE), emmettAppend: rate('Emmett: append only (appendToStream)'), row: rate('pg: one row per INSERT') });
     }
     for (const close of closing.splice(0).reverse()) await close();
