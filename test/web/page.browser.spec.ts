@@ -43,7 +43,7 @@ describe('the web page', () => {
   });
 
   afterEach(async () => {
-    await page.context().close();
+    await page?.context().close();
   });
 
   /** Waits until the read models hold every event up to `position` (the API's read-your-writes). */
