@@ -61,7 +61,7 @@ export async function rebuildReadModels(db: Database, options: RebuildOptions = 
       progress.add(events.length);
     }
     const loaded = progress.done;
-    await deriveAndIndex(db.pool, generation, loaded, progress);
+    await deriveAndIndex(db, generation, loaded, progress);
     await inTransaction(db.pool, (client) => saveCheckpoint(client, generation.schema, TABLE_SOURCE, TABLE_PARTITION, after));
 
     progress.start('switching', 0);
@@ -108,7 +108,7 @@ export async function rebuildFromTopic(db: Database, kafka: Kafka, options: Rebu
       progress.add(events.length);
     });
     const loaded = progress.done;
-    await deriveAndIndex(db.pool, generation, loaded, progress);
+    await deriveAndIndex(db, generation, loaded, progress);
     await inTransaction(db.pool, async (client) => {
       for (const [partition, offset] of reached) await saveCheckpoint(client, generation.schema, source, partition, offset.toString());
     });
@@ -124,11 +124,12 @@ export async function rebuildFromTopic(db: Database, kafka: Kafka, options: Rebu
   }
 }
 
-async function deriveAndIndex(pool: Pool, generation: Generation, events: number, progress: PhaseProgress): Promise<void> {
+async function deriveAndIndex(db: Database, generation: Generation, events: number, progress: PhaseProgress): Promise<void> {
   progress.start('deriving', events);
-  await deriveReadModels(pool, generation, { onEvents: (count) => progress.add(count) });
+  // PGlite's socket server is not known to take COPY FROM STDIN: it gets INSERTs.
+  await deriveReadModels(db.pool, generation, { onEvents: (count) => progress.add(count), copy: db.kind === 'postgres' });
   progress.start('indexing', 0);
-  await indexGeneration(pool, generation);
+  await indexGeneration(db.pool, generation);
 }
 
 interface PartitionEnd {
