@@ -3,13 +3,13 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { InvalidConfiguration, loadConfig } from '@timeline/config';
 import { migrate, openDatabase } from '@timeline/event-store';
-import { rebuildFromTopic, rebuildReadModels, RebuildProgress } from '@timeline/projections';
-import { createKafka } from '@timeline/log';
+import type { RebuildProgress } from '@timeline/projections';
 import { InvalidSeed } from '@timeline/seeds';
 import { registerClientCommands } from './client-commands';
 import { progressBar, registerGenerateCommand } from './generate/generate-command';
 import { registerKeyCommands } from './key-commands';
 import { registerDeadLetterCommands } from './dead-letters';
+import { rebuildInWorker } from './rebuild/rebuild-in-worker';
 
 const program = new Command()
   .name('timeline')
@@ -56,14 +56,12 @@ program
     if (options.from !== 'table' && options.from !== 'topic') throw new Error(`--from must be "table" or "topic", not "${options.from}"`);
     const config = loadConfig();
     if (options.from === 'topic' && !config.kafka) throw new Error('--from topic needs KAFKA_BROKERS: without Kafka the log is the events table (--from table)');
-    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, applicationName: config.databaseApplicationName });
     const bar = progressBar('rebuild', 'events', '| {phase}');
     const started = Date.now();
     let phase = '';
     let phaseStarted = started;
     const phaseSeconds: string[] = [];
     try {
-      await migrate(db);
       bar.start(1, 0, { rate: 0, phase: 'loading' });
       const onProgress = (progress: RebuildProgress) => {
         if (progress.phase !== phase) {
@@ -75,10 +73,7 @@ program
         bar.setTotal(Math.max(progress.total, 1));
         bar.update(progress.done, { rate: Math.round(progress.done / seconds), phase });
       };
-      const result =
-        options.from === 'topic'
-          ? await rebuildFromTopic(db, createKafka(config.kafka!), { topic: config.kafka!.topic, onProgress })
-          : await rebuildReadModels(db, { batchSize: Number(options.batchSize), onProgress });
+      const result = await rebuildInWorker({ from: options.from, batchSize: Number(options.batchSize) }, onProgress);
       bar.stop();
       console.log(
         `rebuilt ${result.events} events from the ${options.from} into generation ${result.generation}` +
@@ -90,7 +85,6 @@ program
       console.log(`phases: ${phaseSeconds.join(', ')}; cpu ${cpuSeconds.toFixed(1)} s; peak RSS ${Math.round(usage.maxRSS / 1024)} MB`);
     } finally {
       bar.stop();
-      await db.close();
     }
   });
 
