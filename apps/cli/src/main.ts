@@ -3,18 +3,13 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { InvalidConfiguration, loadConfig } from '@timeline/config';
 import { migrate, openDatabase } from '@timeline/event-store';
-import { rebuildFromTopic, rebuildReadModels, RebuildProgress } from '@timeline/projections';
-import { createKafka } from '@timeline/log';
+import type { RebuildProgress } from '@timeline/projections';
 import { InvalidSeed } from '@timeline/seeds';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from '../../api/src/app.module';
-import { createRuntime } from '../../api/src/runtime/runtime';
-import { SeedLoader } from '../../api/src/seeds/seed-loader';
-import { exitAfterShutdown, serve } from '../../api/src/serve';
 import { registerClientCommands } from './client-commands';
 import { progressBar, registerGenerateCommand } from './generate/generate-command';
 import { registerKeyCommands } from './key-commands';
 import { registerDeadLetterCommands } from './dead-letters';
+import { rebuildInWorker } from './rebuild/rebuild-in-worker';
 
 const program = new Command()
   .name('timeline')
@@ -27,6 +22,7 @@ program
   .option('-p, --port <port>', 'HTTP port (overrides PORT)')
   .option('--anonymous-reads', 'answer GET requests without a key (sets TIMELINE_ANONYMOUS_READS=true; writes still need one)')
   .action(async (options: { port?: string; anonymousReads?: boolean }) => {
+    const { exitAfterShutdown, serve } = await loadServer();
     await serve(
       loadConfig({
         ...process.env,
@@ -60,14 +56,12 @@ program
     if (options.from !== 'table' && options.from !== 'topic') throw new Error(`--from must be "table" or "topic", not "${options.from}"`);
     const config = loadConfig();
     if (options.from === 'topic' && !config.kafka) throw new Error('--from topic needs KAFKA_BROKERS: without Kafka the log is the events table (--from table)');
-    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, applicationName: config.databaseApplicationName });
     const bar = progressBar('rebuild', 'events', '| {phase}');
     const started = Date.now();
     let phase = '';
     let phaseStarted = started;
     const phaseSeconds: string[] = [];
     try {
-      await migrate(db);
       bar.start(1, 0, { rate: 0, phase: 'loading' });
       const onProgress = (progress: RebuildProgress) => {
         if (progress.phase !== phase) {
@@ -79,10 +73,7 @@ program
         bar.setTotal(Math.max(progress.total, 1));
         bar.update(progress.done, { rate: Math.round(progress.done / seconds), phase });
       };
-      const result =
-        options.from === 'topic'
-          ? await rebuildFromTopic(db, createKafka(config.kafka!), { topic: config.kafka!.topic, onProgress })
-          : await rebuildReadModels(db, { batchSize: Number(options.batchSize), onProgress });
+      const result = await rebuildInWorker({ from: options.from, batchSize: Number(options.batchSize) }, onProgress);
       bar.stop();
       console.log(
         `rebuilt ${result.events} events from the ${options.from} into generation ${result.generation}` +
@@ -94,7 +85,6 @@ program
       console.log(`phases: ${phaseSeconds.join(', ')}; cpu ${cpuSeconds.toFixed(1)} s; peak RSS ${Math.round(usage.maxRSS / 1024)} MB`);
     } finally {
       bar.stop();
-      await db.close();
     }
   });
 
@@ -103,6 +93,7 @@ program
   .description('load a data set from seeds/ through the command bus; loading twice adds nothing')
   .action(async (name: string) => {
     const config = loadConfig({ ...process.env, TIMELINE_ROLES: 'relay' });
+    const { AppModule, createRuntime, NestFactory, SeedLoader } = await loadServer();
     const runtime = await createRuntime(config);
     const context = await NestFactory.createApplicationContext(AppModule.forRuntime(runtime), { logger: false });
     const bar = progressBar('seed', 'entries');
@@ -119,6 +110,22 @@ program
       await runtime.close();
     }
   });
+
+/**
+ * The service's modules (NestJS and every controller), loaded only by the
+ * commands that run them: loading them takes about a second of CPU, which
+ * the other commands (a rebuild, a generate) need not pay.
+ */
+async function loadServer() {
+  const [{ NestFactory }, { AppModule }, { createRuntime }, { SeedLoader }, { exitAfterShutdown, serve }] = await Promise.all([
+    import('@nestjs/core'),
+    import('../../api/src/app.module'),
+    import('../../api/src/runtime/runtime'),
+    import('../../api/src/seeds/seed-loader'),
+    import('../../api/src/serve'),
+  ]);
+  return { NestFactory, AppModule, createRuntime, SeedLoader, exitAfterShutdown, serve };
+}
 
 registerGenerateCommand(program);
 registerClientCommands(program);

@@ -197,9 +197,8 @@ async function projectTimeline(client: PoolClient, s: string, group: RecordedEve
     const summary = timelineSummary(title, event);
     await client.query(
       `INSERT INTO ${s}.timeline (event_id, position, stream_id, stream_type, stream_version, type, effective_at,
-         effective_precision, effective_until, recorded, recorded_at, actor, confidence, source, data, parties, summary, search)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, tstzrange($10, NULL, '[)'), $11, $12, $13, $14, $15, $16, $17,
-         to_tsvector('simple', $17))`,
+         effective_precision, effective_until, recorded, recorded_at, actor, confidence, source, data, parties, summary)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, tstzrange($10, NULL, '[)'), $11, $12, $13, $14, $15, $16, $17)`,
       [
         event.id,
         event.position,

@@ -3,7 +3,7 @@
  * generation is disposable and rebuilt from the log, so a change here bumps
  * READ_MODEL_VERSION and the projector builds a fresh generation.
  */
-export const READ_MODEL_VERSION = 3;
+export const READ_MODEL_VERSION = 4;
 
 export function readModelDdl(schema: string, options: { indexes?: boolean } = {}): string {
   const s = quoteIdent(schema);
@@ -117,7 +117,8 @@ CREATE TABLE ${s}.timeline (
   data                jsonb NOT NULL,
   parties             text[] NOT NULL,
   summary             text NOT NULL,
-  search              tsvector NOT NULL
+  -- Computed by PostgreSQL, so that a bulk rebuild can write rows with COPY.
+  search              tsvector NOT NULL GENERATED ALWAYS AS (to_tsvector('simple', summary)) STORED
 );
 
 -- Where this generation has read the log to: 'table' (partition -1) or a Kafka topic's partitions.

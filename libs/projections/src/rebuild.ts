@@ -61,7 +61,7 @@ export async function rebuildReadModels(db: Database, options: RebuildOptions = 
       progress.add(events.length);
     }
     const loaded = progress.done;
-    await deriveAndIndex(db.pool, generation, loaded, progress);
+    await deriveAndIndex(db, generation, loaded, progress);
     await inTransaction(db.pool, (client) => saveCheckpoint(client, generation.schema, TABLE_SOURCE, TABLE_PARTITION, after));
 
     progress.start('switching', 0);
@@ -108,7 +108,7 @@ export async function rebuildFromTopic(db: Database, kafka: Kafka, options: Rebu
       progress.add(events.length);
     });
     const loaded = progress.done;
-    await deriveAndIndex(db.pool, generation, loaded, progress);
+    await deriveAndIndex(db, generation, loaded, progress);
     await inTransaction(db.pool, async (client) => {
       for (const [partition, offset] of reached) await saveCheckpoint(client, generation.schema, source, partition, offset.toString());
     });
@@ -124,11 +124,12 @@ export async function rebuildFromTopic(db: Database, kafka: Kafka, options: Rebu
   }
 }
 
-async function deriveAndIndex(pool: Pool, generation: Generation, events: number, progress: PhaseProgress): Promise<void> {
+async function deriveAndIndex(db: Database, generation: Generation, events: number, progress: PhaseProgress): Promise<void> {
   progress.start('deriving', events);
-  await deriveReadModels(pool, generation, { onEvents: (count) => progress.add(count) });
+  // PGlite's socket server is not known to take COPY FROM STDIN: it gets INSERTs.
+  await deriveReadModels(db.pool, generation, { onEvents: (count) => progress.add(count), copy: db.kind === 'postgres' });
   progress.start('indexing', 0);
-  await indexGeneration(pool, generation);
+  await indexGeneration(db.pool, generation);
 }
 
 interface PartitionEnd {
@@ -148,6 +149,13 @@ async function topicEnds(kafka: Kafka, topic: string): Promise<Map<number, Parti
   }
 }
 
+/**
+ * How long the broker holds a fetch that finds nothing new. Disconnecting
+ * waits for the fetch in flight, so kafkajs' default (5 s) was a fixed wait at
+ * the end of each consumer; a fetch that finds records returns at once anyway.
+ */
+const FETCH_WAIT_MS = 200;
+
 /** Reads the topic from the beginning until every partition reached its end, batch by batch into `load`. */
 async function consumeUntil(
   kafka: Kafka,
@@ -159,7 +167,14 @@ async function consumeUntil(
 ): Promise<void> {
   const pending = new Set([...ends].filter(([, end]) => end.high > end.low).map(([partition]) => partition));
   if (pending.size === 0) return;
-  const consumer = kafka.consumer({ groupId, sessionTimeout: 60_000, heartbeatInterval: 3_000, maxBytes: 12 << 20, maxBytesPerPartition: 4 << 20 });
+  const consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: 60_000,
+    heartbeatInterval: 3_000,
+    maxBytes: 12 << 20,
+    maxBytesPerPartition: 4 << 20,
+    maxWaitTimeInMs: FETCH_WAIT_MS,
+  });
   try {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -209,6 +224,9 @@ async function catchUpAndSwitch(
   },
 ): Promise<number | undefined> {
   const { topic, source } = context;
+  // Nothing appended since the start (the usual case): switch without joining the group again.
+  const already = await trySwitch(db.pool, generation, source, context.ends);
+  if (already) return already.previous;
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
     const run = queue.then(work);
@@ -216,7 +234,7 @@ async function catchUpAndSwitch(
     return run;
   };
   let switched: { previous: number | undefined } | undefined;
-  const consumer: Consumer = kafka.consumer({ groupId: context.groupId, sessionTimeout: 60_000, heartbeatInterval: 3_000 });
+  const consumer: Consumer = kafka.consumer({ groupId: context.groupId, sessionTimeout: 60_000, heartbeatInterval: 3_000, maxWaitTimeInMs: FETCH_WAIT_MS });
   let crashed: Error | undefined;
   consumer.on(consumer.events.CRASH, ({ payload }) => (crashed = payload.error));
   const { applied } = context;

@@ -3,7 +3,6 @@ import { Presets, SingleBar } from 'cli-progress';
 import { loadConfig } from '@timeline/config';
 import { appendBulk, Database, migrate, openDatabase, PostgresEventStore } from '@timeline/event-store';
 import { createKafka, ensureTopic, loadCheckpoint, Relay } from '@timeline/log';
-import { SyntheticHistory } from './synthetic-history';
 
 const RELAY_NAME_PREFIX = 'relay:';
 
@@ -61,6 +60,8 @@ export function registerGenerateCommand(program: Command): void {
           return;
         }
         const started = Date.now();
+        // Loaded here: it brings the aggregates (and NestJS's CQRS module), which other commands need not load.
+        const { SyntheticHistory } = await import('./synthetic-history');
         const history = new SyntheticHistory({ events: count, seed, from, until, prefix, registeredParties: await registeredParties(db) });
         const bar = progressBar('generate', 'events');
         bar.start(count, 0, { rate: 0 });

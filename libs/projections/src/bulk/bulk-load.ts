@@ -1,9 +1,10 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { RecordedEvent } from '@timeline/domain';
 import { EventRow, fromRow } from '@timeline/event-store';
 import type { Generation } from '../generations';
 import { quoteIdent, readModelIndexes } from '../read-model-schema';
-import { BULK_TABLES, bulkInsert, streamEventRow, streamRows, StreamRows } from './stream-rows';
+import { BULK_TABLES, BulkTable, bulkInsert, streamEventRow, streamRows, StreamRows } from './stream-rows';
+import { copyRows } from './copy-rows';
 
 /**
  * The bulk half of a rebuild: copy the log into a new generation's
@@ -25,13 +26,15 @@ export async function loadStreamEvents(pool: Pool, generation: Generation, event
  * Reads stream_events stream by stream (keyset pages in primary-key order)
  * and writes the rows of commitment_versions, entity_versions and timeline.
  * The next page is read while the rows of this one are written. Memory holds
- * one page at a time. `onStreamEvents` counts events as they are derived.
+ * one page at a time. `onEvents` counts events as they are derived. With
+ * `copy` (a real PostgreSQL server, not PGlite) rows are written by COPY.
  */
 export async function deriveReadModels(
   pool: Pool,
   generation: Generation,
-  options: { pageSize?: number; onEvents?: (count: number) => void } = {},
+  options: { pageSize?: number; onEvents?: (count: number) => void; copy?: boolean } = {},
 ): Promise<void> {
+  const write = options.copy ? copyTable : writeRows;
   const s = quoteIdent(generation.schema);
   const pageSize = options.pageSize ?? 5_000;
   let next = readPage(pool, s, '', pageSize);
@@ -52,9 +55,9 @@ export async function deriveReadModels(
     }
     await writing;
     writing = Promise.all([
-      writeRows(pool, s, BULK_TABLES.commitmentVersions, rows.commitmentVersions),
-      writeRows(pool, s, BULK_TABLES.entityVersions, rows.entityVersions),
-      writeRows(pool, s, BULK_TABLES.timeline, rows.timeline),
+      write(pool, s, BULK_TABLES.commitmentVersions, rows.commitmentVersions),
+      write(pool, s, BULK_TABLES.entityVersions, rows.entityVersions),
+      write(pool, s, BULK_TABLES.timeline, rows.timeline),
     ]).then(() => options.onEvents?.(events));
     // A failed write is thrown by the next `await writing`; until then it must not go unhandled.
     writing.catch(() => undefined);
@@ -125,7 +128,7 @@ async function readPage(pool: Pool, s: string, after: string, pageSize: number):
   }
 }
 
-async function writeRows(pool: Pool, s: string, table: (typeof BULK_TABLES)[keyof typeof BULK_TABLES], rows: unknown[][]): Promise<void> {
+async function writeRows(pool: Pool, s: string, table: BulkTable, rows: unknown[][]): Promise<void> {
   const chunk = 20_000;
   for (let start = 0; start < rows.length; start += chunk) {
     const { text, values } = bulkInsert(s, table, rows.slice(start, start + chunk));
@@ -133,12 +136,23 @@ async function writeRows(pool: Pool, s: string, table: (typeof BULK_TABLES)[keyo
   }
 }
 
+async function copyTable(pool: Pool, s: string, table: BulkTable, rows: unknown[][]): Promise<void> {
+  if (rows.length === 0) return;
+  await inAsyncCommit(pool, (client) => copyRows(client, s, table, rows));
+}
+
 async function withAsyncCommit(pool: Pool, text: string, values: unknown[]): Promise<void> {
+  await inAsyncCommit(pool, async (client) => {
+    await client.query(text, values);
+  });
+}
+
+async function inAsyncCommit(pool: Pool, work: (client: PoolClient) => Promise<void>): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query('SET LOCAL synchronous_commit = off');
-    await client.query(text, values);
+    await work(client);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -103,7 +103,10 @@ function arrayLiteral(values: readonly string[]): string {
   return `{${values.join(',')}}`;
 }
 
-/** How each table's rows are written by `INSERT … SELECT … FROM unnest(…)`: one array per column. */
+/**
+ * How each table's rows are written: by `INSERT … SELECT … FROM unnest(…)`
+ * (one array per column), or by `COPY … FROM STDIN` (see copy-rows.ts).
+ */
 export interface BulkTable {
   readonly name: string;
   /** Element type of each column's array parameter. */
@@ -111,7 +114,12 @@ export interface BulkTable {
   /** The INSERT's column list and the SELECT list over the unnested columns c1…cn. */
   readonly columns: string;
   readonly select: string;
+  /** For COPY, each column of `columns` in turn: a value of the row, or a `[)` range from two of them. */
+  readonly copy?: readonly CopyField[];
 }
+
+/** The index of a value in a row, or the indexes of a range's lower and upper bounds. */
+export type CopyField = number | readonly [number, number];
 
 export const BULK_TABLES = {
   streamEvents: {
@@ -128,20 +136,22 @@ export const BULK_TABLES = {
       disbursed, outstanding, event_ids, uncertain`,
     select: `c1, tstzrange(c2, c3, '[)'), tstzrange(c4, c5, '[)'), c6, c7, c8, c9, c10, c11, c12::jsonb, c13, c14, c15, c16, c17,
       c18::jsonb, c19::jsonb`,
+    copy: [0, [1, 2], [3, 4], 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18],
   },
   entityVersions: {
     name: 'entity_versions',
     arrays: ['text', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'int', 'text', 'boolean', 'text'],
     columns: 'entity_type, entity_id, valid, recorded, stream_version, parties, active, state',
     select: `c1, c2, tstzrange(c3, c4, '[)'), tstzrange(c5, c6, '[)'), c7, c8::text[], c9, c10::jsonb`,
+    copy: [0, 1, [2, 3], [4, 5], 6, 7, 8, 9],
   },
   timeline: {
     name: 'timeline',
     arrays: ['uuid', 'bigint', 'text', 'text', 'int', 'text', 'timestamptz', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'text'],
     columns: `event_id, position, stream_id, stream_type, stream_version, type, effective_at, effective_precision, effective_until,
-      recorded, recorded_at, actor, confidence, source, data, parties, summary, search`,
-    select: `c1, c2, c3, c4, c5, c6, c7, c8, c9, tstzrange(c10, c11, '[)'), c12, c13, c14, c15::jsonb, c16::jsonb, c17::text[], c18,
-      to_tsvector('simple', c18)`,
+      recorded, recorded_at, actor, confidence, source, data, parties, summary`,
+    select: `c1, c2, c3, c4, c5, c6, c7, c8, c9, tstzrange(c10, c11, '[)'), c12, c13, c14, c15::jsonb, c16::jsonb, c17::text[], c18`,
+    copy: [0, 1, 2, 3, 4, 5, 6, 7, 8, [9, 10], 11, 12, 13, 14, 15, 16, 17],
   },
 } satisfies Record<string, BulkTable>;
 

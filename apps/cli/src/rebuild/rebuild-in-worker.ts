@@ -1,0 +1,40 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { RebuildProgress, RebuildResult } from '@timeline/projections';
+import type { RebuildMessage, RebuildRequest } from './rebuild-worker';
+
+/**
+ * Old-generation heap of the rebuild's thread, in MB. A rebuild's live set is
+ * one page of streams and their rows plus at most 12 MB of fetched records,
+ * whatever the length of the log; left to itself V8 lets the heap grow far
+ * beyond that before collecting (694 MB of RSS at a million events). Capped,
+ * it collects sooner and the process stays well under 512 MB.
+ */
+export const REBUILD_HEAP_MB = 256;
+
+/**
+ * Runs a rebuild in a worker thread whose heap is capped at REBUILD_HEAP_MB
+ * (a thread, not a child process: the cap is set when the thread starts, and
+ * the process's CPU time and peak RSS still count everything).
+ */
+export function rebuildInWorker(request: RebuildRequest, onProgress: (progress: RebuildProgress) => void): Promise<RebuildResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(join(__dirname, 'rebuild-worker.js'), {
+      workerData: request,
+      resourceLimits: { maxOldGenerationSizeMb: REBUILD_HEAP_MB },
+    });
+    let result: RebuildResult | undefined;
+    worker.on('message', (message: RebuildMessage) => {
+      if ('progress' in message) onProgress(message.progress);
+      else result = message.result;
+    });
+    worker.on('error', (error: Error & { code?: string }) =>
+      reject(
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new Error(`the rebuild needed more than its ${REBUILD_HEAP_MB} MB of heap (a stream far longer than a page?): ${error.message}`)
+          : error,
+      ),
+    );
+    worker.on('exit', (code) => (result ? resolve(result) : reject(new Error(`the rebuild's thread stopped (exit code ${code}) before it finished`))));
+  });
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { quoteIdent, readModelDdl } from '@timeline/projections';
+import { copyRows } from '@timeline/projections/bulk/copy-rows';
+import { BULK_TABLES, bulkInsert } from '@timeline/projections/bulk/stream-rows';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+/**
+ * A bulk rebuild writes read-model rows with COPY; the same rows written by
+ * the INSERT the embedded store uses must read back the same, whatever
+ * characters their texts and JSON hold.
+ */
+const AWKWARD = 'tab\there, line\nbreak, return\r, back\\slash, "quotes", {braces}, (parens), [brackets], comma, é, \\N, ✓';
+
+function commitmentRow(id: string, upper: string | null): unknown[] {
+  return [
+    id, '2020-01-01T00:00:00.000Z', upper, '2021-02-03T04:05:06.789Z', null, 3, 'pledge', AWKWARD, 'BY', 'RU', 'pledged',
+    JSON.stringify({ amount: '12.50', note: AWKWARD }), '12.50', 'USD', null, '0', null, JSON.stringify(['a\\b']), JSON.stringify([]),
+  ];
+}
+
+function entityRow(id: string): unknown[] {
+  return ['party', id, '2019-12-31T23:59:59.999Z', null, '2021-02-03T04:05:06.789Z', '2022-01-01T00:00:00.000Z', 1, '{BY,RU}', false, JSON.stringify({ name: AWKWARD })];
+}
+
+function timelineRow(): unknown[] {
+  return [
+    randomUUID(), '42', 'occurrence-x', 'occurrence', 1, 'OccurrenceRecorded', '2020-01-01T00:00:00.000Z', 'day', '2020-01-02T00:00:00.000Z',
+    '2021-02-03T04:05:06.789Z', null, '2021-02-03T04:05:06.789Z', 'actor\twith tab', 'reported', JSON.stringify({ title: AWKWARD }),
+    JSON.stringify({ text: AWKWARD }), '{}', `summary ${AWKWARD}`,
+  ];
+}
+
+describe('COPY of read-model rows', () => {
+  let testDb: TestDatabase;
+  const inserted = `${'copy'}_${randomUUID().slice(0, 8)}_i`;
+  const copied = `${'copy'}_${randomUUID().slice(0, 8)}_c`;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase('postgres', 2);
+    for (const schema of [inserted, copied]) await testDb.db.pool.query(readModelDdl(schema));
+  });
+  afterAll(async () => {
+    for (const schema of [inserted, copied]) await testDb.db.pool.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+    await testDb.dispose();
+  });
+
+  it('reads back every table exactly as the INSERT path writes it', async () => {
+    const rows = {
+      commitmentVersions: [commitmentRow('c-1', null), commitmentRow('c-2', '2020-06-01T00:00:00.000Z')],
+      entityVersions: [entityRow('BY'), entityRow('RU')],
+      timeline: [timelineRow(), timelineRow()],
+    };
+    const client = await testDb.db.pool.connect();
+    try {
+      for (const key of Object.keys(rows) as (keyof typeof rows)[]) {
+        const { text, values } = bulkInsert(quoteIdent(inserted), BULK_TABLES[key], rows[key]);
+        await client.query(text, values);
+        await copyRows(client, quoteIdent(copied), BULK_TABLES[key], rows[key]);
+      }
+    } finally {
+      client.release();
+    }
+    for (const table of ['commitment_versions', 'entity_versions', 'timeline']) {
+      const read = async (schema: string) =>
+        (await testDb.db.pool.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM ${quoteIdent(schema)}.${table} t ORDER BY 1`)).rows.map(
+          (row) => row.row,
+        );
+      const expected = await read(inserted);
+      expect(expected).toHaveLength(2);
+      expect(await read(copied)).toEqual(expected);
+    }
+    const { rows: search } = await testDb.db.pool.query<{ search: string }>(`SELECT search::text FROM ${quoteIdent(copied)}.timeline LIMIT 1`);
+    expect(search[0].search).toContain("'summary'");
+  });
+});
