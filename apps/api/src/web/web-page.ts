@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
@@ -21,6 +21,13 @@ export function serveWebPage(app: NestExpressApplication): void {
     });
     return;
   }
-  // The files are not fingerprinted: revalidate every time (ETag), so a new build shows at once.
-  app.useStaticAssets(dir, { index: 'index.html', maxAge: 0, fallthrough: true, redirect: false });
+  // A route per file the build made, not a static directory: a static middleware looks every
+  // API request up on disk (a stat each) before it reaches its handler. The files are not
+  // fingerprinted: revalidate every time (ETag), so a new build of the same files shows at once.
+  const instance = app.getHttpAdapter().getInstance();
+  for (const file of readdirSync(dir)) {
+    const send = (_request: Request, response: Response) => response.sendFile(file, { root: dir, maxAge: 0 });
+    instance.get(`/${file}`, send);
+    if (file === 'index.html') instance.get('/', send);
+  }
 }
