@@ -366,12 +366,16 @@ export class ReadModel {
       ? timelineFrom(s, conditions, params, limit, query.from)
       : `SELECT effective_at, position FROM ${s}.timeline t WHERE ${conditions.join(' AND ')} ORDER BY t.effective_at, t.position LIMIT ${limit}`;
     // The page's keys first, from the covering (effective_at, position) index alone: the rows
-    // walked past (not known at knownAt, another party's) are never read; then only the page's rows.
+    // walked past (not known at knownAt, another party's) are never read; then only the page's
+    // rows, one index lookup per key. OFFSET 0 keeps the lookups a loop over the page: joined
+    // freely, a planner without statistics yet (a table just filled) sorted the whole table.
     const sql = `WITH page AS (${keys})
-      SELECT event_id, t.position::text, stream_id, stream_type, stream_version, type, t.effective_at, effective_precision,
-             effective_until, recorded_at, lower(recorded) AS known_since, actor, confidence, source, parties, data
-        FROM ${s}.timeline t JOIN page ON t.effective_at = page.effective_at AND t.position = page.position
-       WHERE t.recorded @> $1::timestamptz ORDER BY t.effective_at, t.position`;
+      SELECT t.* FROM page CROSS JOIN LATERAL (
+        SELECT event_id, position::text, stream_id, stream_type, stream_version, type, effective_at, effective_precision,
+               effective_until, recorded_at, lower(recorded) AS known_since, actor, confidence, source, parties, data
+          FROM ${s}.timeline
+         WHERE effective_at = page.effective_at AND position = page.position AND recorded @> $1::timestamptz OFFSET 0) t
+       ORDER BY page.effective_at, page.position`;
     const { rows } = await this.pool.query(sql, params);
     return rows.map((row) => ({
       eventId: row.event_id,
