@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 
 /**
  * Where `npm run build` puts the bundled page (apps/web → dist/web): beside the
@@ -21,13 +21,14 @@ export function serveWebPage(app: NestExpressApplication): void {
     });
     return;
   }
-  // A route per file the build made, not a static directory: a static middleware looks every
-  // API request up on disk (a stat each) before it reaches its handler. The files are not
-  // fingerprinted: revalidate every time (ETag), so a new build of the same files shows at once.
-  const instance = app.getHttpAdapter().getInstance();
-  for (const file of readdirSync(dir)) {
-    const send = (_request: Request, response: Response) => response.sendFile(file, { root: dir, maxAge: 0 });
-    instance.get(`/${file}`, send);
-    if (file === 'index.html') instance.get('/', send);
-  }
+  // The files the build made, looked up by name, not a static directory: a static middleware
+  // looks every API request up on disk (a stat each) before it reaches its handler. The files
+  // are not fingerprinted: revalidate every time (ETag), so a new build of the same files shows at once.
+  const files = new Map(readdirSync(dir).map((file) => [`/${file}`, file]));
+  files.set('/', 'index.html');
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    const file = (request.method === 'GET' || request.method === 'HEAD') && files.get(request.path);
+    if (file) response.sendFile(file, { root: dir, maxAge: 0 });
+    else next();
+  });
 }
