@@ -50,13 +50,18 @@ async function measure({ base, headers }, requests, makePath) {
   return { p50: percentile(times, 0.5), p99: percentile(times, 0.99), items: items / requests };
 }
 
-/** True when the store's active read models hold all its events (a rebuild suite ran before). */
+/**
+ * True when the store's active read models hold all its events (a rebuild suite ran before)
+ * and are of this build's READ_MODEL_VERSION: the server would otherwise replace an older
+ * generation with an empty one when it starts, and every answer would be empty.
+ */
 async function rebuilt(databaseUrl, schema, events) {
+  const { READ_MODEL_VERSION } = await import(join(dirname(cli), '../../../libs/projections/src/read-model-schema.js'));
   return withPool(databaseUrl, async (pool) => {
     const { rows } = await pool.query(
       `SELECT g.schema_name FROM "${schema}".projection_state s JOIN "${schema}".projection_generations g ON g.generation = s.active_generation`,
     ).catch(() => ({ rows: [] }));
-    if (!rows[0]) return false;
+    if (!rows[0] || !rows[0].schema_name.endsWith(`_v${READ_MODEL_VERSION}`)) return false;
     const { rows: projected } = await pool.query(`SELECT count(*)::int AS count FROM "${rows[0].schema_name}".stream_events`);
     return projected[0].count === events;
   });

@@ -3,7 +3,7 @@
  * generation is disposable and rebuilt from the log, so a change here bumps
  * READ_MODEL_VERSION and the projector builds a fresh generation.
  */
-export const READ_MODEL_VERSION = 4;
+export const READ_MODEL_VERSION = 5;
 
 export function readModelDdl(schema: string, options: { indexes?: boolean } = {}): string {
   const s = quoteIdent(schema);
@@ -22,13 +22,14 @@ export function readModelIndexes(schema: string): string {
   return `
 CREATE UNIQUE INDEX ON ${s}.stream_events (event_id);
 CREATE INDEX ON ${s}.stream_events (position);
-CREATE INDEX ON ${s}.commitment_versions USING gist (valid, recorded);
+CREATE INDEX ON ${s}.commitment_versions USING gist (valid, recorded) INCLUDE (commitment_id, by_party, to_party, status, kind);
 CREATE INDEX ON ${s}.commitment_versions (commitment_id) INCLUDE (by_party, to_party, status, kind, valid, recorded);
-CREATE INDEX ON ${s}.commitment_versions (by_party, commitment_id);
-CREATE INDEX ON ${s}.commitment_versions (to_party, commitment_id);
+CREATE INDEX ON ${s}.commitment_versions (by_party, status, commitment_id) INCLUDE (to_party, kind, valid, recorded);
+CREATE INDEX ON ${s}.commitment_versions (to_party, status, commitment_id) INCLUDE (by_party, kind, valid, recorded);
 CREATE INDEX ON ${s}.entity_versions USING gist (valid, recorded);
 CREATE INDEX ON ${s}.entity_versions (entity_type, entity_id);
-CREATE INDEX ON ${s}.timeline (effective_at, position);
+CREATE INDEX ON ${s}.timeline (effective_at, position) INCLUDE (effective_precision, effective_until, recorded, parties, type);
+CREATE INDEX ON ${s}.timeline (effective_at, position) WHERE effective_at > lower(recorded);
 CREATE INDEX ON ${s}.timeline USING gist (tstzrange(effective_at, effective_until, '[)')) WHERE effective_precision = 'range';
 CREATE INDEX ON ${s}.timeline USING gist (recorded);
 CREATE INDEX ON ${s}.timeline USING gin (search);

@@ -154,8 +154,9 @@ export class ReadModel {
   /**
    * Commitments at (asOf, knownAt). With `page`, one keyset page in id order
    * (`after` the last id of the previous page): the cost of a page does not
-   * grow with the length of history, because the id index is walked in order
-   * and stops after `limit` rows that hold at (asOf, knownAt). Without, all of
+   * grow with the length of history, because an index is walked in id order
+   * and stops after `limit` rows that hold at (asOf, knownAt) — for a party and
+   * statuses, that party's versions in those statuses only. Without, all of
    * them in valid-time order (for the whole state and diffs).
    */
   async commitments(
@@ -167,18 +168,19 @@ export class ReadModel {
     const s = await this.schema();
     const params: unknown[] = [asOf, knownAt];
     const conditions = ['valid @> $1::timestamptz', 'recorded @> $2::timestamptz'];
-    if (filter.party) {
-      params.push(filter.party);
-      conditions.push(`(by_party = $${params.length} OR to_party = $${params.length})`);
+    const add = (sql: (n: number) => string, value: unknown) => {
+      params.push(value);
+      conditions.push(sql(params.length));
+    };
+    if (filter.kind?.length) add((n) => `kind = ANY($${n})`, filter.kind);
+    if (page?.after !== undefined) add((n) => `commitment_id > $${n}`, page.after);
+    if (page && filter.party && filter.status?.length) {
+      params.push(page.limit);
+      const ids = pageIdsByPartyAndStatus(s, conditions, params, filter.party, filter.status, `$${params.length}`);
+      return this.commitmentsWithIds(s, ids, params);
     }
-    if (filter.status?.length) {
-      params.push(filter.status);
-      conditions.push(`status = ANY($${params.length})`);
-    }
-    if (filter.kind?.length) {
-      params.push(filter.kind);
-      conditions.push(`kind = ANY($${params.length})`);
-    }
+    if (filter.party) add((n) => `(by_party = $${n} OR to_party = $${n})`, filter.party);
+    if (filter.status?.length) add((n) => `status = ANY($${n})`, filter.status);
     if (!page) {
       const { rows } = await this.pool.query<CommitmentRow>(
         `SELECT ${COMMITMENT_COLUMNS} FROM ${s}.commitment_versions WHERE ${conditions.join(' AND ')} ORDER BY lower(valid), commitment_id`,
@@ -186,17 +188,20 @@ export class ReadModel {
       );
       return rows.map(toView);
     }
-    if (page.after !== undefined) {
-      params.push(page.after);
-      conditions.push(`commitment_id > $${params.length}`);
-    }
     params.push(page.limit);
-    // The page's ids first, from the covering index alone (filters on index columns, no table
+    return this.commitmentsWithIds(
+      s,
+      `SELECT commitment_id FROM ${s}.commitment_versions WHERE ${conditions.join(' AND ')} ORDER BY commitment_id LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  /** The rows at (asOf, knownAt) = ($1, $2) of the commitments a query selects, in id order. */
+  private async commitmentsWithIds(s: string, ids: string, params: unknown[]): Promise<CommitmentAsOfView[]> {
+    // The page's ids first, from covering indexes alone (filters on index columns, no table
     // reads for the versions that do not hold at asOf/knownAt); then only those rows.
     const { rows } = await this.pool.query<CommitmentRow>(
-      `WITH page AS (
-         SELECT commitment_id FROM ${s}.commitment_versions WHERE ${conditions.join(' AND ')}
-          ORDER BY commitment_id LIMIT $${params.length})
+      `WITH page AS (${ids})
        SELECT ${COMMITMENT_COLUMNS} FROM ${s}.commitment_versions JOIN page USING (commitment_id)
         WHERE valid @> $1::timestamptz AND recorded @> $2::timestamptz ORDER BY commitment_id`,
       params,
@@ -357,11 +362,20 @@ export class ReadModel {
     }
     params.push(query.limit);
     const limit = `$${params.length}`;
-    const columns = `event_id, position::text, stream_id, stream_type, stream_version, type, effective_at, effective_precision,
-              effective_until, recorded_at, lower(recorded) AS known_since, actor, confidence, source, parties, data`;
-    // t.position: the table's bigint, not the text column of the same name in the select list.
-    let sql = `SELECT ${columns} FROM ${s}.timeline t WHERE ${conditions.join(' AND ')} ORDER BY t.effective_at, t.position LIMIT ${limit}`;
-    if (query.from) sql = timelineFrom(s, columns, conditions, params, limit, query.from);
+    const keys = query.from
+      ? timelineFrom(s, conditions, params, limit, query.from)
+      : `SELECT effective_at, position FROM ${s}.timeline t WHERE ${conditions.join(' AND ')} ORDER BY t.effective_at, t.position LIMIT ${limit}`;
+    // The page's keys first, from the covering (effective_at, position) index alone: the rows
+    // walked past (not known at knownAt, another party's) are never read; then only the page's
+    // rows, one index lookup per key. OFFSET 0 keeps the lookups a loop over the page: joined
+    // freely, a planner without statistics yet (a table just filled) sorted the whole table.
+    const sql = `WITH page AS (${keys})
+      SELECT t.* FROM page CROSS JOIN LATERAL (
+        SELECT event_id, position::text, stream_id, stream_type, stream_version, type, effective_at, effective_precision,
+               effective_until, recorded_at, lower(recorded) AS known_since, actor, confidence, source, parties, data
+          FROM ${s}.timeline
+         WHERE effective_at = page.effective_at AND position = page.position AND recorded @> $1::timestamptz OFFSET 0) t
+       ORDER BY page.effective_at, page.position`;
     const { rows } = await this.pool.query(sql, params);
     return rows.map((row) => ({
       eventId: row.event_id,
@@ -383,14 +397,18 @@ export class ReadModel {
 }
 
 /**
- * A timeline page of the events whose period ends after `from`. Asked as it is, that bounds
- * nothing in effective order, and the index would be walked from the first event ever. The
- * events that start from `from` on are a range scan of the ordered index. Those that started
- * before and still run at `from` are few and easy to find: a year, month or day that contains
- * `from` starts at the start of `from`'s year, month or day, so each is an equality scan of the
- * same index; ranges come from a GiST index of their own. Each part stops after `limit` rows.
+ * The keys of a timeline page of the events whose period ends after `from`. Asked as it is,
+ * that bounds nothing in effective order, and the index would be walked from the first event
+ * ever. The events that start from `from` on are a range scan of the ordered index, cut at
+ * knownAt: an event that starts after knownAt and was known then was recorded before it took
+ * effect (a deadline, a forecast), and those few have a partial index of their own; without the
+ * cut, a knownAt soon after `from` walks every later event to find the few known by then.
+ * Those that started before `from` and still run at `from` are few and easy to find: a year,
+ * month or day that contains `from` starts at the start of `from`'s year, month or day, so each
+ * is an equality scan of the same index; ranges come from a GiST index of their own. Each part
+ * stops after `limit` rows. `recorded @> knownAt` ($1) is among `conditions`.
  */
-function timelineFrom(s: string, columns: string, conditions: string[], params: unknown[], limit: string, from: string): string {
+function timelineFrom(s: string, conditions: string[], params: unknown[], limit: string, from: string): string {
   const where = conditions.join(' AND ');
   const at = new Date(from);
   const starts = [
@@ -401,8 +419,12 @@ function timelineFrom(s: string, columns: string, conditions: string[], params: 
   params.push(from);
   const fromParam = `$${params.length}::timestamptz`;
   const part = (condition: string) =>
-    `(SELECT ${columns} FROM ${s}.timeline t WHERE ${where} AND ${condition} ORDER BY t.effective_at, t.position LIMIT ${limit})`;
-  const parts = [part(`effective_at >= ${fromParam}`)];
+    `(SELECT effective_at, position FROM ${s}.timeline t WHERE ${where} AND ${condition} ORDER BY t.effective_at, t.position LIMIT ${limit})`;
+  const parts = [
+    part(`effective_at >= ${fromParam} AND effective_at <= $1::timestamptz`),
+    // Implied by the rest (known at $1 means lower(recorded) <= $1), and what the partial index is on.
+    part(`effective_at >= ${fromParam} AND effective_at > $1::timestamptz AND effective_at > lower(recorded)`),
+  ];
   for (const start of new Set(starts)) {
     params.push(new Date(start).toISOString());
     parts.push(part(`effective_at = $${params.length}::timestamptz AND effective_precision <> 'range' AND effective_at < ${fromParam} AND effective_until > ${fromParam}`));
@@ -410,7 +432,31 @@ function timelineFrom(s: string, columns: string, conditions: string[], params: 
   parts.push(
     part(`effective_precision = 'range' AND tstzrange(effective_at, effective_until, '[)') @> ${fromParam} AND effective_at < ${fromParam}`),
   );
-  return `SELECT * FROM (${parts.join(' UNION ALL ')}) page ORDER BY effective_at, position::bigint LIMIT ${limit}`;
+  return `SELECT effective_at, position FROM (${parts.join(' UNION ALL ')}) parts ORDER BY effective_at, position LIMIT ${limit}`;
+}
+
+/**
+ * A page's ids for one party and some statuses: one walk in id order per side (by, to) and
+ * status, each over the (party, status, id) index and so over that party's versions in that
+ * status alone, merged in id order. Walking the id index instead passes every other party's and
+ * status's versions too: for a rare party or status that is most of the index. The `to` side
+ * leaves out what the `by` side has; one version per commitment holds at (asOf, knownAt), so
+ * no id comes twice. Each walk may also be answered from the GiST (valid, recorded) index, which
+ * the planner takes for a date early in the history, when few commitments hold at all.
+ */
+function pageIdsByPartyAndStatus(s: string, conditions: string[], params: unknown[], party: string, statuses: readonly string[], limit: string): string {
+  const where = conditions.join(' AND ');
+  params.push(party);
+  const partyParam = `$${params.length}`;
+  const walks: string[] = [];
+  for (const status of new Set(statuses)) {
+    params.push(status);
+    const statusParam = `$${params.length}`;
+    for (const side of [`by_party = ${partyParam}`, `to_party = ${partyParam} AND by_party <> ${partyParam}`]) {
+      walks.push(`(SELECT commitment_id FROM ${s}.commitment_versions WHERE ${side} AND status = ${statusParam} AND ${where} ORDER BY commitment_id LIMIT ${limit})`);
+    }
+  }
+  return `SELECT commitment_id FROM (${walks.join(' UNION ALL ')}) walks ORDER BY commitment_id LIMIT ${limit}`;
 }
 
 function toView(row: CommitmentRow): CommitmentAsOfView {

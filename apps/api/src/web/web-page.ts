@@ -2,7 +2,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
-import serveStatic from 'serve-static';
 
 /**
  * Where `npm run build` puts the bundled page (apps/web → dist/web): beside the
@@ -22,12 +21,14 @@ export function serveWebPage(app: NestExpressApplication): void {
     });
     return;
   }
-  // The files are not fingerprinted: revalidate every time (ETag), so a new build shows at once.
-  const files = serveStatic(dir, { index: 'index.html', maxAge: 0, fallthrough: true, redirect: false });
-  // Only the page's own paths reach the file system: an API request is not looked up on disk first.
-  const paths = new Set(['/', ...readdirSync(dir).map((file) => `/${file}`)]);
+  // The files the build made, looked up by name, not a static directory: a static middleware
+  // looks every API request up on disk (a stat each) before it reaches its handler. The files
+  // are not fingerprinted: revalidate every time (ETag), so a new build of the same files shows at once.
+  const files = new Map(readdirSync(dir).map((file) => [`/${file}`, file]));
+  files.set('/', 'index.html');
   app.use((request: Request, response: Response, next: NextFunction) => {
-    if ((request.method === 'GET' || request.method === 'HEAD') && paths.has(request.path)) files(request, response, next);
+    const file = (request.method === 'GET' || request.method === 'HEAD') && files.get(request.path);
+    if (file) response.sendFile(file, { root: dir, maxAge: 0 });
     else next();
   });
 }
