@@ -63,9 +63,9 @@ const IN_PROCESS_FINDINGS = [
     'for every command; the row "ours: command, no Kafka, no write memory" is our service with the memory turned off, for a comparison on equal terms.',
   '**The relay.** With Kafka the same process also reads each event back, encodes it as a CloudEvents record, sends it with acks from all replicas and saves a checkpoint; ' +
     'the api role\'s SSE gateway consumes the topic and decodes every record; and the broker\'s JVM runs on the same two cores. In the profile of the in-process write path ' +
-    'with the relay at 32 writers (`bench/profiles/in-process-relay-32-writers.txt`), kafkajs (record encoding and decoding, CRC-32C, murmur2, long arithmetic) takes about 15 % ' +
-    'of the samples and Buffer allocation and copying about 9 % more, socket writes about 5 %, our own code (domain, store, log) about 5 %; about 22 % is idle, waiting on ' +
-    'PostgreSQL and the broker. "ours without Kafka ÷ Emmett" is the like-for-like comparison of the stores (Emmett publishes nothing); the step from it to "ours ÷ Emmett" ' +
+    'with the relay at 32 writers (`bench/profiles/in-process-relay-32-writers.txt`), kafkajs (record encoding and decoding, CRC-32C, murmur2, long arithmetic) takes about 8 % ' +
+    'of the samples, socket writes to the broker and to PostgreSQL about 12 %, garbage collection about 5 %, our own code (domain, api, store, log) about 6 %; about 35 % is idle, waiting on ' +
+    'PostgreSQL and the broker, which run on the same two cores. "ours without Kafka ÷ Emmett" is the like-for-like comparison of the stores (Emmett publishes nothing); the step from it to "ours ÷ Emmett" ' +
     'is the price of putting every event on the topic before the round counts it.',
   'PostgreSQL side: `pg_stat_statements` is available on this server but not loaded (it needs `shared_preload_libraries` and a restart of a server other sessions use), ' +
     'so statements were timed from the client: the raw rows above are those timings.',
@@ -97,10 +97,12 @@ const HTTP_FINDINGS = [
     'about 1–2 %, our own code (domain, api, store) about 5 %, and about 10 % is idle; module loading at start-up is in the profile too (about 8 %). No single function stands out. ' +
     'Two costs found by profiling were removed: serve-static, mounted for the web page in front of every route, looked each API request up on disk (8 % of the server\'s CPU), ' +
     'and every command read its stream back from PostgreSQL before deciding (now from the write memory, see above). ' +
-    'The `GET /health/live` row is the same server answering with no database, no body and no validation, in the same rounds: it is the ceiling of this stack ' +
-    '(Nest on Express, one process) on this machine, with the autocannon client, PostgreSQL and the broker on the same two cores; a command cannot be cheaper than it. ' +
-    'Where that ceiling is below the target, the target is out of reach for this stack on this machine whatever the write path does; what would raise it is a lighter HTTP stack ' +
-    '(Nest on Fastify), validation compiled from the JSON Schemas (ajv) instead of class-validator, and more than one process — each a change of every endpoint, left as a decision for the project.',
+    'The `GET /health/live` row is the same server answering with no database, no body and no validation, in the same rounds: the ceiling of this stack ' +
+    '(Nest on Express, one process) on this machine, with the autocannon client, PostgreSQL and the broker on the same two cores. A command costs several such requests ' +
+    '(compare the two rows): parsing the body and turning and validating its nested DTO, pino-http\'s line, the key check, the round trip to PostgreSQL, and in the same ' +
+    'process the relay publishing and the SSE gateway consuming every event. For 1,500 commands/s a command would have to cost little more than that empty answer. ' +
+    'What would get there is a lighter HTTP stack (Nest on Fastify), validation compiled from the JSON Schemas (ajv) instead of class-validator, and the relay in a process ' +
+    'of its own — each a change of every endpoint or of the deployment, left as a decision for the project.',
 ];
 const TARGET_HTTP = { clients: 32, rate: 1500, p99: 50 };
 
