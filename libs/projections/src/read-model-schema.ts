@@ -3,7 +3,7 @@
  * generation is disposable and rebuilt from the log, so a change here bumps
  * READ_MODEL_VERSION and the projector builds a fresh generation.
  */
-export const READ_MODEL_VERSION = 5;
+export const READ_MODEL_VERSION = 6;
 
 export function readModelDdl(schema: string, options: { indexes?: boolean } = {}): string {
   const s = quoteIdent(schema);
@@ -29,7 +29,7 @@ CREATE INDEX ON ${s}.commitment_versions (to_party, status, commitment_id) INCLU
 CREATE INDEX ON ${s}.entity_versions USING gist (valid, recorded);
 CREATE INDEX ON ${s}.entity_versions (entity_type, entity_id);
 CREATE INDEX ON ${s}.timeline (effective_at, position) INCLUDE (effective_precision, effective_until, recorded, parties, type);
-CREATE INDEX ON ${s}.timeline (effective_at, position) WHERE effective_at > lower(recorded);
+CREATE INDEX ON ${s}.timeline (effective_at, position) INCLUDE (effective_precision, effective_until, recorded, parties, type) WHERE effective_at > lower(recorded);
 CREATE INDEX ON ${s}.timeline USING gist (tstzrange(effective_at, effective_until, '[)')) WHERE effective_precision = 'range';
 CREATE INDEX ON ${s}.timeline USING gist (recorded);
 CREATE INDEX ON ${s}.timeline USING gin (search);
