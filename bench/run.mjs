@@ -122,7 +122,8 @@ function markdownTable(columns, rows) {
 async function report() {
   const cpu = cpus();
   const loadAtEnd = loadavg();
-  const loaded = Math.max(loadAtStart[0], loadAtEnd[0]) > cpu.length * 0.5;
+  // Only the start says whether other work was running: by the end the benchmark's own work is in the average.
+  const loaded = loadAtStart[0] > cpu.length * 0.5;
   const versions = LIBRARIES.map((name) => `${name} ${packageVersion(name)}`).join(', ');
   const commandLine = `${process.env.npm_lifecycle_event === 'bench' ? 'npm run bench --' : 'node bench/run.mjs'} ${process.argv.slice(2).join(' ')}`.trim();
   const lines = [
@@ -132,7 +133,7 @@ async function report() {
     '',
     `- **Command:** \`${commandLine}\``,
     `- **Machine:** ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory; ${type()} ${release()}`,
-    `- **Load average** (1 min) at start ${loadAtStart[0].toFixed(2)}, at end ${loadAtEnd[0].toFixed(2)}${loaded ? ' — the machine was busy with other work, so absolute figures are low and noisy; the ratios, measured in interleaved rounds, are the steadier figures' : ''}`,
+    `- **Load average** (1 min) at start ${loadAtStart[0].toFixed(2)}, at end ${loadAtEnd[0].toFixed(2)} (the end includes the benchmark's own work)${loaded ? ' — at the start the machine was busy with other work, so absolute figures are low and noisy; the ratios, measured in interleaved rounds, are the steadier figures' : ''}`,
     `- **Node.js** ${process.version}; **PostgreSQL** ${await postgresVersion()} at ${databaseUrl().replace(/:[^:@/]*@/, ':***@')}; **Kafka** ${kafkaVersion()} at ${process.env.KAFKA_BROKERS}`,
     `- **Libraries:** ${versions}`,
     ...(process.env.BENCH_NOTE ? [`- **Note:** ${process.env.BENCH_NOTE}`] : []),
