@@ -35,9 +35,9 @@ export interface AppConfig {
   readonly bootstrapAdminKey?: string;
   /** GET requests without a key are answered (as the reader `anonymous`). Writes always need a key. */
   readonly anonymousReads: boolean;
-  /** Requests per window per key (or per address without a key); absent: no rate limit. */
   /** Events of recently written streams kept to decide the next command without reading them back (0: off). */
   readonly writeCacheEvents: number;
+  /** Requests per window per key (or per address without a key); absent: no rate limit. */
   readonly rateLimit?: { readonly limit: number; readonly windowSeconds: number };
   /** Origins allowed to call the API from a browser; empty: no CORS headers at all. */
   readonly corsOrigins: readonly string[];
