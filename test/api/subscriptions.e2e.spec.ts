@@ -13,7 +13,7 @@ describe.each([
   let port: number;
 
   beforeAll(async () => {
-    t = await startTestApp({ backend, kafka, env: { SSE_MAX_QUEUED_EVENTS: '300', SSE_HEARTBEAT_MS: '200' } });
+    t = await startTestApp({ backend, kafka, env: { SSE_MAX_QUEUED_EVENTS: '1000', SSE_HEARTBEAT_MS: '200' } });
     await t.app.listen(0, '127.0.0.1');
     port = (t.app.getHttpServer().address() as AddressInfo).port;
   });

@@ -153,14 +153,23 @@ function mutate(example: unknown, mutations: Mutation[]): unknown {
     }
     let node = body as Record<string, unknown>;
     for (const key of mutation.path.slice(0, -1)) {
-      if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+      const child = Object.hasOwn(node, key) ? node[key] : undefined;
+      if (typeof child !== 'object' || child === null) setOwn(node, key, {});
       node = node[key] as Record<string, unknown>;
     }
     const last = mutation.path[mutation.path.length - 1];
     if (mutation.remove) delete node[last];
-    else node[last] = mutation.value;
+    else setOwn(node, last, mutation.value);
   }
   return body;
+}
+
+/**
+ * Sets an own field, as JSON.parse would make it: a key such as `__proto__` becomes a field of
+ * the body, not its prototype (assigning it would change the prototype, or throw on a cycle).
+ */
+function setOwn(node: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** Paths through an example body (its fields, and a few nobody defined), for mutations to aim at. */
