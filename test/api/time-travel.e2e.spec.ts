@@ -183,7 +183,7 @@ describe.each([
     } while (status.state === 'running');
     reading = false;
     await load;
-    expect(status.state).toBe('succeeded');
+    expect({ state: status.state, error: status.error }).toEqual({ state: 'succeeded', error: undefined });
     expect(status.result.previous).toBeDefined();
     expect(reads.length).toBeGreaterThan(0);
     expect(new Set(reads)).toEqual(new Set([200]));

@@ -17,6 +17,8 @@ ${options.indexes === false ? '' : readModelIndexes(schema)}`;
  * The secondary indexes. A bulk rebuild creates them after the tables are
  * filled: one sort per index is much cheaper than maintaining it row by row.
  */
+// An index whose columns match another's is named: PostgreSQL derives a name from the columns, and
+// two such indexes built at once on two connections (a bulk rebuild) would both take the same one.
 export function readModelIndexes(schema: string): string {
   const s = quoteIdent(schema);
   return `
@@ -29,7 +31,7 @@ CREATE INDEX ON ${s}.commitment_versions (to_party, status, commitment_id) INCLU
 CREATE INDEX ON ${s}.entity_versions USING gist (valid, recorded);
 CREATE INDEX ON ${s}.entity_versions (entity_type, entity_id);
 CREATE INDEX ON ${s}.timeline (effective_at, position) INCLUDE (effective_precision, effective_until, recorded, parties, type);
-CREATE INDEX ON ${s}.timeline (effective_at, position) INCLUDE (effective_precision, effective_until, recorded, parties, type) WHERE effective_at > lower(recorded);
+CREATE INDEX timeline_known_ahead_idx ON ${s}.timeline (effective_at, position) INCLUDE (effective_precision, effective_until, recorded, parties, type) WHERE effective_at > lower(recorded);
 CREATE INDEX ON ${s}.timeline USING gist (tstzrange(effective_at, effective_until, '[)')) WHERE effective_precision = 'range';
 CREATE INDEX ON ${s}.timeline USING gist (recorded);
 CREATE INDEX ON ${s}.timeline USING gin (search);
