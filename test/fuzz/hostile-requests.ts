@@ -148,7 +148,7 @@ function mutate(example: unknown, mutations: Mutation[]): unknown {
   let body = structuredClone(example);
   for (const mutation of mutations) {
     if (mutation.path.length === 0 || typeof body !== 'object' || body === null) {
-      body = mutation.value;
+      body = structuredClone(mutation.value);
       continue;
     }
     let node = body as Record<string, unknown>;
@@ -159,7 +159,8 @@ function mutate(example: unknown, mutations: Mutation[]): unknown {
     }
     const last = mutation.path[mutation.path.length - 1];
     if (mutation.remove) delete node[last];
-    else setOwn(node, last, mutation.value);
+    // A copy: generated values can be shared between mutations, and a shared one can close a cycle.
+    else setOwn(node, last, structuredClone(mutation.value));
   }
   return body;
 }
