@@ -119,4 +119,18 @@ describe.each([
       expect.objectContaining({ by: 'RU', to: 'BY', currency: 'USD', pledged: '630000000', outstanding: '480000000' }),
     ]);
   });
+
+  it('refuses revisions the domain does not allow, naming why, and stores nothing', async () => {
+    const before = (await t.runtime.store.readStream(`commitment-${id}`)).length;
+    const refuse = async (path: string, body: object, code: string) => {
+      const response = await http().post(path).send(body).expect(422);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body).toMatchObject({ code, errors: [expect.objectContaining({ field: code === 'inconsistent_revision' ? 'data' : 'eventId' })] });
+    };
+    await refuse(`/v1/events/${eventIds.correct}/corrections`, { data: { amount: '1' }, reason: 'revise the revision', source }, 'revision_of_revision');
+    await refuse(`/v1/events/${eventIds.retracted}/retraction`, { reason: 'again', source }, 'event_retracted');
+    // The disbursement is in USD: terms in EUR would make it a payment in another currency.
+    await refuse(`/v1/events/${eventIds.record}/corrections`, { data: { terms: { currency: 'EUR' } }, reason: 'wrong currency', source }, 'inconsistent_revision');
+    expect(await t.runtime.store.readStream(`commitment-${id}`)).toHaveLength(before);
+  });
 });

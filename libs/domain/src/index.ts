@@ -17,3 +17,4 @@ export * from './temporal/temporal-segments';
 export * from './audit/audit';
 export * from './shared/upcasting';
 export * from './shared/parties-mentioned';
+export * from './revisions/decide-revision';

@@ -4,16 +4,7 @@ import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags }
 import { IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import { v7 as uuidv7 } from 'uuid';
-import {
-  applyRevisions,
-  Confidence,
-  DomainRuleViolation,
-  EffectiveTime,
-  isRevisionEventType,
-  NewEvent,
-  parseEffectiveTime,
-  RecordedEvent,
-} from '@timeline/domain';
+import { Confidence, decideRevision, EffectiveTime, parseEffectiveTime, RecordedEvent, RevisionCommand } from '@timeline/domain';
 import type { EventStore } from '@timeline/event-store';
 import { ProblemException } from '../http/problem';
 import { IsEffectiveTime } from '../http/validation';
@@ -88,64 +79,30 @@ export class ReviseEventHandler implements ICommandHandler<ReviseEventCommand, W
         { field: 'eventId', message: 'no event has this id' },
       ]);
     }
-    if (isRevisionEventType(target.type)) {
-      throw new DomainRuleViolation('revision_of_revision', 'a correction or retraction cannot itself be revised; revise the original event', 'eventId');
-    }
+    const command: RevisionCommand =
+      revision.kind === 'retraction'
+        ? { type: 'RetractEvent', data: { eventId: target.id, reason: revision.reason } }
+        : { type: 'CorrectEvent', data: { eventId: target.id, effectiveAt: revision.effectiveAt, changes: revision.data, reason: revision.reason } };
+    const definition = AGGREGATES[target.streamType] as AggregateDefinition<unknown, never> | undefined;
+    const check = definition && ((events: readonly RecordedEvent[]) => void foldAggregate(definition, events));
     return this.writer.appendDecided(
       { streamId: target.streamId, streamType: target.streamType, answerId: target.streamId, context, successStatus: 201 },
-      (stream) => {
-        const current = applyRevisions(stream).find((event) => event.id === target.id);
-        if (!current) throw new DomainRuleViolation('event_retracted', 'this event was retracted; there is nothing left to revise', 'eventId');
-        const event = this.revisionEvent(revision, target, current, context);
-        checkConsistent(stream, event);
-        return [event];
-      },
+      (stream) =>
+        decideRevision(command, stream, check).map((decided) => ({
+          id: uuidv7(),
+          type: decided.type,
+          schemaVersion: REVISION_SCHEMA_VERSION,
+          data: decided.data,
+          effectiveAt: decided.effectiveAt,
+          source: revision.source,
+          confidence: revision.confidence ?? 'reported',
+          actor: context.actor,
+          correlationId: context.correlationId,
+          causationId: target.id,
+        })),
     );
   }
-
-  private revisionEvent(revision: Revision, target: RecordedEvent, current: RecordedEvent, context: WriteContext): NewEvent {
-    const common = {
-      id: uuidv7(),
-      schemaVersion: REVISION_SCHEMA_VERSION,
-      // A revision is filed at the effective time of the fact it fixes, as corrected.
-      effectiveAt: revision.effectiveAt ?? current.effectiveAt,
-      source: revision.source,
-      confidence: revision.confidence ?? 'reported',
-      actor: context.actor,
-      correlationId: context.correlationId,
-      causationId: target.id,
-    };
-    if (revision.kind === 'retraction') {
-      return { ...common, type: 'EventRetracted', data: { eventId: target.id, eventType: target.type, reason: revision.reason } };
-    }
-    const changes = {
-      ...(revision.effectiveAt ? { effectiveAt: revision.effectiveAt } : {}),
-      ...(revision.data ? { data: revision.data } : {}),
-    };
-    return { ...common, type: 'EventCorrected', data: { eventId: target.id, eventType: target.type, changes, reason: revision.reason } };
-  }
 }
-
-/** The stream must still make sense with the revision applied. */
-function checkConsistent(stream: readonly RecordedEvent[], event: NewEvent): void {
-  const last = stream[stream.length - 1];
-  const definition = AGGREGATES[last.streamType];
-  if (!definition) return;
-  const revised: RecordedEvent = {
-    ...event,
-    streamId: last.streamId,
-    streamType: last.streamType,
-    streamVersion: last.streamVersion + 1,
-    position: last.position,
-    recordedAt: last.recordedAt,
-  };
-  try {
-    foldAggregate(definition as AggregateDefinition<unknown, never>, [...stream, revised]);
-  } catch (error) {
-    throw new DomainRuleViolation('inconsistent_revision', `with this revision the history no longer holds: ${(error as Error).message}`, 'data');
-  }
-}
-
 
 @ApiTags('revisions')
 @ApiBearerAuth()

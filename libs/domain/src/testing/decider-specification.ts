@@ -1,14 +1,18 @@
 import { DomainRuleViolation } from '../shared/errors';
 
-/** An emmett-style decider: a fold over past events and a pure decision. */
-export interface Decider<State, Command, Event> {
+/**
+ * An emmett-style decider: a fold over past events and a pure decision.
+ * `Given` is what the fold reads, when that is not what the decision makes
+ * (the revision decider folds recorded events and decides new ones).
+ */
+export interface Decider<State, Command, Event, Given = Event> {
   readonly initialState: () => State;
-  readonly evolve: (state: State, event: Event) => State;
+  readonly evolve: (state: State, event: Given) => State;
   readonly decide: (command: Command, state: State) => Event | readonly Event[];
 }
 
-export interface DeciderSpecification<Command, Event> {
-  given(events: readonly Event[]): {
+export interface DeciderSpecification<Command, Event, Given = Event> {
+  given(events: readonly Given[]): {
     when(command: Command): DeciderThen<Event>;
   };
 }
@@ -27,9 +31,9 @@ export interface DeciderThen<Event> {
  *     spec.given([recorded]).when(disburse).then([disbursed]);
  *     spec.given([]).when(disburse).thenThrows('commitment_not_found', 'commitmentId');
  */
-export function deciderSpecification<State, Command, Event>(
-  decider: Decider<State, Command, Event>,
-): DeciderSpecification<Command, Event> {
+export function deciderSpecification<State, Command, Event, Given = Event>(
+  decider: Decider<State, Command, Event, Given>,
+): DeciderSpecification<Command, Event, Given> {
   return {
     given: (events) => ({
       when: (command) => {
