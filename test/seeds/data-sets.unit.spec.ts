@@ -77,6 +77,18 @@ describe('the data sets', () => {
     }
   });
 
+  it('write no figure in a title, description or reason that the texts behind the data sets do not state', () => {
+    const known = new Set(figures(`${ARTICLE}\n${FACTS}`));
+    const keys = new Set(full.entries.map((entry) => entry.key));
+    for (const entry of full.entries) {
+      for (const [field, text] of textsIn(entry.data)) {
+        // Names of other entries ("gas-price-pledge-128-50") are references, not figures.
+        const prose = text.replace(/\b[a-z0-9]+(?:-[a-z0-9]+)+\b/g, (word) => (keys.has(word) ? ' ' : word));
+        for (const figure of figures(prose)) expect({ entry: label(entry), field, figure, stated: known.has(figure) }).toEqual({ entry: label(entry), field, figure, stated: true });
+      }
+    }
+  });
+
   it('give states their ISO 3166-1 alpha-2 codes, the EU the kind bloc, and use no code that is not registered', () => {
     const parties = full.entries.filter((entry) => entry.type === 'PartyRegistered').map((entry) => entry.data as { partyId: string; kind: string });
     expect(parties.map((party) => party.partyId).sort()).toEqual(['BY', 'EFSD', 'EU', 'GE', 'RU', 'UA']);
@@ -161,6 +173,16 @@ function numbersIn(value: unknown, path = ''): [string, string][] {
     if (FIGURE_FIELDS.has(key) && typeof item === 'string') return [[where, item]];
     return numbersIn(item, where);
   });
+}
+
+const NOT_PROSE = new Set([...FIGURE_FIELDS, 'commitmentId', 'trackId', 'occurrenceId', 'deploymentId', 'eventId', 'due', 'validFrom', 'validUntil', 'horizon', 'effectiveAt']);
+
+/** The free texts of an entry's data (titles, descriptions, reasons), by dotted path. */
+function textsIn(value: unknown, path = ''): [string, string][] {
+  if (typeof value === 'string') return [[path, value]];
+  if (Array.isArray(value)) return value.flatMap((item, index) => textsIn(item, `${path}[${index}]`));
+  if (!value || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, item]) => (NOT_PROSE.has(key) ? [] : textsIn(item, path ? `${path}.${key}` : key)));
 }
 
 function partyCodesIn(data: Record<string, unknown>): string[] {
