@@ -89,6 +89,25 @@ describe('the data sets', () => {
     }
   });
 
+  it('put in quotation marks, in titles, descriptions and reasons, only words that are in the texts', () => {
+    // What is "quoted" in free text is the article's words, or the words a summary of other reporting quotes.
+    // Capitals may change where a quoted phrase starts a sentence; nothing else may.
+    const normal = (text: string) => text.replace(/[’‘]/g, "'").replace(/\s+/g, ' ').toLowerCase();
+    const texts = normal(`${ARTICLE}\n${FACTS}`);
+    let seen = 0;
+    const notFound: string[] = [];
+    for (const entry of full.entries) {
+      for (const [field, text] of [...textsIn(entry.data), ...textsIn({ source: { note: entry.source.note } })]) {
+        for (const match of text.matchAll(/["“]([^"”]+)["”]/g)) {
+          seen++;
+          if (!texts.includes(normal(match[1]!))) notFound.push(`${label(entry)} ${field}: "${match[1]}"`);
+        }
+      }
+    }
+    expect(notFound).toEqual([]);
+    expect(seen).toBeGreaterThan(10);
+  });
+
   it('give states their ISO 3166-1 alpha-2 codes, the EU the kind bloc, and use no code that is not registered', () => {
     const parties = full.entries.filter((entry) => entry.type === 'PartyRegistered').map((entry) => entry.data as { partyId: string; kind: string });
     expect(parties.map((party) => party.partyId).sort()).toEqual(['BY', 'EFSD', 'EU', 'GE', 'RU', 'UA']);
