@@ -16,7 +16,8 @@ if (!existsSync(executablePath)) throw new Error(`Chromium is missing at ${execu
 if (!existsSync(join(root, 'dist/web/index.html'))) throw new Error('the page is not built: run npm run build first');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'timeline-screenshots-'));
-const port = String(30_000 + Math.floor(Math.random() * 20_000));
+// SCREENSHOTS_PORT picks the port (on a shared machine); else a random high one.
+const port = process.env.SCREENSHOTS_PORT ?? String(30_000 + Math.floor(Math.random() * 20_000));
 const adminKey = randomBytes(24).toString('hex');
 const base = `http://127.0.0.1:${port}`;
 const server = spawn('node', [join(root, 'dist/apps/cli/src/main.js'), 'serve'], {
@@ -64,13 +65,13 @@ try {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
     body: JSON.stringify({
       kind: 'loan',
-      title: 'Second tranche of the state loan (example)',
+      title: 'Made-up example loan (screenshot script)',
       by: 'RU',
       to: 'BY',
       status: 'pledged',
       effectiveAt: '2021-09-28',
       terms: { amount: '300000000', currency: 'USD' },
-      source: { title: 'An example source written by the screenshot script', quote: 'an example' },
+      source: { title: 'Made-up example written by the screenshot script (no real source)', paraphrase: 'a made-up example' },
     }),
   });
   if (written.status !== 201) throw new Error(`the example write was refused: ${written.status} ${await written.text()}`);

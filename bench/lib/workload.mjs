@@ -3,34 +3,36 @@
 // amendment of its terms, and a second disbursement — four events a stream.
 import { v7 as uuidv7 } from 'uuid';
 
+// Two templates cite the data set as it does (the article word for word, other reporting by a
+// paraphrase); the other two are made-up test data and say so.
 const LOANS = [
   {
     kind: 'loan', by: 'RU', to: 'BY', currency: 'USD', amount: 630_000_000n, validUntil: '2022-12',
-    title: 'State loan to refinance debt owed to Russia',
+    title: 'Made-up benchmark loan to refinance debt owed to Russia',
     restrictions: ['only to refinance debt owed to Russia'],
-    source: { title: 'Putin and Lukashenko agree 28 programmes', publisher: 'Reuters', publishedAt: '2021-09-09' },
-    quote: 'Russia will lend Belarus $630 million, only to refinance its debt to Russia, until the end of 2022',
+    source: { title: 'Made-up benchmark source (not a real report)', publisher: 'Benchmark Wire (made up)', publishedAt: '2021-09-09' },
+    passage: { paraphrase: 'made-up benchmark text: a loan of about $630m, only to refinance debt owed to Russia, to the end of 2022' },
   },
   {
     kind: 'loan', by: 'RU', to: 'BY', currency: 'USD', amount: 1_500_000_000n, validUntil: '2021-12',
     title: 'Russian state credit to Belarus pledged at Sochi',
     restrictions: ['in two tranches: $1bn in 2020, $500m in 2021'],
-    source: { title: 'Putin pledges Belarus a $1.5bn state credit at Sochi', publisher: 'National Post/Reuters; Belsat' },
-    quote: 'Sochi: Putin pledges a $1.5bn state credit ($1bn in 2020, $500m in 2021, per Siluanov)',
+    source: { title: 'Putin pledges Belarus a $1.5bn state credit at Sochi', publisher: 'National Post/Reuters; Belsat', publishedAt: '2020-09-14/2020-09-21', publishedAtEstimated: true },
+    passage: { paraphrase: 'Sochi: Putin pledges a $1.5bn state credit ($1bn in 2020, $500m in 2021, per Siluanov)' },
   },
   {
     kind: 'compensation', by: 'RU', to: 'BY', currency: 'RUB', amount: 40_000_000_000n, validUntil: '2024',
-    title: "Compensation for Russia's oil-sector tax reform",
+    title: "Compensation for Russia's oil-sector tax reform (benchmark copy; the amount is made up)",
     restrictions: ['only if Belarus embarks on fully-fledged integration with Russia'],
-    source: { title: "Russia's oil tax manoeuvre and Belarus's estimated losses", publisher: 'EIU' },
-    quote: 'Compensation was promised in 2018, but only if it embarked on fully-fledged integration with Russia.',
+    source: { title: 'Analysis of the Belarus–Russia Union Programs and military integration (September 2021)', publishedAt: '2021-09-10/2021-09-30', publishedAtEstimated: true },
+    passage: { quote: 'Compensation was promised in 2018, but only if it embarked on fully-fledged integration with Russia.' },
   },
   {
     kind: 'cash', by: 'EU', to: 'BY', currency: 'EUR', amount: 3_000_000_000n, validUntil: '2025',
-    title: 'Economic plan for a democratic Belarus',
-    restrictions: ['conditional on a democratic transition'],
-    source: { title: 'EU offers a €3bn plan to a democratic Belarus', publisher: 'European Commission', publishedAt: '2021-05-28' },
-    quote: 'a comprehensive plan of economic support of up to €3 billion',
+    title: 'Made-up benchmark economic plan',
+    restrictions: ['conditional on a made-up condition'],
+    source: { title: 'Made-up benchmark source (not a real report)', publisher: 'Benchmark Wire (made up)', publishedAt: '2021-05' },
+    passage: { paraphrase: 'made-up benchmark text: a plan of economic support' },
   },
 ];
 
@@ -43,7 +45,7 @@ export function commitmentWrite(writer, n) {
   const template = LOANS[(writer + stream) % LOANS.length];
   const quarter = template.amount / 4n;
   const effectiveAt = DAYS[(stream + step) % DAYS.length];
-  const fact = { effectiveAt, source: { ...template.source, quote: template.quote }, confidence: 'reported' };
+  const fact = { effectiveAt, source: { ...template.source, ...template.passage }, confidence: 'reported' };
   switch (step) {
     case 0:
       return {

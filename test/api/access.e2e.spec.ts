@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { startTestApp, TestApp } from '../support/test-app';
 
-const source = { title: 'Belarus–Russia integration talks', publisher: 'Test Wire' };
+const source = { title: 'Made-up test source: Belarus–Russia integration talks', publisher: 'Test Wire (made up)' };
 const party = (partyId: string) => ({ partyId, name: `Party ${partyId}`, kind: 'state', effectiveAt: '1991-12-25', source });
 
 function expectProblem(response: request.Response, status: number, field?: string) {

@@ -2,7 +2,8 @@ import request from 'supertest';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { startTestApp, TestApp } from '../support/test-app';
 
-const source = { title: 'Integration talks', publisher: 'Test Wire', quote: 'Russia will lend Belarus $630 million' };
+// Made-up test data: no real source says this.
+const source = { title: 'Made-up test source: integration talks', publisher: 'Test Wire (made up)', quote: 'a made-up passage about a $630m loan' };
 const loan = {
   kind: 'loan', title: 'State loan for debt refinancing', by: 'RU', to: 'BY', status: 'pledged',
   terms: { amount: '630000000', currency: 'USD', validUntil: '2022-12' }, effectiveAt: '2021-09-09', source,

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { parse as parseCsv } from 'csv-parse/sync';
 import type { Kafka } from 'kafkajs';
 import { createKafka } from '@timeline/log';
 import { testKafkaBrokers } from '../setup/environment';
@@ -8,12 +9,13 @@ import { AggregateWriter } from '../../apps/api/src/aggregates/aggregate-writer'
 import { RecentStreams } from '../../apps/api/src/aggregates/recent-streams';
 import { CommitmentWriter, commitmentStreamId } from '../../apps/api/src/commitments/commitment-writer';
 
+// Made-up test data: no real source says this.
 const source = {
-  title: 'Belarus–Russia integration talks',
-  publisher: 'Test Wire',
+  title: 'Made-up test source: Belarus–Russia integration talks',
+  publisher: 'Test Wire (made up)',
   url: 'https://example.org/talks',
   publishedAt: '2021-09-10',
-  quote: 'Russia will lend Belarus $630 million by the end of 2022.',
+  quote: 'a made-up passage: a $630m loan until the end of 2022',
 };
 
 const loan = {
@@ -226,6 +228,68 @@ describe.each([
     const before = await head();
     const response = await http().post('/v1/commitments').send(body);
     expectProblem(response, 400, field);
+    expect(await head()).toBe(before);
+  });
+
+  // Made-up test data: a summary of a source, in our words, with an estimated publication date.
+  const paraphrased = {
+    title: 'Made-up test source: a wire summary',
+    publisher: 'Test Wire (made up)',
+    publishedAt: '2021-09-09/2021-09-16',
+    publishedAtEstimated: true,
+    paraphrase: 'in our own words, a loan of about $630m',
+    note: 'made up for this test; the link to the loan is our inference',
+  };
+
+  it('keeps a paraphrase a paraphrase, and an estimated publication date an estimate, in the event, the history, the timeline and the exports', async () => {
+    const { body } = await create({ ...loan, source: paraphrased, confidence: 'inferred' });
+    const [event] = await t.runtime.store.readStream(`commitment-${body.id}`);
+    expect(event.source).toEqual(paraphrased);
+    expect(event.confidence).toBe('inferred');
+
+    const read = (path: string) => http().get(path).query({ minPosition: body.position });
+    const { versions } = (await read(`/v1/commitments/${body.id}/history`).expect(200)).body;
+    expect(versions[0]).toMatchObject({ confidence: 'inferred', source: paraphrased });
+    expect(versions[0].source).not.toHaveProperty('quote');
+
+    const [row] = parseCsv((await read(`/v1/commitments/${body.id}/history`).set('Accept', 'text/csv').expect(200)).text, { columns: true }) as Record<string, string>[];
+    expect(row).toMatchObject({
+      confidence: 'inferred', quote: '', paraphrase: paraphrased.paraphrase, sourceNote: paraphrased.note,
+      sourcePublishedAt: '2021-09-09/2021-09-16', sourcePublishedAtEstimated: 'true',
+    });
+
+    const timeline = (await read('/v1/timeline').query({ q: 'own words', from: '2021-09-09', to: '2021-09-09' }).expect(200)).body;
+    const entry = timeline.items.find((item: { streamId: string }) => item.streamId === `commitment-${body.id}`);
+    expect(entry.source).toEqual(paraphrased);
+    const exported = parseCsv((await read('/v1/timeline').query({ from: '2021-09-09', to: '2021-09-09' }).set('Accept', 'text/csv').expect(200)).text, { columns: true }) as Record<string, string>[];
+    expect(exported.find((line) => line.eventId === event.id)).toMatchObject({ quote: '', paraphrase: paraphrased.paraphrase, sourcePublishedAtEstimated: 'true' });
+
+    const schema = (await http().get('/v1/schemas/source').expect(200)).body;
+    expect(schema).toMatchObject({ $id: '/v1/schemas/source', properties: { paraphrase: expect.any(Object), publishedAtEstimated: { type: 'boolean' } } });
+  });
+
+  it.each([
+    ['an empty paraphrase', { ...paraphrased, paraphrase: '' }, 'source.paraphrase', /must not be empty/],
+    ['a paraphrase that is not text', { ...paraphrased, paraphrase: ['a', 'b'] }, 'source.paraphrase', /must be a string/],
+    ['an estimate flag that is not a boolean', { ...paraphrased, publishedAtEstimated: 'yes' }, 'source.publishedAtEstimated', /true or false/],
+    ['an estimate of no date', { title: 'Made-up test source', paraphrase: 'x', publishedAtEstimated: true }, 'source.publishedAtEstimated', /needs publishedAt/],
+    ['a publication date that is no date', { ...paraphrased, publishedAt: '2021-13' }, 'source.publishedAt', /.+/],
+    ['a publication range that ends before it starts', { ...paraphrased, publishedAt: '2021-09-16/2021-09-09' }, 'source.publishedAt', /.+/],
+    ['an unknown source field', { ...paraphrased, quoteKind: 'paraphrase' }, 'source.quoteKind', /not a known field/],
+  ])('refuses a source with %s: 400 naming the field, storing nothing', async (_, badSource, field, message) => {
+    const before = await head();
+    const response = await http().post('/v1/commitments').send({ ...loan, source: badSource });
+    expectProblem(response, 400, field);
+    const messages = response.body.errors.filter((error: { field: string }) => error.field === field).map((error: { message: string }) => error.message);
+    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+    expect(await head()).toBe(before);
+  });
+
+  it('refuses a state with a three-letter code, naming the field and the ISO scheme', async () => {
+    const before = await head();
+    const response = await http().post('/v1/parties').send({ partyId: 'GEO', name: 'Georgia', kind: 'state', effectiveAt: '2008', source });
+    expectProblem(response, 422, 'partyId');
+    expect(response.body).toMatchObject({ code: 'invalid_state_code', detail: expect.stringMatching(/ISO 3166-1 alpha-2/) });
     expect(await head()).toBe(before);
   });
 

@@ -2,7 +2,8 @@ import request from 'supertest';
 import { newTestEvent } from '../support/events';
 import { startTestApp, TestApp } from '../support/test-app';
 
-const source = { title: 'Integration talks', publisher: 'Test Wire', quote: 'Russia will lend Belarus $630 million' };
+// Made-up test data: no real source says this.
+const source = { title: 'Made-up test source: integration talks', publisher: 'Test Wire (made up)', quote: 'a made-up passage about a $630m loan' };
 const loan = {
   kind: 'loan',
   title: 'State loan for debt refinancing',

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { applyFieldChanges, FieldChange } from '@timeline/domain';
-import { validateEventData } from '@timeline/event-schemas';
+import { validateEventData, validateSource } from '@timeline/event-schemas';
 import { seedEntityId } from '@timeline/seeds';
 import { SeedLoader } from '../../apps/api/src/seeds/seed-loader';
 import { seedEmptyStore } from '../../apps/api/src/serve';
@@ -65,6 +65,31 @@ describe.each([
     expect(ids(before.items)).not.toContain(seedEntityId('credit-1-5bn-sochi'));
   });
 
+  it('knows Belarus and Russia from the 1999 Union State Treaty, the EU as a bloc, and states by their ISO alpha-2 codes', async () => {
+    const in2000 = await get('/v1/parties', { asOf: '2000-01-01' });
+    expect(in2000.items.map((party: { partyId: string }) => party.partyId).sort()).toEqual(['BY', 'RU']);
+    const treaty = await get('/v1/tracks', { asOf: '1999-12-31', party: 'BY' });
+    expect(treaty.items.map((track: { title: string }) => track.title)).toContain('Union State Treaty');
+    const now = await get('/v1/parties');
+    const kinds = Object.fromEntries(now.items.map((party: { partyId: string; kind: string }) => [party.partyId, party.kind]));
+    expect(kinds).toEqual({ BY: 'state', RU: 'state', GE: 'state', UA: 'state', EU: 'bloc', EFSD: 'organisation' });
+  });
+
+  it('marks the EFSD payment of the Sochi credit as our inference, and the air defense shared by 8 September 2021 at the latest', async () => {
+    const { versions } = await get(`/v1/commitments/${seedEntityId('credit-1-5bn-sochi')}/history`);
+    const payment = versions.find((version: { type: string }) => version.type === 'CommitmentDisbursed');
+    expect(payment).toMatchObject({ confidence: 'inferred', source: { paraphrase: expect.stringMatching(/EFSD|Eurasian Fund/), note: expect.stringMatching(/inference/) } });
+    expect(payment.source.quote).toBeUndefined();
+    // "Already" in place in the article: some time from the 1999 treaty to 8 September 2021 (Su-30SM on joint air-border duty).
+    const airDefense = seedEntityId('shared-air-defense');
+    const trackIds = async (asOf: string) => (await get('/v1/tracks', { asOf })).items.map((track: { trackId: string }) => track.trackId);
+    expect(await trackIds('2000-01-01')).toContain(airDefense);
+    expect(await trackIds('1999-12-07')).not.toContain(airDefense);
+    const timeline = await get('/v1/timeline', { type: 'TrackOpened', q: 'air defense infrastructure' });
+    const opened = timeline.items.find((item: { streamId: string }) => item.streamId === `track-${airDefense}`);
+    expect(opened.effectiveAt).toEqual({ at: '1999-12-08T00:00:00.000Z', precision: 'range', until: '2021-09-09T00:00:00.000Z' });
+  });
+
   it('tells which programme deadlines fall in 2022 and in 2023, at their precision', async () => {
     const in2022 = await get('/v1/deadlines', { from: '2022', to: '2022' });
     expect(in2022.items.map((deadline: { due: string }) => deadline.due)).toEqual(expect.arrayContaining(['2022-07', '2022-12']));
@@ -115,6 +140,7 @@ describe.each([
     expect(events.length).toBeGreaterThan(80);
     for (const event of events) {
       expect({ type: event.type, problems: validateEventData(event.type, event.data, event.schemaVersion) }).toEqual({ type: event.type, problems: [] });
+      expect({ id: event.id, problems: validateSource(event.source) }).toEqual({ id: event.id, problems: [] });
     }
     const schema = (await http().get('/v1/schemas/CommitmentRecorded').expect(200)).body;
     expect(schema).toMatchObject({ $id: '/v1/schemas/CommitmentRecorded?version=1', required: expect.arrayContaining(['terms']) });
@@ -132,7 +158,7 @@ describe.each([
       const { versions } = await get(`/v1/commitments/${item.id}/history`);
       const events = await t.runtime.store.readStream(`commitment-${item.id}`);
       expect(versions.map((version: { eventId: string }) => version.eventId)).toEqual(events.map((event) => event.id));
-      for (const version of versions) expect(version.source.quote?.length).toBeGreaterThan(0);
+      for (const version of versions) expect(`${version.source.quote ?? ''}${version.source.paraphrase ?? ''}`.length).toBeGreaterThan(0);
       const replayed = applyFieldChanges({}, versions.flatMap((version: { changes: FieldChange[] }) => version.changes)) as Record<string, unknown>;
       const current = (await http().get(`/v1/commitments/${item.id}`).expect(200)).body;
       expect({ status: replayed.status, terms: replayed.terms, disbursed: replayed.disbursed }).toEqual({ status: current.status, terms: current.terms, disbursed: current.disbursed });
@@ -154,14 +180,18 @@ describe.each([
     expect(ledger.rows.length).toBe(sums.size);
   });
 
-  it('traces every answer to a quoted source', async () => {
+  it('traces every answer to a source that says when it was published, quoted in its words or paraphrased, never both confused', async () => {
     let cursor: string | undefined;
     let seen = 0;
     do {
       const page = await get('/v1/timeline', { limit: '50', ...(cursor ? { cursor } : {}) });
       for (const item of page.items) {
         expect(item.source.title).toEqual(expect.any(String));
-        expect(item.source.quote?.length).toBeGreaterThan(0);
+        expect(item.source.publishedAt).toEqual(expect.any(String));
+        expect(`${item.source.quote ?? ''}${item.source.paraphrase ?? ''}`.length).toBeGreaterThan(0);
+        // The article is quoted word for word; other reporting is known only in our words.
+        if (item.actor === 'seed:belarus-russia-2021') expect(item.source).toMatchObject({ quote: expect.any(String), publishedAtEstimated: true });
+        else expect(item.source.quote).toBeUndefined();
       }
       seen += page.items.length;
       cursor = page.nextCursor ?? undefined;

@@ -122,6 +122,66 @@ events:
     expect(found.every((problem) => problem.file.endsWith(join('demo', 'events.yaml')))).toBe(true);
   });
 
+  it('carries a paraphrase as a paraphrase, never as a quote, and a publication date marked as an estimate', () => {
+    write('demo', `dataset: demo
+sources:
+  wire:
+    title: A wire report
+    publishedAt: "2021-09-09/2021-09-16"
+    publishedAtEstimated: true
+    note: estimated from the date of what it reports
+events:
+  - key: loan
+    type: CommitmentRecorded
+    effectiveAt: "2021-09-09"
+    source: wire
+    paraphrase: "about $630m in loans"
+    note: "the amount is the wire's, in our words"
+    confidence: inferred
+    data: { kind: loan, title: Loan, by: RU, to: BY, status: pledged, terms: { amount: "630000000", currency: USD } }
+`);
+    const [entry] = readSeedSet(root, 'demo').entries;
+    expect(entry.source).toEqual({
+      title: 'A wire report',
+      publishedAt: '2021-09-09/2021-09-16',
+      publishedAtEstimated: true,
+      paraphrase: 'about $630m in loans',
+      note: "the amount is the wire's, in our words estimated from the date of what it reports",
+    });
+    expect(entry.source.quote).toBeUndefined();
+    expect(entry.confidence).toBe('inferred');
+  });
+
+  it('names a missing passage, an empty paraphrase, a bad estimate flag and a bad publication date', () => {
+    write('demo', `dataset: demo
+sources:
+  wire:
+    title: A wire report
+    publishedAt: "2021-13"
+    publishedAtEstimated: "yes"
+events:
+  - key: loan
+    type: CommitmentRecorded
+    effectiveAt: "2021-09-09"
+    source: wire
+    confidence: reported
+    data: { kind: loan, title: Loan, by: RU, to: BY, status: pledged, terms: {} }
+  - key: other
+    type: CommitmentRecorded
+    effectiveAt: "2021-09-09"
+    source: wire
+    paraphrase: ""
+    confidence: reported
+    data: { kind: loan, title: Loan, by: RU, to: BY, status: pledged, terms: {} }
+`);
+    const found = problems('demo');
+    const at = (field: string) => found.find((problem) => problem.field === field);
+    expect(at('sources.wire.publishedAt')).toMatchObject({ line: 4, message: expect.stringMatching(/2021-13/) });
+    expect(at('sources.wire.publishedAtEstimated')).toMatchObject({ message: 'must be true or false' });
+    expect(at('loan.quote')).toMatchObject({ line: 8, message: expect.stringMatching(/required.*paraphrase/) });
+    expect(at('other.paraphrase')).toMatchObject({ line: 18, message: 'must be non-empty text' });
+  });
+
   it('refuses broken YAML, unknown sets and a dataset name that is not the folder', () => {
     write('demo', 'dataset: demo\nevents: [\n');
     expect(problems('demo')[0]).toMatchObject({ field: 'yaml', line: expect.any(Number) });

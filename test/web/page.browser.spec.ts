@@ -88,7 +88,9 @@ describe('the web page', () => {
 
   it('shows pledges, demands, programmes and deployments change as the slider moves through 2021', async () => {
     await open('?asOf=2021-03-31');
-    expect(await count('demands')).toBe(0);
+    // Only the gas at Russian domestic prices, "long sought" by Lukashenka: dated some time from 2008 to September 2021.
+    expect(await count('demands')).toBe(1);
+    await expect(section('demands').textContent()).resolves.toContain('Gas imports at Russian domestic prices');
     expect(await count('deployments')).toBe(2);
     await expect(section('pledges').textContent()).resolves.not.toContain('Russian loan to Belarus until the end of 2022');
     await expect(section('programmes').textContent()).resolves.not.toContain('28 Union Programs');
@@ -123,7 +125,13 @@ describe('the web page', () => {
     const amount = correction.locator('tr', { hasText: 'terms.amount' });
     await expect(amount.locator('td.from').textContent()).resolves.toBe('600000000');
     await expect(amount.locator('td.to').textContent()).resolves.toBe('630000000');
-    await expect(correction.locator('blockquote').textContent()).resolves.toContain('about $630m in loans to end-2022');
+    // Belsat is known only in our words: labelled a paraphrase, never a blockquote or in quotation marks.
+    await expect(correction.locator('.paraphrase').textContent()).resolves.toContain('about $630m in loans to end-2022');
+    await expect(correction.locator('.paraphrase').textContent()).resolves.toMatch(/^Paraphrase, not the source’s words: [^“”"]+$/);
+    await expect(correction.locator('blockquote').count()).resolves.toBe(0);
+    await expect(correction.locator('figcaption').textContent()).resolves.toMatch(/published 2021-09-09 to 2021-09-16 \(our estimate\)/);
+    // The article's own words are quoted.
+    await expect(drawer.locator('li.version').first().locator('blockquote').textContent()).resolves.toContain('pledging only a $600m loan');
     await expect(drawer.locator('li.version.is-corrected .mark.corrected').textContent()).resolves.toBe('Corrected later');
 
     await page.keyboard.press('Escape');

@@ -58,7 +58,7 @@ const entry = (over: Partial<TimelineEntry> & Pick<TimelineEntry, 'eventId' | 't
   knownSince: '2026-01-01T00:00:00.000Z',
   actor: 'seed',
   confidence: 'reported',
-  source: { title: 'Article', publisher: 'Reuters', quote: 'a quote' },
+  source: { title: 'A made-up test source', publisher: 'Test Wire', quote: 'a quote' },
   parties: ['BY', 'RU'],
   data: {},
   ...over,
@@ -104,6 +104,19 @@ describe('what the timeline draws', () => {
     const [due] = timelineItems([deadline], 'kind', now).items;
     expect(due).toMatchObject({ type: 'range', start: '2022-07-01T00:00:00.000Z', end: '2022-08-01T00:00:00.000Z', label: 'Due: Gas market' });
     expect(due!.tooltip).toMatch(/^Deadline Jul 2022/);
+  });
+
+  it('shows a quote in quotation marks and a paraphrase labelled as one, never in quotation marks', () => {
+    const quoted = timelineItems([loan], 'kind', now).items[0]!.tooltip;
+    expect(quoted).toContain('“a quote”');
+    const paraphrased = entry({
+      eventId: 'e7', type: 'DeploymentStarted', streamId: 'deployment-2', streamType: 'deployment',
+      source: { title: 'Su-30SM jets arrive at Baranovichi', publisher: 'TASS; Belsat', paraphrase: 'Su-30SM jets arrive at Baranovichi' },
+      data: { asset: 'Su-30SM jets', place: 'Baranovichi' },
+    });
+    const tooltip = timelineItems([paraphrased], 'kind', now).items[0]!.tooltip;
+    expect(tooltip).toContain('Paraphrase: Su-30SM jets arrive at Baranovichi');
+    expect(tooltip).not.toMatch(/[“”"]/);
   });
 
   it('groups by kind of record or by the parties involved, and leaves party registrations off the line', () => {

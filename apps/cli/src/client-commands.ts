@@ -53,7 +53,7 @@ interface HistoryVersion {
   recordedAt: string;
   actor: string;
   confidence: string;
-  source: { title: string; quote?: string };
+  source: { title: string; quote?: string; paraphrase?: string };
   changes: { path: string; from: unknown; to: unknown }[];
   fixes?: { eventId: string; kind: string };
 }
@@ -87,7 +87,7 @@ export function registerClientCommands(program: Command): void {
       for (const version of versions) {
         const changes = version.changes.map((change) => `${change.path}: ${show(change.from)} → ${show(change.to)}`).join('\n');
         const fixes = version.fixes ? `${version.fixes.kind} of ${version.fixes.eventId}\n` : '';
-        table.push([version.version, version.type, formatEffectiveTime(version.effectiveAt as EffectiveTime), version.recordedAt.replace('T', ' ').slice(0, 19), version.actor, fixes + changes, `${version.source.title} (${version.confidence})${version.source.quote ? `\n“${version.source.quote}”` : ''}`]);
+        table.push([version.version, version.type, formatEffectiveTime(version.effectiveAt as EffectiveTime), version.recordedAt.replace('T', ' ').slice(0, 19), version.actor, fixes + changes, `${version.source.title} (${version.confidence})${version.source.quote ? `\n“${version.source.quote}”` : ''}${version.source.paraphrase ? `\nparaphrase: ${version.source.paraphrase}` : ''}`]);
       }
       console.log(table.toString());
     });

@@ -66,20 +66,32 @@ function show(value: unknown): string {
   return JSON.stringify(value, null, 1);
 }
 
+/**
+ * A source as cited: its own words in a blockquote; a paraphrase — the source in other words
+ * than its own — as plain text labelled so, never in quotation marks; our note apart.
+ */
 export function sourceBlock(source: Source) {
   const title = source.title ?? 'untitled source';
   return h(
     'figure',
     { className: 'source' },
     source.quote ? h('blockquote', {}, source.quote) : null,
+    source.paraphrase ? h('p', { className: 'paraphrase' }, h('span', { className: 'label' }, 'Paraphrase, not the source’s words: '), source.paraphrase) : null,
+    source.note ? h('p', { className: 'note' }, h('span', { className: 'label' }, 'Our note: '), source.note) : null,
     h(
       'figcaption',
       {},
       source.url ? h('a', { href: source.url, target: '_blank', rel: 'noopener noreferrer' }, title) : title,
       source.publisher ? ` — ${source.publisher}` : '',
-      source.publishedAt ? `, ${source.publishedAt}` : '',
+      source.publishedAt ? `, published ${publishedText(source)}` : '',
     ),
   );
+}
+
+/** `2021-09-09/2021-09-16` → "2021-09-09 to 2021-09-16", with "(our estimate)" when it is one. */
+export function publishedText(source: Source): string {
+  const [from, to] = (source.publishedAt ?? '').split('/');
+  return `${to ? `${from} to ${to}` : from}${source.publishedAtEstimated ? ' (our estimate)' : ''}`;
 }
 
 export function renderStream(target: HTMLElement, entries: TimelineEntry[]): void {

@@ -175,7 +175,13 @@ function titleOf(entry: TimelineEntry): string {
 function tooltipOf(entry: TimelineEntry): string {
   const source = [entry.source.publisher, entry.source.title].filter(Boolean).join(': ');
   const uncertain = COARSE.has(entry.effectiveAt.precision) ? ' (date known to the ' + entry.effectiveAt.precision + ')' : '';
-  return [`${eventTypeLabel(entry.type)} · ${formatEffective(entry.effectiveAt)}${uncertain}`, source && `Source: ${source}`, entry.source.quote && `“${entry.source.quote}”`]
+  // The source's words in quotation marks; a paraphrase is labelled and never quoted.
+  return [
+    `${eventTypeLabel(entry.type)} · ${formatEffective(entry.effectiveAt)}${uncertain}`,
+    source && `Source: ${source}`,
+    entry.source.quote && `“${entry.source.quote}”`,
+    entry.source.paraphrase && `Paraphrase: ${entry.source.paraphrase}`,
+  ]
     .filter(Boolean)
     .join('\n');
 }

@@ -12,8 +12,16 @@ export interface Source {
   title?: string;
   publisher?: string;
   url?: string;
+  /** With its precision: `2021-09`, `2021-09-09`, or a range `2021-09-09/2021-09-16`. */
   publishedAt?: string;
+  /** True: publishedAt is an estimate, not a date the source gives. */
+  publishedAtEstimated?: boolean;
+  /** The source's own words: shown in quotation marks. */
   quote?: string;
+  /** The source in other words than its own: never shown in quotation marks. */
+  paraphrase?: string;
+  /** What the recorder adds: an inference, the basis of an estimate. */
+  note?: string;
 }
 
 export interface TimelineEntry {

@@ -122,6 +122,40 @@ const DATA_SCHEMAS: Record<string, Record<number, Schema>> = {
 
 export const EVENT_TYPES: readonly string[] = Object.keys(DATA_SCHEMAS);
 
+/**
+ * The `source` every event carries beside its data (the record's value on the topic). One
+ * version: every field added since the first is optional, so every stored source still
+ * matches and none is upcast. `quote` is verbatim; `paraphrase` is the source in our words and
+ * is never shown as a quote. `publishedAt` is a date with its precision (YYYY, YYYY-MM,
+ * YYYY-MM-DD, an instant, or a range A/B); `publishedAtEstimated` marks it as our estimate.
+ */
+const SOURCE_SCHEMA: Schema = {
+  type: 'object',
+  required: ['title'],
+  additionalProperties: false,
+  properties: {
+    title: text(500),
+    publisher: text(200),
+    url: { type: 'string', pattern: '^https?://', maxLength: 2000 },
+    publishedAt: effectiveTimeText,
+    publishedAtEstimated: { type: 'boolean', description: 'true: publishedAt is an estimate, not a date the source gives' },
+    quote: { ...text(4000), description: 'the passage that supports the fact, word for word' },
+    paraphrase: { ...text(4000), description: 'what the source says, in other words than its own; never shown as a quote' },
+    note: { ...text(2000), description: 'what we add: how we read the source, an inference, the basis of an estimate' },
+  },
+  dependencies: { publishedAtEstimated: ['publishedAt'] },
+};
+
+/** The JSON Schema of an event's `source`. */
+export function sourceSchema(): Schema {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: '/v1/schemas/source',
+    title: 'source of an event',
+    ...SOURCE_SCHEMA,
+  };
+}
+
 export function latestSchemaVersion(type: string): number | undefined {
   const versions = DATA_SCHEMAS[type];
   return versions ? Math.max(...Object.keys(versions).map(Number)) : undefined;

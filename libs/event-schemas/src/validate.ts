@@ -1,5 +1,5 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { dataSchema } from './schemas';
+import { dataSchema, sourceSchema } from './schemas';
 
 export interface SchemaProblem {
   /** Dotted path inside data, e.g. `terms.amount`; empty for the whole object. */
@@ -26,6 +26,15 @@ export function validateEventData(type: string, data: unknown, version?: number)
   return (validate.errors ?? []).map(describe);
 }
 
+let sourceValidator: ValidateFunction | undefined;
+
+/** Problems of an event's `source` against the published source schema. */
+export function validateSource(source: unknown): SchemaProblem[] {
+  sourceValidator ??= ajv.compile(sourceSchema());
+  if (sourceValidator(source)) return [];
+  return (sourceValidator.errors ?? []).map(describe);
+}
+
 function describe(error: ErrorObject): SchemaProblem {
   const base = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
   if (error.keyword === 'additionalProperties') {
@@ -35,6 +44,10 @@ function describe(error: ErrorObject): SchemaProblem {
   if (error.keyword === 'required') {
     const missing = (error.params as { missingProperty: string }).missingProperty;
     return { path: base ? `${base}.${missing}` : missing, message: 'is required' };
+  }
+  if (error.keyword === 'dependencies') {
+    const { property, missingProperty } = error.params as { property: string; missingProperty: string };
+    return { path: base ? `${base}.${property}` : property, message: `needs ${missingProperty}` };
   }
   if (error.keyword === 'enum') {
     return { path: base, message: `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` };

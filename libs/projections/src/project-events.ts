@@ -225,7 +225,7 @@ async function projectTimeline(client: PoolClient, s: string, group: RecordedEve
 
 /** The text the timeline's full-text search looks in. */
 export function timelineSummary(title: string, event: RecordedEvent): string {
-  return [title, event.type, event.source.title, event.source.quote ?? '', JSON.stringify(event.data)].join(' ');
+  return [title, event.type, event.source.title, event.source.quote ?? '', event.source.paraphrase ?? '', JSON.stringify(event.data)].join(' ');
 }
 
 export function titleOf(stream: readonly RecordedEvent[]): string {

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { v5 as uuidv5 } from 'uuid';
 import { isMap, isSeq, LineCounter, parseDocument, Node, Document } from 'yaml';
 import { CONFIDENCES, Confidence, EffectiveTime, InvalidEffectiveTime, parseEffectiveTime, Source } from '@timeline/domain';
-import { validateEventData } from '@timeline/event-schemas';
+import { validateEventData, validateSource } from '@timeline/event-schemas';
 
 /**
  * Data sets as files a person edits: YAML, one folder per set, entries shaped
@@ -155,11 +155,13 @@ function readInto(
 
 type Report = (node: unknown, field: string, message: string) => void;
 
+const SOURCE_FIELDS = ['title', 'publisher', 'url', 'publishedAt', 'publishedAtEstimated', 'note'];
+
 function readSources(doc: Document, problem: Report): Map<string, Source> {
   const sources = new Map<string, Source>();
   const node = doc.getIn(['sources'], true);
   if (!isMap(node)) {
-    problem(node ?? doc.contents, 'sources', 'must map source keys to {title, publisher?, url?, publishedAt?}');
+    problem(node ?? doc.contents, 'sources', `must map source keys to {${SOURCE_FIELDS.map((field, index) => (index ? `${field}?` : field)).join(', ')}}`);
     return sources;
   }
   for (const pair of node.items) {
@@ -169,27 +171,42 @@ function readSources(doc: Document, problem: Report): Map<string, Source> {
       problem(pair.value ?? pair.key, `sources.${key}.title`, 'is required');
       continue;
     }
+    let bad = false;
     for (const field of Object.keys(value)) {
-      if (!['title', 'publisher', 'url', 'publishedAt'].includes(field)) problem(pair.value, `sources.${key}.${field}`, 'is not a known field');
+      if (!SOURCE_FIELDS.includes(field)) {
+        problem(pair.value, `sources.${key}.${field}`, 'is not a known field');
+        bad = true;
+      }
     }
     if (value.publishedAt !== undefined) {
       try {
         parseEffectiveTime(String(value.publishedAt));
       } catch (error) {
         problem(pair.value, `sources.${key}.publishedAt`, (error as Error).message);
+        bad = true;
       }
     }
-    sources.set(key, {
+    if (value.publishedAtEstimated !== undefined && typeof value.publishedAtEstimated !== 'boolean') {
+      problem(pair.value, `sources.${key}.publishedAtEstimated`, 'must be true or false');
+      bad = true;
+    }
+    const source: Source = {
       title: value.title,
       ...(value.publisher ? { publisher: String(value.publisher) } : {}),
       ...(value.url ? { url: String(value.url) } : {}),
       ...(value.publishedAt ? { publishedAt: String(value.publishedAt) } : {}),
-    });
+      ...(value.publishedAtEstimated === true ? { publishedAtEstimated: true } : {}),
+      ...(value.note ? { note: String(value.note) } : {}),
+    };
+    if (!bad) {
+      for (const schemaProblem of validateSource(source)) problem(pair.value, `sources.${key}${schemaProblem.path ? `.${schemaProblem.path}` : ''}`, schemaProblem.message);
+    }
+    sources.set(key, source);
   }
   return sources;
 }
 
-const ENTRY_FIELDS = ['key', 'type', 'stream', 'target', 'effectiveAt', 'source', 'quote', 'confidence', 'data', 'changes', 'reason'];
+const ENTRY_FIELDS = ['key', 'type', 'stream', 'target', 'effectiveAt', 'source', 'quote', 'paraphrase', 'note', 'confidence', 'data', 'changes', 'reason'];
 
 function readEntry(
   node: unknown,
@@ -234,8 +251,20 @@ function readEntry(
   const sourceKey = value('source');
   const source = typeof sourceKey === 'string' ? sources.get(sourceKey) : undefined;
   if (!source) report(field('source') ?? node, `${label}.source`, `must name one of the sources: ${[...sources.keys()].join(', ')}`);
+  // What supports the entry: the source's own words (`quote`), or, where we have only a summary
+  // of what it says, that summary (`paraphrase`), never passed off as its words.
   const quote = value('quote');
-  if (typeof quote !== 'string' || quote.trim().length === 0) report(field('quote') ?? node, `${label}.quote`, 'is required: the passage of the source that supports this entry');
+  const paraphrase = value('paraphrase');
+  const note = value('note');
+  const passage: { quote?: string; paraphrase?: string; note?: string } = {};
+  if (quote === undefined && paraphrase === undefined) {
+    report(node, `${label}.quote`, 'is required: the passage of the source that supports this entry (or `paraphrase`, when the source is known only in other words than its own)');
+  }
+  for (const [name, given] of [['quote', quote], ['paraphrase', paraphrase], ['note', note]] as const) {
+    if (given === undefined) continue;
+    if (typeof given !== 'string' || given.trim().length === 0) report(field(name) ?? node, `${label}.${name}`, 'must be non-empty text');
+    else passage[name] = given;
+  }
   const confidence = value('confidence');
   if (!CONFIDENCES.includes(confidence as Confidence)) report(field('confidence') ?? node, `${label}.confidence`, `must be one of ${CONFIDENCES.join(', ')}`);
 
@@ -308,6 +337,11 @@ function readEntry(
       }
     }
   }
+  if (source && found === 0) {
+    for (const schemaProblem of validateSource(entrySource(source, passage))) {
+      report(field(schemaProblem.path) ?? node, `${label}.${schemaProblem.path || 'source'}`, schemaProblem.message);
+    }
+  }
   if (found > 0 || typeof key !== 'string' || !entityId || !effective || !source) return undefined;
   seen.add(key);
   const entry: SeedEntry = {
@@ -320,13 +354,25 @@ function readEntry(
     streamType: streamType!,
     effectiveAt: String(effectiveAt),
     effective,
-    source: { ...source, quote: String(quote) },
+    source: entrySource(source, passage),
     confidence: confidence as Confidence,
     data,
     ...(target ? { target } : {}),
   };
   created.set(key, entry);
   return entry;
+}
+
+/** The source as the entry cites it: the set's source, with the entry's passage and note. */
+function entrySource(source: Source, passage: { quote?: string; paraphrase?: string; note?: string }): Source {
+  const note = [passage.note, source.note].filter(Boolean).join(' ');
+  const { note: _sourceNote, ...rest } = source;
+  return {
+    ...rest,
+    ...(passage.quote !== undefined ? { quote: passage.quote } : {}),
+    ...(passage.paraphrase !== undefined ? { paraphrase: passage.paraphrase } : {}),
+    ...(note ? { note } : {}),
+  };
 }
 
 function lineOf(node: unknown, lines: LineCounter): number {

@@ -8,7 +8,7 @@ import { commitmentHistory, effectiveAxis, HistoryVersion, knowledgeAxis, PARTY_
 import { EVENT_TYPES } from '@timeline/event-schemas';
 import { AuditEntry, LedgerRow, ReadModel } from '@timeline/projections';
 import { CommitmentIdParams } from '../commitments/commitment-id.params';
-import { Column, exportFormat, exportRows, pages } from '../http/export';
+import { Column, exportFormat, exportRows, pages, sourceColumns } from '../http/export';
 import { ProblemException } from '../http/problem';
 import { CLOCK } from '../runtime/tokens';
 import { ConsistencyParams, endOfPeriod, ProjectionWait, resolveTime, startOfPeriod, TimeParams } from '../time-travel/time-params';
@@ -49,8 +49,7 @@ const AUDIT_COLUMNS: Column<AuditEntry>[] = [
   { name: 'effectiveAt', value: (row) => (row.effectiveAt as { at: string }).at },
   { name: 'precision', value: (row) => (row.effectiveAt as { precision: string }).precision },
   { name: 'confidence', value: (row) => row.confidence },
-  { name: 'sourceTitle', value: (row) => (row.source as { title?: string }).title },
-  { name: 'quote', value: (row) => (row.source as { quote?: string }).quote },
+  ...sourceColumns<AuditEntry>((row) => row.source),
   { name: 'causationId', value: (row) => row.causationId },
   { name: 'data', value: (row) => row.data },
 ];
@@ -64,8 +63,7 @@ const HISTORY_COLUMNS: Column<HistoryVersion>[] = [
   { name: 'recordedAt', value: (row) => row.recordedAt },
   { name: 'actor', value: (row) => row.actor },
   { name: 'confidence', value: (row) => row.confidence },
-  { name: 'sourceTitle', value: (row) => row.source.title },
-  { name: 'quote', value: (row) => row.source.quote },
+  ...sourceColumns<HistoryVersion>((row) => row.source),
   { name: 'changes', value: (row) => row.changes.map((change) => `${change.path}: ${JSON.stringify(change.from)} → ${JSON.stringify(change.to)}`) },
   { name: 'fixes', value: (row) => row.fixes?.eventId },
 ];

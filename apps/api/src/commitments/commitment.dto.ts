@@ -2,9 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  IsBoolean,
   IsDefined,
   IsIn,
-  IsISO8601,
   IsNotEmpty,
   IsObject,
   IsOptional,
@@ -12,6 +12,7 @@ import {
   IsUrl,
   Matches,
   MaxLength,
+  registerDecorator,
   ValidateNested,
 } from 'class-validator';
 import { CONFIDENCES, Confidence } from '@timeline/domain';
@@ -22,14 +23,26 @@ export const DECIMAL_MESSAGE = 'must be a decimal number written as a string, li
 export const CURRENCY = /^[A-Z]{3}$/;
 export const CURRENCY_MESSAGE = 'must be an ISO 4217 currency code, like "USD" or "RUB"';
 
+/** Valid only beside `sibling`: the error names this field and says what is missing. */
+function NeedsSibling(sibling: string, message: string): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'needsSibling',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message },
+      validator: { validate: (_value, args) => (args?.object as Record<string, unknown>)[sibling] !== undefined },
+    });
+}
+
 export class SourceDto {
-  @ApiProperty({ example: 'Belarus and Russia agree 28 integration programmes' })
+  @ApiProperty({ example: 'Made-up test source (an example, not a real report)' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(500)
   title!: string;
 
-  @ApiPropertyOptional({ example: 'Reuters' })
+  @ApiPropertyOptional({ example: 'Belsat' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -41,16 +54,42 @@ export class SourceDto {
   @MaxLength(2000)
   url?: string;
 
-  @ApiPropertyOptional({ example: '2021-09-10' })
+  @ApiPropertyOptional({
+    example: '2021-09-09/2021-09-16',
+    description: 'When the source was published, with its precision: YYYY, YYYY-MM, YYYY-MM-DD, an ISO 8601 instant with a zone, or a range A/B',
+  })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'publishedAt must be an ISO 8601 date or date-time' })
+  @IsEffectiveTime()
   publishedAt?: string;
 
-  @ApiPropertyOptional({ example: 'Russia will lend Belarus $630 million by the end of 2022.' })
+  @ApiPropertyOptional({ example: true, description: 'true: `publishedAt` is an estimate, not a date the source gives (needs `publishedAt`)' })
+  @IsOptional()
+  @IsBoolean({ message: 'publishedAtEstimated must be true or false' })
+  @NeedsSibling('publishedAt', 'publishedAtEstimated needs publishedAt: the date it says is an estimate')
+  publishedAtEstimated?: boolean;
+
+  @ApiPropertyOptional({ example: 'pledging only a $600m loan until the end of 2022', description: 'The passage that supports the fact, word for word' })
   @IsOptional()
   @IsString()
   @MaxLength(4000)
   quote?: string;
+
+  @ApiPropertyOptional({
+    example: 'about $630m in loans to end-2022',
+    description: 'What the source says, in other words than its own (a summary, a translation): never shown as a quote',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty({ message: 'paraphrase must not be empty: leave it out when there is none' })
+  @MaxLength(4000)
+  paraphrase?: string;
+
+  @ApiPropertyOptional({ description: 'What we add: how we read the source, an inference, the basis of an estimate' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty({ message: 'note must not be empty: leave it out when there is none' })
+  @MaxLength(2000)
+  note?: string;
 }
 
 /** What every write cites: the source and how sure it is. */

@@ -15,6 +15,26 @@ export interface Column<Row> {
   readonly value: (row: Row) => unknown;
 }
 
+/**
+ * The columns of an event's source, the same in every export: the passage verbatim (`quote`)
+ * and in other words (`paraphrase`) in columns of their own, never one for the other, and the
+ * publication date with its precision as written (`2021-09`, `2021-09-09/2021-09-16`) and
+ * whether it is an estimate.
+ */
+export function sourceColumns<Row>(source: (row: Row) => unknown): Column<Row>[] {
+  const field = (name: string) => (row: Row) => (source(row) as Record<string, unknown> | undefined)?.[name];
+  return [
+    { name: 'sourceTitle', value: field('title') },
+    { name: 'sourcePublisher', value: field('publisher') },
+    { name: 'sourceUrl', value: field('url') },
+    { name: 'sourcePublishedAt', value: field('publishedAt') },
+    { name: 'sourcePublishedAtEstimated', value: field('publishedAtEstimated') },
+    { name: 'quote', value: field('quote') },
+    { name: 'paraphrase', value: field('paraphrase') },
+    { name: 'sourceNote', value: field('note') },
+  ];
+}
+
 export function exportFormat(request: Request): ExportFormat | undefined {
   const accept = request.header('accept');
   if (!accept || !/text\/csv|application\/x-ndjson/.test(accept)) return undefined;

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpStatus, Param, Query } from '@nestjs/common';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
-import { dataSchema, EVENT_TYPES, latestSchemaVersion, schemaVersions } from '@timeline/event-schemas';
+import { dataSchema, EVENT_TYPES, latestSchemaVersion, schemaVersions, sourceSchema } from '@timeline/event-schemas';
 import { ProblemException } from '../http/problem';
 
 class SchemaQuery {
@@ -14,7 +14,16 @@ class SchemaQuery {
 export class SchemasController {
   @Get()
   list() {
-    return { items: EVENT_TYPES.map((type) => ({ type, versions: schemaVersions(type), latest: latestSchemaVersion(type) })) };
+    return {
+      items: EVENT_TYPES.map((type) => ({ type, versions: schemaVersions(type), latest: latestSchemaVersion(type) })),
+      source: sourceSchema().$id,
+    };
+  }
+
+  /** The schema of the `source` every event carries beside its data. */
+  @Get('source')
+  source() {
+    return sourceSchema();
   }
 
   @Get(':type')

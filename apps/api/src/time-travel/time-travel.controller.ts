@@ -11,7 +11,7 @@ import {
 import { EVENT_TYPES } from '@timeline/event-schemas';
 import { CommitmentAsOfView, ReadModel, TimelineEntry } from '@timeline/projections';
 import type { Request } from 'express';
-import { Column, exportFormat, exportRows, pages } from '../http/export';
+import { Column, exportFormat, exportRows, pages, sourceColumns } from '../http/export';
 import { invalidRequest } from '../http/problem';
 import { CLOCK } from '../runtime/tokens';
 import { ConsistencyParams, endOfPeriod, ProjectionWait, resolveTime, startOfPeriod, TimeParams } from './time-params';
@@ -82,7 +82,7 @@ export class TimelineParams extends ConsistencyParams {
   @IsIn(EVENT_TYPES, { each: true, message: `type must be among ${EVENT_TYPES.join(', ')}` })
   type?: string[];
 
-  @ApiPropertyOptional({ example: 'loan refinancing', description: 'Full-text search over titles, sources, quotes and data' })
+  @ApiPropertyOptional({ example: 'loan refinancing', description: 'Full-text search over titles, sources, quotes, paraphrases and data' })
   @IsOptional()
   @MaxLength(200)
   q?: string;
@@ -233,10 +233,7 @@ const TIMELINE_COLUMNS: Column<TimelineEntry>[] = [
   { name: 'actor', value: (row) => row.actor },
   { name: 'confidence', value: (row) => row.confidence },
   { name: 'parties', value: (row) => row.parties },
-  { name: 'sourceTitle', value: (row) => (row.source as { title?: string }).title },
-  { name: 'sourcePublisher', value: (row) => (row.source as { publisher?: string }).publisher },
-  { name: 'sourceUrl', value: (row) => (row.source as { url?: string }).url },
-  { name: 'quote', value: (row) => (row.source as { quote?: string }).quote },
+  ...sourceColumns<TimelineEntry>((row) => row.source),
   { name: 'data', value: (row) => row.data },
 ];
 

@@ -364,7 +364,13 @@ export class SyntheticHistory {
   private source(): Source {
     const publisher = this.pick(PUBLISHERS);
     const subject = this.pick(SUBJECTS);
-    return { title: `${publisher} on ${subject}`, publisher, url: `https://news.example/${this.int(1, 9_999_999)}`, quote: `talks on ${subject} continued` };
+    // Made up, and says so: no outlet wrote this, so it is a paraphrase in a made-up title, never a quote.
+    return {
+      title: `Made-up (generated): ${publisher} on ${subject}`,
+      publisher,
+      url: `https://news.example/${this.int(1, 9_999_999)}`,
+      paraphrase: `made-up: talks on ${subject} continued`,
+    };
   }
 
   private pair(): [string, string] {

@@ -1,18 +1,38 @@
 import type { EffectiveTime } from './effective-time';
 
-/** How sure the source is: seen in an official record, reported by media, or claimed by a party. */
-export type Confidence = 'confirmed' | 'reported' | 'claimed';
-export const CONFIDENCES: readonly Confidence[] = ['confirmed', 'reported', 'claimed'];
+/**
+ * How sure we are, from most to least: seen in an official record (or two or more outlets),
+ * reported by one outlet, claimed by an interested party, or inferred by us — a link or a
+ * reading that no source states.
+ */
+export type Confidence = 'confirmed' | 'reported' | 'claimed' | 'inferred';
+export const CONFIDENCES: readonly Confidence[] = ['confirmed', 'reported', 'claimed', 'inferred'];
 
-/** Where a fact comes from. `quote` is the passage that supports it. */
+/**
+ * Where a fact comes from. `quote` is a passage of the source, word for word; `paraphrase`
+ * says what the source says in other words than its own, and is never shown as a quote.
+ */
 export interface Source {
   readonly title: string;
   readonly publisher?: string;
   readonly url?: string;
-  /** ISO 8601 date or instant. */
+  /**
+   * When the source was published, with its precision: YYYY, YYYY-MM, YYYY-MM-DD, an
+   * instant, or a range A/B ("some time between"). Older events may hold any ISO 8601 date.
+   */
   readonly publishedAt?: string;
+  /** True when `publishedAt` is our estimate, not a date the source gives. */
+  readonly publishedAtEstimated?: boolean;
+  /** The passage that supports the fact, verbatim. */
   readonly quote?: string;
+  /** What the source says, in our words: not the source's own. */
+  readonly paraphrase?: string;
+  /** What we add: how we read the source (an inference, an estimate's basis). */
+  readonly note?: string;
 }
+
+/** The fields of a source, in the order they are shown and exported. */
+export const SOURCE_FIELDS = ['title', 'publisher', 'url', 'publishedAt', 'publishedAtEstimated', 'quote', 'paraphrase', 'note'] as const;
 
 /** A domain event as a decision produces it: past-tense type and plain data. */
 export interface DomainEvent<Type extends string = string, Data = unknown> {
