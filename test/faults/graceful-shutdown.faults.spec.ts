@@ -93,8 +93,10 @@ describe('graceful shutdown on SIGTERM', () => {
     const generation = (await activeGeneration(testDb.db.pool))!;
     const projected = await loadCheckpoints(testDb.db.pool, generation.schema, `kafka:${topic}`);
     expect(projected.size).toBeGreaterThan(0);
-    // A partition with nothing projected must hold no records, and Kafka may know it as never committed
-    // (-1) or as committed at its start: the seek on joining commits where reading begins.
+    // A partition with nothing projected is committed nowhere past its start: Kafka knows it as never
+    // committed (-1) or as committed at its start (the seek on joining commits where reading begins).
+    // It may hold records: the relay's last flush can publish after the projector's last fetch, and the
+    // next start projects them from there, which is what the committed offset promises.
     const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
     const bounds = new Map((await admin.fetchTopicOffsets(topic)).map((entry) => [entry.partition, entry]));
     for (const { partition, offset } of committed.partitions) {
@@ -102,8 +104,7 @@ describe('graceful shutdown on SIGTERM', () => {
       if (stored !== undefined) {
         expect({ partition, offset }).toEqual({ partition, offset: String(BigInt(stored) + 1n) });
       } else {
-        const { low, high } = bounds.get(partition)!;
-        expect({ partition, records: BigInt(high) - BigInt(low) }).toEqual({ partition, records: 0n });
+        const { low } = bounds.get(partition)!;
         expect({ partition, offset: ['-1', low].includes(offset) }).toEqual({ partition, offset: true });
       }
     }
