@@ -76,13 +76,20 @@ describe.each([
       kind: 'loan',
       by: 'RU',
       to: 'BY',
-      status: 'pledged',
+      // Valid until December 2022: as recorded so far, seen now, it has lapsed, and nothing is outstanding.
+      status: 'lapsed',
+      lapsedAt: '2023-01-01T00:00:00.000Z',
       terms: loan.terms,
       disbursed: '0',
-      outstanding: '630000000',
+      outstanding: null,
       currency: 'USD',
       position: response.body.position,
     });
+    for (const path of ['terms.amount', 'terms.validUntil', 'status', 'title', 'effectiveAt']) {
+      expect(got.body.sources[path]).toEqual({ eventId: response.body.eventIds[0], type: 'CommitmentRecorded', source, confidence: 'reported', recordedAt: expect.any(String) });
+    }
+    const before = await http().get(`/v1/commitments/${response.body.id}?asOf=2022-12-31&minPosition=${response.body.position}`).expect(200);
+    expect(before.body).toMatchObject({ status: 'pledged', lapsedAt: null, outstanding: '630000000' });
     await http().get(`/v1/commitments/${response.body.id}`).set('If-None-Match', '"1"').expect(304);
 
     const [event] = await t.runtime.store.readStream(`commitment-${response.body.id}`);
@@ -154,7 +161,9 @@ describe.each([
       .expect(200);
     expect(rest.body.version).toBe(3);
     const got = await http().get(`/v1/commitments/${body.id}`).expect(200);
-    expect(got.body).toMatchObject({ disbursed: '630000000', outstanding: '0', disbursements: 2 });
+    expect(got.body).toMatchObject({ disbursed: '630000000', status: 'lapsed', outstanding: null, disbursements: 2 });
+    const inForce = await http().get(`/v1/commitments/${body.id}?asOf=2022-06-30&minPosition=${rest.body.position}`).expect(200);
+    expect(inForce.body).toMatchObject({ disbursed: '630000000', outstanding: '0' });
   });
 
   it('takes If-Match at the stored version when another instance moved the stream on', async () => {
@@ -192,7 +201,9 @@ describe.each([
       .send({ amount: '500000000', currency: 'USD', effectiveAt: '2021-12-20', source })
       .expect(200);
     const got = await http().get(`/v1/commitments/${body.id}`).expect(200);
-    expect(got.body).toMatchObject({ disbursed: '500000000', outstanding: '130000000', disbursements: 1 });
+    expect(got.body).toMatchObject({ disbursed: '500000000', status: 'lapsed', outstanding: null, disbursements: 1 });
+    const inForce = await http().get(`/v1/commitments/${body.id}?asOf=2021-12-31&minPosition=${got.body.position}`).expect(200);
+    expect(inForce.body).toMatchObject({ disbursed: '500000000', outstanding: '130000000' });
 
     await http()
       .post(`/v1/commitments/${body.id}/status`)

@@ -15,6 +15,7 @@ function commitmentRow(id: string, upper: string | null): unknown[] {
   return [
     id, '2020-01-01T00:00:00.000Z', upper, '2021-02-03T04:05:06.789Z', null, 3, 'pledge', AWKWARD, 'BY', 'RU', 'pledged',
     JSON.stringify({ amount: '12.50', note: AWKWARD }), '12.50', 'USD', null, '0', null, JSON.stringify(['a\\b']), JSON.stringify([]),
+    '2023-01-01T00:00:00.000Z', JSON.stringify({ cite: [{ eventId: 'e', source: { title: AWKWARD } }], paths: { status: 0 } }),
   ];
 }
 
@@ -26,7 +27,7 @@ function timelineRow(): unknown[] {
   return [
     randomUUID(), '42', 'occurrence-x', 'occurrence', 1, 'OccurrenceRecorded', '2020-01-01T00:00:00.000Z', 'day', '2020-01-02T00:00:00.000Z',
     '2021-02-03T04:05:06.789Z', null, '2021-02-03T04:05:06.789Z', 'actor\twith tab', 'reported', JSON.stringify({ title: AWKWARD }),
-    JSON.stringify({ text: AWKWARD }), '{}', `summary ${AWKWARD}`,
+    JSON.stringify({ text: AWKWARD }), '{}', `summary ${AWKWARD}`, JSON.stringify({ source: { source: { title: AWKWARD } }, corrected: {} }),
   ];
 }
 

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { applyFieldChanges, FieldChange } from '@timeline/domain';
+import { applyFieldChanges, effectiveUntil as effectiveEnd, FieldChange } from '@timeline/domain';
 import { validateEventData, validateSource } from '@timeline/event-schemas';
 import { seedEntityId } from '@timeline/seeds';
 import { SeedLoader } from '../../apps/api/src/seeds/seed-loader';
@@ -97,6 +97,14 @@ describe.each([
     const in2023 = await get('/v1/deadlines', { from: '2023', to: '2023' });
     expect(in2023.items.map((deadline: { due: string }) => deadline.due)).toContain('2023-12-01');
     expect(in2023.items.some((deadline: { track: string }) => /gas/i.test(deadline.track))).toBe(true);
+    // Each deadline beside the source of its due date, an event of its track's stream.
+    for (const deadline of [...in2022.items, ...in2023.items]) {
+      const stream = await t.runtime.store.readStream(`track-${deadline.trackId}`);
+      const cited = stream.find((event) => event.id === deadline.source.eventId)!;
+      expect(cited.source).toEqual(deadline.source.source);
+      const due = (cited.data as { due?: string; changes?: { data?: { due?: string } } });
+      expect(due.due ?? due.changes?.data?.due).toBe(deadline.due);
+    }
   });
 
   it('tells which deployments were active on a date', async () => {
@@ -161,14 +169,17 @@ describe.each([
       for (const version of versions) expect(`${version.source.quote ?? ''}${version.source.paraphrase ?? ''}`.length).toBeGreaterThan(0);
       const replayed = applyFieldChanges({}, versions.flatMap((version: { changes: FieldChange[] }) => version.changes)) as Record<string, unknown>;
       const current = (await http().get(`/v1/commitments/${item.id}`).expect(200)).body;
-      expect({ status: replayed.status, terms: replayed.terms, disbursed: replayed.disbursed }).toEqual({ status: current.status, terms: current.terms, disbursed: current.disbursed });
+      // The history shows the recorded status; the current view lapses an open one whose validity has ended.
+      const status = current.lapsedAt ? replayed.status : current.status;
+      if (current.lapsedAt) expect(['requested', 'pledged']).toContain(replayed.status);
+      expect({ status: replayed.status, terms: replayed.terms, disbursed: replayed.disbursed }).toEqual({ status, terms: current.terms, disbursed: current.disbursed });
       const axes = await get(`/v1/commitments/${item.id}/axes`);
       expect(axes.knowledge.flatMap((entry: { eventIds: string[] }) => entry.eventIds).sort()).toEqual(events.map((event) => event.id).sort());
       if (item.currency && item.kind !== 'price') {
         const key = `${item.by}|${item.to}|${item.kind}|${item.currency}`;
         const sum = sums.get(key) ?? { pledged: 0n, disbursed: 0n };
         if (['pledged', 'fulfilled', 'broken'].includes(item.status) && item.pledged) sum.pledged += BigInt(item.pledged);
-        sum.disbursed += BigInt(item.disbursed);
+        sum.disbursed += BigInt(item.disbursed ?? 0);
         sums.set(key, sum);
       }
     }
@@ -180,6 +191,122 @@ describe.each([
     expect(ledger.rows.length).toBe(sums.size);
   });
 
+  it('shows a commitment whose validity has ended as lapsed: not open, not outstanding, not an agreed price, out of the ledger', async () => {
+    const gas2020 = seedEntityId('gas-price-2020');
+    const loan = seedEntityId('loan-600m');
+    const sochi = seedEntityId('credit-1-5bn-sochi');
+    const inForce = await get(`/v1/commitments/${gas2020}`, { asOf: '2020-12-31' });
+    expect(inForce).toMatchObject({ kind: 'price', status: 'pledged', lapsedAt: null });
+    const lapsed = await get(`/v1/commitments/${gas2020}`, { asOf: '2021-10-01' });
+    expect(lapsed).toMatchObject({ status: 'lapsed', lapsedAt: '2021-01-01T00:00:00.000Z' });
+    // A price is a rate, not a sum: nothing disbursed or outstanding on it, in force or not.
+    for (const answer of [inForce, lapsed]) {
+      expect(answer).not.toHaveProperty('disbursed');
+      expect(answer).not.toHaveProperty('outstanding');
+    }
+    expect(lapsed.sources.status).toEqual(lapsed.sources['terms.validUntil']);
+
+    // The loan available until the end of 2022: pledged through the close of 2022, lapsed after.
+    expect(await get(`/v1/commitments/${loan}`, { asOf: '2022-12-31' })).toMatchObject({ status: 'pledged', outstanding: '630000000' });
+    expect(await get(`/v1/commitments/${loan}`, { asOf: '2023-01-01' })).toMatchObject({ status: 'lapsed', outstanding: null, lapsedAt: '2023-01-01T00:00:00.000Z' });
+
+    const mid2023 = await get('/v1/commitments', { asOf: '2023-06-30', party: 'BY', status: 'pledged' });
+    for (const id of [gas2020, loan, sochi]) expect(ids(mid2023.items)).not.toContain(id);
+    const all2023 = await get('/v1/commitments', { asOf: '2023-06-30', party: 'BY', limit: '1000' });
+    for (const item of all2023.items) {
+      const end = item.terms.validUntil;
+      if (end && item.lapsedAt) expect(item.status).toBe('lapsed');
+      if (['requested', 'pledged'].includes(item.status) && end) expect(Date.parse(item.lapsedAt ?? '9999-01-01')).toBeGreaterThan(Date.parse('2023-06-30'));
+    }
+    const state = await get('/v1/state', { asOf: '2023-06-30' });
+    const agreedPrices = state.commitments.filter((c: { kind: string; status: string }) => c.kind === 'price' && c.status === 'pledged');
+    expect(ids(agreedPrices)).not.toContain(gas2020);
+    expect(state.commitments.find((c: { id: string }) => c.id === loan)).toMatchObject({ status: 'lapsed', outstanding: null });
+
+    // The ledger counts only what is pledged (or was fulfilled or broken), and owes only what is still pledged.
+    const ledger = await get('/v1/ledger', { asOf: '2023-06-30', by: 'RU', to: 'BY' });
+    const money = all2023.items.filter((item: { by: string; to: string; kind: string; currency: string | null }) => item.by === 'RU' && item.to === 'BY' && item.kind !== 'price' && item.currency);
+    for (const row of ledger.rows) {
+      const mine = money.filter((item: { kind: string; currency: string }) => item.kind === row.kind && item.currency === row.currency);
+      const sum = (list: { pledged: string | null }[], value: (item: { pledged: string | null; disbursed: string }) => bigint) => String(list.reduce((total, item) => total + value(item as never), 0n));
+      expect(row.pledged).toBe(sum(mine.filter((item: { status: string }) => ['pledged', 'fulfilled', 'broken'].includes(item.status)), (item) => BigInt(item.pledged ?? 0)));
+      expect(row.outstanding).toBe(sum(mine.filter((item: { status: string }) => item.status === 'pledged'), (item) => BigInt(item.pledged ?? 0) - BigInt(item.disbursed)));
+    }
+    const loans = ledger.rows.find((row: { kind: string; currency: string }) => row.kind === 'loan' && row.currency === 'USD');
+    if (loans) expect(BigInt(loans.outstanding)).toBeLessThan(630_000_000n);
+  });
+
+  it('counts a fact dated in a month as certain once the month has closed', async () => {
+    const loan = seedEntityId('loan-600m');
+    const [record] = await t.runtime.store.readStream(`commitment-${loan}`);
+    expect(record.effectiveAt.precision).toBe('month');
+    const month = record.effectiveAt.at.slice(0, 7);
+    const lastDay = new Date(Date.parse(effectiveEnd(record.effectiveAt)) - 86_400_000).toISOString().slice(0, 10);
+    const during = await get(`/v1/commitments/${loan}`, { asOf: `${month}-15` });
+    expect(during.uncertain.map((fact: { eventId: string }) => fact.eventId)).toContain(record.id);
+    const closed = await get(`/v1/commitments/${loan}`, { asOf: lastDay });
+    expect(closed.uncertain.map((fact: { eventId: string }) => fact.eventId)).not.toContain(record.id);
+    const wholeMonth = await get(`/v1/commitments/${loan}`, { asOf: month });
+    expect(wholeMonth.uncertain.map((fact: { eventId: string }) => fact.eventId)).not.toContain(record.id);
+    const listed = await get('/v1/commitments', { asOf: lastDay, party: 'BY' });
+    expect(listed.items.find((item: { id: string }) => item.id === loan).uncertain).toEqual(closed.uncertain);
+  });
+
+  it('sets every current value beside the source that says it, and keeps the original source in the history', async () => {
+    const loan = seedEntityId('loan-600m');
+    const [record, ...rest] = await t.runtime.store.readStream(`commitment-${loan}`);
+    const correction = rest.find((event) => event.type === 'EventCorrected' && (event.data as { changes?: { data?: { terms?: { amount?: string } } } }).changes?.data?.terms?.amount)!;
+    const amount = (correction.data as { changes: { data: { terms: { amount: string } } } }).changes.data.terms.amount;
+    const cited = { eventId: correction.id, type: 'EventCorrected', source: correction.source, confidence: correction.confidence, recordedAt: correction.recordedAt };
+    const one = await get(`/v1/commitments/${loan}`, { asOf: '2021-09-30' });
+    expect(one.pledged).toBe(amount);
+    expect(one.sources['terms.amount']).toEqual(cited);
+    expect(one.sources.title.eventId).toBe(record.id);
+    const listed = await get('/v1/commitments', { asOf: '2021-09-30', party: 'BY' });
+    expect(listed.items.find((item: { id: string }) => item.id === loan).sources['terms.amount']).toEqual(cited);
+    const state = await get('/v1/state', { asOf: '2021-09-30' });
+    expect(state.commitments.find((item: { id: string }) => item.id === loan).sources['terms.amount']).toEqual(cited);
+    const recorded = (await http().get(`/v1/commitments/${loan}`).expect(200)).body;
+    expect(recorded.sources['terms.amount']).toEqual(cited);
+    const csv = await http().get('/v1/commitments').query({ asOf: '2021-09-30', party: 'BY', minPosition: head }).set('Accept', 'text/csv').expect(200);
+    const row = (parseCsv(csv.text, { columns: true }) as Record<string, string>[]).find((item) => item.id === loan)!;
+    expect(row.amountSource).toContain(correction.source.title);
+    expect(row.sources).toContain(`terms.amount=${correction.id}`);
+    // The history keeps the record with its own source and quote, and marks the correction.
+    const { versions } = await get(`/v1/commitments/${loan}/history`);
+    expect(versions[0]).toMatchObject({ eventId: record.id, source: record.source });
+    expect(versions.find((version: { eventId: string }) => version.eventId === correction.id)).toMatchObject({ source: correction.source });
+
+    // The meeting: its date was corrected from another report; the timeline row cites that report.
+    const meetingId = seedEntityId('meeting-putin-lukashenka');
+    const [meeting, ...later] = await t.runtime.store.readStream(`occurrence-${meetingId}`);
+    const moved = later.find((event) => event.type === 'EventCorrected')!;
+    const timeline = await get('/v1/timeline', { from: '2021-09-09', to: '2021-09-10', type: 'OccurrenceRecorded' });
+    const entry = timeline.items.find((item: { streamId: string }) => item.streamId === `occurrence-${meetingId}`);
+    expect(entry.effectiveAt.at).toBe('2021-09-09T00:00:00.000Z');
+    expect(entry.source).toEqual(moved.source);
+    expect(entry.originalSource).toEqual(meeting.source);
+    expect(entry.sources.effectiveAt.eventId).toBe(moved.id);
+    const exported = await http().get('/v1/timeline').query({ from: '2021-09-09', to: '2021-09-10', type: 'OccurrenceRecorded', minPosition: head }).set('Accept', 'text/csv').expect(200);
+    const line = (parseCsv(exported.text, { columns: true }) as Record<string, string>[]).find((item) => item.eventId === meeting.id)!;
+    expect({ title: line.sourceTitle, quote: line.quote, original: line.originalQuote }).toEqual({ title: moved.source.title, quote: moved.source.quote ?? '', original: meeting.source.quote ?? '' });
+    // Found by the words of the report that corrected it, once the correction is known.
+    const word = moved.source.publisher ?? moved.source.title;
+    const searched = await get('/v1/timeline', { type: 'OccurrenceRecorded', q: word });
+    expect(searched.items.map((item: { eventId: string }) => item.eventId)).toContain(meeting.id);
+    const searchedBefore = await get('/v1/timeline', { type: 'OccurrenceRecorded', q: word, knownAt: new Date(Date.parse(moved.recordedAt) - 1).toISOString() });
+    expect(searchedBefore.items.map((item: { eventId: string }) => item.eventId)).not.toContain(meeting.id);
+    const occurrences = await get('/v1/occurrences', { asOf: '2021-09-30', kind: 'meeting' });
+    const listedMeeting = occurrences.items.find((item: { occurrenceId: string }) => item.occurrenceId === meetingId);
+    expect(listedMeeting.sources.effectiveAt.eventId).toBe(moved.id);
+    expect(listedMeeting.sources.title.eventId).toBe(meeting.id);
+    // Before the correction was known, the row cited the article alone.
+    const believedBefore = new Date(Date.parse(moved.recordedAt) - 1).toISOString();
+    const earlier = await get('/v1/timeline', { from: '2021-09-10', to: '2021-09-10', type: 'OccurrenceRecorded', knownAt: believedBefore });
+    const old = earlier.items.find((item: { streamId: string }) => item.streamId === `occurrence-${meetingId}`);
+    expect({ source: old.source, sources: old.sources }).toEqual({ source: meeting.source, sources: {} });
+  });
+
   it('traces every answer to a source that says when it was published, quoted in its words or paraphrased, never both confused', async () => {
     let cursor: string | undefined;
     let seen = 0;
@@ -189,9 +316,12 @@ describe.each([
         expect(item.source.title).toEqual(expect.any(String));
         expect(item.source.publishedAt).toEqual(expect.any(String));
         expect(`${item.source.quote ?? ''}${item.source.paraphrase ?? ''}`.length).toBeGreaterThan(0);
-        // The article is quoted word for word; other reporting is known only in our words.
-        if (item.actor === 'seed:belarus-russia-2021') expect(item.source).toMatchObject({ quote: expect.any(String), publishedAtEstimated: true });
-        else expect(item.source.quote).toBeUndefined();
+        // The article is quoted word for word; other reporting is known only in our words. A row
+        // corrected from other reporting cites that report, and the article as its original source.
+        const original = item.originalSource ?? item.source;
+        if (item.actor === 'seed:belarus-russia-2021') expect(original).toMatchObject({ quote: expect.any(String), publishedAtEstimated: true });
+        else expect(original.quote).toBeUndefined();
+        if (item.source.title !== original.title) expect(item.source.quote).toBeUndefined();
       }
       seen += page.items.length;
       cursor = page.nextCursor ?? undefined;

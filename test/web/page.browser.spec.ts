@@ -102,6 +102,10 @@ describe('the web page', () => {
     const loan = section('pledges').locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' });
     await expect(loan.textContent()).resolves.toContain('630 m USD');
     await expect(loan.locator('.change').textContent()).resolves.toBe('new');
+    // The $630m sits beside the source that says $630m: the correction's, not the article's "$600m loan".
+    const amountSource = loan.locator('[data-source-of="terms.amount"]');
+    await expect(amountSource.textContent()).resolves.toContain('(correction)');
+    await expect(amountSource.getAttribute('title')).resolves.not.toContain('$600m');
     await expect(section('programmes').locator('.status-signed').textContent()).resolves.toContain('28 Union Programs');
     await expect(section('programmes').locator('.status-dropped').textContent()).resolves.toContain('31st Union Program');
 
@@ -223,7 +227,15 @@ describe('the web page', () => {
     const drawn = await page.locator('.vis-item .vis-item-content').allTextContents();
     expect(drawn.length).toBeGreaterThan(0);
     expect(drawn.every((label) => /gas/i.test(label))).toBe(true);
-    expect(await count('prices')).toBe(2);
+    // The 2021 price is agreed; the 2020 one (valid until 2020) has lapsed and is closed.
+    expect(await count('prices')).toBe(1);
+    expect(await section('prices').locator('tbody').textContent()).toContain('Gas price for Belarus in 2021');
+    const lapsed = section('closed').locator('tr', { hasText: 'Gas price for Belarus in 2020' });
+    await expect(lapsed.textContent()).resolves.toContain('Lapsed: valid until 2020');
+    // Beside the price, the source that says it.
+    const cited = section('prices').locator('[data-source-of="terms.amount"]');
+    await expect(cited.count()).resolves.toBe(1);
+    await expect(cited.textContent()).resolves.not.toBe('');
     expect(await count('pledges')).toBe(0);
 
     // Known at a time before anything was recorded: nothing, said plainly.

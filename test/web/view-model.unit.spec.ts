@@ -97,6 +97,25 @@ describe('what the timeline draws', () => {
     expect(open.classNames).toContain('open-ended');
   });
 
+  it('ends a commitment at a status change as the API gives it (to), or where an amended validity ends, when it lapses', () => {
+    const fulfilled = entry({ eventId: 'e7', type: 'CommitmentStatusChanged', streamId: 'commitment-1', streamType: 'commitment', effectiveAt: { at: '2022-05-01T00:00:00.000Z', precision: 'day' }, data: { from: 'pledged', to: 'fulfilled' } });
+    expect(timelineItems([loan, fulfilled], 'kind', now).items.find((item) => item.id === 'e1')!.end).toBe('2022-05-01T00:00:00.000Z');
+    expect(timelineItems([loan, fulfilled], 'kind', now).items.find((item) => item.id === 'e7')!.label).toBe('→ fulfilled');
+    const extended = entry({ eventId: 'e8', type: 'CommitmentTermsAmended', streamId: 'commitment-1', streamType: 'commitment', data: { changes: { validUntil: '2023-06' } } });
+    expect(timelineItems([loan, extended], 'kind', now).items.find((item) => item.id === 'e1')!.end).toBe('2023-07-01T00:00:00.000Z');
+    const unlimited = entry({ eventId: 'e9', type: 'CommitmentTermsAmended', streamId: 'commitment-1', streamType: 'commitment', data: { changes: { validUntil: null } } });
+    expect(timelineItems([loan, unlimited], 'kind', now).items.find((item) => item.id === 'e1')!.end).toBe(now.toISOString());
+  });
+
+  it('cites the correcting source in the tooltip of a corrected row, and the first one beside it', () => {
+    const corrected = entry({ ...meeting, source: { title: 'Follow-up', publisher: 'Other Wire', quote: 'met on the 9th' }, originalSource: { title: 'Article', publisher: 'Reuters', quote: 'a quote' } });
+    const [item] = timelineItems([corrected], 'kind', now).items;
+    expect(item!.tooltip).toContain('Source: Other Wire: Follow-up');
+    expect(item!.tooltip).toContain('“met on the 9th”');
+    expect(item!.tooltip).toContain('Corrected; first recorded from Reuters: Article');
+    expect(timelineItems([meeting], 'kind', now).items[0]!.tooltip).not.toContain('Corrected');
+  });
+
   it('draws a date known to the month or year as a hatched span over the whole period, and a deadline where it falls', () => {
     const [talks] = timelineItems([meeting], 'kind', now).items;
     expect(talks).toMatchObject({ type: 'range', start: '2021-01-01T00:00:00.000Z', end: '2022-01-01T00:00:00.000Z' });
@@ -169,6 +188,9 @@ describe('the state panel', () => {
     expect(sections.prices.map(({ item, change }) => [item.id, change])).toEqual([['p', 'new']]);
     expect(sections.demands.map(({ item, change }) => [item.id, change])).toEqual([['d', 'new']]);
     expect(sections.closed.map(({ item }) => item.id)).toEqual(['x']);
+    const lapsed = stateSections(state([commitment({ id: 'l', status: 'lapsed', lapsedAt: '2023-01-01T00:00:00.000Z', outstanding: null }), commitment({ id: 'q', kind: 'price', status: 'lapsed' })]), undefined, {});
+    expect(lapsed.closed.map(({ item }) => item.id)).toEqual(['l', 'q']);
+    expect([...lapsed.pledges, ...lapsed.prices]).toEqual([]);
     expect(sections.gone.map((c) => c.id)).toEqual(['b']);
     expect(sections.programmes).toEqual([{ status: 'signed', tracks: [{ item: expect.objectContaining({ trackId: 't' }), change: undefined }] }]);
   });

@@ -25,23 +25,25 @@ export function renderState(target: HTMLElement, state: State, sections: StateSe
     h('button', { type: 'button', className: 'link', 'data-commitment': c.id, onclick: (event: Event) => actions.openCommitment(c.id, event.currentTarget as HTMLElement) }, c.title);
 
   target.append(
-    section('Pledges', 'pledges', sections.pledges, ['Commitment', 'By → to', 'Pledged', 'Disbursed', 'Outstanding'], (c) => [
+    section('Pledges', 'pledges', sections.pledges, ['Commitment', 'By → to', 'Pledged', 'Disbursed', 'Outstanding', 'Source of the amount'], (c) => [
       commitmentButton(c),
       `${c.by} → ${c.to}`,
       money(c.pledged, c.currency, c.unit),
       c.pledged === null ? '–' : money(c.disbursed, c.currency),
       money(c.outstanding, c.currency, c.unit),
+      cite(c, 'terms.amount'),
     ]),
     section('Demands', 'demands', sections.demands, ['Asked for', 'Of → by', 'Amount'], (c) => [
       commitmentButton(c),
       `${c.by} → ${c.to}`,
       money(c.pledged, c.currency, c.unit),
     ]),
-    section('Agreed prices', 'prices', sections.prices, ['Price', 'By → to', 'Price', 'Valid'], (c) => [
+    section('Agreed prices', 'prices', sections.prices, ['Price', 'By → to', 'Price', 'Valid', 'Source of the price'], (c) => [
       commitmentButton(c),
       `${c.by} → ${c.to}`,
       formatAmount(c.pledged, c.currency, c.unit),
       validity(c),
+      cite(c, 'terms.amount'),
     ]),
     programmes(sections.programmes),
     section('Active deployments', 'deployments', sections.deployments, ['Asset', 'Place', 'Whose → host', 'Since'], (d: Deployment) => [
@@ -50,12 +52,13 @@ export function renderState(target: HTMLElement, state: State, sections: StateSe
       `${d.by} → ${d.host}`,
       formatDay(d.startedAt),
     ]),
-    section('Closed commitments', 'closed', sections.closed, ['Commitment', 'By → to', 'Status', 'Pledged', 'Disbursed'], (c) => [
+    section('Closed commitments', 'closed', sections.closed, ['Commitment', 'By → to', 'Status', 'Pledged', 'Disbursed', 'Source of the status'], (c) => [
       commitmentButton(c),
       `${c.by} → ${c.to}`,
-      humanize(c.status),
+      c.lapsedAt && c.terms.validUntil ? `Lapsed: valid until ${formatPartialDate(c.terms.validUntil)}` : humanize(c.status),
       money(c.pledged, c.currency, c.unit),
-      money(c.disbursed, c.currency),
+      c.disbursed === undefined ? '–' : money(c.disbursed, c.currency),
+      cite(c, 'status'),
     ]),
   );
   if (sections.gone.length) {
@@ -116,7 +119,16 @@ function programmeLine(track: Track) {
   );
 }
 
-function money(amount: string | null, currency: string | null, unit?: string | null) {
+/** The source of a fact's current value: publisher or title, the quote in a tooltip. */
+function cite(c: Commitment, path: string) {
+  const attribution = c.sources?.[path];
+  if (!attribution) return '–';
+  const { publisher, title, quote } = attribution.source;
+  const corrected = attribution.type === 'EventCorrected' ? ' (correction)' : '';
+  return h('span', { className: 'cite', 'data-source-of': path, title: [title, quote && `“${quote}”`].filter(Boolean).join('\n') }, `${publisher ?? title}${corrected}`);
+}
+
+function money(amount: string | null | undefined, currency: string | null, unit?: string | null) {
   return h('span', { title: formatAmount(amount, currency, unit) }, compactAmount(amount, currency, unit));
 }
 

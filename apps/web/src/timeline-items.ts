@@ -64,17 +64,30 @@ function groupOf(entry: TimelineEntry, groupBy: GroupBy): string {
   return entry.parties.length ? [...entry.parties].sort().join(' · ') : 'no party';
 }
 
-/** When each stream's duration ends: a closing status, the end of a deployment. */
+/**
+ * When each stream's duration ends: a closing status, the end of a deployment,
+ * or — for a commitment still open — the end of the validity its terms state
+ * (the record's `validUntil`, or the last amendment's): it lapses there.
+ */
 function closingDates(entries: TimelineEntry[]): Map<string, string> {
   const closes = new Map<string, string>();
+  const validity = new Map<string, string>();
   for (const entry of entries) {
-    const status = String(entry.data.status ?? '');
+    const changes = entry.data.changes as { validUntil?: string | null } | undefined;
+    if (entry.type === 'CommitmentTermsAmended' && changes && 'validUntil' in changes) {
+      const period = changes.validUntil ? partialDatePeriod(changes.validUntil) : undefined;
+      validity.set(entry.streamId, period ? period.end.toISOString() : '');
+    }
+  }
+  for (const entry of entries) {
+    const status = String(entry.data.to ?? entry.data.status ?? '');
     const closing =
       (entry.type === 'CommitmentStatusChanged' && CLOSING_COMMITMENT.has(status)) ||
       (entry.type === 'TrackStatusChanged' && CLOSING_TRACK.has(status)) ||
       entry.type === 'DeploymentEnded';
     if (closing && !closes.has(entry.streamId)) closes.set(entry.streamId, entry.effectiveAt.at);
   }
+  for (const [streamId, end] of validity) if (!closes.has(streamId)) closes.set(streamId, end);
   return closes;
 }
 
@@ -145,7 +158,7 @@ function itemsOf(entry: TimelineEntry, closes: Map<string, string>, now: Date): 
 
 /** A commitment runs to its closing status, else to the end of its validity; programmes and deployments to their close. */
 function durationEnd(entry: TimelineEntry, closedAt: string | undefined): { at: string } | undefined {
-  if (closedAt) return { at: closedAt };
+  if (closedAt !== undefined) return closedAt ? { at: closedAt } : undefined;
   const terms = entry.data.terms as { validUntil?: string } | undefined;
   const validUntil = terms?.validUntil ? partialDatePeriod(terms.validUntil) : undefined;
   return validUntil ? { at: validUntil.end.toISOString() } : undefined;
@@ -158,7 +171,7 @@ function titleOf(entry: TimelineEntry): string {
       return `${String(data.title ?? 'Commitment')} (${String(data.by ?? '?')}→${String(data.to ?? '?')}, ${humanize(String(data.status ?? ''))})`;
     case 'CommitmentStatusChanged':
     case 'TrackStatusChanged':
-      return `→ ${humanize(String(data.status ?? ''))}`;
+      return `→ ${humanize(String(data.to ?? data.status ?? ''))}`;
     case 'CommitmentTermsAmended':
       return 'Terms amended';
     case 'CommitmentDisbursed':
@@ -173,7 +186,9 @@ function titleOf(entry: TimelineEntry): string {
 }
 
 function tooltipOf(entry: TimelineEntry): string {
-  const source = [entry.source.publisher, entry.source.title].filter(Boolean).join(': ');
+  const name = (source: TimelineEntry['source']) => [source.publisher, source.title].filter(Boolean).join(': ');
+  const source = name(entry.source);
+  const corrected = entry.originalSource && name(entry.originalSource) !== source ? `Corrected; first recorded from ${name(entry.originalSource)}` : '';
   const uncertain = COARSE.has(entry.effectiveAt.precision) ? ' (date known to the ' + entry.effectiveAt.precision + ')' : '';
   // The source's words in quotation marks; a paraphrase is labelled and never quoted.
   return [
@@ -181,6 +196,7 @@ function tooltipOf(entry: TimelineEntry): string {
     source && `Source: ${source}`,
     entry.source.quote && `“${entry.source.quote}”`,
     entry.source.paraphrase && `Paraphrase: ${entry.source.paraphrase}`,
+    corrected,
   ]
     .filter(Boolean)
     .join('\n');

@@ -36,7 +36,12 @@ export interface TimelineEntry {
   knownSince: string;
   actor: string;
   confidence: string;
+  /** The source of the row as it now reads: a correction's when corrected. */
   source: Source;
+  /** The source the event was recorded with. */
+  originalSource?: Source;
+  /** Paths a correction changed → the correction's source. */
+  sources?: Record<string, Attribution>;
   parties: string[];
   data: Record<string, unknown>;
 }
@@ -58,6 +63,15 @@ export interface Terms {
   description?: string;
 }
 
+/** The source that established a fact's current value. */
+export interface Attribution {
+  eventId: string;
+  type: string;
+  source: Source;
+  confidence: string;
+  recordedAt: string;
+}
+
 export interface Commitment {
   id: string;
   version: number;
@@ -65,14 +79,19 @@ export interface Commitment {
   title: string;
   by: string;
   to: string;
+  /** `lapsed` once the validity its terms state has ended (then `lapsedAt` says when). */
   status: string;
+  lapsedAt?: string | null;
   terms: Terms;
   currency: string | null;
   unit: string | null;
   pledged: string | null;
-  disbursed: string | null;
-  outstanding: string | null;
+  /** Absent for a price: a rate is not a sum. */
+  disbursed?: string | null;
+  outstanding?: string | null;
   uncertain: unknown[];
+  /** Fact path (`status`, `terms.amount`) → the source of its current value. */
+  sources?: Record<string, Attribution>;
 }
 
 export interface Deadline {

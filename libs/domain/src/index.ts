@@ -14,6 +14,8 @@ export * from './temporal/track-as-of';
 export * from './temporal/deployment-as-of';
 export * from './temporal/occurrence-as-of';
 export * from './temporal/temporal-segments';
+export * from './temporal/attribution';
+export { RATE_KINDS, validityEnd } from './temporal/commitment-fold';
 export * from './audit/audit';
 export * from './shared/upcasting';
 export * from './shared/parties-mentioned';

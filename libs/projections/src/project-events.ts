@@ -1,7 +1,10 @@
 import type { PoolClient } from 'pg';
 import {
-  applyRevisions,
   commitmentSegments,
+  eventAttribution,
+  packSources,
+  resolveRevisions,
+  Sources,
   CommitmentSegment,
   deploymentAsOf,
   occurrenceAsOf,
@@ -117,9 +120,9 @@ async function projectCommitment(client: PoolClient, s: string, streamId: string
   for (const { validFrom, validTo, state } of segments) {
     await client.query(
       `INSERT INTO ${s}.commitment_versions (commitment_id, valid, recorded, stream_version, kind, title, by_party,
-         to_party, status, terms, amount, currency, unit, disbursed, outstanding, event_ids, uncertain)
+         to_party, status, terms, amount, currency, unit, disbursed, outstanding, event_ids, uncertain, lapsed_at, sources)
        VALUES ($1, tstzrange($2, $3, '[)'), tstzrange($4, NULL, '[)'), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-         $15, $16, $17, $18)`,
+         $15, $16, $17, $18, $19, $20)`,
       [
         state.commitmentId,
         validFrom,
@@ -139,9 +142,17 @@ async function projectCommitment(client: PoolClient, s: string, streamId: string
         state.outstanding ?? null,
         JSON.stringify(state.eventIds),
         JSON.stringify(state.uncertain),
+        state.lapsedAt,
+        JSON.stringify(packSources(state.sources)),
       ],
     );
   }
+}
+
+/** An entity's state as entity_versions keeps it: its sources packed. */
+export function storedEntityState(state: object): string {
+  const { sources } = state as { sources?: Sources };
+  return JSON.stringify(sources ? { ...state, sources: packSources(sources) } : state);
 }
 
 type EntityFold = (events: readonly RecordedEvent[], asOf: string, knownAt: string) => object | undefined;
@@ -168,7 +179,7 @@ async function projectEntity(client: PoolClient, s: string, streamType: string, 
     await client.query(
       `INSERT INTO ${s}.entity_versions (entity_type, entity_id, valid, recorded, stream_version, parties, active, state)
        VALUES ($1, $2, tstzrange($3, $4, '[)'), tstzrange($5, NULL, '[)'), $6, $7, $8, $9)`,
-      [streamType, entityId, validFrom, validTo, recordedAt, view.streamVersion, parties, view.active ?? true, JSON.stringify(state)],
+      [streamType, entityId, validFrom, validTo, recordedAt, view.streamVersion, parties, view.active ?? true, storedEntityState(state)],
     );
   }
 }
@@ -179,7 +190,7 @@ async function projectEntity(client: PoolClient, s: string, streamType: string, 
  * event's row and opens one with the corrected content; a retraction closes it.
  */
 async function projectTimeline(client: PoolClient, s: string, group: RecordedEvent[], known: RecordedEvent[], recordedAt: string) {
-  const resolved = new Map(applyRevisions(known, recordedAt).map((event) => [event.id, event]));
+  const resolved = new Map(resolveRevisions(known, recordedAt).map((item) => [item.event.id, item]));
   const parties = partiesMentioned(...known.map((event) => event.data));
   const title = titleOf(known);
   const touched = new Set<string>();
@@ -192,13 +203,15 @@ async function projectTimeline(client: PoolClient, s: string, group: RecordedEve
   }
   for (const eventId of touched) {
     await closeOpenRows(client, `${s}.timeline`, 'event_id = $1', [eventId], recordedAt);
-    const event = resolved.get(eventId);
-    if (!event) continue;
-    const summary = timelineSummary(title, event);
+    const item = resolved.get(eventId);
+    if (!item) continue;
+    const event = item.event;
+    const summary = timelineSummary(title, event, item.corrections);
     await client.query(
       `INSERT INTO ${s}.timeline (event_id, position, stream_id, stream_type, stream_version, type, effective_at,
-         effective_precision, effective_until, recorded, recorded_at, actor, confidence, source, data, parties, summary)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, tstzrange($10, NULL, '[)'), $11, $12, $13, $14, $15, $16, $17)`,
+         effective_precision, effective_until, recorded, recorded_at, actor, confidence, source, data, parties, summary,
+         attribution)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, tstzrange($10, NULL, '[)'), $11, $12, $13, $14, $15, $16, $17, $18)`,
       [
         event.id,
         event.position,
@@ -217,15 +230,24 @@ async function projectTimeline(client: PoolClient, s: string, group: RecordedEve
         JSON.stringify(event.data),
         parties,
         summary,
+        timelineAttribution(item),
       ],
     );
   }
 }
 
+/** The attribution column of a timeline row: JSON for a corrected event, null otherwise. */
+export function timelineAttribution(item: Parameters<typeof eventAttribution>[0]): string | null {
+  return item.corrections.length ? JSON.stringify(eventAttribution(item)) : null;
+}
+
 
 /** The text the timeline's full-text search looks in. */
-export function timelineSummary(title: string, event: RecordedEvent): string {
-  return [title, event.type, event.source.title, event.source.quote ?? '', event.source.paraphrase ?? '', JSON.stringify(event.data)].join(' ');
+export function timelineSummary(title: string, event: RecordedEvent, corrections: readonly RecordedEvent[] = []): string {
+  // The sources of its corrections too: a row that cites a correcting report is found by its words.
+  const words = (source: RecordedEvent['source']) => [source.publisher ?? '', source.title, source.quote ?? '', source.paraphrase ?? ''];
+  const cited = corrections.flatMap((correction) => words(correction.source));
+  return [title, event.type, ...words(event.source).slice(1), ...cited, JSON.stringify(event.data)].join(' ');
 }
 
 export function titleOf(stream: readonly RecordedEvent[]): string {

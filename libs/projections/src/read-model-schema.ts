@@ -3,7 +3,7 @@
  * generation is disposable and rebuilt from the log, so a change here bumps
  * READ_MODEL_VERSION and the projector builds a fresh generation.
  */
-export const READ_MODEL_VERSION = 6;
+export const READ_MODEL_VERSION = 7;
 
 export function readModelDdl(schema: string, options: { indexes?: boolean } = {}): string {
   const s = quoteIdent(schema);
@@ -76,19 +76,24 @@ CREATE TABLE ${s}.commitment_versions (
   title          text NOT NULL,
   by_party       text NOT NULL,
   to_party       text NOT NULL,
+  -- The status as answered: an open status whose validity has ended is 'lapsed' (lapsed_at says when).
   status         text NOT NULL,
+  lapsed_at      timestamptz,
   terms          jsonb NOT NULL,
   amount         numeric,
   currency       text,
   unit           text,
-  disbursed      numeric NOT NULL,
+  -- Null for a rate (a price): it is not a sum.
+  disbursed      numeric,
   outstanding    numeric,
   event_ids      jsonb NOT NULL,
-  uncertain      jsonb NOT NULL
+  uncertain      jsonb NOT NULL,
+  -- The source of each fact's current value, packed (see packSources).
+  sources        jsonb NOT NULL
 );
 
 -- Bitemporal versions of parties, tracks, deployments and occurrences: the state as
--- JSON, with the columns queries filter on.
+-- JSON (its sources packed, see packSources), with the columns queries filter on.
 CREATE TABLE ${s}.entity_versions (
   entity_type    text NOT NULL,
   entity_id      text NOT NULL,
@@ -120,6 +125,9 @@ CREATE TABLE ${s}.timeline (
   data                jsonb NOT NULL,
   parties             text[] NOT NULL,
   summary             text NOT NULL,
+  -- For a corrected event: the source of the row as it now reads and of each corrected path
+  -- ({source, corrected}, see eventAttribution); null when uncorrected (the row cites \`source\`).
+  attribution         jsonb,
   -- Computed by PostgreSQL, so that a bulk rebuild can write rows with COPY.
   search              tsvector NOT NULL GENERATED ALWAYS AS (to_tsvector('simple', summary)) STORED
 );

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { RecordedEvent } from '@timeline/domain';
+import { Attribution, EventAttribution, PackedSources, RecordedEvent, Sources, unpackSources } from '@timeline/domain';
 import { activeGeneration, Generation } from './generations';
 import { readProjectedStream } from './project-events';
 import { quoteIdent } from './read-model-schema';
@@ -18,19 +18,24 @@ export interface CommitmentAsOfView {
   readonly title: string;
   readonly by: string;
   readonly to: string;
+  /** `lapsed` when an open status's validity (terms.validUntil) has ended: see `lapsedAt`. */
   readonly status: string;
+  /** For a derived lapse, the first instant after terms.validUntil; null otherwise. */
+  readonly lapsedAt: string | null;
   readonly terms: Record<string, unknown>;
   readonly currency: string | null;
   readonly unit: string | null;
-  /** Decimal strings, in `currency` (or `unit`). */
+  /** Decimal strings, in `currency` (or `unit`); disbursed and outstanding are null for a rate (a price). */
   readonly pledged: string | null;
-  readonly disbursed: string;
+  readonly disbursed: string | null;
   readonly outstanding: string | null;
   readonly validFrom: string;
   readonly validTo: string | null;
   readonly eventIds: string[];
   /** Facts counted at asOf whose precision leaves open whether they had happened by then. */
   readonly uncertain: UncertainFact[];
+  /** For each fact (`status`, `terms.amount`, …), the source of its current value. */
+  readonly sources: Sources;
 }
 
 export interface CommitmentFilter {
@@ -61,7 +66,12 @@ export interface TimelineEntry {
   readonly recordedAt: string;
   readonly actor: string;
   readonly confidence: string;
+  /** The source of the row as it now reads: the last correction's when the event was corrected. */
   readonly source: unknown;
+  /** The source the event was recorded with. */
+  readonly originalSource: unknown;
+  /** For each path a correction changed (`effectiveAt`, `data.terms.amount`), the correction that set it; {} when uncorrected. */
+  readonly sources: Sources;
   readonly parties: string[];
   readonly data: unknown;
   /** When this version of the event became known (later than recordedAt after a correction). */
@@ -127,17 +137,19 @@ interface CommitmentRow {
   amount: string | null;
   currency: string | null;
   unit: string | null;
-  disbursed: string;
+  disbursed: string | null;
   outstanding: string | null;
   valid_from: Date;
   valid_to: Date | null;
   event_ids: string[];
   uncertain: UncertainFact[];
+  lapsed_at: Date | null;
+  sources: PackedSources;
 }
 
 const COMMITMENT_COLUMNS = `commitment_id, stream_version, kind, title, by_party, to_party, status, terms,
   amount::text, currency, unit, disbursed::text, outstanding::text, lower(valid) AS valid_from,
-  upper(valid) AS valid_to, event_ids, uncertain`;
+  upper(valid) AS valid_to, event_ids, uncertain, lapsed_at, sources`;
 
 /** Answers from the active generation: every query is an indexed lookup at (asOf, knownAt). */
 export class ReadModel {
@@ -234,7 +246,12 @@ export class ReadModel {
         WHERE ${conditions.join(' AND ')} ORDER BY lower(valid), entity_id`,
       params,
     );
-    return rows.map((row) => ({ ...row.state, validFrom: row.valid_from.toISOString(), validTo: row.valid_to ? row.valid_to.toISOString() : null }));
+    return rows.map((row) => ({
+      ...row.state,
+      ...(hasPackedSources(row.state) && { sources: unpackSources(row.state.sources) }),
+      validFrom: row.valid_from.toISOString(),
+      validTo: row.valid_to ? row.valid_to.toISOString() : null,
+    }));
   }
 
   /**
@@ -372,7 +389,7 @@ export class ReadModel {
     const sql = `WITH page AS (${keys})
       SELECT t.* FROM page CROSS JOIN LATERAL (
         SELECT event_id, position::text, stream_id, stream_type, stream_version, type, effective_at, effective_precision,
-               effective_until, recorded_at, lower(recorded) AS known_since, actor, confidence, source, parties, data
+               effective_until, recorded_at, lower(recorded) AS known_since, actor, confidence, source, parties, data, attribution
           FROM ${s}.timeline
          WHERE effective_at = page.effective_at AND position = page.position AND recorded @> $1::timestamptz OFFSET 0) t
        ORDER BY page.effective_at, page.position`;
@@ -389,11 +406,22 @@ export class ReadModel {
       knownSince: row.known_since.toISOString(),
       actor: row.actor,
       confidence: row.confidence,
-      source: row.source,
+      ...citations(row.source, row.attribution as EventAttribution | null),
       parties: row.parties,
       data: row.data,
     }));
   }
+}
+
+/** How a timeline row cites: the source it now reads with, the one it was recorded with, and those of corrected paths. */
+function citations(source: unknown, attribution: EventAttribution | null): { source: unknown; originalSource: unknown; sources: Sources } {
+  if (!attribution) return { source, originalSource: source, sources: {} };
+  return { source: (attribution.source as Attribution).source, originalSource: source, sources: attribution.corrected };
+}
+
+function hasPackedSources(state: unknown): state is { sources: PackedSources } {
+  const sources = (state as { sources?: unknown } | null)?.sources;
+  return typeof sources === 'object' && sources !== null && 'paths' in sources && 'cite' in sources;
 }
 
 /**
@@ -468,6 +496,7 @@ function toView(row: CommitmentRow): CommitmentAsOfView {
     by: row.by_party,
     to: row.to_party,
     status: row.status,
+    lapsedAt: row.lapsed_at ? row.lapsed_at.toISOString() : null,
     terms: row.terms,
     currency: row.currency,
     unit: row.unit,
@@ -478,5 +507,6 @@ function toView(row: CommitmentRow): CommitmentAsOfView {
     validTo: row.valid_to ? row.valid_to.toISOString() : null,
     eventIds: row.event_ids,
     uncertain: row.uncertain,
+    sources: unpackSources(row.sources),
   };
 }

@@ -56,6 +56,7 @@ interface TrackView {
   title: string;
   status: string;
   deadlines: { deadlineId: string; description: string; due: string; dueAt: string; dueUntil: string }[];
+  sources?: Record<string, unknown>;
 }
 
 /** Parties, tracks, deployments and occurrences: commands, and reads at (asOf, knownAt). */
@@ -144,7 +145,16 @@ export class EntitiesController {
     const result = await this.read('track', params);
     const items = (result.items as unknown as TrackView[])
       .filter((track) => !params.status || params.status.includes(track.status))
-      .flatMap((track) => track.deadlines.map((deadline) => ({ ...deadline, trackId: track.trackId, track: track.title, trackStatus: track.status })))
+      .flatMap((track) =>
+        track.deadlines.map((deadline) => ({
+          ...deadline,
+          trackId: track.trackId,
+          track: track.title,
+          trackStatus: track.status,
+          // The source of the due date as it now stands: the event that set it, or the correction that changed it.
+          source: track.sources?.[`deadlines[${deadline.deadlineId}].due`] ?? null,
+        })),
+      )
       .filter((deadline) => (!from || deadline.dueUntil > from) && (!to || deadline.dueAt <= to))
       .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.track.localeCompare(b.track));
     return { asOf: result.asOf, knownAt: result.knownAt, count: items.length, items };

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
-import { ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { AttributionDto, CommitmentPageDto, TimelinePageDto } from './answers.dto';
 import { Transform } from 'class-transformer';
 import { commaList } from '../http/query';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -12,6 +13,7 @@ import { EVENT_TYPES } from '@timeline/event-schemas';
 import { CommitmentAsOfView, ReadModel, TimelineEntry } from '@timeline/projections';
 import type { Request } from 'express';
 import { Column, exportFormat, exportRows, pages, sourceColumns } from '../http/export';
+import { citation, commitmentAnswer, sourceIds } from '../commitments/commitment-answer';
 import { invalidRequest } from '../http/problem';
 import { CLOCK } from '../runtime/tokens';
 import { ConsistencyParams, endOfPeriod, ProjectionWait, resolveTime, startOfPeriod, TimeParams } from './time-params';
@@ -103,6 +105,7 @@ export class TimelineParams extends ConsistencyParams {
 }
 
 @ApiTags('time travel')
+@ApiExtraModels(AttributionDto)
 @Controller('v1')
 export class TimeTravelController {
   constructor(
@@ -114,6 +117,7 @@ export class TimeTravelController {
   /** Commitments as of a date, as known at a time, by indexed lookup in the bitemporal read model. */
   @Get('commitments')
   @ApiProduces('application/json', 'text/csv', 'application/x-ndjson')
+  @ApiOkResponse({ type: CommitmentPageDto, description: 'A page of commitments; CSV adds lapsedAt and the sources of status, amount, validUntil and disbursed' })
   async list(@Query() params: CommitmentListParams, @Req() request: Request) {
     const { asOf, knownAt } = resolveTime(params, this.clock());
     await this.wait.until(this.readModel, params.minPosition);
@@ -122,7 +126,7 @@ export class TimeTravelController {
     if (format) {
       // Every commitment that matches, page by page in id order: memory stays flat.
       const rows = pages(
-        (after: string | undefined, limit) => this.readModel.commitments(asOf, knownAt, filter, { after, limit }),
+        async (after: string | undefined, limit) => (await this.readModel.commitments(asOf, knownAt, filter, { after, limit })).map(commitmentAnswer),
         (row) => row.id,
       );
       return exportRows(format, rows, COMMITMENT_COLUMNS, `commitments-${asOf.slice(0, 10)}`);
@@ -132,7 +136,7 @@ export class TimeTravelController {
     const items = await this.readModel.commitments(asOf, knownAt, filter, { after, limit: limit + 1 });
     const page = items.slice(0, limit);
     const nextCursor = items.length > limit ? Buffer.from(page[page.length - 1].id).toString('base64url') : null;
-    return { asOf, knownAt, count: page.length, items: page, nextCursor };
+    return { asOf, knownAt, count: page.length, items: page.map(commitmentAnswer), nextCursor };
   }
 
   /** The whole relationship at a date: parties, tracks, commitments, deployments. */
@@ -167,6 +171,7 @@ export class TimeTravelController {
   /** Events in effective order, paged by cursor. */
   @Get('timeline')
   @ApiProduces('application/json', 'text/csv', 'application/x-ndjson')
+  @ApiOkResponse({ type: TimelinePageDto })
   async timeline(@Query() params: TimelineParams, @Req() request: Request) {
     const now = this.clock();
     const knownAt = resolveTime({ knownAt: params.knownAt }, now).knownAt;
@@ -218,6 +223,13 @@ const COMMITMENT_COLUMNS: Column<CommitmentAsOfView>[] = [
   { name: 'conditions', value: (row) => row.terms.conditions },
   { name: 'version', value: (row) => row.version },
   { name: 'uncertainEvents', value: (row) => row.uncertain.map((fact) => fact.eventId) },
+  // New columns go last, so that readers of the earlier columns by position keep working.
+  { name: 'lapsedAt', value: (row) => row.lapsedAt },
+  { name: 'statusSource', value: (row) => citation(row.sources.status) },
+  { name: 'amountSource', value: (row) => citation(row.sources['terms.amount']) },
+  { name: 'validUntilSource', value: (row) => citation(row.sources['terms.validUntil']) },
+  { name: 'disbursedSource', value: (row) => citation(row.sources.disbursed) },
+  { name: 'sources', value: (row) => sourceIds(row.sources) },
 ];
 
 const TIMELINE_COLUMNS: Column<TimelineEntry>[] = [
@@ -234,6 +246,10 @@ const TIMELINE_COLUMNS: Column<TimelineEntry>[] = [
   { name: 'confidence', value: (row) => row.confidence },
   { name: 'parties', value: (row) => row.parties },
   ...sourceColumns<TimelineEntry>((row) => row.source),
+  { name: 'originalSourceTitle', value: (row) => (row.originalSource as { title?: string }).title },
+  { name: 'originalQuote', value: (row) => (row.originalSource as { quote?: string }).quote },
+  { name: 'originalParaphrase', value: (row) => (row.originalSource as { paraphrase?: string }).paraphrase },
+  { name: 'correctedSources', value: (row) => sourceIds(row.sources) },
   { name: 'data', value: (row) => row.data },
 ];
 
@@ -267,13 +283,13 @@ export function stateOf(commitments: CommitmentAsOfView[], entities: { parties: 
   return {
     parties,
     tracks: entities.tracks,
-    commitments,
+    commitments: commitments.map(commitmentAnswer),
     deployments: entities.deployments,
     uncertain: all.some((item) => (item.uncertain?.length ?? 0) > 0),
   };
 }
 
-const COMPARED: (keyof CommitmentAsOfView)[] = ['status', 'title', 'terms', 'pledged', 'disbursed', 'outstanding', 'currency', 'unit'];
+const COMPARED: (keyof CommitmentAsOfView)[] = ['status', 'lapsedAt', 'title', 'terms', 'pledged', 'disbursed', 'outstanding', 'currency', 'unit'];
 
 export function diffCommitments(before: CommitmentAsOfView[], after: CommitmentAsOfView[]) {
   const old = new Map(before.map((commitment) => [commitment.id, commitment]));
@@ -292,5 +308,5 @@ export function diffCommitments(before: CommitmentAsOfView[], after: CommitmentA
     }
     if (changes.length) changed.push({ id: commitment.id, title: commitment.title, changes });
   }
-  return { added, removed, changed };
+  return { added: added.map(commitmentAnswer), removed: removed.map(commitmentAnswer), changed };
 }

@@ -1,7 +1,13 @@
 import type { CommitmentAsOf } from '../temporal/commitment-fold';
 
-/** Latest valid time: `commitmentAsOf(events, END_OF_TIME, knownAt)` is the commitment as it ends up. */
+/** Latest valid time: `commitmentAsOf(events, END_OF_TIME, knownAt, RECORDED)` is the commitment as it ends up. */
 export const END_OF_TIME = '9999-12-31T23:59:59.999Z';
+
+/**
+ * The audit views show what was recorded: at the end of valid time every
+ * validity has ended, and a lapse derived from it would hide the recorded status.
+ */
+export const RECORDED = { deriveLapse: false } as const;
 
 /** The fields of a commitment the audit views compare; the bookkeeping of the fold is left out. */
 export type AuditedCommitment = Pick<

@@ -11,6 +11,7 @@ import {
   commitmentHistory,
   effectiveAxis,
   END_OF_TIME,
+  RECORDED,
   FieldChange,
   fieldChanges,
   knowledgeAxis,
@@ -192,14 +193,14 @@ describe('audit views (properties)', () => {
       fc.property(stream, (events) => {
         const history = commitmentHistory(events);
         expect(history.map((version) => version.version)).toEqual(events.map((event) => event.streamVersion));
-        const final = auditedFields(commitmentAsOf(events, END_OF_TIME, END_OF_TIME));
+        const final = auditedFields(commitmentAsOf(events, END_OF_TIME, END_OF_TIME, RECORDED));
         expectSameFields(replay(history.map((version) => version.changes)), final);
         // Each prefix too: the state after version k is the fold of the first k events.
         history.forEach((_, index) => {
           const prefix = events.slice(0, index + 1);
           expectSameFields(
             replay(history.slice(0, index + 1).map((version) => version.changes)),
-            auditedFields(commitmentAsOf(prefix, END_OF_TIME, END_OF_TIME)),
+            auditedFields(commitmentAsOf(prefix, END_OF_TIME, END_OF_TIME, RECORDED)),
           );
         });
       }),
@@ -217,7 +218,7 @@ describe('audit views (properties)', () => {
         const last = axis[axis.length - 1].recordedAt;
         expectSameFields(
           replay(axis.map((entry) => entry.changes)),
-          auditedFields(commitmentAsOf(events, END_OF_TIME, last)),
+          auditedFields(commitmentAsOf(events, END_OF_TIME, last, RECORDED)),
         );
         // recordedAt never decreases here, so what we end up believing is what the history ends with.
         expectSameFields(

@@ -6,7 +6,7 @@
  */
 export { applyFieldChanges, fieldChanges } from './field-changes';
 export type { FieldChange } from './field-changes';
-export { auditedFields, END_OF_TIME } from './audit-fields';
+export { auditedFields, END_OF_TIME, RECORDED } from './audit-fields';
 export type { AuditedCommitment, AuditedFields } from './audit-fields';
 export { commitmentHistory } from './commitment-history';
 export type { HistoryCorrectionRef, HistoryFix, HistoryRetractionRef, HistoryVersion } from './commitment-history';

@@ -212,29 +212,29 @@ describe('effectiveAxis', () => {
       { validFrom: '2021-09-01T00:00:00.000Z', validTo: '2021-09-20T00:00:00.000Z', changes: RECORDED, eventIds: ['e1'] },
       {
         validFrom: '2021-09-20T00:00:00.000Z',
-        validTo: '2021-09-21T00:00:00.000Z',
+        validTo: '2021-09-20T23:59:59.999Z',
         changes: [{ path: 'terms.restrictions', from: null, to: RESTRICTIONS }],
         eventIds: ['e4'],
       },
-      { validFrom: '2021-09-21T00:00:00.000Z', validTo: '2021-10-01T00:00:00.000Z', changes: [], eventIds: [] },
-      { validFrom: '2021-10-01T00:00:00.000Z', validTo: '2021-12-15T00:00:00.000Z', changes: [], eventIds: [] },
+      { validFrom: '2021-09-20T23:59:59.999Z', validTo: '2021-09-30T23:59:59.999Z', changes: [], eventIds: [] },
+      { validFrom: '2021-09-30T23:59:59.999Z', validTo: '2021-12-15T00:00:00.000Z', changes: [], eventIds: [] },
       {
         validFrom: '2021-12-15T00:00:00.000Z',
-        validTo: '2021-12-16T00:00:00.000Z',
+        validTo: '2021-12-15T23:59:59.999Z',
         changes: [
           { path: 'disbursed', from: '0', to: '250000000' },
           { path: 'outstanding', from: '600000000', to: '350000000' },
         ],
         eventIds: ['e3'],
       },
-      { validFrom: '2021-12-16T00:00:00.000Z', validTo: '2022-04-01T00:00:00.000Z', changes: [], eventIds: [] },
+      { validFrom: '2021-12-15T23:59:59.999Z', validTo: '2022-04-01T00:00:00.000Z', changes: [], eventIds: [] },
       {
         validFrom: '2022-04-01T00:00:00.000Z',
-        validTo: '2022-05-01T00:00:00.000Z',
+        validTo: '2022-04-30T23:59:59.999Z',
         changes: [{ path: 'terms.description', from: null, to: 'second tranche delayed' }],
         eventIds: ['e7'],
       },
-      { validFrom: '2022-05-01T00:00:00.000Z', validTo: null, changes: [], eventIds: [] },
+      { validFrom: '2022-04-30T23:59:59.999Z', validTo: null, changes: [], eventIds: [] },
     ]);
     expect(axis.map((entry) => entry.uncertain.map((event) => event.eventId))).toEqual([
       ['e1'],

@@ -2,7 +2,7 @@ import type { RecordedEvent } from '../shared/envelope';
 import { byStreamVersion } from '../shared/revisions';
 import { commitmentAsOf, UncertainEvent } from '../temporal/commitment-as-of';
 import { commitmentSegments } from '../temporal/commitment-segments';
-import { auditedFields, AuditedFields, END_OF_TIME } from './audit-fields';
+import { auditedFields, AuditedFields, END_OF_TIME, RECORDED } from './audit-fields';
 import { FieldChange, fieldChanges } from './field-changes';
 
 /** One stretch of valid time, and how the commitment changed at its start. */
@@ -60,7 +60,7 @@ export interface KnowledgeAxisEntry {
 /**
  * How our knowledge of the commitment changed over recorded (transaction)
  * time: for each distinct `recordedAt` r, ascending, the belief at r —
- * `commitmentAsOf(events, END_OF_TIME, r)` on the audited fields, `{}` when
+ * `commitmentAsOf(events, END_OF_TIME, r, RECORDED)` on the audited fields, `{}` when
  * undefined — and its changes from the belief before (`{}` before the first).
  * The entry whose changes hold a path answers "when did we learn it":
  * a restriction added by an amendment shows as `terms.restrictions` at the
@@ -78,7 +78,7 @@ export function knowledgeAxis(events: readonly RecordedEvent[]): KnowledgeAxisEn
   const entries: KnowledgeAxisEntry[] = [];
   for (const at of [...groups.keys()].sort((a, b) => a - b)) {
     const recordedAt = new Date(at).toISOString();
-    const after = auditedFields(commitmentAsOf(events, END_OF_TIME, recordedAt));
+    const after = auditedFields(commitmentAsOf(events, END_OF_TIME, recordedAt, RECORDED));
     const changes = fieldChanges(before, after);
     before = after;
     const group = groups.get(at) ?? [];

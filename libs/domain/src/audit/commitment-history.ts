@@ -8,7 +8,7 @@ import {
   RevisionProblemCode,
 } from '../shared/revisions';
 import { commitmentAsOf } from '../temporal/commitment-as-of';
-import { auditedFields, AuditedFields, END_OF_TIME } from './audit-fields';
+import { auditedFields, AuditedFields, END_OF_TIME, RECORDED } from './audit-fields';
 import { FieldChange, fieldChanges, isPlainObject } from './field-changes';
 
 /** The event a revision names. */
@@ -66,7 +66,7 @@ export interface HistoryVersion {
  * disbursed, outstanding, currency; `{}` while there is no commitment). As
  * recorded so far after version k is the latest-valid-time state of the first
  * k events with their revisions applied, by the rules of `commitmentAsOf`
- * (`commitmentAsOf(first k events, END_OF_TIME, END_OF_TIME)`): the prefix by
+ * (`commitmentAsOf(first k events, END_OF_TIME, END_OF_TIME, RECORDED)`): the prefix by
  * stream version, not by recordedAt, since several events may share one.
  *
  * A correction or retraction carries `fixes` and shows in `changes` what it
@@ -101,7 +101,7 @@ export function commitmentHistory(events: readonly RecordedEvent[]): HistoryVers
 
   let before: AuditedFields = {};
   return ordered.map((event, index) => {
-    const after = auditedFields(commitmentAsOf(ordered.slice(0, index + 1), END_OF_TIME, END_OF_TIME));
+    const after = auditedFields(commitmentAsOf(ordered.slice(0, index + 1), END_OF_TIME, END_OF_TIME, RECORDED));
     const changes = fieldChanges(before, after);
     before = after;
     const fixes = isRevisionEvent(event) ? fixOf(event, byId, problems.get(event.id)) : undefined;

@@ -114,15 +114,39 @@ export interface RevisionProblem {
  * throws on odd streams; throws InvalidEffectiveTime for a malformed `knownAt`.
  */
 export function applyRevisions(events: readonly RecordedEvent[], knownAt?: string): RecordedEvent[] {
+  return resolveRevisions(events, knownAt).map((resolved) => resolved.event);
+}
+
+/** An event as `applyRevisions` gives it, with the corrections that made it so. */
+export interface ResolvedEvent {
+  /** The event with its corrections applied (the recorded event itself when none). */
+  readonly event: RecordedEvent;
+  /** The event as recorded: its own source, date and data. */
+  readonly original: RecordedEvent;
+  /** The corrections applied, in the order they were applied; empty when none. */
+  readonly corrections: readonly RecordedEvent<EventCorrected>[];
+}
+
+/** `applyRevisions`, keeping for each event what it was as recorded and which corrections changed it. */
+export function resolveRevisions(events: readonly RecordedEvent[], knownAt?: string): ResolvedEvent[] {
   const known = knownEvents(events, knownAt);
   const { corrections, retracted } = analyse(known);
-  const result: RecordedEvent[] = [];
+  const result: ResolvedEvent[] = [];
   for (const event of known) {
     if (isRevisionEvent(event) || retracted.has(event.id)) continue;
     const fixes = corrections.get(event.id);
-    result.push(fixes ? fixes.reduce(applyCorrection, event) : event);
+    result.push(fixes ? { event: fixes.reduce(applyCorrection, event), original: event, corrections: fixes } : { event, original: event, corrections: NONE });
   }
   return result;
+}
+
+const NONE: readonly RecordedEvent<EventCorrected>[] = Object.freeze([]);
+
+/** Each version of a corrected event: as recorded, then after each correction in turn. */
+export function correctedVersions(resolved: ResolvedEvent): RecordedEvent[] {
+  const versions = [resolved.original];
+  for (const correction of resolved.corrections) versions.push(applyCorrection(versions[versions.length - 1], correction));
+  return versions;
 }
 
 /** Every revision in the list that `applyRevisions` ignores, and why, in stream-version order. */

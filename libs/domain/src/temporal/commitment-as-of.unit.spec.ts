@@ -35,6 +35,7 @@ describe('commitmentAsOf', () => {
       by: 'RU',
       to: 'BY',
       status: 'pledged',
+      lapsedAt: null,
       terms: { amount: '600000000', currency: 'USD' },
       disbursed: '0',
       outstanding: '600000000',
@@ -49,7 +50,16 @@ describe('commitmentAsOf', () => {
           until: '2020-01-01T00:00:00.000Z',
         },
       ],
+      sources: Object.fromEntries(
+        ['effectiveAt', 'kind', 'title', 'by', 'to', 'status', 'terms.amount', 'terms.currency'].map((path) => [
+          path,
+          { eventId: 'e1', type: 'CommitmentRecorded', source: record.source, confidence: record.confidence, recordedAt: record.recordedAt },
+        ]),
+      ),
     });
+    // At the close of December 2019 (its last instant), December is over: the record is certain.
+    expect(commitmentAsOf(stream.events, '2019-12-31T23:59:59.998Z', LATER)?.uncertain).toHaveLength(1);
+    expect(commitmentAsOf(stream.events, '2019-12-31T23:59:59.999Z', LATER)?.uncertain).toEqual([]);
     expect(commitmentAsOf(stream.events, '2020-01-01T00:00:00Z', LATER)?.uncertain).toEqual([]);
   });
 
@@ -223,7 +233,9 @@ describe('commitmentAsOf', () => {
     const at = (asOf: string) => commitmentAsOf(stream.events, asOf, LATER);
     expect(at('2021-08-31T23:59:59.999Z')?.disbursed).toBe('0');
     expect(at('2021-09-01T00:00:00Z')?.uncertain.map((event) => event.until)).toEqual(['2021-11-01T00:00:00.000Z']);
-    expect(at('2021-10-31T23:59:59.999Z')?.uncertain).toHaveLength(1);
+    expect(at('2021-10-31T23:59:59.998Z')?.uncertain).toHaveLength(1);
+    // The close of October, the range's last instant: the range is over.
+    expect(at('2021-10-31T23:59:59.999Z')).toMatchObject({ disbursed: '5', uncertain: [] });
     expect(at('2021-11-01T00:00:00Z')).toMatchObject({ disbursed: '5', uncertain: [] });
   });
 
@@ -235,16 +247,16 @@ describe('commitmentAsOf', () => {
 });
 
 describe('commitmentSegments', () => {
-  it('cuts the valid-time line where events start and where their periods end', () => {
+  it('cuts the valid-time line where events start and at the last instant of their periods', () => {
     const { stream } = loan();
     const segments = commitmentSegments(stream.events, LATER);
     expect(segments.map(({ validFrom, validTo, state }) => [validFrom, validTo, state.eventIds.length, state.uncertain.length])).toEqual([
-      ['2019-12-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z', 1, 1],
-      ['2020-01-01T00:00:00.000Z', '2020-03-15T00:00:00.000Z', 1, 0],
-      ['2020-03-15T00:00:00.000Z', '2020-03-16T00:00:00.000Z', 2, 1],
-      ['2020-03-16T00:00:00.000Z', '2021-12-01T00:00:00.000Z', 2, 0],
-      ['2021-12-01T00:00:00.000Z', '2022-01-01T00:00:00.000Z', 3, 1],
-      ['2022-01-01T00:00:00.000Z', null, 3, 0],
+      ['2019-12-01T00:00:00.000Z', '2019-12-31T23:59:59.999Z', 1, 1],
+      ['2019-12-31T23:59:59.999Z', '2020-03-15T00:00:00.000Z', 1, 0],
+      ['2020-03-15T00:00:00.000Z', '2020-03-15T23:59:59.999Z', 2, 1],
+      ['2020-03-15T23:59:59.999Z', '2021-12-01T00:00:00.000Z', 2, 0],
+      ['2021-12-01T00:00:00.000Z', '2021-12-31T23:59:59.999Z', 3, 1],
+      ['2021-12-31T23:59:59.999Z', null, 3, 0],
     ]);
     expect(segments[5].state).toEqual(commitmentAsOf(stream.events, '2040-01-01T00:00:00Z', LATER));
   });
@@ -253,7 +265,7 @@ describe('commitmentSegments', () => {
     const { stream } = loan();
     expect(commitmentSegments(stream.events, '2020-01-10T08:59:59.999Z')).toEqual([]);
     expect(commitmentSegments(stream.events, '2020-01-10T09:00:00Z').map((segment) => segment.validTo)).toEqual([
-      '2020-01-01T00:00:00.000Z',
+      '2019-12-31T23:59:59.999Z',
       null,
     ]);
   });
@@ -263,7 +275,8 @@ describe('commitmentSegments', () => {
     const segments = commitmentSegments(stream.events, LATER);
     expect(commitmentSegmentAt(segments, '2019-11-30T23:59:59.999Z')).toBeUndefined();
     expect(commitmentSegmentAt(segments, '2020-03-15T00:00:00Z')).toBe(segments[2]);
-    expect(commitmentSegmentAt(segments, '2020-03-15T23:59:59.999Z')).toBe(segments[2]);
+    expect(commitmentSegmentAt(segments, '2020-03-15T23:59:59.998Z')).toBe(segments[2]);
+    expect(commitmentSegmentAt(segments, '2020-03-15T23:59:59.999Z')).toBe(segments[3]);
     expect(commitmentSegmentAt(segments, '2099-01-01T00:00:00Z')).toBe(segments[5]);
   });
 
@@ -285,8 +298,8 @@ describe('commitmentSegments', () => {
     stream.disburse('2', '2020', '2020-08-01T00:00:00Z'); // period still running when the record counts
     const segments = commitmentSegments(stream.events, LATER);
     expect(segments.map(({ validFrom, validTo }) => [validFrom, validTo])).toEqual([
-      ['2020-06-01T00:00:00.000Z', '2021-01-01T00:00:00.000Z'],
-      ['2021-01-01T00:00:00.000Z', null],
+      ['2020-06-01T00:00:00.000Z', '2020-12-31T23:59:59.999Z'],
+      ['2020-12-31T23:59:59.999Z', null],
     ]);
     expect(segments[0].state).toMatchObject({ disbursed: '3', eventIds: ['e1', 'e2', 'e3'] });
     expect(segments[0].state.uncertain.map((event) => event.eventId)).toEqual(['e3']);

@@ -7,17 +7,22 @@
 import { fromScaled, isDecimal, toScaled } from '../commitments/decimal';
 import type { CommitmentRecorded } from '../commitments/events';
 import { applyTermChanges, TermChanges, Terms } from '../commitments/terms';
-import { CommitmentKind, CommitmentStatus, isCommitmentStatus } from '../commitments/vocabulary';
-import { EffectiveTime, effectiveUntil, instantMillis } from '../shared/effective-time';
+import { CommitmentKind, CommitmentStatus, isCommitmentStatus, isOpenStatus } from '../commitments/vocabulary';
+import { EffectiveTime, effectiveUntil, instantMillis, parseEffectiveTime } from '../shared/effective-time';
 import type { RecordedEvent } from '../shared/envelope';
-import { applyRevisions, byStreamVersion } from '../shared/revisions';
+import { byStreamVersion, EventCorrected, ResolvedEvent, resolveRevisions } from '../shared/revisions';
+import { attributeStep, dateAttribution, factPaths, FoldedEvent, Sources } from './attribution';
 
 /** An event that counts at the asked time but whose period has not ended by then. */
 export interface UncertainEvent {
   readonly eventId: string;
   readonly type: string;
   readonly effectiveAt: EffectiveTime;
-  /** First instant after the event's period: the event is certain from here on. */
+  /**
+   * First instant after the event's period. The event is certain from the
+   * period's last instant on (`until` − 1 ms): asked at the close of a day, a
+   * month or a year, what happened in it has happened.
+   */
   readonly until: string;
 }
 
@@ -28,11 +33,22 @@ export interface CommitmentAsOf {
   readonly title: string;
   readonly by: string;
   readonly to: string;
+  /**
+   * The status the events set, except that an open one (`requested`,
+   * `pledged`) whose terms state a `validUntil` is `lapsed` from the first
+   * instant after that period on (see `lapsedAt`).
+   */
   readonly status: CommitmentStatus;
+  /** When the status is a derived lapse: the first instant after `terms.validUntil`; null otherwise. */
+  readonly lapsedAt: string | null;
   readonly terms: Terms;
-  /** Exact decimal sum of the counting disbursements. */
-  readonly disbursed: string;
-  /** `terms.amount − disbursed`, exact, possibly negative; null when the terms state no amount. */
+  /** Exact decimal sum of the counting disbursements; null for a rate (a price), which is not a sum. */
+  readonly disbursed: string | null;
+  /**
+   * `terms.amount − disbursed`, exact, possibly negative; null when the terms
+   * state no amount, for a rate, and when the commitment has lapsed (nothing is
+   * owed on a lapsed commitment).
+   */
   readonly outstanding: string | null;
   /** `terms.currency`, null when the terms state none. */
   readonly currency: string | null;
@@ -42,7 +58,16 @@ export interface CommitmentAsOf {
   readonly eventIds: readonly string[];
   /** Counting events whose period has not ended at the asked time, in fold order. */
   readonly uncertain: readonly UncertainEvent[];
+  /**
+   * For each fact (`effectiveAt`, `kind`, `title`, `by`, `to`, `status`,
+   * `terms.<term>`, `disbursed`), the source of its current value: see
+   * attribution.ts. A derived lapse cites the source of `terms.validUntil`.
+   */
+  readonly sources: Sources;
 }
+
+/** Kinds whose amount is a rate (a price per unit), not a sum: nothing is disbursed or outstanding on them. */
+export const RATE_KINDS: readonly CommitmentKind[] = ['price'];
 
 /** An event placed on the valid-time line. */
 export interface TimedEvent {
@@ -54,6 +79,15 @@ export interface TimedEvent {
   readonly uncertain: UncertainEvent;
   /** Instants are exact: never uncertain. */
   readonly exact: boolean;
+  /** The event as recorded. */
+  readonly original: RecordedEvent;
+  /** The corrections applied to it, in order. */
+  readonly corrections: readonly RecordedEvent<EventCorrected>[];
+}
+
+/** Whether the timed event is still uncertain at instant `at`: its period's last instant is after `at`. */
+export function isUncertainAt(timed: TimedEvent, at: number): boolean {
+  return !timed.exact && at < timed.until - 1;
 }
 
 export interface CommitmentTimeline {
@@ -78,9 +112,10 @@ export function commitmentTimeline(events: readonly RecordedEvent[], knownAt: st
   }
   let record: TimedEvent | undefined;
   const candidates: TimedEvent[] = [];
-  for (const event of applyRevisions(events, knownAt)) {
+  for (const resolved of resolveRevisions(events, knownAt)) {
+    const event = resolved.event;
     if (!FOLDED_TYPES.has(event.type)) continue;
-    const timed = placeEvent(event);
+    const timed = placeEvent(resolved);
     if (!timed) continue;
     if (event.type === 'CommitmentRecorded') {
       if (!record) record = timed;
@@ -103,7 +138,8 @@ const FOLDED_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /** An event's place in valid time, or undefined when its effective time cannot be read. */
-export function placeEvent(event: RecordedEvent): TimedEvent | undefined {
+export function placeEvent(resolved: ResolvedEvent): TimedEvent | undefined {
+  const { event } = resolved;
   const { effectiveAt } = event;
   if (!effectiveAt || typeof effectiveAt.at !== 'string') return undefined;
   let untilText: string;
@@ -121,6 +157,8 @@ export function placeEvent(event: RecordedEvent): TimedEvent | undefined {
     until,
     exact: effectiveAt.precision === 'instant',
     uncertain: { eventId: event.id, type: event.type, effectiveAt, until: untilText },
+    original: resolved.original,
+    corrections: resolved.corrections,
   };
 }
 
@@ -135,12 +173,44 @@ export interface FoldState {
   readonly status: unknown;
   readonly terms: Terms;
   readonly disbursed: bigint;
+  /** The facts as paths (see `factPaths`) and the source of each. */
+  readonly facts: ReadonlyMap<string, unknown>;
+  readonly sources: Sources;
 }
 
-export function startFold(record: RecordedEvent): FoldState {
-  const data = dataOf(record);
-  const terms = isPlainObject(data.terms) ? (data.terms as Terms) : {};
-  return { record: data, status: data.status, terms, disbursed: 0n };
+export function startFold(record: TimedEvent): FoldState {
+  const initial = (event: RecordedEvent) => {
+    const data = dataOf(event);
+    const terms = isPlainObject(data.terms) ? (data.terms as Terms) : {};
+    return { record: data, status: data.status, terms, disbursed: 0n };
+  };
+  const state = initial(record.event);
+  const facts = commitmentFacts(state);
+  const sources = attributeStep({}, new Map(), facts, record, (version) => commitmentFacts(initial(version)));
+  return { ...state, facts, sources: { effectiveAt: dateAttribution(record), ...sources } };
+}
+
+/** One step of the fold: the lenient evolve, and the sources of the facts it changed. */
+export function foldStep(state: FoldState, timed: FoldedEvent): FoldState {
+  const next = evolveLeniently(state, timed.event);
+  if (next === state && timed.corrections.length === 0) return state;
+  const facts = commitmentFacts(next);
+  const sources = attributeStep(state.sources, state.facts, facts, timed, (version) => commitmentFacts(evolveLeniently(state, version)));
+  return { ...next, facts, sources };
+}
+
+/** The facts a commitment's sources are kept for. */
+function commitmentFacts(state: Pick<FoldState, 'record' | 'status' | 'terms' | 'disbursed'>): Map<string, unknown> {
+  const { kind, title, by, to } = state.record;
+  return factPaths({
+    kind,
+    title,
+    by,
+    to,
+    status: state.status,
+    terms: state.terms,
+    disbursed: RATE_KINDS.includes(kind as CommitmentKind) || state.disbursed === 0n ? undefined : fromScaled(state.disbursed),
+  });
 }
 
 /**
@@ -150,7 +220,7 @@ export function startFold(record: RecordedEvent): FoldState {
  * disbursements add their amount whatever the currency; status changes set
  * `to`. A value it cannot read (after a bad correction) is skipped.
  */
-export function evolveLeniently(state: FoldState, event: RecordedEvent): FoldState {
+export function evolveLeniently<S extends Pick<FoldState, 'terms' | 'disbursed' | 'status'>>(state: S, event: RecordedEvent): S {
   const data = dataOf(event);
   switch (event.type) {
     case 'CommitmentTermsAmended':
@@ -166,28 +236,70 @@ export function evolveLeniently(state: FoldState, event: RecordedEvent): FoldSta
   }
 }
 
+/**
+ * The first instant after the validity the terms state (`validUntil`'s period),
+ * in milliseconds; undefined when they state none or it cannot be read.
+ */
+export function validityEnd(terms: Terms): number | undefined {
+  if (typeof terms.validUntil !== 'string') return undefined;
+  try {
+    return Date.parse(effectiveUntil(parseEffectiveTime(terms.validUntil)));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Every instant at which a commitment of this timeline could lapse: the end of
+ * each `validUntil` its (corrected) record or amendments state. The state
+ * changes there, so the segment sweep stops there.
+ */
+export function lapsePoints(timeline: CommitmentTimeline): number[] {
+  const points: number[] = [];
+  for (const timed of [timeline.record, ...timeline.others]) {
+    const data = dataOf(timed.event);
+    const terms = timed.event.type === 'CommitmentRecorded' ? data.terms : timed.event.type === 'CommitmentTermsAmended' ? data.changes : undefined;
+    if (!isPlainObject(terms)) continue;
+    const end = validityEnd(terms as Terms);
+    if (end !== undefined && Number.isFinite(end) && end < AFTER_LAST_INSTANT) points.push(end);
+  }
+  return points;
+}
+
+// Instants `toISOString` writes with four year digits, so that they read back: before year 10000.
+const AFTER_LAST_INSTANT = Date.parse('+010000-01-01T00:00:00.000Z');
+
+/** The commitment at instant `at` (milliseconds) from the fold's state. */
 export function snapshot(
   state: FoldState,
+  at: number,
   eventIds: readonly string[],
   uncertain: readonly UncertainEvent[],
   streamVersion: number,
 ): CommitmentAsOf {
   const record = state.record as Partial<CommitmentRecorded['data']>;
   const amount = state.terms.amount;
+  const end = isOpenStatus(state.status) ? validityEnd(state.terms) : undefined;
+  const lapsed = end !== undefined && at >= end;
+  const rate = RATE_KINDS.includes(record.kind as CommitmentKind);
+  let sources = state.sources;
+  if (lapsed && sources['terms.validUntil']) sources = { ...sources, status: sources['terms.validUntil'] };
   return {
     commitmentId: record.commitmentId as string,
     kind: record.kind as CommitmentKind,
     title: record.title as string,
     by: record.by as string,
     to: record.to as string,
-    status: state.status as CommitmentStatus,
+    status: lapsed ? 'lapsed' : (state.status as CommitmentStatus),
+    lapsedAt: lapsed ? new Date(end).toISOString() : null,
     terms: state.terms,
-    disbursed: fromScaled(state.disbursed),
-    outstanding: isDecimal(amount) ? fromScaled(toScaled(amount) - state.disbursed) : null,
+    disbursed: rate ? null : fromScaled(state.disbursed),
+    outstanding: !rate && !lapsed && state.status !== 'lapsed' && isDecimal(amount) ? fromScaled(toScaled(amount) - state.disbursed) : null,
     currency: state.terms.currency ?? null,
     streamVersion,
     eventIds,
     uncertain,
+    sources,
   };
 }
 

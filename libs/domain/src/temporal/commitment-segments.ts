@@ -4,8 +4,10 @@ import type { RecordedEvent } from '../shared/envelope';
 import {
   CommitmentAsOf,
   commitmentTimeline,
-  evolveLeniently,
   foldOrder,
+  foldStep,
+  isUncertainAt,
+  lapsePoints,
   snapshot,
   startFold,
   TimedEvent,
@@ -31,8 +33,9 @@ export interface CommitmentSegment {
  * Empty when the commitment does not exist at any valid time.
  *
  * One sweep: the state can only change where an event's period starts (it
- * starts counting) or, for non-instant precisions, ends (it stops being
- * uncertain). Events sorted in fold order are applied as the sweep passes their
+ * starts counting), where, for non-instant precisions, its last instant is
+ * (it stops being uncertain), or where a validity the terms state ends (the
+ * commitment may lapse there). Events sorted in fold order are applied as the sweep passes their
  * start, so the state at each boundary is the fold of a prefix.
  */
 export function commitmentSegments(events: readonly RecordedEvent[], knownAt: string): CommitmentSegment[] {
@@ -45,11 +48,12 @@ export function commitmentSegments(events: readonly RecordedEvent[], knownAt: st
   const points = new Set<number>([begin]);
   for (const timed of [record, ...pending]) {
     if (timed.start > begin) points.add(timed.start);
-    if (!timed.exact && timed.until > begin) points.add(timed.until);
+    if (!timed.exact && timed.until - 1 > begin) points.add(timed.until - 1);
   }
+  for (const point of lapsePoints(timeline)) if (point > begin) points.add(point);
   const boundaries = [...points].sort((a, b) => a - b);
 
-  let state = startFold(record.event);
+  let state = startFold(record);
   const eventIds: string[] = [record.event.id];
   let open: TimedEvent[] = record.exact ? [] : [record];
   let next = 0;
@@ -58,13 +62,14 @@ export function commitmentSegments(events: readonly RecordedEvent[], knownAt: st
   boundaries.forEach((at, index) => {
     while (next < pending.length && pending[next].start <= at) {
       const timed = pending[next++];
-      state = evolveLeniently(state, timed.event);
+      state = foldStep(state, timed);
       eventIds.push(timed.event.id);
       if (!timed.exact) open.push(timed);
     }
-    open = open.filter((timed) => timed.until > at);
+    open = open.filter((timed) => isUncertainAt(timed, at));
     const current = snapshot(
       state,
+      at,
       [...eventIds],
       open.map((timed) => timed.uncertain),
       streamVersion,
@@ -77,7 +82,6 @@ export function commitmentSegments(events: readonly RecordedEvent[], knownAt: st
   return segments;
 }
 
-/** The segment that covers `asOf`, if any. */
 /** The segment that covers `asOf`, if any. */
 export function commitmentSegmentAt(segments: readonly CommitmentSegment[], asOf: string): CommitmentSegment | undefined {
   return temporalSegmentAt(segments, asOf);

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { COMMITMENT_STATUSES, CommitmentStatus } from '../commitments/vocabulary';
+import { COMMITMENT_STATUSES, CommitmentStatus, isOpenStatus } from '../commitments/vocabulary';
 import { EffectiveTime, effectiveUntil, parseEffectiveTime } from '../shared/effective-time';
 import type { RecordedEvent } from '../shared/envelope';
-import { applyRevisions, isRevisionEvent } from '../shared/revisions';
+import { applyRevisions, isRevisionEvent, resolveRevisions } from '../shared/revisions';
 import { commitmentAsOf } from './commitment-as-of';
 import { commitmentSegmentAt, CommitmentSegment, commitmentSegments } from './commitment-segments';
 import { StreamBuilder } from './temporal-fixtures';
@@ -69,6 +69,7 @@ const termChanges = fc.record(
     currency: fc.option(currency, { nil: null }),
     conditions: fc.option(fc.array(fc.constantFrom('a', 'b', 'c'), { maxLength: 2 }), { nil: null }),
     description: fc.option(fc.constantFrom('first', 'second'), { nil: null }),
+    validUntil: fc.option(pointText, { nil: null }),
   },
   { requiredKeys: [] },
 );
@@ -125,17 +126,24 @@ const stream = fc
   .record({
     recordEffective: effective,
     recordAmount: fc.option(amount, { nil: undefined }),
+    recordValidUntil: fc.option(pointText, { nil: undefined }),
+    recordKind: fc.constantFrom('loan', 'loan', 'price', 'cash'),
     recordStatus: fc.constantFrom('requested', 'pledged'),
     firstRecordedAt: fc.integer({ min: Date.parse('2018-01-01T00:00:00Z'), max: Date.parse('2021-01-01T00:00:00Z') }),
     steps: fc.array(fc.tuple(op, fc.integer({ min: 1, max: 2000 * HOUR })), { maxLength: 25 }),
   })
-  .map(({ recordEffective, recordAmount, recordStatus, firstRecordedAt, steps }) => {
+  .map(({ recordEffective, recordAmount, recordValidUntil, recordKind, recordStatus, firstRecordedAt, steps }) => {
     const builder = new StreamBuilder();
     let recordedAt = firstRecordedAt;
     const at = () => new Date(recordedAt).toISOString();
     builder.record(recordEffective, at(), {
       status: recordStatus as 'requested' | 'pledged',
-      terms: recordAmount === undefined ? { currency: 'USD' } : { amount: recordAmount, currency: 'USD' },
+      kind: recordKind as 'loan',
+      terms: {
+        currency: 'USD',
+        ...(recordAmount !== undefined && { amount: recordAmount }),
+        ...(recordValidUntil !== undefined && { validUntil: recordValidUntil }),
+      },
     });
     for (const [step, gap] of steps) {
       recordedAt += gap;
@@ -201,7 +209,14 @@ function validTimeEdges(events: readonly RecordedEvent[]): number[] {
     const corrected = (event.data as { changes?: { effectiveAt?: EffectiveTime } }).changes?.effectiveAt;
     if (event.type === 'EventCorrected' && corrected) times.push(corrected);
   }
-  return times.flatMap((time) => [Date.parse(time.at), Date.parse(effectiveUntil(time))]);
+  const validity: number[] = [];
+  for (const event of events) {
+    const data = event.data as { terms?: { validUntil?: unknown }; changes?: { validUntil?: unknown; terms?: { validUntil?: unknown } } };
+    for (const text of [data.terms?.validUntil, data.changes?.validUntil]) {
+      if (typeof text === 'string') validity.push(Date.parse(effectiveUntil(parseEffectiveTime(text))));
+    }
+  }
+  return [...times.flatMap((time) => [Date.parse(time.at), Date.parse(effectiveUntil(time)) - 1, Date.parse(effectiveUntil(time))]), ...validity];
 }
 
 const transactionTimeEdges = (events: readonly RecordedEvent[]) => events.map((event) => Date.parse(event.recordedAt));
@@ -226,6 +241,75 @@ function checkShape(segments: readonly CommitmentSegment[]): void {
 const RUNS = { numRuns: 300 };
 
 describe('commitment over valid and transaction time (properties)', () => {
+  it('an event is uncertain from its start to the last instant of its period, then certain (asOf at the close of a period)', () => {
+    fc.assert(
+      fc.property(stream, probe, probe, (events, asOfChoice, knownAtChoice) => {
+        const asOf = resolve(asOfChoice, validTimeEdges(events));
+        const knownAt = resolve(knownAtChoice, transactionTimeEdges(events));
+        const state = commitmentAsOf(events, asOf, knownAt);
+        if (!state) return;
+        const at = Date.parse(asOf);
+        const known = new Map(applyRevisions(events, knownAt).map((event) => [event.id, event]));
+        for (const id of state.eventIds) {
+          const time = known.get(id)!.effectiveAt;
+          const last = Date.parse(effectiveUntil(time)) - 1;
+          const uncertain = state.uncertain.some((event) => event.eventId === id);
+          expect({ id, asOf, uncertain }).toEqual({ id, asOf, uncertain: time.precision !== 'instant' && at < last });
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('an open commitment whose validity has ended is lapsed, with nothing outstanding, citing the validity', () => {
+    fc.assert(
+      fc.property(stream, probe, probe, (events, asOfChoice, knownAtChoice) => {
+        const asOf = resolve(asOfChoice, validTimeEdges(events));
+        const knownAt = resolve(knownAtChoice, transactionTimeEdges(events));
+        const state = commitmentAsOf(events, asOf, knownAt);
+        if (!state) return;
+        const end = typeof state.terms.validUntil === 'string' ? Date.parse(effectiveUntil(parseEffectiveTime(state.terms.validUntil))) : undefined;
+        if (state.lapsedAt !== null) {
+          expect(state.status).toBe('lapsed');
+          expect(Date.parse(state.lapsedAt)).toBe(end);
+          expect(Date.parse(state.lapsedAt)).toBeLessThanOrEqual(Date.parse(asOf));
+          expect(state.sources.status).toEqual(state.sources['terms.validUntil']);
+        } else if (end !== undefined && end <= Date.parse(asOf)) {
+          // Not lapsed although the validity ended: the events closed it first.
+          expect(isOpenStatus(state.status)).toBe(false);
+        }
+        if (state.status === 'lapsed' || state.kind === 'price') expect(state.outstanding).toBeNull();
+        if (state.kind === 'price') expect(state.disbursed).toBeNull();
+      }),
+      RUNS,
+    );
+  });
+
+  it('every fact cites an event of the stream known at knownAt: a counting event, or a correction of one', () => {
+    fc.assert(
+      fc.property(stream, probe, probe, (events, asOfChoice, knownAtChoice) => {
+        const asOf = resolve(asOfChoice, validTimeEdges(events));
+        const knownAt = resolve(knownAtChoice, transactionTimeEdges(events));
+        const state = commitmentAsOf(events, asOf, knownAt);
+        if (!state) return;
+        const allowed = new Set<string>(state.eventIds);
+        for (const resolved of resolveRevisions(events, knownAt)) {
+          if (allowed.has(resolved.event.id)) for (const correction of resolved.corrections) allowed.add(correction.id);
+        }
+        for (const [path, attribution] of Object.entries(state.sources)) {
+          expect({ path, cited: allowed.has(attribution.eventId) }).toEqual({ path, cited: true });
+          const event = events.find((candidate) => candidate.id === attribution.eventId)!;
+          expect(attribution).toEqual({ eventId: event.id, type: event.type, source: event.source, confidence: event.confidence, recordedAt: event.recordedAt });
+        }
+        for (const path of ['effectiveAt', 'status', ...Object.keys(state.terms).map((key) => `terms.${key}`)]) {
+          const value = path === 'effectiveAt' || path === 'status' ? true : (state.terms as Record<string, unknown>)[path.slice(6)];
+          if (value !== undefined && value !== null) expect(state.sources).toHaveProperty([path]);
+        }
+      }),
+      RUNS,
+    );
+  });
+
   it('the segment covering D is commitmentAsOf(D), and none covers D exactly when it is undefined', () => {
     fc.assert(
       fc.property(stream, fc.array(fc.tuple(probe, probe), { minLength: 1, maxLength: 8 }), (events, probes) => {

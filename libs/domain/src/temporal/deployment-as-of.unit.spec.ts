@@ -1,7 +1,7 @@
 import { parseEffectiveTime } from '../shared/effective-time';
 import { deploymentAsOf } from './deployment-as-of';
 import { temporalSegments } from './temporal-segments';
-import { StreamBuilder } from './temporal-fixtures';
+import { cites, StreamBuilder } from './temporal-fixtures';
 
 const LATER = '2030-01-01T00:00:00Z';
 const ID = 'd-ru-su30';
@@ -50,6 +50,7 @@ describe('deploymentAsOf', () => {
       streamVersion: 2,
       eventIds: ['e1'],
       uncertain: [{ eventId: 'e1', type: 'DeploymentStarted', effectiveAt: started.effectiveAt, until: '2021-10-01T00:00:00.000Z' }],
+      sources: cites(started, ['effectiveAt', 'deploymentId', 'asset', 'place', 'host', 'by', 'active', 'startedAt']),
     });
   });
 
@@ -98,8 +99,8 @@ describe('deploymentAsOf', () => {
   it('has segments active and then ended', () => {
     const { stream } = fighters();
     expect(temporalSegments(stream.events, LATER, deploymentAsOf).map(({ validFrom, validTo, state }) => [validFrom, validTo, state.active])).toEqual([
-      ['2021-09-01T00:00:00.000Z', '2021-10-01T00:00:00.000Z', true],
-      ['2021-10-01T00:00:00.000Z', '2022-03-01T08:00:00.000Z', true],
+      ['2021-09-01T00:00:00.000Z', '2021-09-30T23:59:59.999Z', true],
+      ['2021-09-30T23:59:59.999Z', '2022-03-01T08:00:00.000Z', true],
       ['2022-03-01T08:00:00.000Z', null, false],
     ]);
   });

@@ -8,8 +8,9 @@
  */
 import { instantMillis } from '../shared/effective-time';
 import type { RecordedEvent } from '../shared/envelope';
-import { applyRevisions } from '../shared/revisions';
-import { foldOrder, placeEvent, TimedEvent, UncertainEvent } from './commitment-fold';
+import { resolveRevisions } from '../shared/revisions';
+import { attributeStep, dateAttribution, factPaths, Sources } from './attribution';
+import { foldOrder, isUncertainAt, placeEvent, TimedEvent, UncertainEvent } from './commitment-fold';
 
 /** What the fold itself knows, besides the state: the same three fields as `CommitmentAsOf`. */
 export interface FoldFacts {
@@ -19,7 +20,17 @@ export interface FoldFacts {
   readonly eventIds: readonly string[];
   /** Counting events whose period has not ended at the asked time, in fold order. */
   readonly uncertain: readonly UncertainEvent[];
+  /**
+   * For each fact of the answer (`effectiveAt`, the date it began, and every
+   * field, objects walked into: `name`, `status`, `deadlines`), the source of
+   * its current value (see attribution.ts).
+   */
+  readonly sources: Sources;
 }
+
+/** The keys of FoldFacts: not facts of the entity, and kept out of its sources. */
+const FOLD_FACT_KEYS: ReadonlySet<string> = new Set(['streamVersion', 'eventIds', 'uncertain', 'sources']);
+const NO_FACTS: FoldFacts = { streamVersion: 0, eventIds: [], uncertain: [], sources: {} };
 
 export interface EntityFold<State, Answer> {
   /** Type of the event that creates the entity; the first one by stream version is the creation. */
@@ -40,7 +51,8 @@ export interface EntityFold<State, Answer> {
  * counts when `effectiveAt.at <= asOf`; the entity exists iff its creation
  * event counts; the other counting events apply in (effectiveAt.at,
  * streamVersion) order; uncertain are the counting events whose period has not
- * ended at `asOf`, unless their precision is `instant`. Undefined when the
+ * ended at `asOf` (its last instant is after `asOf`), unless their precision
+ * is `instant`; `sources` cites the source of each fact's current value. Undefined when the
  * entity does not exist then. Throws InvalidEffectiveTime for a malformed
  * `asOf` or `knownAt`, nothing else.
  */
@@ -57,12 +69,27 @@ export function foldAsOf<State, Answer>(
     timeline.creation,
     ...timeline.others.filter((timed) => timed.start <= at).sort(foldOrder),
   ];
-  let state = fold.start(timeline.creation.event);
-  for (const timed of counting.slice(1)) state = fold.evolve(state, timed.event);
+  const view = (state: State) => factPaths(fold.answer(state, NO_FACTS) as object, FOLD_FACT_KEYS);
+  const { creation } = timeline;
+  let state = fold.start(creation.event);
+  let facts = view(state);
+  let sources: Sources = {
+    effectiveAt: dateAttribution(creation),
+    ...attributeStep({}, new Map(), facts, creation, (version) => view(fold.start(version))),
+  };
+  for (const timed of counting.slice(1)) {
+    const before = state;
+    state = fold.evolve(before, timed.event);
+    if (state === before && timed.corrections.length === 0) continue;
+    const next = view(state);
+    sources = attributeStep(sources, facts, next, timed, (version) => view(fold.evolve(before, version)));
+    facts = next;
+  }
   return fold.answer(state, {
     streamVersion: timeline.streamVersion,
     eventIds: counting.map((timed) => timed.event.id),
-    uncertain: counting.filter((timed) => !timed.exact && at < timed.until).map((timed) => timed.uncertain),
+    uncertain: counting.filter((timed) => isUncertainAt(timed, at)).map((timed) => timed.uncertain),
+    sources,
   });
 }
 
@@ -85,10 +112,11 @@ function entityTimeline(
   }
   let creation: TimedEvent | undefined;
   const candidates: TimedEvent[] = [];
-  for (const event of applyRevisions(events, knownAt)) {
+  for (const resolved of resolveRevisions(events, knownAt)) {
+    const event = resolved.event;
     const isCreation = event.type === fold.creation;
     if (!isCreation && !fold.changes.includes(event.type)) continue;
-    const timed = placeEvent(event);
+    const timed = placeEvent(resolved);
     if (!timed) continue;
     if (isCreation) {
       if (!creation) creation = timed;

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { TRACK_STATUSES } from '../tracks/vocabulary';
 import { EffectiveTime, effectiveUntil, parseEffectiveTime } from '../shared/effective-time';
 import type { RecordedEvent } from '../shared/envelope';
+import { resolveRevisions } from '../shared/revisions';
+import type { FoldFacts } from './entity-fold';
 import { commitmentAsOf } from './commitment-as-of';
 import { commitmentSegments } from './commitment-segments';
 import { deploymentAsOf } from './deployment-as-of';
@@ -302,7 +304,7 @@ function validTimeEdges(events: readonly RecordedEvent[]): number[] {
     const corrected = (event.data as { changes?: { effectiveAt?: EffectiveTime } }).changes?.effectiveAt;
     if (event.type === 'EventCorrected' && corrected) times.push(corrected);
   }
-  return times.flatMap((time) => [Date.parse(time.at), Date.parse(effectiveUntil(time))]);
+  return times.flatMap((time) => [Date.parse(time.at), Date.parse(effectiveUntil(time)) - 1, Date.parse(effectiveUntil(time))]);
 }
 
 const transactionTimeEdges = (events: readonly RecordedEvent[]) => events.map((event) => Date.parse(event.recordedAt));
@@ -367,6 +369,39 @@ describe.each(CASES.map((aggregate) => [aggregate.name, aggregate] as const))('%
             const last = segment.validTo === null ? '2099-12-31T23:59:59.999Z' : minus1ms(segment.validTo);
             expect(aggregate.fold(events, last, knownAt)).toStrictEqual(segment.state);
           }
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('an event is uncertain until the last instant of its period, and every fact cites an event of the stream or its correction', () => {
+    fc.assert(
+      fc.property(stream, probe, probe, (events, asOfChoice, knownAtChoice) => {
+        const asOf = resolve(asOfChoice, validTimeEdges(events));
+        const knownAt = resolve(knownAtChoice, transactionTimeEdges(events));
+        const state = aggregate.fold(events, asOf, knownAt) as (FoldFacts & Record<string, unknown>) | undefined;
+        if (!state) return;
+        const resolved = new Map(resolveRevisions(events, knownAt).map((item) => [item.event.id, item]));
+        for (const id of state.eventIds) {
+          const time = resolved.get(id)!.event.effectiveAt;
+          const uncertain = time.precision !== 'instant' && Date.parse(asOf) < Date.parse(effectiveUntil(time)) - 1;
+          expect({ id, uncertain: state.uncertain.some((event) => event.eventId === id) }).toEqual({ id, uncertain });
+        }
+        const allowed = new Set<string>();
+        for (const id of state.eventIds) {
+          allowed.add(id);
+          for (const correction of resolved.get(id)!.corrections) allowed.add(correction.id);
+        }
+        for (const [path, attribution] of Object.entries(state.sources)) {
+          expect({ path, cited: allowed.has(attribution.eventId) }).toEqual({ path, cited: true });
+        }
+        expect(state.sources.effectiveAt).toBeDefined();
+        for (const [key, value] of Object.entries(state)) {
+          if (['streamVersion', 'eventIds', 'uncertain', 'sources'].includes(key) || value === null || value === undefined) continue;
+          const cited = Object.keys(state.sources).some((path) => path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`));
+          const empty = typeof value === 'object' && Object.keys(value as object).length === 0;
+          expect({ key, cited: cited || empty }).toEqual({ key, cited: true });
         }
       }),
       RUNS,

@@ -1,6 +1,6 @@
 import { occurrenceAsOf } from './occurrence-as-of';
 import { temporalSegments } from './temporal-segments';
-import { StreamBuilder } from './temporal-fixtures';
+import { cites, StreamBuilder } from './temporal-fixtures';
 
 const LATER = '2030-01-01T00:00:00Z';
 
@@ -43,6 +43,7 @@ describe('occurrenceAsOf', () => {
       streamVersion: 1,
       eventIds: ['e1'],
       uncertain: [{ eventId: 'e1', type: 'OccurrenceRecorded', effectiveAt: recorded.effectiveAt, until: '2020-04-15T00:00:00.000Z' }],
+      sources: cites(recorded, ['effectiveAt', 'occurrenceId', 'kind', 'title', 'parties', 'value', 'unit', 'horizon']),
     });
     expect(occurrenceAsOf(stream.events, '2020-04-15T00:00:00Z', LATER)?.uncertain).toEqual([]);
   });
@@ -59,8 +60,8 @@ describe('occurrenceAsOf', () => {
   it('has two segments: uncertain during its day, then certain', () => {
     const { stream } = forecast();
     expect(temporalSegments(stream.events, LATER, occurrenceAsOf).map(({ validFrom, validTo }) => [validFrom, validTo])).toEqual([
-      ['2020-04-14T00:00:00.000Z', '2020-04-15T00:00:00.000Z'],
-      ['2020-04-15T00:00:00.000Z', null],
+      ['2020-04-14T00:00:00.000Z', '2020-04-14T23:59:59.999Z'],
+      ['2020-04-14T23:59:59.999Z', null],
     ]);
   });
 });

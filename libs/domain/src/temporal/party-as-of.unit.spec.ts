@@ -1,7 +1,7 @@
 import { parseEffectiveTime } from '../shared/effective-time';
 import { partyAsOf } from './party-as-of';
 import { temporalSegments } from './temporal-segments';
-import { StreamBuilder } from './temporal-fixtures';
+import { cites, StreamBuilder } from './temporal-fixtures';
 
 const LATER = '2030-01-01T00:00:00Z';
 
@@ -35,7 +35,10 @@ describe('partyAsOf', () => {
       uncertain: [
         { eventId: 'e1', type: 'PartyRegistered', effectiveAt: registered.effectiveAt, until: '1991-08-26T00:00:00.000Z' },
       ],
+      sources: cites(registered, ['effectiveAt', 'partyId', 'name', 'kind']),
     });
+    expect(partyAsOf(stream.events, '1991-08-25T23:59:59.998Z', LATER)?.uncertain).toHaveLength(1);
+    expect(partyAsOf(stream.events, '1991-08-25T23:59:59.999Z', LATER)?.uncertain).toEqual([]);
     expect(partyAsOf(stream.events, '1991-08-26T00:00:00Z', LATER)?.uncertain).toEqual([]);
   });
 
@@ -45,8 +48,8 @@ describe('partyAsOf', () => {
     expect(partyAsOf(stream.events, '1991-03-01T00:00:00Z', '2021-12-31T00:00:00Z')).toBeUndefined();
     expect(partyAsOf(stream.events, '1991-03-01T00:00:00Z', LATER)).toMatchObject({ name: 'Belarus', streamVersion: 2 });
     expect(temporalSegments(stream.events, LATER, partyAsOf).map(({ validFrom, validTo }) => [validFrom, validTo])).toEqual([
-      ['1991-01-01T00:00:00.000Z', '1992-01-01T00:00:00.000Z'],
-      ['1992-01-01T00:00:00.000Z', null],
+      ['1991-01-01T00:00:00.000Z', '1991-12-31T23:59:59.999Z'],
+      ['1991-12-31T23:59:59.999Z', null],
     ]);
   });
 

@@ -4,8 +4,9 @@
  */
 import type { CommitmentRecorded } from '../commitments/events';
 import { EffectiveTime, parseEffectiveTime } from '../shared/effective-time';
-import type { RecordedEvent } from '../shared/envelope';
+import type { RecordedEvent, Source } from '../shared/envelope';
 import type { EventCorrected } from '../shared/revisions';
+import { Attribution, attributionOf } from './attribution';
 
 export const STREAM_ID = 'commitment-c-ru-by-loan';
 export const COMMITMENT_ID = 'c-ru-by-loan';
@@ -17,6 +18,13 @@ export interface EventSpec {
   readonly effective: string | EffectiveTime;
   readonly recordedAt: string;
   readonly id?: string;
+  /** Default `{ title: 'test' }`. */
+  readonly source?: Source;
+}
+
+/** The sources an answer gives when every path in `paths` cites `event`. */
+export function cites(event: RecordedEvent, paths: readonly string[]): Record<string, Attribution> {
+  return Object.fromEntries(paths.map((path) => [path, attributionOf(event)]));
 }
 
 /** Builds a stream: each `add` is the next stream version. */
@@ -31,7 +39,7 @@ export class StreamBuilder {
       schemaVersion: 1,
       data: spec.data,
       effectiveAt: typeof spec.effective === 'string' ? parseEffectiveTime(spec.effective) : spec.effective,
-      source: { title: 'test' },
+      source: spec.source ?? { title: 'test' },
       confidence: 'confirmed',
       actor: 'test',
       correlationId: `c${streamVersion}`,
@@ -100,12 +108,14 @@ export class StreamBuilder {
     changes: EventCorrected['data']['changes'],
     recordedAt: string,
     eventType = target.type,
+    source?: Source,
   ): RecordedEvent {
     return this.add({
       type: 'EventCorrected',
       data: { eventId: target.id, eventType, changes, reason: 'corrected source' },
       effective: target.effectiveAt,
       recordedAt,
+      source,
     });
   }
 

@@ -36,7 +36,7 @@ export interface TemporalSegment<S> {
  * and of every effective time a correction recorded by then gives. This is
  * exact for folds that, like those above, depend on `asOf` only by comparing
  * it with the effective periods of the events (an event counts from its
- * start, is uncertain until its end), and so are constant between boundaries
+ * start, is uncertain until its last instant), and so are constant between boundaries
  * and undefined before the first. Each evaluation folds the whole stream:
  * quadratic, for streams of an entity, not for a whole log.
  */
@@ -76,7 +76,7 @@ export function temporalSegmentAt<S>(
 
 /**
  * Every instant, sorted, at which the effective time of an event known at
- * `knownAt`, or one a correction gives it, starts or ends.
+ * `knownAt`, or one a correction gives it, starts, has its last instant, or ends.
  */
 function validTimeBoundaries(events: readonly RecordedEvent[], knownAt: string): number[] {
   const limit = instantMillis(knownAt);
@@ -107,7 +107,8 @@ function periodEnds(time: unknown): number[] {
     return [];
   }
   const start = Date.parse(effective.at);
-  return [start, until].filter((point) => isRepresentable(point));
+  // The period's last instant too: an event stops being uncertain there (asked at the close of its period).
+  return [start, until - 1, until].filter((point) => isRepresentable(point));
 }
 
 // Instants `toISOString` writes with four year digits, so that `instantMillis` reads them back: years 0000 to 9999.

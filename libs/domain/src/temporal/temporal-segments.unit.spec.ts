@@ -64,6 +64,6 @@ describe('temporalSegments', () => {
       seen.push(asOf);
       return undefined;
     });
-    expect(seen).toEqual(['2019-12-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z']);
+    expect(seen).toEqual(['2019-12-01T00:00:00.000Z', '2019-12-31T23:59:59.999Z', '2020-01-01T00:00:00.000Z']);
   });
 });

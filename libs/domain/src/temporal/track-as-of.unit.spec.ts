@@ -1,6 +1,6 @@
 import { parseEffectiveTime } from '../shared/effective-time';
 import { temporalSegments } from './temporal-segments';
-import { StreamBuilder } from './temporal-fixtures';
+import { cites, StreamBuilder } from './temporal-fixtures';
 import { trackAsOf } from './track-as-of';
 
 const LATER = '2030-01-01T00:00:00Z';
@@ -46,7 +46,7 @@ describe('trackAsOf', () => {
   });
 
   it('states the track with its deadlines and the events still uncertain', () => {
-    const { stream, deadline } = taxProgramme();
+    const { stream, opened, deadline } = taxProgramme();
     expect(trackAsOf(stream.events, '2019-12-07T10:00:00Z', LATER)).toEqual({
       trackId: TRACK_ID,
       title: 'Harmonisation of tax legislation',
@@ -69,7 +69,34 @@ describe('trackAsOf', () => {
       uncertain: [
         { eventId: 'e2', type: 'TrackDeadlineSet', effectiveAt: deadline.effectiveAt, until: '2019-12-08T00:00:00.000Z' },
       ],
+      sources: {
+        ...cites(opened, ['effectiveAt', 'trackId', 'title', 'area', 'kind', 'parties', 'status']),
+        ...cites(deadline, ['deadlineId', 'description', 'due', 'dueAt', 'dueUntil'].map((field) => `deadlines[tax-code].${field}`)),
+      },
     });
+  });
+
+  it('cites the status change for the status, each deadline the event that set it, and the opening source for the rest', () => {
+    const { stream, opened, deadline, signed } = taxProgramme();
+    const later = stream.add({
+      type: 'TrackDeadlineSet',
+      data: { trackId: TRACK_ID, deadlineId: 'customs', description: 'Customs code', due: '2020-06' },
+      effective: '2020-01-15',
+      recordedAt: '2020-02-01T00:00:00Z',
+    });
+    const moved = stream.add({
+      type: 'TrackDeadlineSet',
+      data: { trackId: TRACK_ID, deadlineId: 'tax-code', description: 'Tax code harmonised', due: '2022-06' },
+      effective: '2021-11-01',
+      recordedAt: '2021-11-02T00:00:00Z',
+    });
+    const state = trackAsOf(stream.events, '2021-12-01T00:00:00Z', LATER);
+    expect(state?.sources.status).toEqual(cites(signed, ['status']).status);
+    expect(state?.sources.title).toEqual(cites(opened, ['title']).title);
+    expect(state?.sources['deadlines[customs].due']).toEqual(cites(later, ['x']).x);
+    // The tax code's due date moved: it cites the event that moved it; its unchanged description keeps the first.
+    expect(state?.sources['deadlines[tax-code].due']).toEqual(cites(moved, ['x']).x);
+    expect(state?.sources['deadlines[tax-code].description']).toEqual(cites(deadline, ['x']).x);
   });
 
   it('changes status from the date of the change, as known', () => {
@@ -125,16 +152,16 @@ describe('trackAsOf', () => {
     expect(trackAsOf(stream.events, '2021-12-01T00:00:00Z', LATER)?.status).toBe('dropped');
   });
 
-  it('has one segment per change of state, down to the end of each uncertain period', () => {
+  it('has one segment per change of state, down to the last instant of each uncertain period', () => {
     const { stream } = taxProgramme();
     const segments = temporalSegments(stream.events, LATER, trackAsOf);
     expect(segments.map(({ validFrom, validTo, state }) => [validFrom, validTo, state.status, state.uncertain.length])).toEqual([
-      ['2019-09-01T00:00:00.000Z', '2019-10-01T00:00:00.000Z', 'proposed', 1],
-      ['2019-10-01T00:00:00.000Z', '2019-12-07T00:00:00.000Z', 'proposed', 0],
-      ['2019-12-07T00:00:00.000Z', '2019-12-08T00:00:00.000Z', 'proposed', 1],
-      ['2019-12-08T00:00:00.000Z', '2021-09-10T00:00:00.000Z', 'proposed', 0],
-      ['2021-09-10T00:00:00.000Z', '2021-09-11T00:00:00.000Z', 'signed', 1],
-      ['2021-09-11T00:00:00.000Z', null, 'signed', 0],
+      ['2019-09-01T00:00:00.000Z', '2019-09-30T23:59:59.999Z', 'proposed', 1],
+      ['2019-09-30T23:59:59.999Z', '2019-12-07T00:00:00.000Z', 'proposed', 0],
+      ['2019-12-07T00:00:00.000Z', '2019-12-07T23:59:59.999Z', 'proposed', 1],
+      ['2019-12-07T23:59:59.999Z', '2021-09-10T00:00:00.000Z', 'proposed', 0],
+      ['2021-09-10T00:00:00.000Z', '2021-09-10T23:59:59.999Z', 'signed', 1],
+      ['2021-09-10T23:59:59.999Z', null, 'signed', 0],
     ]);
   });
 });

@@ -1,13 +1,14 @@
 import {
-  applyRevisions,
   commitmentSegments,
+  packSources,
+  resolveRevisions,
   effectiveUntil,
   isRevisionEventType,
   partiesMentioned,
   RecordedEvent,
   temporalSegments,
 } from '@timeline/domain';
-import { COMMITMENT_STREAM_TYPE, ENTITY_FOLDS, entityIdOf, timelineSummary, titleOf } from '../project-events';
+import { COMMITMENT_STREAM_TYPE, ENTITY_FOLDS, entityIdOf, storedEntityState, timelineAttribution, timelineSummary, titleOf } from '../project-events';
 
 /** Rows of the read models, as plain values in column order of each table (see BULK_TABLES). */
 export interface StreamRows {
@@ -44,6 +45,7 @@ export function streamRows(history: readonly RecordedEvent[]): StreamRows {
           state.commitmentId, validFrom, validTo, recordedAt, closesAt, state.streamVersion, state.kind, state.title, state.by, state.to,
           state.status, JSON.stringify(state.terms), state.terms.amount ?? null, state.terms.currency ?? null, state.terms.unit ?? null,
           state.disbursed, state.outstanding ?? null, JSON.stringify(state.eventIds), JSON.stringify(state.uncertain),
+          state.lapsedAt, JSON.stringify(packSources(state.sources)),
         ]);
       }
     } else if (ENTITY_FOLDS[streamType]) {
@@ -52,7 +54,7 @@ export function streamRows(history: readonly RecordedEvent[]): StreamRows {
         const view = state as { active?: boolean; streamVersion: number };
         rows.entityVersions.push([
           streamType, entityId, validFrom, validTo, recordedAt, closesAt, view.streamVersion, arrayLiteral(partiesMentioned(state)),
-          view.active ?? true, JSON.stringify(state),
+          view.active ?? true, storedEntityState(state),
         ]);
       }
     }
@@ -63,7 +65,7 @@ export function streamRows(history: readonly RecordedEvent[]): StreamRows {
 
 /** Timeline rows: a fact opens a row; a correction closes the corrected event's row and opens another; a retraction closes it. */
 function timelineRows(append: readonly RecordedEvent[], known: readonly RecordedEvent[], recordedAt: string, open: Map<string, unknown[]>, out: unknown[][]) {
-  const resolved = new Map(applyRevisions(known, recordedAt).map((event) => [event.id, event]));
+  const resolved = new Map(resolveRevisions(known, recordedAt).map((item) => [item.event.id, item]));
   const parties = arrayLiteral(partiesMentioned(...known.map((event) => event.data)));
   const title = titleOf(known);
   const touched = new Set<string>();
@@ -75,12 +77,13 @@ function timelineRows(append: readonly RecordedEvent[], known: readonly Recorded
       out.push(previous);
       open.delete(eventId);
     }
-    const event = resolved.get(eventId);
-    if (!event) continue;
+    const item = resolved.get(eventId);
+    if (!item) continue;
+    const event = item.event;
     open.set(eventId, [
       event.id, event.position, event.streamId, event.streamType, event.streamVersion, event.type, event.effectiveAt.at,
       event.effectiveAt.precision, effectiveUntil(event.effectiveAt), recordedAt, null, event.recordedAt, event.actor, event.confidence,
-      JSON.stringify(event.source), JSON.stringify(event.data), parties, timelineSummary(title, event),
+      JSON.stringify(event.source), JSON.stringify(event.data), parties, timelineSummary(title, event, item.corrections), timelineAttribution(item),
     ]);
   }
 }
@@ -131,12 +134,12 @@ export const BULK_TABLES = {
   },
   commitmentVersions: {
     name: 'commitment_versions',
-    arrays: ['text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'int', 'text', 'text', 'text', 'text', 'text', 'text', 'numeric', 'text', 'text', 'numeric', 'numeric', 'text', 'text'],
+    arrays: ['text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'int', 'text', 'text', 'text', 'text', 'text', 'text', 'numeric', 'text', 'text', 'numeric', 'numeric', 'text', 'text', 'timestamptz', 'text'],
     columns: `commitment_id, valid, recorded, stream_version, kind, title, by_party, to_party, status, terms, amount, currency, unit,
-      disbursed, outstanding, event_ids, uncertain`,
+      disbursed, outstanding, event_ids, uncertain, lapsed_at, sources`,
     select: `c1, tstzrange(c2, c3, '[)'), tstzrange(c4, c5, '[)'), c6, c7, c8, c9, c10, c11, c12::jsonb, c13, c14, c15, c16, c17,
-      c18::jsonb, c19::jsonb`,
-    copy: [0, [1, 2], [3, 4], 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18],
+      c18::jsonb, c19::jsonb, c20, c21::jsonb`,
+    copy: [0, [1, 2], [3, 4], 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
   },
   entityVersions: {
     name: 'entity_versions',
@@ -147,11 +150,12 @@ export const BULK_TABLES = {
   },
   timeline: {
     name: 'timeline',
-    arrays: ['uuid', 'bigint', 'text', 'text', 'int', 'text', 'timestamptz', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'text'],
+    arrays: ['uuid', 'bigint', 'text', 'text', 'int', 'text', 'timestamptz', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'text', 'text'],
     columns: `event_id, position, stream_id, stream_type, stream_version, type, effective_at, effective_precision, effective_until,
-      recorded, recorded_at, actor, confidence, source, data, parties, summary`,
-    select: `c1, c2, c3, c4, c5, c6, c7, c8, c9, tstzrange(c10, c11, '[)'), c12, c13, c14, c15::jsonb, c16::jsonb, c17::text[], c18`,
-    copy: [0, 1, 2, 3, 4, 5, 6, 7, 8, [9, 10], 11, 12, 13, 14, 15, 16, 17],
+      recorded, recorded_at, actor, confidence, source, data, parties, summary, attribution`,
+    select: `c1, c2, c3, c4, c5, c6, c7, c8, c9, tstzrange(c10, c11, '[)'), c12, c13, c14, c15::jsonb, c16::jsonb, c17::text[], c18,
+      c19::jsonb`,
+    copy: [0, 1, 2, 3, 4, 5, 6, 7, 8, [9, 10], 11, 12, 13, 14, 15, 16, 17, 18],
   },
 } satisfies Record<string, BulkTable>;
 

@@ -2,7 +2,9 @@ import { Controller, Get, HttpStatus, Inject, Param, Query, Req, Res } from '@ne
 import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { commitmentExists, outstanding, Terms } from '@timeline/domain';
+import { commitmentAsOf, commitmentExists, outstanding, RECORDED, Sources, Terms, validityEnd } from '@timeline/domain';
+import { commitmentAnswer } from '../commitment-answer';
+import { CommitmentAnswerDto } from '../../time-travel/answers.dto';
 import type { EventStore } from '@timeline/event-store';
 import { ProblemException } from '../../http/problem';
 import { ReadModel } from '@timeline/projections';
@@ -18,12 +20,17 @@ export interface CommitmentView {
   title: string;
   by: string;
   to: string;
+  /** As recorded, except that an open status whose validity (terms.validUntil) has ended by now is `lapsed`. */
   status: string;
+  /** For a derived lapse, the first instant after terms.validUntil; null otherwise. */
+  lapsedAt: string | null;
   terms: Terms;
-  /** Sum of disbursements, in the terms' currency (or unit). */
-  disbursed: string;
-  /** Amount less disbursed, when the terms have an amount. */
-  outstanding: string | null;
+  /** Sum of disbursements, in the terms' currency (or unit); absent for a rate (a price). */
+  disbursed?: string;
+  /** Amount less disbursed, when the terms have an amount; null once lapsed; absent for a rate. */
+  outstanding?: string | null;
+  /** For each fact, the source of its current value (the correction's for a corrected value). */
+  sources: Sources;
   currency: string | null;
   amendments: number;
   disbursements: number;
@@ -39,33 +46,47 @@ export class GetCommitmentQuery {
 /** Current state of one commitment, folded from its stream (an indexed read of one stream). */
 @QueryHandler(GetCommitmentQuery)
 export class GetCommitmentHandler implements IQueryHandler<GetCommitmentQuery, CommitmentView | undefined> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: () => Date,
+  ) {}
 
   async execute({ commitmentId }: GetCommitmentQuery): Promise<CommitmentView | undefined> {
     const events = await this.store.readStream(commitmentStreamId(commitmentId));
     const state = foldCommitment(events);
     if (!commitmentExists(state)) return undefined;
     const last = events[events.length - 1];
-    return {
+    const now = this.clock().getTime();
+    const end = state.status === 'requested' || state.status === 'pledged' ? validityEnd(state.terms) : undefined;
+    const lapsed = end !== undefined && end <= now;
+    // Every fact recorded so far, whatever its date: the sources of the fold at the end of valid time.
+    const recorded = commitmentAsOf(events, EVERYTHING, new Date(now).toISOString(), RECORDED);
+    const sources = recorded?.sources ?? {};
+    return commitmentAnswer({
       id: commitmentId,
       version: last.streamVersion,
       kind: state.kind,
       title: state.title,
       by: state.by,
       to: state.to,
-      status: state.status,
+      status: lapsed ? 'lapsed' : state.status,
+      lapsedAt: lapsed ? new Date(end).toISOString() : null,
+      sources: lapsed && sources['terms.validUntil'] ? { ...sources, status: sources['terms.validUntil'] } : sources,
       terms: state.terms,
       disbursed: state.disbursed,
-      outstanding: outstanding(state) ?? null,
+      outstanding: lapsed || state.status === 'lapsed' ? null : outstanding(state) ?? null,
       currency: state.terms.currency ?? null,
       amendments: state.amendmentCount,
       disbursements: state.disbursementCount,
       firstRecordedAt: events[0].recordedAt,
       lastRecordedAt: last.recordedAt,
       position: last.position,
-    };
+    });
   }
 }
+
+/** The last instant of valid time: every recorded fact counts. */
+const EVERYTHING = '9999-12-31T23:59:59.999Z';
 
 @ApiTags('commitments')
 @Controller('v1/commitments')
@@ -86,11 +107,11 @@ export class GetCommitmentController {
       throw new ProblemException(HttpStatus.NOT_FOUND, 'commitment_not_found', 'Not found',
         `commitment ${id} did not exist on ${asOf} as known at ${knownAt}`, [{ field: 'id', message: 'no such commitment at that date' }]);
     }
-    return { asOf, knownAt, ...view };
+    return { asOf, knownAt, ...commitmentAnswer(view) };
   }
 
   @Get(':id')
-  @ApiResponse({ status: 200, description: 'The commitment; ETag is its version' })
+  @ApiResponse({ status: 200, type: CommitmentAnswerDto, description: 'The commitment; ETag is its version. Without asOf/knownAt: as recorded so far (with amendments, disbursements, firstRecordedAt, lastRecordedAt, position), lapsed when its validity ended before now' })
   @ApiResponse({ status: 304, description: 'If-None-Match names the current version' })
   @ApiResponse({ status: 404, description: 'No such commitment' })
   async get(
