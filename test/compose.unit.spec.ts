@@ -26,7 +26,7 @@ describe('docker-compose.yml', () => {
 
   // The schema names its draft with a trailing '#' and keeps draft-04 `id`s, which Ajv
   // refuses; neither changes what the schema accepts.
-  const { $schema: _draft, ...composeSchema } = withoutDraft4Ids(schema);
+  const { $schema: _draft, ...composeSchema } = withoutDraft4Ids(schema) as Record<string, unknown>;
   const validate = new Ajv2019({ strict: false, allErrors: true }).compile(composeSchema);
 
   it('is valid under the Compose Specification schema', () => {
@@ -57,7 +57,7 @@ describe('docker-compose.yml', () => {
   });
 });
 
-function withoutDraft4Ids(node: unknown, parentKey = ''): any {
+function withoutDraft4Ids(node: unknown, parentKey = ''): unknown {
   if (Array.isArray(node)) return node.map((item) => withoutDraft4Ids(item));
   if (typeof node !== 'object' || node === null) return node;
   return Object.fromEntries(

@@ -31,7 +31,7 @@ export function built(path) {
   try {
     return require(join(root, 'dist', path));
   } catch (error) {
-    throw new Error(`cannot load dist/${path}: run "npm run build" first (${error.message})`);
+    throw new Error(`cannot load dist/${path}: run "npm run build" first (${error.message})`, { cause: error });
   }
 }
 

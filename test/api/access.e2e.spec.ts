@@ -201,7 +201,7 @@ describe('CORS and request limits', () => {
       new Promise<string>((resolve, reject) => {
         const socket = connect(port, '127.0.0.1', () => socket.end(text));
         let answer = '';
-        socket.on('data', (chunk) => (answer += chunk));
+        socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
         socket.on('close', () => resolve(answer));
         socket.on('error', reject);
       });

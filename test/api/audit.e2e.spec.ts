@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -102,7 +101,7 @@ describe.each([
   it('exports the timeline, commitments, history and ledger as CSV and NDJSON, keeping currencies and precisions', async () => {
     const csv = await get('/v1/commitments', { asOf: '2022-06-30' }).set('Accept', 'text/csv');
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    const rows = parseCsv(csv.text, { columns: true }) as Record<string, string>[];
+    const rows = parseCsv<Record<string, string>>(csv.text, { columns: true });
     const exported = rows.find((row) => row.id === id)!;
     expect(exported).toMatchObject({ pledged: '630000000', disbursed: '150000000', currency: 'USD', restrictions: 'not for the Astravets nuclear plant' });
 

@@ -263,7 +263,7 @@ describe.each([
     expect(versions[0]).toMatchObject({ confidence: 'inferred', source: paraphrased });
     expect(versions[0].source).not.toHaveProperty('quote');
 
-    const [row] = parseCsv((await read(`/v1/commitments/${body.id}/history`).set('Accept', 'text/csv').expect(200)).text, { columns: true }) as Record<string, string>[];
+    const [row] = parseCsv<Record<string, string>>((await read(`/v1/commitments/${body.id}/history`).set('Accept', 'text/csv').expect(200)).text, { columns: true });
     expect(row).toMatchObject({
       confidence: 'inferred', quote: '', paraphrase: paraphrased.paraphrase, sourceNote: paraphrased.note,
       sourcePublishedAt: '2021-09-09/2021-09-16', sourcePublishedAtEstimated: 'true',
@@ -272,7 +272,7 @@ describe.each([
     const timeline = (await read('/v1/timeline').query({ q: 'own words', from: '2021-09-09', to: '2021-09-09' }).expect(200)).body;
     const entry = timeline.items.find((item: { streamId: string }) => item.streamId === `commitment-${body.id}`);
     expect(entry.source).toEqual(paraphrased);
-    const exported = parseCsv((await read('/v1/timeline').query({ from: '2021-09-09', to: '2021-09-09' }).set('Accept', 'text/csv').expect(200)).text, { columns: true }) as Record<string, string>[];
+    const exported = parseCsv<Record<string, string>>((await read('/v1/timeline').query({ from: '2021-09-09', to: '2021-09-09' }).set('Accept', 'text/csv').expect(200)).text, { columns: true });
     expect(exported.find((line) => line.eventId === event.id)).toMatchObject({ quote: '', paraphrase: paraphrased.paraphrase, sourcePublishedAtEstimated: 'true' });
 
     const schema = (await http().get('/v1/schemas/source').expect(200)).body;

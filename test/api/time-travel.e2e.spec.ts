@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { newTestEvent } from '../support/events';
 import { startTestApp, TestApp } from '../support/test-app';
 

@@ -113,6 +113,7 @@ describe('the timeline command and the projector process', () => {
       expect(json.map((version: { type: string }) => version.type)).toEqual(['CommitmentRecorded', 'EventCorrected']);
       const state = await run('node', [CLI, 'state', '--as-of', '2021-09-30', '--url', url], { env: env({}) });
       expect(state.stdout).toMatch(/Russian loan to Belarus/);
+      // eslint-disable-next-line no-control-regex -- the escape that starts a colour code is what must be absent
       expect(state.stdout).not.toMatch(/\x1b\[/);
       expect(state.stdout).toMatch(/630000000 USD/);
       const csv = await run('node', [CLI, 'export', 'commitments', '--as-of', '2021-09-30', '--url', url], { env: env({}) });

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import request from 'supertest';
 import { ConfigResourceTypes, Kafka, KafkaMessage, logLevel } from 'kafkajs';
 import {
   applyRevisions,

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { applyFieldChanges, effectiveUntil as effectiveEnd, FieldChange } from '@timeline/domain';
 import { validateEventData, validateSource } from '@timeline/event-schemas';
@@ -159,7 +158,7 @@ describe.each([
     const asOf = '2022-06-30';
     const list = await get('/v1/commitments', { asOf });
     const csv = await http().get('/v1/commitments').query({ asOf, minPosition: head }).set('Accept', 'text/csv').expect(200);
-    const exported = parseCsv(csv.text, { columns: true }) as Record<string, string>[];
+    const exported = parseCsv<Record<string, string>>(csv.text, { columns: true });
     expect(exported.map((row) => row.id)).toEqual(list.items.map((item: { id: string }) => item.id));
     const sums = new Map<string, { pledged: bigint; disbursed: bigint }>();
     for (const item of list.items) {
@@ -269,7 +268,7 @@ describe.each([
     const recorded = (await http().get(`/v1/commitments/${loan}`).expect(200)).body;
     expect(recorded.sources['terms.amount']).toEqual(cited);
     const csv = await http().get('/v1/commitments').query({ asOf: '2021-09-30', party: 'BY', minPosition: head }).set('Accept', 'text/csv').expect(200);
-    const row = (parseCsv(csv.text, { columns: true }) as Record<string, string>[]).find((item) => item.id === loan)!;
+    const row = (parseCsv<Record<string, string>>(csv.text, { columns: true })).find((item) => item.id === loan)!;
     expect(row.amountSource).toContain(correction.source.title);
     expect(row.sources).toContain(`terms.amount=${correction.id}`);
     // The history keeps the record with its own source and quote, and marks the correction.
@@ -288,7 +287,7 @@ describe.each([
     expect(entry.originalSource).toEqual(meeting.source);
     expect(entry.sources.effectiveAt.eventId).toBe(moved.id);
     const exported = await http().get('/v1/timeline').query({ from: '2021-09-09', to: '2021-09-10', type: 'OccurrenceRecorded', minPosition: head }).set('Accept', 'text/csv').expect(200);
-    const line = (parseCsv(exported.text, { columns: true }) as Record<string, string>[]).find((item) => item.eventId === meeting.id)!;
+    const line = (parseCsv<Record<string, string>>(exported.text, { columns: true })).find((item) => item.eventId === meeting.id)!;
     expect({ title: line.sourceTitle, quote: line.quote, original: line.originalQuote }).toEqual({ title: moved.source.title, quote: moved.source.quote ?? '', original: meeting.source.quote ?? '' });
     // Found by the words of the report that corrected it, once the correction is known.
     const word = moved.source.publisher ?? moved.source.title;

@@ -60,7 +60,7 @@ describe('the data sets', () => {
       expect({ entry: label(entry), found: row !== undefined }).toEqual({ entry: label(entry), found: true });
       // The outlet the entry cites is the one the summary names (any one of them).
       const outlets = `${entry.source.publisher ?? ''} ${entry.source.title}`;
-      const named = row!.split('|')[3]!.trim();
+      const named = row!.split('|')[3].trim();
       const outletWords = named.split(/[;,/ ]+/).filter((word) => /^[A-Z]/.test(word) && !['Sep', 'Oct', 'Nov', 'Dec', 'Aug', 'Mar', 'Apr'].includes(word));
       if (outletWords.length) expect({ entry: label(entry), cites: outletWords.some((word) => outlets.includes(word)) }).toEqual({ entry: label(entry), cites: true });
     }
@@ -100,7 +100,7 @@ describe('the data sets', () => {
       for (const [field, text] of [...textsIn(entry.data), ...textsIn({ source: { note: entry.source.note } })]) {
         for (const match of text.matchAll(/["“]([^"”]+)["”]/g)) {
           seen++;
-          if (!texts.includes(normal(match[1]!))) notFound.push(`${label(entry)} ${field}: "${match[1]}"`);
+          if (!texts.includes(normal(match[1]))) notFound.push(`${label(entry)} ${field}: "${match[1]}"`);
         }
       }
     }
@@ -154,7 +154,7 @@ describe('the data sets', () => {
     for (const entry of full.entries) bySource.set(entry.source.title, [...(bySource.get(entry.source.title) ?? []), entry]);
     expect(bySource.size).toBeGreaterThan(20);
     for (const [title, entries] of bySource) {
-      const { publishedAt, publishedAtEstimated } = entries[0]!.source;
+      const { publishedAt, publishedAtEstimated } = entries[0].source;
       expect({ title, publishedAt: typeof publishedAt }).toEqual({ title, publishedAt: 'string' });
       const published = parseEffectiveTime(publishedAt!);
       const latestFact = Math.max(...entries.map((entry) => Date.parse(entry.effective.at)));
@@ -165,7 +165,7 @@ describe('the data sets', () => {
         expect({ title, estimateStarts: published.at }).toEqual({ title, estimateStarts: new Date(latestFact).toISOString() });
       }
     }
-    expect(article.entries[0]!.source).toMatchObject({ publishedAt: '2021-09-10/2021-09-30', publishedAtEstimated: true });
+    expect(article.entries[0].source).toMatchObject({ publishedAt: '2021-09-10/2021-09-30', publishedAtEstimated: true });
   });
 });
 
@@ -207,7 +207,7 @@ function textsIn(value: unknown, path = ''): [string, string][] {
 function partyCodesIn(data: Record<string, unknown>): string[] {
   const codes: string[] = [];
   // `to` names a party only where `by` does (elsewhere it is a new status).
-  for (const field of data.by !== undefined ? ['by', 'to', 'host', 'commandedBy'] : ['host', 'commandedBy']) if (typeof data[field] === 'string') codes.push(data[field] as string);
+  for (const field of data.by !== undefined ? ['by', 'to', 'host', 'commandedBy'] : ['host', 'commandedBy']) if (typeof data[field] === 'string') codes.push(data[field]);
   if (Array.isArray(data.parties)) codes.push(...(data.parties as string[]));
   return codes;
 }

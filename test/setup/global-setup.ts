@@ -23,7 +23,7 @@ export async function checkTestDatabase(): Promise<void> {
     await client.connect();
     await client.query('SELECT 1');
   } catch (error) {
-    throw new Error(`the tests need PostgreSQL at ${url}: ${(error as Error).message}. Set DATABASE_URL.`);
+    throw new Error(`the tests need PostgreSQL at ${url}: ${(error as Error).message}. Set DATABASE_URL.`, { cause: error });
   } finally {
     await client.end().catch(() => undefined);
   }

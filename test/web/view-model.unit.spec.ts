@@ -91,8 +91,8 @@ describe('what the timeline draws', () => {
     const closed = timelineItems([loan, withdrawn], 'kind', now).items.find((item) => item.id === 'e1')!;
     expect(closed).toMatchObject({ type: 'range', start: '2021-09-01T00:00:00.000Z', end: '2022-03-01T00:00:00.000Z', group: 'commitment' });
     expect(closed.classNames).toEqual(expect.arrayContaining(['duration', 'uncertain-start', 'status-pledged']));
-    expect(timelineItems([loan], 'kind', now).items[0]!.end).toBe('2023-01-01T00:00:00.000Z');
-    const open = timelineItems([deployment], 'kind', now).items[0]!;
+    expect(timelineItems([loan], 'kind', now).items[0].end).toBe('2023-01-01T00:00:00.000Z');
+    const open = timelineItems([deployment], 'kind', now).items[0];
     expect(open).toMatchObject({ end: now.toISOString(), label: 'S-400 — Grodno' });
     expect(open.classNames).toContain('open-ended');
   });
@@ -110,30 +110,30 @@ describe('what the timeline draws', () => {
   it('cites the correcting source in the tooltip of a corrected row, and the first one beside it', () => {
     const corrected = entry({ ...meeting, source: { title: 'Follow-up', publisher: 'Other Wire', quote: 'met on the 9th' }, originalSource: { title: 'Article', publisher: 'Reuters', quote: 'a quote' } });
     const [item] = timelineItems([corrected], 'kind', now).items;
-    expect(item!.tooltip).toContain('Source: Other Wire: Follow-up');
-    expect(item!.tooltip).toContain('“met on the 9th”');
-    expect(item!.tooltip).toContain('Corrected; first recorded from Reuters: Article');
-    expect(timelineItems([meeting], 'kind', now).items[0]!.tooltip).not.toContain('Corrected');
+    expect(item.tooltip).toContain('Source: Other Wire: Follow-up');
+    expect(item.tooltip).toContain('“met on the 9th”');
+    expect(item.tooltip).toContain('Corrected; first recorded from Reuters: Article');
+    expect(timelineItems([meeting], 'kind', now).items[0].tooltip).not.toContain('Corrected');
   });
 
   it('draws a date known to the month or year as a hatched span over the whole period, and a deadline where it falls', () => {
     const [talks] = timelineItems([meeting], 'kind', now).items;
     expect(talks).toMatchObject({ type: 'range', start: '2021-01-01T00:00:00.000Z', end: '2022-01-01T00:00:00.000Z' });
-    expect(talks!.classNames).toContain('uncertain');
+    expect(talks.classNames).toContain('uncertain');
     const [due] = timelineItems([deadline], 'kind', now).items;
     expect(due).toMatchObject({ type: 'range', start: '2022-07-01T00:00:00.000Z', end: '2022-08-01T00:00:00.000Z', label: 'Due: Gas market' });
-    expect(due!.tooltip).toMatch(/^Deadline Jul 2022/);
+    expect(due.tooltip).toMatch(/^Deadline Jul 2022/);
   });
 
   it('shows a quote in quotation marks and a paraphrase labelled as one, never in quotation marks', () => {
-    const quoted = timelineItems([loan], 'kind', now).items[0]!.tooltip;
+    const quoted = timelineItems([loan], 'kind', now).items[0].tooltip;
     expect(quoted).toContain('“a quote”');
     const paraphrased = entry({
       eventId: 'e7', type: 'DeploymentStarted', streamId: 'deployment-2', streamType: 'deployment',
       source: { title: 'Su-30SM jets arrive at Baranovichi', publisher: 'TASS; Belsat', paraphrase: 'Su-30SM jets arrive at Baranovichi' },
       data: { asset: 'Su-30SM jets', place: 'Baranovichi' },
     });
-    const tooltip = timelineItems([paraphrased], 'kind', now).items[0]!.tooltip;
+    const tooltip = timelineItems([paraphrased], 'kind', now).items[0].tooltip;
     expect(tooltip).toContain('Paraphrase: Su-30SM jets arrive at Baranovichi');
     expect(tooltip).not.toMatch(/[“”"]/);
   });

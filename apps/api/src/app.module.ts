@@ -104,8 +104,8 @@ export class AppModule {
 }
 
 /** The key's id when the request carries one that looks like a key, otherwise the client's address. */
-function rateLimitTracker(request: Record<string, any>): string {
-  const token = /^Bearer +(\S+)$/i.exec(String(request.headers?.authorization ?? ''))?.[1];
+function rateLimitTracker(request: { headers?: { authorization?: unknown }; ip?: string; socket?: { remoteAddress?: string } }): string {
+  const token = /^Bearer +(\S+)$/i.exec(typeof request.headers?.authorization === 'string' ? request.headers.authorization : '')?.[1];
   const key = token ? parseKey(token) : undefined;
   return key ? `key:${key.id}` : `ip:${request.ip ?? request.socket?.remoteAddress ?? 'unknown'}`;
 }

@@ -43,7 +43,7 @@ const money = (amount: string | null | undefined, currency: string | null | unde
 /** Plain borders off a terminal, so that files and pipes get no colour codes. */
 const style = () => (process.stdout.isTTY ? {} : { style: { head: [], border: [] } });
 
-const show = (value: unknown) => (value === null || value === undefined ? '∅' : typeof value === 'object' ? JSON.stringify(value) : String(value));
+const show = (value: unknown) => (value === null || value === undefined ? '∅' : typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : (JSON.stringify(value) ?? ''));
 
 interface HistoryVersion {
   version: number;
@@ -138,7 +138,7 @@ export function registerClientCommands(program: Command): void {
       let last = options.from;
       for (;;) {
         const url = new URL('/v1/events/stream', options.url);
-        for (const name of ['types', 'parties', 'streams'] as const) if (options[name]) url.searchParams.set(name, options[name]!);
+        for (const name of ['types', 'parties', 'streams'] as const) if (options[name]) url.searchParams.set(name, options[name]);
         const response = await fetch(url, { headers: { accept: 'text/event-stream', ...authorization(options), ...(last !== undefined ? { 'last-event-id': last } : {}) } }).catch(() => undefined);
         if (response && !response.ok) throw new Error(`${response.status} ${await response.text()}`);
         if (response?.body) {
@@ -153,12 +153,12 @@ export function registerClientCommands(program: Command): void {
               );
               buffer = buffer.slice(end + 2);
               if (frame.event === 'overflow') {
-                last = JSON.parse(frame.data).resumeFrom;
+                last = (JSON.parse(frame.data) as { resumeFrom: string }).resumeFrom;
                 continue;
               }
               if (!frame.id || !frame.data) continue;
               last = frame.id;
-              const event = JSON.parse(frame.data);
+              const event = JSON.parse(frame.data) as { position: string; effectiveAt: EffectiveTime; type: string; streamId: string; source?: { title?: string } };
               console.log(options.json ? frame.data : `${event.position}\t${formatEffectiveTime(event.effectiveAt)}\t${event.type}\t${event.streamId}\t${event.source?.title ?? ''}`);
             }
           }

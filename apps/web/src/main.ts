@@ -201,7 +201,7 @@ function toVisItem(item: TimelineItem): DataItem {
 function fitSliderToData(drawn: TimelineItem[]): void {
   if (!drawn.length) return;
   const starts = drawn.map((item) => Date.parse(item.start)).sort((a, b) => a - b);
-  const busy = new Date(starts[Math.floor(starts.length * 0.1)]!);
+  const busy = new Date(starts[Math.floor(starts.length * 0.1)]);
   const start = Date.UTC(busy.getUTCFullYear(), 0, 1);
   const asOf = Date.parse(`${asOfDay()}T00:00:00Z`);
   sliderStart = Math.min(start, asOf);
@@ -242,7 +242,7 @@ function titleFromHistory(history: History): string {
 function openStream(streamId: string): void {
   const stream = entries.filter((entry) => entry.streamId === streamId);
   if (!stream.length) return;
-  const first = stream[0]!;
+  const first = stream[0];
   showDrawer(String(first.data.title ?? first.data.asset ?? eventTypeLabel(first.type)));
   renderStream(el.drawerBody, stream);
 }

@@ -416,7 +416,7 @@ export class ReadModel {
 /** How a timeline row cites: the source it now reads with, the one it was recorded with, and those of corrected paths. */
 function citations(source: unknown, attribution: EventAttribution | null): { source: unknown; originalSource: unknown; sources: Sources } {
   if (!attribution) return { source, originalSource: source, sources: {} };
-  return { source: (attribution.source as Attribution).source, originalSource: source, sources: attribution.corrected };
+  return { source: (attribution.source).source, originalSource: source, sources: attribution.corrected };
 }
 
 function hasPackedSources(state: unknown): state is { sources: PackedSources } {

@@ -129,18 +129,19 @@ function readInto(
   const top = doc.contents;
   if (!isMap(top)) return problem(top, 'document', 'must be a mapping with dataset, sources and events');
   for (const pair of top.items) {
-    const key = String((pair.key as { value?: unknown })?.value ?? pair.key);
+    const key = textOf((pair.key as { value?: unknown })?.value ?? pair.key);
     if (!['dataset', 'include', 'sources', 'events'].includes(key)) problem(pair.key, key, 'is not a known field');
   }
   const dataset = doc.get('dataset');
   if (dataset !== name) problem(doc.getIn(['dataset'], true) ?? top, 'dataset', `must be "${name}", the folder's name`);
 
   const include = doc.get('include');
-  if (include !== undefined && !(Array.isArray((include as { toJSON?: () => unknown }).toJSON?.()) )) {
+  const included = (doc.toJS() as { include?: unknown }).include ?? [];
+  if (include !== undefined && !(Array.isArray(included) && included.every((item) => typeof item === 'string'))) {
     problem(doc.getIn(['include'], true), 'include', 'must be a list of data set names');
   } else {
-    for (const included of (doc.toJS().include ?? []) as unknown[]) {
-      readInto(root, String(included), [...chain, name], entries, created, seen, problems);
+    for (const other of included as string[]) {
+      readInto(root, other, [...chain, name], entries, created, seen, problems);
     }
   }
 
@@ -154,6 +155,13 @@ function readInto(
 }
 
 type Report = (node: unknown, field: string, message: string) => void;
+
+/** A YAML scalar as text, a mapping or list as JSON, so that a message can quote what was written. */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value) ?? '';
+}
 
 const SOURCE_FIELDS = ['title', 'publisher', 'url', 'publishedAt', 'publishedAtEstimated', 'note'];
 
@@ -178,9 +186,15 @@ function readSources(doc: Document, problem: Report): Map<string, Source> {
         bad = true;
       }
     }
-    if (value.publishedAt !== undefined) {
+    for (const field of ['publisher', 'url', 'publishedAt', 'note'] as const) {
+      if (value[field] !== undefined && (typeof value[field] !== 'string' || value[field] === '')) {
+        problem(pair.value, `sources.${key}.${field}`, 'must be non-empty text');
+        bad = true;
+      }
+    }
+    if (typeof value.publishedAt === 'string') {
       try {
-        parseEffectiveTime(String(value.publishedAt));
+        parseEffectiveTime(value.publishedAt);
       } catch (error) {
         problem(pair.value, `sources.${key}.publishedAt`, (error as Error).message);
         bad = true;
@@ -192,11 +206,11 @@ function readSources(doc: Document, problem: Report): Map<string, Source> {
     }
     const source: Source = {
       title: value.title,
-      ...(value.publisher ? { publisher: String(value.publisher) } : {}),
-      ...(value.url ? { url: String(value.url) } : {}),
-      ...(value.publishedAt ? { publishedAt: String(value.publishedAt) } : {}),
+      ...(typeof value.publisher === 'string' ? { publisher: value.publisher } : {}),
+      ...(typeof value.url === 'string' ? { url: value.url } : {}),
+      ...(typeof value.publishedAt === 'string' ? { publishedAt: value.publishedAt } : {}),
       ...(value.publishedAtEstimated === true ? { publishedAtEstimated: true } : {}),
-      ...(value.note ? { note: String(value.note) } : {}),
+      ...(typeof value.note === 'string' ? { note: value.note } : {}),
     };
     if (!bad) {
       for (const schemaProblem of validateSource(source)) problem(pair.value, `sources.${key}${schemaProblem.path ? `.${schemaProblem.path}` : ''}`, schemaProblem.message);
@@ -271,7 +285,7 @@ function readEntry(
   let effective: EffectiveTime | undefined;
   const effectiveAt = value('effectiveAt');
   try {
-    effective = parseEffectiveTime(String(effectiveAt ?? ''));
+    effective = parseEffectiveTime(textOf(effectiveAt ?? ''));
   } catch (error) {
     if (!(error instanceof InvalidEffectiveTime)) throw error;
     report(field('effectiveAt') ?? node, `${label}.effectiveAt`, error.message);
@@ -300,7 +314,7 @@ function readEntry(
         for (const name of Object.keys(changes)) if (!['effectiveAt', 'data'].includes(name)) report(field('changes'), `${label}.changes.${name}`, 'is not a known field');
         if (changes.effectiveAt !== undefined) {
           try {
-            parseEffectiveTime(String(changes.effectiveAt));
+            parseEffectiveTime(textOf(changes.effectiveAt));
           } catch (error) {
             report(field('changes'), `${label}.changes.effectiveAt`, (error as Error).message);
           }
@@ -317,7 +331,7 @@ function readEntry(
     if (spec.creates) {
       if (stream !== undefined) report(field('stream'), `${label}.stream`, 'is only for entries that change an entity created earlier');
       const given = value('data') as Record<string, unknown> | undefined;
-      entityId = type === 'PartyRegistered' ? String(given?.partyId ?? '') : typeof key === 'string' ? seedEntityId(key) : undefined;
+      entityId = type === 'PartyRegistered' ? textOf(given?.partyId ?? '') : typeof key === 'string' ? seedEntityId(key) : undefined;
     } else {
       const creator = typeof stream === 'string' ? created.get(stream) : undefined;
       if (!creator || creator.streamType !== spec.streamType) {

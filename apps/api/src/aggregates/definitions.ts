@@ -28,14 +28,14 @@ function definition(streamType: string, creationEvent: string, idField: string, 
     evolve: (state, event) => decider.evolve(state as never, event as never),
     decide: (command, state) => {
       const decided = decider.decide(command as never, state as never) as DomainEvent | readonly DomainEvent[];
-      return Array.isArray(decided) ? decided : [decided as DomainEvent];
+      return Array.isArray(decided) ? (decided as readonly DomainEvent[]) : [decided as DomainEvent];
     },
   };
 }
 
 /** Every aggregate by stream type: the one table the writer, revisions and seeds look in. */
 export const AGGREGATES: Readonly<Record<string, AggregateDefinition<unknown, Command>>> = {
-  commitment: COMMITMENTS as unknown as AggregateDefinition<unknown, Command>,
+  commitment: COMMITMENTS,
   party: definition('party', 'PartyRegistered', 'partyId', partyDecider),
   track: definition('track', 'TrackOpened', 'trackId', trackDecider),
   deployment: definition('deployment', 'DeploymentStarted', 'deploymentId', deploymentDecider),

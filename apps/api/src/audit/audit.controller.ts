@@ -30,7 +30,7 @@ export class AuditParams extends ConsistencyParams {
   @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page' })
   @IsOptional() @Matches(/^\d{1,18}$/, { message: 'cursor must be a nextCursor from an earlier page' }) cursor?: string;
   @ApiPropertyOptional({ default: 100 })
-  @IsOptional() @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsOptional() @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
   @IsInt({ message: 'limit must be a whole number' }) @Min(1) @Max(1000) limit?: number;
 }
 

@@ -38,7 +38,7 @@ export class AccessGuard implements CanActivate {
       request.principal = await this.principalFor(request, access);
       return true;
     } catch (error) {
-      if (error instanceof ProblemException && error.getStatus() === HttpStatus.UNAUTHORIZED) {
+      if (error instanceof ProblemException && (error.getStatus() as HttpStatus) === HttpStatus.UNAUTHORIZED) {
         context.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer realm="negotiation-timeline"');
       }
       throw error;

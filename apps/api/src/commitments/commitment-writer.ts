@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { commitmentDecider, CommitmentCommand, CommitmentState, DomainEvent, RecordedEvent } from '@timeline/domain';
+import { commitmentDecider, CommitmentCommand, CommitmentState, RecordedEvent } from '@timeline/domain';
 import { AggregateDefinition, AggregateWriter, FactInput, foldAggregate, streamIdOf, WriteAnswer } from '../aggregates/aggregate-writer';
 import type { WriteContext } from '../http/write-context';
 
@@ -14,7 +14,7 @@ export const COMMITMENTS: AggregateDefinition<CommitmentState, CommitmentCommand
   idOf: (command) => command.data.commitmentId,
   initialState: commitmentDecider.initialState,
   evolve: (state, event) => commitmentDecider.evolve(state, event as Parameters<typeof commitmentDecider.evolve>[1]),
-  decide: (command, state) => commitmentDecider.decide(command, state) as readonly DomainEvent[],
+  decide: (command, state) => commitmentDecider.decide(command, state),
 };
 
 export function commitmentStreamId(commitmentId: string): string {

@@ -71,8 +71,9 @@ async function* ndjsonLines<Row>(rows: AsyncIterable<Row> | Iterable<Row>): Asyn
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.join('; ');
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value) ?? '';
 }
 
 /** Every page of a keyset-paged query, one row at a time. */

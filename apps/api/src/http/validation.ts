@@ -53,7 +53,7 @@ export function IsEffectiveTime(options?: ValidationOptions): PropertyDecorator 
           }
         },
         defaultMessage(args) {
-          const value = args?.value;
+          const value: unknown = args?.value;
           if (typeof value !== 'string') return `${args?.property} must be a date string`;
           try {
             parseEffectiveTime(value);

@@ -44,7 +44,7 @@ export class CommitmentListParams extends TimeParams {
 
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000, description: 'Commitments per page, in id order' })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
   @IsInt({ message: 'limit must be a whole number' })
   @Min(1)
   @Max(1000)
@@ -96,7 +96,7 @@ export class TimelineParams extends ConsistencyParams {
 
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
   @IsInt({ message: 'limit must be a whole number' })
   @Min(1)
   @Max(1000)

@@ -62,7 +62,7 @@ export const COMMITMENT_EVENT_TYPES = [
 
 // Fails to compile when an event joins the union but not the list above.
 type ListsEvery<Missing extends never> = Missing;
-type EveryEventTypeListed = ListsEvery<
+type _EveryEventTypeListed = ListsEvery<
   Exclude<CommitmentEventType, (typeof COMMITMENT_EVENT_TYPES)[number]>
 >;
 

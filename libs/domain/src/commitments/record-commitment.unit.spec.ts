@@ -5,7 +5,7 @@ import { commitmentDecider, RecordCommitment, Terms } from './commitment';
 const spec = deciderSpecification(commitmentDecider);
 const withTerms = (terms: Terms): RecordCommitment => recordLoan({ terms });
 const loose = (data: Record<string, unknown>): RecordCommitment =>
-  ({ type: 'RecordCommitment', data: { ...recordLoan().data, ...data } }) as RecordCommitment;
+  ({ type: 'RecordCommitment', data: { ...recordLoan().data, ...data } });
 
 describe('RecordCommitment', () => {
   it('records a pledge', () => {

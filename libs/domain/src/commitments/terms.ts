@@ -70,7 +70,7 @@ export function checkTerms(
     if (typeof raw.currency !== 'string' || !CURRENCY.test(raw.currency)) {
       throw new DomainRuleViolation(
         'invalid_currency',
-        `currency must be an ISO 4217 code of 3 uppercase letters, got "${String(raw.currency)}"`,
+        `currency must be an ISO 4217 code of 3 uppercase letters, got ${JSON.stringify(raw.currency)}`,
         field('currency'),
       );
     }

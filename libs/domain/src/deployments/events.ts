@@ -40,7 +40,7 @@ export const DEPLOYMENT_EVENT_TYPES = [
 
 // Fails to compile when an event joins the union but not the list above.
 type ListsEvery<Missing extends never> = Missing;
-type EveryEventTypeListed = ListsEvery<Exclude<DeploymentEventType, (typeof DEPLOYMENT_EVENT_TYPES)[number]>>;
+type _EveryEventTypeListed = ListsEvery<Exclude<DeploymentEventType, (typeof DEPLOYMENT_EVENT_TYPES)[number]>>;
 
 export function isDeploymentEventType(type: string): type is DeploymentEventType {
   return (DEPLOYMENT_EVENT_TYPES as readonly string[]).includes(type);

@@ -48,7 +48,7 @@ export const OCCURRENCE_EVENT_TYPES = ['OccurrenceRecorded'] as const satisfies 
 
 // Fails to compile when an event joins the union but not the list above.
 type ListsEvery<Missing extends never> = Missing;
-type EveryEventTypeListed = ListsEvery<Exclude<OccurrenceEventType, (typeof OCCURRENCE_EVENT_TYPES)[number]>>;
+type _EveryEventTypeListed = ListsEvery<Exclude<OccurrenceEventType, (typeof OCCURRENCE_EVENT_TYPES)[number]>>;
 
 export function isOccurrenceEventType(type: string): type is OccurrenceEventType {
   return (OCCURRENCE_EVENT_TYPES as readonly string[]).includes(type);

@@ -19,7 +19,7 @@ export const PARTY_EVENT_TYPES = ['PartyRegistered'] as const satisfies readonly
 
 // Fails to compile when an event joins the union but not the list above.
 type ListsEvery<Missing extends never> = Missing;
-type EveryEventTypeListed = ListsEvery<Exclude<PartyEventType, (typeof PARTY_EVENT_TYPES)[number]>>;
+type _EveryEventTypeListed = ListsEvery<Exclude<PartyEventType, (typeof PARTY_EVENT_TYPES)[number]>>;
 
 export function isPartyEventType(type: string): type is PartyEventType {
   return (PARTY_EVENT_TYPES as readonly string[]).includes(type);

@@ -30,7 +30,7 @@ export function checkPartyList(value: unknown, field: string): readonly string[]
     if (seen.has(code)) throw new DomainRuleViolation('invalid_party', `${code} is listed twice`, field);
     seen.add(code);
   }
-  return [...value] as string[];
+  return [...seen];
 }
 
 /** Non-empty text, trimmed, or a violation of `code` on `field`. */

@@ -10,7 +10,7 @@ export function partiesMentioned(...data: readonly unknown[]): string[] {
   for (const item of data) {
     if (typeof item !== 'object' || item === null) continue;
     const fields = item as Record<string, unknown>;
-    for (const field of PARTY_FIELDS) if (typeof fields[field] === 'string') found.add(fields[field] as string);
+    for (const field of PARTY_FIELDS) if (typeof fields[field] === 'string') found.add(fields[field]);
     if (Array.isArray(fields.parties)) for (const party of fields.parties) if (typeof party === 'string') found.add(party);
   }
   return [...found].sort();

@@ -53,7 +53,7 @@ export const REVISION_EVENT_TYPES = [
 
 // Fails to compile when a revision joins the union but not the list above.
 type ListsEvery<Missing extends never> = Missing;
-type EveryRevisionTypeListed = ListsEvery<Exclude<RevisionEventType, (typeof REVISION_EVENT_TYPES)[number]>>;
+type _EveryRevisionTypeListed = ListsEvery<Exclude<RevisionEventType, (typeof REVISION_EVENT_TYPES)[number]>>;
 
 export function isRevisionEventType(type: string): type is RevisionEventType {
   return (REVISION_EVENT_TYPES as readonly string[]).includes(type);

@@ -14,7 +14,7 @@
  */
 import { deepEqual } from '../shared/deep-equal';
 import type { Confidence, RecordedEvent, Source } from '../shared/envelope';
-import { correctedVersions, EventCorrected, ResolvedEvent } from '../shared/revisions';
+import { correctedVersions, ResolvedEvent } from '../shared/revisions';
 
 export interface Attribution {
   /** The event whose source established the value: the fact's own event, or the correction that changed it. */
@@ -102,7 +102,7 @@ export function attributeStep(
     if (before.has(path) && deepEqual(before.get(path), value) && path in sources) continue;
     let by: RecordedEvent = step.original;
     if (step.corrections.length) {
-      versions ??= correctedVersions(step as ResolvedEvent).map(pathsWith);
+      versions ??= correctedVersions(step).map(pathsWith);
       for (let index = versions.length - 1; index >= 1; index--) {
         if (!deepEqual(versions[index].get(path), versions[index - 1].get(path))) {
           by = step.corrections[index - 1];
@@ -136,7 +136,7 @@ export interface EventAttribution {
 export function eventAttribution(step: FoldedEvent): EventAttribution {
   const corrected: Record<string, Attribution> = {};
   for (const correction of step.corrections) {
-    const { changes } = correction.data as EventCorrected['data'];
+    const { changes } = correction.data;
     if (changes?.effectiveAt !== undefined) corrected.effectiveAt = attributionOf(correction);
     if (isPlainObject(changes?.data)) for (const path of changedPaths(changes.data, 'data')) corrected[path] = attributionOf(correction);
   }

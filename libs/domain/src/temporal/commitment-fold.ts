@@ -6,7 +6,7 @@
  */
 import { fromScaled, isDecimal, toScaled } from '../commitments/decimal';
 import type { CommitmentRecorded } from '../commitments/events';
-import { applyTermChanges, TermChanges, Terms } from '../commitments/terms';
+import { applyTermChanges, Terms } from '../commitments/terms';
 import { CommitmentKind, CommitmentStatus, isCommitmentStatus, isOpenStatus } from '../commitments/vocabulary';
 import { EffectiveTime, effectiveUntil, instantMillis, parseEffectiveTime } from '../shared/effective-time';
 import type { RecordedEvent } from '../shared/envelope';
@@ -225,7 +225,7 @@ export function evolveLeniently<S extends Pick<FoldState, 'terms' | 'disbursed' 
   switch (event.type) {
     case 'CommitmentTermsAmended':
       return isPlainObject(data.changes)
-        ? { ...state, terms: applyTermChanges(state.terms, data.changes as TermChanges) }
+        ? { ...state, terms: applyTermChanges(state.terms, data.changes) }
         : state;
     case 'CommitmentDisbursed':
       return isDecimal(data.amount) ? { ...state, disbursed: state.disbursed + toScaled(data.amount) } : state;
@@ -260,7 +260,7 @@ export function lapsePoints(timeline: CommitmentTimeline): number[] {
     const data = dataOf(timed.event);
     const terms = timed.event.type === 'CommitmentRecorded' ? data.terms : timed.event.type === 'CommitmentTermsAmended' ? data.changes : undefined;
     if (!isPlainObject(terms)) continue;
-    const end = validityEnd(terms as Terms);
+    const end = validityEnd(terms);
     if (end !== undefined && Number.isFinite(end) && end < AFTER_LAST_INSTANT) points.push(end);
   }
   return points;

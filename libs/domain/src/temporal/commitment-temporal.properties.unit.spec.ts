@@ -137,7 +137,7 @@ const stream = fc
     let recordedAt = firstRecordedAt;
     const at = () => new Date(recordedAt).toISOString();
     builder.record(recordEffective, at(), {
-      status: recordStatus as 'requested' | 'pledged',
+      status: recordStatus,
       kind: recordKind as 'loan',
       terms: {
         currency: 'USD',

@@ -400,7 +400,7 @@ describe.each(CASES.map((aggregate) => [aggregate.name, aggregate] as const))('%
         for (const [key, value] of Object.entries(state)) {
           if (['streamVersion', 'eventIds', 'uncertain', 'sources'].includes(key) || value === null || value === undefined) continue;
           const cited = Object.keys(state.sources).some((path) => path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`));
-          const empty = typeof value === 'object' && Object.keys(value as object).length === 0;
+          const empty = typeof value === 'object' && Object.keys(value).length === 0;
           expect({ key, cited: cited || empty }).toEqual({ key, cited: true });
         }
       }),

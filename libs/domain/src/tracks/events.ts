@@ -50,7 +50,7 @@ export const TRACK_EVENT_TYPES = [
 
 // Fails to compile when an event joins the union but not the list above.
 type ListsEvery<Missing extends never> = Missing;
-type EveryEventTypeListed = ListsEvery<Exclude<TrackEventType, (typeof TRACK_EVENT_TYPES)[number]>>;
+type _EveryEventTypeListed = ListsEvery<Exclude<TrackEventType, (typeof TRACK_EVENT_TYPES)[number]>>;
 
 export function isTrackEventType(type: string): type is TrackEventType {
   return (TRACK_EVENT_TYPES as readonly string[]).includes(type);

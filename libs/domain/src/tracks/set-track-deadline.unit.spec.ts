@@ -4,7 +4,7 @@ import { SetTrackDeadline, trackDecider } from './track';
 
 const spec = deciderSpecification(trackDecider);
 const loose = (data: Record<string, unknown>): SetTrackDeadline =>
-  ({ type: 'SetTrackDeadline', data: { ...setDeadline().data, ...data } }) as SetTrackDeadline;
+  ({ type: 'SetTrackDeadline', data: { ...setDeadline().data, ...data } });
 
 describe('SetTrackDeadline', () => {
   it('sets a deadline', () => {
