@@ -182,6 +182,25 @@ events:
     expect(at('other.paraphrase')).toMatchObject({ line: 18, message: 'must be non-empty text' });
   });
 
+  it('refuses a source field or an include that is not text, naming it, instead of storing "[object Object]"', () => {
+    write('demo', `dataset: demo
+include: [7]
+sources:
+  article:
+    title: An article (made-up test data)
+    publisher: { name: Somebody }
+    url: 42
+    note: ""
+events:
+${loan}`);
+    const found = problems('demo');
+    const at = (field: string) => found.find((problem) => problem.field === field);
+    expect(at('include')).toMatchObject({ line: 2, message: 'must be a list of data set names' });
+    expect(at('sources.article.publisher')).toMatchObject({ message: 'must be non-empty text' });
+    expect(at('sources.article.url')).toMatchObject({ message: 'must be non-empty text' });
+    expect(at('sources.article.note')).toMatchObject({ message: 'must be non-empty text' });
+  });
+
   it('refuses broken YAML, unknown sets and a dataset name that is not the folder', () => {
     write('demo', 'dataset: demo\nevents: [\n');
     expect(problems('demo')[0]).toMatchObject({ field: 'yaml', line: expect.any(Number) });
