@@ -233,6 +233,15 @@ describe.each([
     }
     const loans = ledger.rows.find((row: { kind: string; currency: string }) => row.kind === 'loan' && row.currency === 'USD');
     if (loans) expect(BigInt(loans.outstanding)).toBeLessThan(630_000_000n);
+    // Nothing is outstanding on what was never pledged: a demand, a request withdrawn or rejected.
+    for (const item of all2023.items) {
+      if (!['pledged', 'fulfilled', 'broken'].includes(item.status)) expect({ id: item.id, status: item.status, outstanding: item.outstanding ?? null }).toEqual({ id: item.id, status: item.status, outstanding: null });
+    }
+  });
+
+  it('owes nothing on the loan Minsk asked for in 2019 and withdrew', async () => {
+    const request = seedEntityId('loan-2019-request');
+    expect(await get(`/v1/commitments/${request}`, { asOf: '2023-06-30' })).toMatchObject({ status: 'withdrawn', outstanding: null });
   });
 
   it('counts a fact dated in a month as certain once the month has closed', async () => {

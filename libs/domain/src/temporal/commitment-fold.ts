@@ -45,9 +45,11 @@ export interface CommitmentAsOf {
   /** Exact decimal sum of the counting disbursements; null for a rate (a price), which is not a sum. */
   readonly disbursed: string | null;
   /**
-   * `terms.amount − disbursed`, exact, possibly negative; null when the terms
-   * state no amount, for a rate, and when the commitment has lapsed (nothing is
-   * owed on a lapsed commitment).
+   * `terms.amount − disbursed`, exact, possibly negative, on a commitment that
+   * was pledged (pledged, fulfilled or broken: what was promised and not paid);
+   * null when the terms state no amount, for a rate, when it has lapsed (nothing
+   * is owed on a lapsed commitment), and on what was never pledged (a demand, or
+   * a request withdrawn or rejected).
    */
   readonly outstanding: string | null;
   /** `terms.currency`, null when the terms state none. */
@@ -65,6 +67,9 @@ export interface CommitmentAsOf {
    */
   readonly sources: Sources;
 }
+
+/** The statuses of a commitment that was pledged: the ledger's `pledged` counts these too. */
+const PLEDGED_STATUSES: readonly CommitmentStatus[] = ['pledged', 'fulfilled', 'broken'];
 
 /** Kinds whose amount is a rate (a price per unit), not a sum: nothing is disbursed or outstanding on them. */
 export const RATE_KINDS: readonly CommitmentKind[] = ['price'];
@@ -294,7 +299,7 @@ export function snapshot(
     lapsedAt: lapsed ? new Date(end).toISOString() : null,
     terms: state.terms,
     disbursed: rate ? null : fromScaled(state.disbursed),
-    outstanding: !rate && !lapsed && state.status !== 'lapsed' && isDecimal(amount) ? fromScaled(toScaled(amount) - state.disbursed) : null,
+    outstanding: !rate && !lapsed && PLEDGED_STATUSES.includes(state.status as CommitmentStatus) && isDecimal(amount) ? fromScaled(toScaled(amount) - state.disbursed) : null,
     currency: state.terms.currency ?? null,
     streamVersion,
     eventIds,

@@ -87,6 +87,28 @@ describe('validity ends', () => {
   });
 });
 
+describe('outstanding is what was pledged and not paid', () => {
+  it('is nothing on a demand, nor on a request withdrawn or rejected; it stays on a broken pledge', () => {
+    const demand = new StreamBuilder();
+    demand.record('2021-01', '2021-02-01T00:00:00Z', { status: 'requested' });
+    expect(commitmentAsOf(demand.events, '2021-03-01T00:00:00Z', LATER)).toMatchObject({ status: 'requested', outstanding: null });
+    demand.status('requested', 'withdrawn', '2021-05', '2021-06-01T00:00:00Z');
+    expect(commitmentAsOf(demand.events, '2021-07-01T00:00:00Z', LATER)).toMatchObject({ status: 'withdrawn', outstanding: null });
+
+    const refused = new StreamBuilder();
+    refused.record('2021-01', '2021-02-01T00:00:00Z', { status: 'requested' });
+    refused.status('requested', 'rejected', '2021-05', '2021-06-01T00:00:00Z');
+    expect(commitmentAsOf(refused.events, '2021-07-01T00:00:00Z', LATER)).toMatchObject({ status: 'rejected', outstanding: null });
+
+    const broken = new StreamBuilder();
+    broken.record('2021-01', '2021-02-01T00:00:00Z');
+    broken.status('pledged', 'broken', '2021-05', '2021-06-01T00:00:00Z');
+    const state = commitmentAsOf(broken.events, '2021-07-01T00:00:00Z', LATER);
+    expect(state).toMatchObject({ status: 'broken' });
+    expect(state?.outstanding).not.toBeNull();
+  });
+});
+
 describe('a rate is not a sum', () => {
   it('has no disbursed and no outstanding', () => {
     const stream = new StreamBuilder();
