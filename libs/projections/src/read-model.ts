@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { Attribution, EventAttribution, PackedSources, RecordedEvent, Sources, unpackSources } from '@timeline/domain';
+import { EventAttribution, PackedSources, RecordedEvent, Sources, unpackSources } from '@timeline/domain';
 import { activeGeneration, Generation } from './generations';
 import { readProjectedStream } from './project-events';
 import { quoteIdent } from './read-model-schema';
@@ -123,6 +123,46 @@ export class NoReadModel extends Error {
     super('the read models are not built yet');
     this.name = 'NoReadModel';
   }
+}
+
+/** A row of `stream_events`, as the audit query selects it. */
+interface AuditRow {
+  position: string;
+  event_id: string;
+  type: string;
+  stream_id: string;
+  stream_version: number;
+  recorded_at: Date;
+  actor: string;
+  confidence: RecordedEvent['confidence'];
+  effective_at: Date;
+  effective_precision: RecordedEvent['effectiveAt']['precision'];
+  effective_until: Date | null;
+  source: RecordedEvent['source'];
+  correlation_id: string;
+  causation_id: string | null;
+  data: Record<string, unknown>;
+}
+
+/** A row of `timeline`, as a timeline page selects it. */
+interface TimelineRow {
+  event_id: string;
+  position: string;
+  stream_id: string;
+  stream_type: string;
+  stream_version: number;
+  type: string;
+  effective_at: Date;
+  effective_precision: RecordedEvent['effectiveAt']['precision'];
+  effective_until: Date;
+  recorded_at: Date;
+  known_since: Date;
+  actor: string;
+  confidence: RecordedEvent['confidence'];
+  source: RecordedEvent['source'];
+  parties: string[];
+  data: Record<string, unknown>;
+  attribution: EventAttribution | null;
 }
 
 interface CommitmentRow {
@@ -303,7 +343,7 @@ export class ReadModel {
     if (query.party) add((n) => `EXISTS (SELECT 1 FROM ${s}.timeline t WHERE t.stream_id = e.stream_id AND t.parties @> ARRAY[$${n}]::text[])`, query.party);
     if (query.after) add((n) => `e.position > $${n}::bigint`, query.after);
     params.push(query.limit);
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<AuditRow>(
       `SELECT e.position::text, e.event_id, e.type, e.stream_id, e.stream_version, e.recorded_at, e.actor, e.confidence,
               e.effective_at, e.effective_precision, e.effective_until, e.source, e.correlation_id, e.causation_id, e.data
          FROM ${s}.stream_events e ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
@@ -393,7 +433,7 @@ export class ReadModel {
           FROM ${s}.timeline
          WHERE effective_at = page.effective_at AND position = page.position AND recorded @> $1::timestamptz OFFSET 0) t
        ORDER BY page.effective_at, page.position`;
-    const { rows } = await this.pool.query(sql, params);
+    const { rows } = await this.pool.query<TimelineRow>(sql, params);
     return rows.map((row) => ({
       eventId: row.event_id,
       position: row.position,
@@ -406,7 +446,7 @@ export class ReadModel {
       knownSince: row.known_since.toISOString(),
       actor: row.actor,
       confidence: row.confidence,
-      ...citations(row.source, row.attribution as EventAttribution | null),
+      ...citations(row.source, row.attribution),
       parties: row.parties,
       data: row.data,
     }));
