@@ -8,7 +8,9 @@
 //   npm run bench -- --only append,end-to-end [--out bench/partial.md]
 //
 // A suite is a module exporting `run({ quick })` that resolves to
-// `{ section, columns, rows, notes }` (or an array of them). Adding a file to
+// `{ section, columns, rows, notes, findings }` (or an array of them). `notes` say what
+// was measured and how; what the profiles showed and what was changed because of it is
+// prose kept apart, in bench/findings/<findings>.md, and joins the section in the report. Adding a file to
 // bench/suites/ adds a suite; SUITE_ORDER only says where it goes in the report.
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem, release, type } from 'node:os';
@@ -65,8 +67,9 @@ try {
       const result = await suite.run({ quick: options.quick });
       for (const section of [result].flat()) {
         checkSection(name, section);
-        sections.push({ suite: name, ...section });
-        printSection(section);
+        const withFindings = { ...section, notes: [...(section.notes ?? []), ...findings(section.findings)] };
+        sections.push({ suite: name, ...withFindings });
+        printSection(withFindings);
       }
       console.log(`(${name}: ${((performance.now() - began) / 1000).toFixed(0)} s)`);
     } catch (error) {
@@ -87,6 +90,14 @@ if (failures.length > 0) {
   process.exit(1);
 }
 
+/** The paragraphs of bench/findings/<name>.md (none when the section names no findings). */
+function findings(name) {
+  if (name === undefined) return [];
+  const file = join(root, 'bench/findings', `${name}.md`);
+  if (!existsSync(file)) throw new Error(`the section names findings that do not exist: ${relative(root, file)}`);
+  return readFileSync(file, 'utf8').split(/\n\s*\n/).map((paragraph) => paragraph.trim()).filter(Boolean);
+}
+
 function rank(name) {
   const index = SUITE_ORDER.indexOf(name);
   return index < 0 ? SUITE_ORDER.length : index;
@@ -100,6 +111,7 @@ function checkSection(name, section) {
     problems.push('rows must be arrays as long as columns');
   }
   if (section?.notes !== undefined && !Array.isArray(section.notes)) problems.push('notes must be an array of paragraphs');
+  if (section?.findings !== undefined && typeof section.findings !== 'string') problems.push('findings must name a file of bench/findings');
   if (problems.length > 0) throw new Error(`suite ${name} returned a malformed section: ${problems.join('; ')}`);
 }
 

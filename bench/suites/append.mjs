@@ -49,27 +49,6 @@ const TARGET_RATIO_TO_EMMETT = 1.5;
 
 // What the profiles say (bench/profile-summary.mjs over node --cpu-prof of these
 // workloads), kept with the suite so that every report carries it.
-const IN_PROCESS_FINDINGS = [
-  '**Where the time goes, and what was changed.** Profiled with `node --cpu-prof` (summaries by `bench/profile-summary.mjs`). ' +
-    'Before this work every append took one lock for the whole database and committed alone, so concurrent writers queued one WAL flush at a time, ' +
-    'and the services (and tests) of other schemas in the same database queued with them. Now: (1) appends that arrive while one is written go together ' +
-    'in one statement and one commit (`append_to_streams`, a group commit; each append stays all or nothing against its own expected version); ' +
-    '(2) the lock is the schema\'s; (3) the relay commits its checkpoint without waiting for the WAL flush (a lost checkpoint only republishes, which readers drop); ' +
-    '(4) the relay lingers 10 ms after a wake-up, so a stream of single-event commands is published a few at a time; ' +
-    '(5) the SSE feed no longer looks up the parties of every new stream when no one is subscribed, and its consumer (a group of its own that starts at the end) no longer commits offsets, ' +
-    'a request to the broker per fetch for nothing; (6) the aggregate writer keeps the histories of the streams it wrote last (`TIMELINE_WRITE_CACHE_EVENTS`, 20,000 events by default) ' +
-    'and decides the next command on one of them without reading it back: one round trip to PostgreSQL per command instead of two. The append still carries the version the decision was made on, ' +
-    'so a stream written by another instance in between is refused, re-read and decided again (tested in `test/api/commitments.e2e.spec.ts`). Emmett\'s CommandHandler reads the stream from PostgreSQL ' +
-    'for every command; the row "ours: command, no Kafka, no write memory" is our service with the memory turned off, for a comparison on equal terms.',
-  '**The relay.** With Kafka the same process also reads each event back, encodes it as a CloudEvents record, sends it with acks from all replicas and saves a checkpoint; ' +
-    'the api role\'s SSE gateway consumes the topic and decodes every record; and the broker\'s JVM runs on the same two cores. In the profile of the in-process write path ' +
-    'with the relay at 32 writers (`bench/profiles/in-process-relay-32-writers.txt`), kafkajs (record encoding and decoding, CRC-32C, murmur2, long arithmetic) takes about 8 % ' +
-    'of the samples, socket writes to the broker and to PostgreSQL about 12 %, garbage collection about 5 %, our own code (domain, api, store, log) about 6 %; about 35 % is idle, waiting on ' +
-    'PostgreSQL and the broker, which run on the same two cores. "ours without Kafka ÷ Emmett" is the like-for-like comparison of the stores (Emmett publishes nothing); the step from it to "ours ÷ Emmett" ' +
-    'is the price of putting every event on the topic before the round counts it.',
-  'PostgreSQL side: `pg_stat_statements` is available on this server but not loaded (it needs `shared_preload_libraries` and a restart of a server other sessions use), ' +
-    'so statements were timed from the client: the raw rows above are those timings.',
-];
 
 /** The paragraphs whose figures come from this run. */
 function measuredFindings(measured) {
@@ -90,20 +69,6 @@ function measuredFindings(measured) {
   return lines;
 }
 
-const HTTP_FINDINGS = [
-  '**Where the time goes over HTTP.** In the profile of the server at 32 clients (`bench/profiles/http-32-clients.txt`, LOG_LEVEL=info, taken while other work loaded the machine), ' +
-    'socket writes (`writev`: answers to the clients and queries to PostgreSQL) take about 9 % of the samples, garbage collection about 6 %, class-validator and class-transformer ' +
-    'turning and checking the nested DTOs about 6 %, kafkajs for the relay and the SSE gateway about 4 %, Nest, Express and the router about 6 %, pino-http\'s line per request ' +
-    'about 1–2 %, our own code (domain, api, store) about 5 %, and about 10 % is idle; module loading at start-up is in the profile too (about 8 %). No single function stands out. ' +
-    'Two costs found by profiling were removed: serve-static, mounted for the web page in front of every route, looked each API request up on disk (8 % of the server\'s CPU), ' +
-    'and every command read its stream back from PostgreSQL before deciding (now from the write memory, see above). ' +
-    'The `GET /health/live` row is the same server answering with no database, no body and no validation, in the same rounds: the ceiling of this stack ' +
-    '(Nest on Express, one process) on this machine, with the autocannon client, PostgreSQL and the broker on the same two cores. A command costs several such requests ' +
-    '(compare the two rows): parsing the body and turning and validating its nested DTO, pino-http\'s line, the key check, the round trip to PostgreSQL, and in the same ' +
-    'process the relay publishing and the SSE gateway consuming every event. For 1,500 commands/s a command would have to cost little more than that empty answer. ' +
-    'What would get there is a lighter HTTP stack (Nest on Fastify), validation compiled from the JSON Schemas (ajv) instead of class-validator, and the relay in a process ' +
-    'of its own — each a change of every endpoint or of the deployment, left as a decision for the project.',
-];
 const TARGET_HTTP = { clients: 32, rate: 1500, p99: 50 };
 
 function emmettVerdict(concurrency, ours, emmettRate, oursAlone, oursCold) {
@@ -466,6 +431,7 @@ export async function run({ quick }) {
     const sections = [
       {
         section: 'Append in process: PostgreSQL with the relay to Kafka, side by side with Emmett and the raw limits',
+        findings: 'append-in-process',
         columns,
         rows: inProcessRows,
         notes: [
@@ -478,7 +444,6 @@ export async function run({ quick }) {
             "Emmett's CommandHandler runs the same pure decider over `getPostgreSQLEventStore` in a schema of its own; \"append only\" skips the read and the decision on both sides. " +
             'The raw rows are the same events as plain INSERTs into a table with no constraint but its primary key; the kafkajs producer is idempotent, with acks from all replicas and one request in flight, as the relay\'s, sending the relay\'s CloudEvents records.',
           `Target: our command rate ≥ ${TARGET_RATIO_TO_EMMETT} × Emmett's at equal concurrency. ${verdicts.join('; ')}.`,
-          ...IN_PROCESS_FINDINGS,
           ...measuredFindings(measured),
         ],
       },
@@ -490,6 +455,7 @@ export async function run({ quick }) {
       },
       {
         section: 'Append over HTTP',
+        findings: 'append-http',
         columns: ['clients', 'service', 'rate', 'p50', 'p99'],
         rows: httpRows,
         notes: [
@@ -497,7 +463,6 @@ export async function run({ quick }) {
             '`clients` connections, each recording a commitment and then disbursing, amending and disbursing it (`POST /v1/commitments`, `…/disbursements`, `…/amendments`). ' +
             'Both processes share the machine\'s cores with PostgreSQL and the broker.',
           `Target: ≥ ${formatRate(TARGET_HTTP.rate, 'commands/s')} at ${TARGET_HTTP.clients} clients with p99 < ${TARGET_HTTP.p99} ms on PostgreSQL + Kafka: ${httpVerdict}.`,
-          ...HTTP_FINDINGS,
           ...(httpRate && measured.has(Math.max(...concurrencies))
             ? [`In this run, at ${Math.max(...concurrencies)} clients, the same commands reached ${formatRate(measured.get(Math.max(...concurrencies)).ours, 'commands/s')} in process with the relay and ${formatRate(httpRate, 'commands/s')} over HTTP: the HTTP layer, its process and the load generator take the difference.`]
             : []),

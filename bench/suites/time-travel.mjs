@@ -22,21 +22,6 @@ const START = Date.UTC(2015, 0, 1);
 
 // What EXPLAIN (ANALYZE, BUFFERS) and the profiles showed, kept with the suite so that every report
 // carries it. The query shapes and indexes: docs/rebuild-and-time-travel.md.
-const TIME_TRAVEL_FINDINGS = [
-  '**What was changed.** A page of commitments for a party and statuses walks one index per side (by, to) and status — `(party, status, commitment_id)`, with the ' +
-    'other filter columns included — so it passes only that party\'s versions in that status; before, a page for a rare party walked the whole id index (16,895 buffers ' +
-    'for one question at 1M events). The GiST `(valid, recorded)` index includes the filter columns, so for early dates (few commitments hold) the planner answers from it ' +
-    'alone. A timeline page reads its keys from a covering index, stops its walk at knownAt (the few events recorded ahead of their date have a partial index of their own), ' +
-    'and then reads only the page\'s rows. A bulk rebuild vacuums the tables so that these walks are index-only. On the same 100k store, version 3 → 5: list buffers ' +
-    'median / largest 1,042 / 4,994 → 521 / 2,969, timeline 774 / 5,807 → 527 / 1,793.',
-  '**What is left.** At early dates a list page for a party and statuses is answered from the GiST `(valid, recorded)` index once per side and status — the same walk ' +
-    'repeated (four walks of about 9,600 buffers, 67 ms, for BY, pledged or requested, asOf 2015-10-27 at 1M events) where one walk, filtered and sorted once, would do; ' +
-    'that sets the list\'s p99 at 1M. A list page also reads the other versions of each commitment it returns when it fetches the rows (most of its median buffers); between "few hold" ' +
-    'and "many hold" a walk is still longer than the page (a structure of versions bucketed by when they start would bound it, and is not built). On the HTTP side, a ' +
-    'primary-key question (`one`, 4–12 buffers) measures the request path: about 1–2 ms of server CPU (routing, the access guard, validation, pino-http\'s line, ' +
-    'serialisation); a static-file middleware that stat\'ed the disk for every API request was removed. With sequential requests, p99 is set by the slowest ' +
-    'of 400 requests on two cores shared with PostgreSQL and the benchmark process, so one scheduling delay of a few milliseconds decides it.',
-];
 
 function seeded(seed) {
   let state = seed >>> 0;
@@ -208,9 +193,9 @@ export async function run({ quick, sizes = quick ? [2_000, 20_000] : [10_000, 10
       '"buffers" is the work PostgreSQL does for one question whatever the load: shared buffers touched by its ' +
       'read-model queries (EXPLAIN ANALYZE, BUFFERS), over 100 questions (20 with --quick) drawn the same way, asked of the read model directly.',
   );
-  notes.push(...TIME_TRAVEL_FINDINGS);
   return {
     section: 'Time travel at 10k, 100k and 1M events',
+    findings: 'time-travel',
     columns: ['query', 'events', 'p50', 'p99', 'items', 'requests', 'buffers median / max'],
     rows,
     notes,
