@@ -113,14 +113,29 @@ export class TableProjector implements Projector {
         // On this transaction's connection: the embedded pool has only one.
         const events = await readEventsAfter(client, { after, limit: this.options.batchSize ?? 500 });
         if (events.length === 0) return 0;
-        this.status.projected += await projectEvents(client, generation.schema, events);
-        await saveCheckpoint(client, generation.schema, TABLE_SOURCE, TABLE_PARTITION, events[events.length - 1].position);
+        const projected = await this.projectUntilSomeoneWaits(client, generation.schema, events);
+        await saveCheckpoint(client, generation.schema, TABLE_SOURCE, TABLE_PARTITION, projected[projected.length - 1].position);
         failpoint('projector.before-commit');
-        return events.length;
+        return projected.length;
       });
       if (read === 0) return total;
       total += read;
     }
+  }
+
+  /**
+   * Projects the batch one append at a time and stops early, keeping what it did, when a command
+   * is waiting for a connection. The embedded store has one: a write that arrives while a batch
+   * of hundreds of events is projected would otherwise wait for all of them, not for one append.
+   */
+  private async projectUntilSomeoneWaits(client: PoolClient, schema: string, events: readonly RecordedEvent[]): Promise<readonly RecordedEvent[]> {
+    let done = 0;
+    for (const append of consecutiveAppends(events)) {
+      this.status.projected += await projectEvents(client, schema, append);
+      done += append.length;
+      if (this.db.pool.waitingCount > 0) break;
+    }
+    return events.slice(0, done);
   }
 
   private async run(): Promise<void> {
@@ -376,4 +391,16 @@ export async function tableProjectorLag(pool: Pool): Promise<PartitionLag[]> {
     stored.get(TABLE_PARTITION) ?? '0',
   ]);
   return [{ partition: TABLE_PARTITION, lag: Number(rows[0].count) }];
+}
+
+/** The batch cut where the stream or the recording instant changes: the events of one append stay together. */
+export function consecutiveAppends(events: readonly RecordedEvent[]): RecordedEvent[][] {
+  const appends: RecordedEvent[][] = [];
+  for (const event of events) {
+    const current = appends[appends.length - 1];
+    const previous = current?.[current.length - 1];
+    if (previous && previous.streamId === event.streamId && previous.recordedAt === event.recordedAt) current.push(event);
+    else appends.push([event]);
+  }
+  return appends;
 }
