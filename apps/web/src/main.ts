@@ -8,6 +8,7 @@ import { allPages, ApiError, apiKey, getJson, setApiKey } from './api';
 import { byId, escapeHtml, h } from './dom';
 import { renderHistory, renderStream } from './drawer';
 import { eventTypeLabel, formatDay } from './format';
+import { keyboardTimeline, trapFocus } from './keyboard';
 import { LiveStream, type LiveStatus } from './live';
 import { renderState } from './state-panel';
 import { stateSections } from './state-sections';
@@ -37,7 +38,8 @@ const el = {
   asOf: byId<HTMLInputElement>('as-of'),
   knownAt: byId<HTMLInputElement>('known-at'),
   party: byId<HTMLSelectElement>('party'),
-  type: byId<HTMLSelectElement>('type'),
+  type: byId<HTMLFieldSetElement>('type'),
+  typeSummary: byId('type-summary'),
   q: byId<HTMLInputElement>('q'),
   group: byId<HTMLSelectElement>('group'),
   stateBody: byId('state-body'),
@@ -99,7 +101,9 @@ function syncControls(): void {
   el.slider.setAttribute('aria-valuetext', formatDay(`${day}T00:00:00Z`));
   el.knownAt.value = view.knownAt ? toLocalInput(view.knownAt) : '';
   el.party.value = view.party ?? '';
-  el.type.value = view.types[0] ?? '';
+  for (const box of el.type.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) box.checked = view.types.includes(box.value);
+  el.typeSummary.textContent = view.types.length === 0 ? 'all' : view.types.length === 1 ? eventTypeLabel(view.types[0]) : `${view.types.length} types`;
+  el.typeSummary.setAttribute('aria-label', `Event types: ${view.types.length ? view.types.map(eventTypeLabel).join(', ') : 'all'}`);
   el.q.value = view.q ?? '';
   el.group.value = view.group;
 }
@@ -247,17 +251,26 @@ function openStream(streamId: string): void {
   renderStream(el.drawerBody, stream);
 }
 
+let releaseDrawer: (() => void) | undefined;
+
 function showDrawer(title: string): void {
   el.drawerTitle.textContent = title;
-  el.drawer.hidden = false;
+  if (el.drawer.hidden) {
+    // Focus goes back where it was when the drawer opened.
+    if (!drawerOpener && document.activeElement instanceof HTMLElement && document.activeElement !== document.body) drawerOpener = document.activeElement;
+    el.drawer.hidden = false;
+    releaseDrawer = trapFocus(el.drawer);
+  }
   byId('drawer-close').focus();
 }
 
 function closeDrawer(): void {
   if (el.drawer.hidden) return;
   el.drawer.hidden = true;
+  releaseDrawer?.();
+  releaseDrawer = undefined;
   timeline.setSelection([]);
-  drawerOpener?.focus();
+  if (drawerOpener?.isConnected) drawerOpener.focus();
   drawerOpener = undefined;
 }
 
@@ -346,7 +359,9 @@ async function loadFilterOptions(): Promise<void> {
       getJson<{ items: { type: string }[] }>('/v1/schemas'),
     ]);
     el.party.append(...parties.items.map((party) => h('option', { value: party.partyId }, party.name ? `${party.name} (${party.partyId})` : party.partyId)));
-    el.type.append(...schemas.items.map((schema) => h('option', { value: schema.type }, eventTypeLabel(schema.type))));
+    el.type.append(
+      ...schemas.items.map((schema) => h('label', {}, h('input', { type: 'checkbox', name: 'type', value: schema.type }), ` ${eventTypeLabel(schema.type)}`)),
+    );
     syncControls();
   } catch (error) {
     showError(error);
@@ -369,6 +384,8 @@ function createTimeline(): void {
     tooltip: { followMouse: true, overflowMethod: 'cap', delay: 200 },
     margin: { item: { horizontal: 2, vertical: 4 } },
     selectable: true,
+    // The item's id on its element: the keyboard finds items by it.
+    dataAttributes: ['id'],
   };
   timeline = new Timeline(byId('timeline'), items, groups, options);
   timeline.addCustomTime(dayStart(asOfDay()), 'asOf');
@@ -378,13 +395,31 @@ function createTimeline(): void {
   });
   timeline.on('select', (properties: { items: string[] }) => {
     const id = properties.items[0];
-    if (!id) return;
-    const entry = entries.find((e) => e.eventId === id);
-    if (!entry) return;
-    drawerOpener = undefined;
-    if (entry.streamType === 'commitment') update({ commitment: entry.streamId.replace(/^commitment-/, '') });
-    else openStream(entry.streamId);
+    if (id) openItem(id, undefined);
   });
+  keyboardTimeline(byId('timeline'), {
+    order: () => items.get({ order: 'start' }).map((item) => String(item.id)),
+    open: (id) => {
+      timeline.setSelection([id]);
+      openItem(id, document.activeElement as HTMLElement);
+    },
+    reveal: (id) => timeline.focus(id, { animation: false }),
+    pan: (fraction) => {
+      const window = timeline.getWindow();
+      const shift = (window.end.getTime() - window.start.getTime()) * fraction;
+      timeline.setWindow(window.start.getTime() + shift, window.end.getTime() + shift, { animation: false });
+    },
+    zoom: (factor) => (factor < 1 ? timeline.zoomIn(1 - factor, { animation: false }) : timeline.zoomOut(1 - 1 / factor, { animation: false })),
+  });
+}
+
+/** Opens what a timeline item belongs to: a commitment's history, or the record's events. */
+function openItem(id: string, opener: HTMLElement | undefined): void {
+  const entry = entries.find((e) => e.eventId === id);
+  if (!entry) return;
+  drawerOpener = opener;
+  if (entry.streamType === 'commitment') update({ commitment: entry.streamId.replace(/^commitment-/, '') });
+  else openStream(entry.streamId);
 }
 
 function wireControls(): void {
@@ -415,7 +450,10 @@ function wireControls(): void {
   });
   byId('known-at-now').addEventListener('click', () => update({ knownAt: undefined }));
   el.party.addEventListener('change', () => update({ party: el.party.value || undefined }));
-  el.type.addEventListener('change', () => update({ types: el.type.value ? [el.type.value] : [] }));
+  el.type.addEventListener('change', () =>
+    update({ types: [...el.type.querySelectorAll<HTMLInputElement>('input[type=checkbox]:checked')].map((box) => box.value) }),
+  );
+  byId('type-all').addEventListener('click', () => update({ types: [] }));
   el.group.addEventListener('change', () => update({ group: el.group.value === 'party' ? 'party' : 'kind' }));
   let typing: ReturnType<typeof setTimeout> | undefined;
   el.q.addEventListener('input', () => {
