@@ -39,7 +39,7 @@ describe.each([{ backend: 'postgres' as const }, { backend: 'pglite' as const }]
     const response = await diff({ from: '2021-10-01', to: '2022-01-01' }).expect(200);
     expect(response.body.added).toEqual([]);
     const [loan] = response.body.changed;
-    expect(loan).toMatchObject({ id, title: 'Made-up loan', by: 'RU', to: 'BY' });
+    expect(loan).toMatchObject({ id, title: 'Made-up loan', by: 'RU', to: 'BY', currency: 'USD', unit: null });
     const byPath = Object.fromEntries(loan.changes.map((change: { path: string }) => [change.path, change]));
     expect(byPath.disbursed).toMatchObject({ from: '0', to: '200000000', source: { source: { title: disbursal.title } } });
     expect(byPath.outstanding).toMatchObject({ from: '630000000', to: '430000000', source: { source: { title: disbursal.title } } });

@@ -7,7 +7,9 @@ import { parseView, serializeView } from '../../apps/web/src/view-state';
 
 describe('the view in the URL', () => {
   it('reads what a shared URL says and writes it back the same', () => {
-    const search = '?asOf=2021-10-01&knownAt=2026-01-01T12:00:00Z&party=BY&type=CommitmentRecorded,TrackDeadlineSet&q=gas+price&group=party&commitment=f2d7ac0b-f151-54fd-8b4e-71bc42f0cd0e';
+    const search =
+      '?asOf=2021-10-01&knownAt=2026-01-01T12:00:00Z&party=BY&type=CommitmentRecorded,TrackDeadlineSet&q=gas+price&group=party&commitment=f2d7ac0b-f151-54fd-8b4e-71bc42f0cd0e' +
+      '&panel=compare&from=2021-03-31&to=2021-10-01&fromKnownAt=2021-10-01T00:00:00Z';
     const view = parseView(search);
     expect(view).toEqual({
       asOf: '2021-10-01',
@@ -17,17 +19,25 @@ describe('the view in the URL', () => {
       q: 'gas price',
       group: 'party',
       commitment: 'f2d7ac0b-f151-54fd-8b4e-71bc42f0cd0e',
+      panel: 'compare',
+      compare: { from: '2021-03-31', to: '2021-10-01', fromKnownAt: '2021-10-01T00:00:00Z' },
     });
     expect(parseView(serializeView(view))).toEqual(view);
   });
 
   it('drops values that cannot be right instead of guessing', () => {
-    expect(parseView('?asOf=October&party=<script>&type=drop%20table&group=nonsense&commitment=..%2F..')).toEqual({ types: [], group: 'kind' });
+    expect(parseView('?asOf=October&party=<script>&type=drop%20table&group=nonsense&commitment=..%2F..&panel=x&from=May&toKnownAt=later')).toEqual({
+      types: [],
+      group: 'kind',
+      panel: 'state',
+      compare: {},
+    });
   });
 
   it('leaves defaults out of the URL', () => {
-    expect(serializeView({ types: [], group: 'kind' })).toBe('');
-    expect(serializeView({ asOf: '2021-03-31', types: [], group: 'kind' })).toBe('?asOf=2021-03-31');
+    expect(serializeView({ types: [], group: 'kind', panel: 'state', compare: {} })).toBe('');
+    expect(serializeView({ asOf: '2021-03-31', types: [], group: 'kind', panel: 'state', compare: {} })).toBe('?asOf=2021-03-31');
+    expect(serializeView({ types: [], group: 'kind', panel: 'chart', compare: {} })).toBe('?panel=chart');
   });
 });
 

@@ -6,6 +6,7 @@ import { SeedLoader } from '../../apps/api/src/seeds/seed-loader';
 import { seedEmptyStore } from '../../apps/api/src/serve';
 import { launchChromium, TestBrowser } from '../support/browser';
 import { startTestApp, TestApp } from '../support/test-app';
+import type { Commitment } from '../../apps/web/src/types';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -67,7 +68,7 @@ describe('the web page as a workbench', () => {
 
   async function open(query = ''): Promise<void> {
     await page.goto(`${base}/${query}`);
-    await page.locator('#state-body[aria-busy="false"] > *').first().waitFor();
+    await page.locator('#state-body[aria-busy="false"] > *').first().waitFor({ state: 'attached' });
     await page.locator('.vis-item[data-id]').first().waitFor();
   }
 
@@ -183,6 +184,78 @@ describe('the web page as a workbench', () => {
       expect(drawer!.width).toBeLessThanOrEqual(viewport.width);
       await page.keyboard.press('Escape');
     }
+    expect(await audit()).toEqual([]);
+  });
+
+  it('compares two dates and two knownAt side by side, each change with its source, the comparison in the URL', async () => {
+    await open('?asOf=2021-10-01');
+    await page.getByRole('button', { name: 'Compare two moments' }).click();
+    await page.waitForURL(/panel=compare&from=2021-04-01&to=2021-10-01/);
+    const added = page.locator('#compare-body [data-compare="added"]');
+    await added.locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' }).waitFor();
+    await expect(added.locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' }).locator('.cite summary').textContent()).resolves.not.toBe('');
+
+    // The same date, as known before the correction of the loan's amount and as known now.
+    const id = (await added.locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' }).getAttribute('data-id'))!;
+    const history = (await (await fetch(`${base}/v1/commitments/${id}/history`)).json()) as { versions: { recordedAt: string; fixes?: { kind: string } }[] };
+    const corrected = history.versions.find((version) => version.fixes?.kind === 'correction')!;
+    const before = new Date(Date.parse(corrected.recordedAt) - 1).toISOString();
+    await open(`?asOf=2021-10-01&panel=compare&from=2021-10-01&to=2021-10-01&fromKnownAt=${before}`);
+    const item = page.locator(`#compare-body [data-compare="changed"] .compare-item[data-id="${id}"]`);
+    await item.waitFor();
+    const amount = item.locator('tr[data-path="terms.amount"]');
+    await expect(amount.locator('td.from').textContent()).resolves.toBe('$600m');
+    await expect(amount.locator('td.to').textContent()).resolves.toBe('$630m');
+    await expect(amount.locator('.cite summary').textContent()).resolves.toContain('(correction)');
+    await expect(item.locator('thead').textContent()).resolves.toMatch(/1 Oct 2021, as known at .*1 Oct 2021/);
+    // The source opens by keyboard, with the confidence and the paraphrase marked.
+    await amount.locator('.cite summary').focus();
+    await page.keyboard.press('Enter');
+    await expect(amount.locator('.cite .paraphrase').textContent()).resolves.toMatch(/^Paraphrase, not the source’s words: /);
+    await expect(amount.locator('.cite .meta').textContent()).resolves.toMatch(/confidence: /);
+    await expect(page.locator('#compare-from-known').inputValue()).resolves.not.toBe('');
+    expect(await audit()).toEqual([]);
+  });
+
+  it('charts pledged against delivered per party pair and currency, lapsed marked, a point opening the commitments behind it', async () => {
+    await open('?asOf=2023-06-30&panel=chart');
+    const figure = page.locator('#chart-body figure.pair-chart[data-pair="RU→BY USD"]');
+    await figure.locator('canvas').waitFor();
+    // The figures are the ledger's, summed over kinds, as of each quarter's end.
+    const ledger = (await (await fetch(`${base}/v1/ledger?asOf=2021-12-31&by=RU&to=BY`)).json()) as { rows: { currency: string; pledged: string; requested: string }[] };
+    const pledged = ledger.rows.filter((row) => row.currency === 'USD').reduce((sum, row) => sum + Number(row.pledged), 0);
+    expect(pledged).toBeGreaterThan(0);
+    await figure.locator('summary', { hasText: 'Figures as a table' }).click();
+    const december = figure.locator('tr[data-day="2021-12-31"]');
+    await expect(december.locator('td[data-series="pledged"]').getAttribute('data-value')).resolves.toBe(String(pledged));
+    await expect(december.locator('td[data-series="pledged"]').textContent()).resolves.toMatch(/^\$[\d.]+(m|bn)$/);
+    // By mid-2023 the loan "until the end of 2022" has lapsed: a point of its own, not pledged any more.
+    const last = figure.locator('tr[data-day="2023-06-30"]');
+    const lapsed = (await (await fetch(`${base}/v1/commitments?asOf=2023-06-30&status=lapsed&party=BY&limit=1000`)).json()) as { items: Commitment[] };
+    const lapsedSum = lapsed.items.filter((c) => c.by === 'RU' && c.to === 'BY' && c.currency === 'USD' && c.kind !== 'price').reduce((sum, c) => sum + Number(c.pledged ?? c.terms.amount), 0);
+    expect(lapsed.items.map((c) => c.title)).toContain('Russian loan to Belarus until the end of 2022');
+    await expect(last.locator('td[data-series="lapsed"]').getAttribute('data-value')).resolves.toBe(String(lapsedSum));
+
+    // A click on the chart lists the commitments behind the point, and the URL keeps it.
+    const box = (await figure.locator('canvas').boundingBox())!;
+    await page.mouse.click(box.x + box.width - 8, box.y + box.height / 2);
+    const behind = figure.locator('.behind');
+    await behind.locator('li', { hasText: 'Russian loan to Belarus until the end of 2022' }).waitFor();
+    await expect(behind.locator('li', { hasText: 'Russian loan to Belarus until the end of 2022' }).locator('.mark').textContent()).resolves.toBe('lapsed');
+    await page.waitForURL(/chartAt=2023-06-30/);
+
+    // By keyboard: a row of the table lists them too, and a commitment opens its history.
+    await december.getByRole('button').focus();
+    await page.keyboard.press('Enter');
+    await behind.locator('h4', { hasText: '31 Dec 2021' }).waitFor();
+    await page.waitForURL(/chartAt=2021-12-31/);
+    await behind.getByRole('button', { name: 'Russian loan to Belarus until the end of 2022' }).click();
+    await page.getByRole('dialog', { name: 'Russian loan to Belarus until the end of 2022' }).waitFor();
+    await page.keyboard.press('Escape');
+
+    // The shared URL shows the same list.
+    await open('?asOf=2023-06-30&panel=chart&chartAt=2021-12-31');
+    await page.locator('#chart-body figure[data-pair="RU→BY USD"] .behind h4', { hasText: '31 Dec 2021' }).waitFor();
     expect(await audit()).toEqual([]);
   });
 });

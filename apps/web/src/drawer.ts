@@ -6,7 +6,8 @@
 import { h } from './dom';
 import { eventTypeLabel, formatDay, formatEffective } from './format';
 import { fieldRows, measureAfter, type FieldRow, type Measure } from './fields';
-import type { Commitment, History, HistoryVersion, Source, TimelineEntry } from './types';
+import { sourceBlock } from './sources';
+import type { Commitment, History, HistoryVersion, TimelineEntry } from './types';
 
 export function renderHistory(target: HTMLElement, history: History, current: Commitment | undefined): void {
   target.replaceChildren(
@@ -75,34 +76,6 @@ function changesTable(rows: FieldRow[]) {
       ),
     ),
   );
-}
-
-/**
- * A source as cited: its own words in a blockquote; a paraphrase — the source in other words
- * than its own — as plain text labelled so, never in quotation marks; our note apart.
- */
-export function sourceBlock(source: Source) {
-  const title = source.title ?? 'untitled source';
-  return h(
-    'figure',
-    { className: 'source' },
-    source.quote ? h('blockquote', {}, source.quote) : null,
-    source.paraphrase ? h('p', { className: 'paraphrase' }, h('span', { className: 'label' }, 'Paraphrase, not the source’s words: '), source.paraphrase) : null,
-    source.note ? h('p', { className: 'note' }, h('span', { className: 'label' }, 'Our note: '), source.note) : null,
-    h(
-      'figcaption',
-      {},
-      source.url ? h('a', { href: source.url, target: '_blank', rel: 'noopener noreferrer' }, title) : title,
-      source.publisher ? ` — ${source.publisher}` : '',
-      source.publishedAt ? `, published ${publishedText(source)}` : '',
-    ),
-  );
-}
-
-/** `2021-09-09/2021-09-16` → "2021-09-09 to 2021-09-16", with "(our estimate)" when it is one. */
-export function publishedText(source: Source): string {
-  const [from, to] = (source.publishedAt ?? '').split('/');
-  return `${to ? `${from} to ${to}` : from}${source.publishedAtEstimated ? ' (our estimate)' : ''}`;
 }
 
 export function renderStream(target: HTMLElement, entries: TimelineEntry[]): void {

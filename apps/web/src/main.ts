@@ -6,6 +6,8 @@
 import { DataSet, Timeline, type DataGroup, type DataItem, type TimelineOptions } from 'vis-timeline/standalone';
 import { allPages, ApiError, apiKey, getJson, setApiKey } from './api';
 import { byId, escapeHtml, h } from './dom';
+import { loadCharts } from './chart';
+import { renderComparison, type StateDiff } from './compare';
 import { renderHistory, renderStream } from './drawer';
 import { eventTypeLabel, formatDay } from './format';
 import { keyboardTimeline, trapFocus } from './keyboard';
@@ -55,6 +57,11 @@ const el = {
   newList: byId('new-list'),
   timelineEmpty: byId('timeline-empty'),
   timelineCount: byId('timeline-count'),
+  compareBody: byId('compare-body'),
+  compareFrom: byId<HTMLInputElement>('compare-from'),
+  compareTo: byId<HTMLInputElement>('compare-to'),
+  compareFromKnown: byId<HTMLInputElement>('compare-from-known'),
+  compareToKnown: byId<HTMLInputElement>('compare-to-known'),
 };
 
 function today(): string {
@@ -80,6 +87,9 @@ function update(patch: Partial<ViewState>): void {
   else if (changed('party') || changed('q')) rerenderState();
   if (changed('knownAt') || changed('party') || changed('types') || changed('q') || changed('group')) void loadTimeline();
   if (changed('asOf')) timeline.setCustomTime(dayStart(asOfDay()), 'asOf');
+  if (changed('panel')) showPanel();
+  if (view.panel === 'compare' && (changed('panel') || changed('compare') || changed('knownAt'))) void loadComparison();
+  if (view.panel === 'chart' && (changed('panel') || changed('asOf') || changed('knownAt') || changed('party'))) void loadChart();
   if (changed('commitment')) {
     if (view.commitment) void openCommitment(view.commitment);
     else closeDrawer();
@@ -106,6 +116,74 @@ function syncControls(): void {
   el.typeSummary.setAttribute('aria-label', `Event types: ${view.types.length ? view.types.map(eventTypeLabel).join(', ') : 'all'}`);
   el.q.value = view.q ?? '';
   el.group.value = view.group;
+  el.compareFrom.value = view.compare.from ?? '';
+  el.compareTo.value = view.compare.to ?? '';
+  el.compareFromKnown.value = view.compare.fromKnownAt ? toLocalInput(view.compare.fromKnownAt) : '';
+  el.compareToKnown.value = view.compare.toKnownAt ? toLocalInput(view.compare.toKnownAt) : '';
+}
+
+/** The local datetime input's value as an instant in the URL, or undefined when empty. */
+function fromLocalInput(value: string): string | undefined {
+  return value ? new Date(value).toISOString().replace('.000Z', 'Z') : undefined;
+}
+
+// ---- the pane: state, comparison, chart ------------------------------------
+
+function showPanel(): void {
+  for (const button of document.querySelectorAll<HTMLButtonElement>('.panel-switch button')) button.setAttribute('aria-pressed', String(button.dataset.panel === view.panel));
+  for (const panel of ['state', 'compare', 'chart'] as const) byId(`pane-${panel}`).hidden = view.panel !== panel;
+}
+
+/** Without dates of its own, a comparison runs from six months before the date shown to that date. */
+function comparisonDefaults(): Partial<ViewState> {
+  const to = view.compare.to ?? asOfDay();
+  const from = new Date(`${to}T00:00:00Z`);
+  from.setUTCMonth(from.getUTCMonth() - 6);
+  return { compare: { ...view.compare, to, from: view.compare.from ?? from.toISOString().slice(0, 10) } };
+}
+
+let compareRequest: AbortController | undefined;
+let chartRequest: AbortController | undefined;
+
+async function loadChart(): Promise<void> {
+  chartRequest?.abort();
+  const request = (chartRequest = new AbortController());
+  const body = byId('chart-body');
+  body.setAttribute('aria-busy', 'true');
+  try {
+    await loadCharts(
+      body,
+      { startYear: new Date(sliderStart).getUTCFullYear(), last: asOfDay(), knownAt: view.knownAt, party: view.party, selected: view.chartAt },
+      {
+        openCommitment: (id, opener) => ((drawerOpener = opener), update({ commitment: id })),
+        select: (day) => update({ chartAt: day }),
+      },
+      request.signal,
+    );
+    clearError();
+  } catch (error) {
+    if ((error as Error).name !== 'AbortError') showError(error);
+  } finally {
+    if (chartRequest === request) body.setAttribute('aria-busy', 'false');
+  }
+}
+
+async function loadComparison(): Promise<void> {
+  const { from, to, fromKnownAt, toKnownAt } = view.compare;
+  if (!from || !to) return;
+  compareRequest?.abort();
+  const request = (compareRequest = new AbortController());
+  el.compareBody.setAttribute('aria-busy', 'true');
+  try {
+    const diff = await getJson<StateDiff>('/v1/state/diff', { from, to, fromKnownAt, toKnownAt, knownAt: view.knownAt, minPosition: latestPosition }, request.signal);
+    renderComparison(el.compareBody, diff, { openCommitment: (id, opener) => ((drawerOpener = opener), update({ commitment: id })) });
+    clearError();
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') return;
+    el.compareBody.replaceChildren(h('p', { className: 'error-inline' }, error instanceof Error ? error.message : String(error)));
+  } finally {
+    if (compareRequest === request) el.compareBody.setAttribute('aria-busy', 'false');
+  }
 }
 
 function toLocalInput(iso: string): string {
@@ -444,10 +522,7 @@ function wireControls(): void {
   byId('month-back').addEventListener('click', () => shiftMonths(-1));
   byId('month-forward').addEventListener('click', () => shiftMonths(1));
   byId('as-of-today').addEventListener('click', () => update({ asOf: undefined }));
-  el.knownAt.addEventListener('change', () => {
-    const value = el.knownAt.value;
-    update({ knownAt: value ? new Date(value).toISOString().replace('.000Z', 'Z') : undefined });
-  });
+  el.knownAt.addEventListener('change', () => update({ knownAt: fromLocalInput(el.knownAt.value) }));
   byId('known-at-now').addEventListener('click', () => update({ knownAt: undefined }));
   el.party.addEventListener('change', () => update({ party: el.party.value || undefined }));
   el.type.addEventListener('change', () =>
@@ -461,6 +536,19 @@ function wireControls(): void {
     typing = setTimeout(() => update({ q: el.q.value.trim() || undefined }), 300);
   });
   byId('controls').addEventListener('submit', (event) => event.preventDefault());
+  for (const button of document.querySelectorAll<HTMLButtonElement>('.panel-switch button')) {
+    button.addEventListener('click', () => {
+      const panel = button.dataset.panel === 'compare' ? 'compare' : button.dataset.panel === 'chart' ? 'chart' : 'state';
+      update({ panel, ...(panel === 'compare' ? comparisonDefaults() : {}) });
+    });
+  }
+  byId('compare-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const day = (input: HTMLInputElement) => (/^\d{4}-\d{2}-\d{2}$/.test(input.value) ? input.value : undefined);
+    update({
+      compare: { from: day(el.compareFrom), to: day(el.compareTo), fromKnownAt: fromLocalInput(el.compareFromKnown.value), toKnownAt: fromLocalInput(el.compareToKnown.value) },
+    });
+  });
 
   byId('drawer-close').addEventListener('click', () => update({ commitment: undefined }));
   document.addEventListener('keydown', (event) => {
@@ -503,6 +591,8 @@ async function reloadAll(): Promise<void> {
   live.restart();
   if (el.party.options.length <= 1) await loadFilterOptions();
   await Promise.all([loadTimeline(), loadState()]);
+  if (view.panel === 'compare') void loadComparison();
+  if (view.panel === 'chart') void loadChart();
   if (view.commitment) void openCommitment(view.commitment);
 }
 
@@ -513,10 +603,17 @@ function start(): void {
   live = new LiveStream({ onEvent: onLiveEvent, onStatus: onLiveStatus });
   live.start();
   void loadFilterOptions();
-  void Promise.all([loadTimeline(), loadState()]).then(() => {
+  const timelineLoaded = Promise.all([loadTimeline(), loadState()]);
+  void timelineLoaded.then(() => {
     if (view.asOf) timeline.moveTo(dayStart(view.asOf), { animation: false });
   });
   if (view.commitment) void openCommitment(view.commitment);
+  showPanel();
+  if (view.panel === 'chart') void timelineLoaded.then(loadChart);
+  if (view.panel === 'compare') {
+    if (!view.compare.from || !view.compare.to) update(comparisonDefaults());
+    else void loadComparison();
+  }
   document.body.dataset.ready = 'true';
 }
 

@@ -1,5 +1,6 @@
 /** Renders the state panel: what was pledged, demanded, priced, agreed and deployed on the date. */
 import { h } from './dom';
+import { citation } from './sources';
 import { compactAmount, formatAmount, formatDay, formatPartialDate, humanize } from './format';
 import type { Change, Marked, StateSections } from './state-sections';
 import type { Commitment, Deployment, State, Track } from './types';
@@ -119,13 +120,9 @@ function programmeLine(track: Track) {
   );
 }
 
-/** The source of a fact's current value: publisher or title, the quote in a tooltip. */
+/** The source of a fact's current value, which opens to the whole source. */
 function cite(c: Commitment, path: string) {
-  const attribution = c.sources?.[path];
-  if (!attribution) return '–';
-  const { publisher, title, quote } = attribution.source;
-  const corrected = attribution.type === 'EventCorrected' ? ' (correction)' : '';
-  return h('span', { className: 'cite', 'data-source-of': path, title: [title, quote && `“${quote}”`].filter(Boolean).join('\n') }, `${publisher ?? title}${corrected}`);
+  return citation(c.sources?.[path], path);
 }
 
 function money(amount: string | null | undefined, currency: string | null, unit?: string | null) {

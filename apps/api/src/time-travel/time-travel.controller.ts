@@ -345,7 +345,7 @@ export function diffCommitments(before: CommitmentAsOfView[], after: CommitmentA
         changes.push({ ...change, source: sourceOf(change.path, change.to === null ? previous : commitment) });
       }
     }
-    if (changes.length) changed.push({ id: commitment.id, title: commitment.title, kind: commitment.kind, by: commitment.by, to: commitment.to, changes });
+    if (changes.length) changed.push({ id: commitment.id, title: commitment.title, kind: commitment.kind, by: commitment.by, to: commitment.to, currency: commitment.currency, unit: commitment.unit, changes });
   }
   return { added: added.map(commitmentAnswer), removed: removed.map(commitmentAnswer), changed };
 }
