@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -257,5 +258,64 @@ describe('the web page as a workbench', () => {
     await open('?asOf=2023-06-30&panel=chart&chartAt=2021-12-31');
     await page.locator('#chart-body figure[data-pair="RU→BY USD"] .behind h4', { hasText: '31 Dec 2021' }).waitFor();
     expect(await audit()).toEqual([]);
+  });
+
+  it('links every figure of the state to its source, with confidence and the paraphrase marked', async () => {
+    await open('?asOf=2021-10-01');
+    for (const name of ['pledges', 'demands', 'prices', 'closed']) {
+      const cells = section(name).locator('tbody td');
+      for (let i = 0; i < (await cells.count()); i++) {
+        const cell = cells.nth(i);
+        const text = (await cell.textContent()) ?? '';
+        if (!/^\$[\d.,]+(m|bn)?$|USD/.test(text.trim())) continue;
+        // A figure is a control that opens to its source, or says no source was kept.
+        const cited = (await cell.locator('details.figure').count()) + (await cell.locator('.figure[title*="no source kept"]').count());
+        expect({ section: name, text, cited }).toEqual({ section: name, text, cited: 1 });
+      }
+    }
+    const loan = section('pledges').locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' });
+    const figure = loan.locator('details.figure[data-figure-of="terms.amount"]').first();
+    await expect(figure.locator('summary').textContent()).resolves.toBe('$630m');
+    await figure.locator('summary').click();
+    await expect(figure.locator('.paraphrase').textContent()).resolves.toMatch(/^Paraphrase, not the source’s words: /);
+    await expect(figure.locator('.meta').textContent()).resolves.toMatch(/^confidence: \w+/);
+    await expect(figure.getAttribute('title')).resolves.toMatch(/^630,000,000 USD — .*\(correction\)$/);
+  });
+
+  it('exports the state and the comparison as CSV, the timeline and the chart as PNG, and a permalink that shows the same', async () => {
+    const download = async (button: string) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.locator(button).click()]);
+      return { name: file.suggestedFilename(), body: readFileSync(await file.path()) };
+    };
+    await open('?asOf=2021-10-01&panel=compare&from=2021-03-31&to=2021-10-01');
+    await page.locator('#compare-body [data-compare="added"]').waitFor();
+    await page.locator('#export summary').click();
+    const state = await download('#export-state-csv');
+    expect(state.name).toBe('commitments-2021-10-01.csv');
+    expect(state.body.toString()).toMatch(/^id,title,kind,by,to,status,pledged/);
+    expect(state.body.toString()).toContain('Russian loan to Belarus until the end of 2022');
+    const diff = await download('#export-compare-csv');
+    expect(diff.body.toString()).toMatch(/^change,id,title,field,from,to,sourceEventId/);
+    expect(diff.body.toString()).toMatch(/\nadded,[0-9a-f-]+,Russian loan to Belarus until the end of 2022,/);
+    const timeline = await download('#export-timeline-png');
+    expect(timeline.name).toBe('timeline-2021-10-01.png');
+    expect(timeline.body.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(timeline.body.length).toBeGreaterThan(5_000);
+
+    const link = await page.locator('#permalink').inputValue();
+    expect(link).toBe(page.url());
+    const caption = await page.locator('#compare-caption').textContent();
+    const other = await chromium.browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await other.goto(link);
+    await other.locator('#compare-caption', { hasText: caption! }).waitFor();
+    await other.close();
+
+    await open('?asOf=2021-10-01&panel=chart');
+    await page.locator('#chart-body canvas').first().waitFor();
+    await page.waitForTimeout(300);
+    await page.locator('#export summary').click();
+    const chart = await download('#export-chart-png');
+    expect(chart.name).toMatch(/^pledged-vs-delivered-RU-BY-USD-2021-10-01\.png$/);
+    expect(chart.body.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
   });
 });

@@ -9,6 +9,7 @@ import { byId, escapeHtml, h } from './dom';
 import { loadCharts } from './chart';
 import { renderComparison, type StateDiff } from './compare';
 import { renderHistory, renderStream } from './drawer';
+import { downloadCsv, downloadPng } from './export';
 import { eventTypeLabel, formatDay } from './format';
 import { keyboardTimeline, trapFocus } from './keyboard';
 import { LiveStream, type LiveStatus } from './live';
@@ -81,6 +82,7 @@ function update(patch: Partial<ViewState>): void {
   const before = { ...view };
   Object.assign(view, patch);
   history.replaceState(null, '', `${location.pathname}${serializeView(view)}`);
+  byId<HTMLInputElement>('permalink').value = location.href;
   const changed = (key: keyof ViewState) => JSON.stringify(before[key]) !== JSON.stringify(view[key]);
   syncControls();
   if (changed('asOf') || changed('knownAt')) void loadState();
@@ -352,6 +354,42 @@ function closeDrawer(): void {
   drawerOpener = undefined;
 }
 
+// ---- export ----------------------------------------------------------------
+
+function wireExports(): void {
+  const exportMenu = byId<HTMLDetailsElement>('export');
+  const permalink = byId<HTMLInputElement>('permalink');
+  const run = (task: () => Promise<void>) => () => void task().catch(showError);
+  exportMenu.addEventListener('toggle', () => {
+    permalink.value = location.href;
+    byId<HTMLButtonElement>('export-compare-csv').disabled = view.panel !== 'compare' || !view.compare.from || !view.compare.to;
+    byId<HTMLButtonElement>('export-chart-png').disabled = view.panel !== 'chart';
+  });
+  byId('export-state-csv').addEventListener(
+    'click',
+    run(() => downloadCsv('/v1/commitments', { asOf: asOfDay(), knownAt: view.knownAt, party: view.party }, `commitments-${asOfDay()}.csv`)),
+  );
+  byId('export-compare-csv').addEventListener(
+    'click',
+    run(() => downloadCsv('/v1/state/diff', { ...view.compare, knownAt: view.knownAt }, `diff-${view.compare.from}-${view.compare.to}.csv`)),
+  );
+  byId('export-timeline-png').addEventListener('click', run(() => downloadPng(byId('timeline'), `timeline-${asOfDay()}.png`)));
+  byId('export-chart-png').addEventListener(
+    'click',
+    run(async () => {
+      for (const figure of document.querySelectorAll<HTMLElement>('#chart-body figure.pair-chart')) {
+        const canvas = figure.querySelector('canvas');
+        if (canvas) await downloadPng(canvas, `pledged-vs-delivered-${(figure.dataset.pair ?? 'chart').replace(/[^A-Za-z0-9]+/g, '-')}-${asOfDay()}.png`);
+      }
+    }),
+  );
+  byId('copy-permalink').addEventListener('click', () => {
+    permalink.value = location.href;
+    permalink.select();
+    void navigator.clipboard?.writeText(location.href).catch(() => undefined);
+  });
+}
+
 // ---- live ----------------------------------------------------------------
 
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -536,6 +574,7 @@ function wireControls(): void {
     typing = setTimeout(() => update({ q: el.q.value.trim() || undefined }), 300);
   });
   byId('controls').addEventListener('submit', (event) => event.preventDefault());
+  wireExports();
   for (const button of document.querySelectorAll<HTMLButtonElement>('.panel-switch button')) {
     button.addEventListener('click', () => {
       const panel = button.dataset.panel === 'compare' ? 'compare' : button.dataset.panel === 'chart' ? 'chart' : 'state';

@@ -54,3 +54,18 @@ export function citation(attribution: Attribution | null | undefined, path: stri
     h('div', { className: 'cite-body' }, sourceBlock(attribution.source), h('p', { className: 'meta' }, `confidence: ${attribution.confidence} · recorded ${attribution.recordedAt.slice(0, 10)}`)),
   );
 }
+
+/**
+ * A figure that opens to its source: the figure itself is the control (`$630m`), its full value
+ * in the tooltip; opened, it shows the source and the confidence. Without a kept source the
+ * figure is shown plain, marked so.
+ */
+export function citedFigure(text: string, full: string, attribution: Attribution | null | undefined, path: string) {
+  if (!attribution) return h('span', { className: 'figure', title: `${full} (no source kept for this figure)` }, text);
+  return h(
+    'details',
+    { className: 'cite figure', 'data-figure-of': path, title: `${full} — ${citationLabel(attribution)}` },
+    h('summary', {}, text),
+    h('div', { className: 'cite-body' }, sourceBlock(attribution.source), h('p', { className: 'meta' }, `confidence: ${attribution.confidence} · recorded ${attribution.recordedAt.slice(0, 10)}`)),
+  );
+}
