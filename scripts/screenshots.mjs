@@ -45,12 +45,12 @@ try {
     await page.waitForTimeout(600);
   };
 
-  step('1/3 the timeline and the state panel on 1 October 2021');
+  step('1/6 the timeline and the state panel on 1 October 2021');
   await page.goto(`${base}/?asOf=2021-10-01`);
   await settle();
   await page.screenshot({ path: join(out, 'timeline-and-state.png') });
 
-  step('2/3 the history of the $630m loan, with its correction');
+  step('2/6 the history of the $630m loan, with its correction');
   await page.locator('[data-section="pledges"]').getByRole('button', { name: 'Russian loan to Belarus until the end of 2022' }).click();
   await page.locator('#drawer li.version.is-correction').waitFor();
   await page.locator('#drawer li.version.is-correction').scrollIntoViewIfNeeded();
@@ -58,7 +58,7 @@ try {
   await page.screenshot({ path: join(out, 'history-drawer.png') });
   await page.keyboard.press('Escape');
 
-  step('3/3 a new event arriving live');
+  step('3/6 a new event arriving live');
   await page.locator('#live[data-status="live"]').waitFor();
   const written = await fetch(`${base}/v1/commitments`, {
     method: 'POST',
@@ -80,6 +80,26 @@ try {
   await page.locator('#new-events').click();
   await page.waitForTimeout(600);
   await page.screenshot({ path: join(out, 'live-update.png') });
+
+  step('4/6 what changed between 31 March and 1 October 2021');
+  await page.goto(`${base}/?asOf=2021-10-01&panel=compare&from=2021-03-31&to=2021-10-01`);
+  await page.locator('#compare-body [data-compare="changed"]').waitFor();
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: join(out, 'compare.png') });
+
+  step('5/6 pledged against delivered, with the commitments behind the end of 2021');
+  await page.goto(`${base}/?asOf=2023-06-30&panel=chart&chartAt=2021-12-31`);
+  await page.locator('#chart-body figure.pair-chart canvas').first().waitFor();
+  await page.locator('#chart-body .behind h4').first().waitFor();
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: join(out, 'chart.png') });
+
+  step('6/6 a 390 px wide phone');
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  await phone.goto(`${base}/?asOf=2021-10-01`);
+  await phone.locator('#state-body[aria-busy="false"] > *').first().waitFor();
+  await phone.waitForTimeout(800);
+  await phone.screenshot({ path: join(out, 'phone.png') });
   step(`written to ${out}`);
 } finally {
   await browser?.close();

@@ -100,7 +100,7 @@ describe('the web page', () => {
     expect(await count('demands')).toBe(3);
     expect(await count('deployments')).toBe(4);
     const loan = section('pledges').locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' });
-    await expect(loan.textContent()).resolves.toContain('630 m USD');
+    await expect(loan.textContent()).resolves.toContain('$630m');
     await expect(loan.locator('.change').textContent()).resolves.toBe('new');
     // The $630m sits beside the source that says $630m: the correction's, not the article's "$600m loan".
     const amountSource = loan.locator('[data-source-of="terms.amount"]');
@@ -126,9 +126,9 @@ describe('the web page', () => {
 
     const correction = drawer.locator('li.version.is-correction');
     await expect(correction.locator('.mark.correction').textContent()).resolves.toBe('Correction');
-    const amount = correction.locator('tr', { hasText: 'terms.amount' });
-    await expect(amount.locator('td.from').textContent()).resolves.toBe('600000000');
-    await expect(amount.locator('td.to').textContent()).resolves.toBe('630000000');
+    const amount = correction.locator('tr[data-path="terms.amount"]');
+    await expect(amount.locator('td.from').textContent()).resolves.toBe('$600m');
+    await expect(amount.locator('td.to').textContent()).resolves.toBe('$630m');
     // Belsat is known only in our words: labelled a paraphrase, never a blockquote or in quotation marks.
     await expect(correction.locator('.paraphrase').textContent()).resolves.toContain('about $630m in loans to end-2022');
     await expect(correction.locator('.paraphrase').textContent()).resolves.toMatch(/^Paraphrase, not the source’s words: [^“”"]+$/);
@@ -174,7 +174,7 @@ describe('the web page', () => {
     await page.locator('.vis-item.is-new', { hasText: 'Bridge loan written during the browser test' }).waitFor();
     const row = section('pledges').locator('tr', { hasText: 'Bridge loan written during the browser test' });
     await row.waitFor();
-    await expect(row.textContent()).resolves.toContain('250 m USD');
+    await expect(row.textContent()).resolves.toContain('$250m');
     await expect(page.evaluate('window.notReloaded')).resolves.toBe(true);
 
     await page.locator('#new-events').click();
@@ -221,7 +221,7 @@ describe('the web page', () => {
     await open('?asOf=2021-03-31&party=BY&q=gas&type=CommitmentRecorded');
     await expect(page.locator('#as-of').inputValue()).resolves.toBe('2021-03-31');
     await expect(page.locator('#party').inputValue()).resolves.toBe('BY');
-    await expect(page.locator('#type').inputValue()).resolves.toBe('CommitmentRecorded');
+    await expect(page.locator('#type input[value="CommitmentRecorded"]').isChecked()).resolves.toBe(true);
     await expect(page.locator('#q').inputValue()).resolves.toBe('gas');
     await page.locator('.vis-item', { hasText: 'Gas price for Belarus in 2021' }).waitFor();
     const drawn = await page.locator('.vis-item .vis-item-content').allTextContents();

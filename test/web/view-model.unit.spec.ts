@@ -1,3 +1,4 @@
+import { fieldRows, measureAfter } from '../../apps/web/src/fields';
 import { compactAmount, formatAmount, formatEffective, formatPartialDate, groupDigits } from '../../apps/web/src/format';
 import { stateSections } from '../../apps/web/src/state-sections';
 import { timelineItems } from '../../apps/web/src/timeline-items';
@@ -6,7 +7,9 @@ import { parseView, serializeView } from '../../apps/web/src/view-state';
 
 describe('the view in the URL', () => {
   it('reads what a shared URL says and writes it back the same', () => {
-    const search = '?asOf=2021-10-01&knownAt=2026-01-01T12:00:00Z&party=BY&type=CommitmentRecorded,TrackDeadlineSet&q=gas+price&group=party&commitment=f2d7ac0b-f151-54fd-8b4e-71bc42f0cd0e';
+    const search =
+      '?asOf=2021-10-01&knownAt=2026-01-01T12:00:00Z&party=BY&type=CommitmentRecorded,TrackDeadlineSet&q=gas+price&group=party&commitment=f2d7ac0b-f151-54fd-8b4e-71bc42f0cd0e' +
+      '&panel=compare&from=2021-03-31&to=2021-10-01&fromKnownAt=2021-10-01T00:00:00Z';
     const view = parseView(search);
     expect(view).toEqual({
       asOf: '2021-10-01',
@@ -16,17 +19,25 @@ describe('the view in the URL', () => {
       q: 'gas price',
       group: 'party',
       commitment: 'f2d7ac0b-f151-54fd-8b4e-71bc42f0cd0e',
+      panel: 'compare',
+      compare: { from: '2021-03-31', to: '2021-10-01', fromKnownAt: '2021-10-01T00:00:00Z' },
     });
     expect(parseView(serializeView(view))).toEqual(view);
   });
 
   it('drops values that cannot be right instead of guessing', () => {
-    expect(parseView('?asOf=October&party=<script>&type=drop%20table&group=nonsense&commitment=..%2F..')).toEqual({ types: [], group: 'kind' });
+    expect(parseView('?asOf=October&party=<script>&type=drop%20table&group=nonsense&commitment=..%2F..&panel=x&from=May&toKnownAt=later')).toEqual({
+      types: [],
+      group: 'kind',
+      panel: 'state',
+      compare: {},
+    });
   });
 
   it('leaves defaults out of the URL', () => {
-    expect(serializeView({ types: [], group: 'kind' })).toBe('');
-    expect(serializeView({ asOf: '2021-03-31', types: [], group: 'kind' })).toBe('?asOf=2021-03-31');
+    expect(serializeView({ types: [], group: 'kind', panel: 'state', compare: {} })).toBe('');
+    expect(serializeView({ asOf: '2021-03-31', types: [], group: 'kind', panel: 'state', compare: {} })).toBe('?asOf=2021-03-31');
+    expect(serializeView({ types: [], group: 'kind', panel: 'chart', compare: {} })).toBe('?panel=chart');
   });
 });
 
@@ -42,11 +53,14 @@ describe('dates and amounts as a reader writes them', () => {
   it('groups digits of decimal strings without floating point, and always names the currency or unit', () => {
     expect(groupDigits('12345678901234567890.05')).toBe('12,345,678,901,234,567,890.05');
     expect(formatAmount('630000000', 'USD')).toBe('630,000,000 USD');
-    expect(formatAmount('128.5', 'USD', 'USD per 1000 m3')).toBe('128.5 USD per 1000 m3');
+    expect(formatAmount('128.5', 'USD', 'USD per 1000 m3')).toBe('128.5 USD per 1000 m³');
     expect(formatAmount(null, 'USD')).toBe('–');
-    expect(compactAmount('630000000', 'USD')).toBe('630 m USD');
-    expect(compactAmount('1500000000', 'USD')).toBe('1.5 bn USD');
-    expect(compactAmount('60', 'USD', 'USD per 1000 m3')).toBe('60 USD per 1000 m3');
+    expect(compactAmount('630000000', 'USD')).toBe('$630m');
+    expect(compactAmount('1500000000', 'USD')).toBe('$1.5bn');
+    expect(compactAmount('-30000000', 'USD')).toBe('-$30m');
+    expect(compactAmount('2000000000', 'RUB')).toBe('2bn RUB');
+    expect(compactAmount('250000', 'EUR')).toBe('€250,000');
+    expect(compactAmount('127', 'USD', 'USD per 1000 m3')).toBe('127 USD per 1000 m³');
   });
 });
 
@@ -201,5 +215,23 @@ describe('the state panel', () => {
     expect(stateSections(now, undefined, { party: 'KZ' }).pledges).toEqual([]);
     expect(stateSections(now, undefined, { q: 'state LOAN' }).pledges.map(({ item }) => item.id)).toEqual(['a']);
     expect(stateSections(now, undefined, { q: 'nothing like this' }).empty).toBe(true);
+  });
+});
+
+describe('field rows of a history version', () => {
+  it('spreads a whole record into fields with amounts in their currency, carried to later versions', () => {
+    const first = [{ path: '', from: null, to: { title: 'Loan', status: 'in_implementation', terms: { amount: '600000000', currency: 'USD', validUntil: '2022' } } }];
+    const rows = fieldRows(first, {});
+    expect(rows.map((row) => [row.path, row.to])).toEqual([
+      ['title', 'Loan'],
+      ['status', 'in implementation'],
+      ['terms.amount', '$600m'],
+      ['terms.currency', 'USD'],
+      ['terms.validUntil', '2022'],
+    ]);
+    const measure = measureAfter(first, {});
+    const amended = fieldRows([{ path: 'terms.amount', from: '600000000', to: '630000000' }], measure);
+    expect(amended).toEqual([{ path: 'terms.amount', label: 'Amount', from: '$600m', fromTitle: '600,000,000 USD', to: '$630m', toTitle: '630,000,000 USD' }]);
+    expect(fieldRows([{ path: 'terms.amount', from: null, to: '127' }], { currency: 'USD', unit: 'USD per 1000 m3' })[0].to).toBe('127 USD per 1000 m³');
   });
 });

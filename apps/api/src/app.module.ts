@@ -22,6 +22,7 @@ import { GetCommitmentController, GetCommitmentHandler } from './commitments/get
 import { RecordCommitmentController, RecordCommitmentHandler } from './commitments/record/record-commitment';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './observability/metrics.controller';
+import { withDestination } from './observability/terminal';
 import { AdminController } from './admin/admin.controller';
 import { ReviseEventController, ReviseEventHandler } from './revisions/revise-event';
 import { ProjectionWait } from './time-travel/time-params';
@@ -51,12 +52,12 @@ export class AppModule {
           errorMessage: 'too many requests from this key or address; try again after Retry-After seconds',
         }),
         LoggerModule.forRoot({
-          pinoHttp: {
+          pinoHttp: withDestination({
             level: runtime.config.logLevel,
             // Keys and cookies never reach a log line (request bodies and answers are not logged at all).
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
-            autoLogging: { ignore: (request) => (request.url?.startsWith('/health') || request.url?.startsWith('/metrics')) ?? false },
-          },
+            autoLogging: { ignore: (request: { url?: string }) => (request.url?.startsWith('/health') || request.url?.startsWith('/metrics')) ?? false },
+          }),
         }),
       ],
       controllers: [

@@ -7,6 +7,7 @@ import { createApp } from './app';
 import { createRuntime, Runtime } from './runtime/runtime';
 import { SeedLoader } from './seeds/seed-loader';
 import { ApiKeyStore } from './auth/api-keys';
+import { banner, logDestination } from './observability/terminal';
 
 /**
  * Runs the roles this process is configured for. With the defaults that is
@@ -18,7 +19,9 @@ import { ApiKeyStore } from './auth/api-keys';
  * its offsets; then the process exits 0. Past SHUTDOWN_TIMEOUT_MS it exits 1.
  */
 export async function serve(config: AppConfig): Promise<void> {
-  const logger = pino({ level: config.logLevel });
+  if (config.roles.has('api')) process.stdout.write(banner(config));
+  const destination = logDestination();
+  const logger = destination ? pino({ level: config.logLevel }, destination) : pino({ level: config.logLevel });
   const log = (message: string, details?: Record<string, unknown>) =>
     details && 'error' in details ? logger.warn(details, message) : logger.info(details ?? {}, message);
   logger.info(

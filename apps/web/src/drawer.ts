@@ -5,18 +5,30 @@
  */
 import { h } from './dom';
 import { eventTypeLabel, formatDay, formatEffective } from './format';
-import type { Commitment, FieldChange, History, HistoryVersion, Source, TimelineEntry } from './types';
+import { fieldRows, measureAfter, type FieldRow, type Measure } from './fields';
+import { sourceBlock } from './sources';
+import type { Commitment, History, HistoryVersion, TimelineEntry } from './types';
 
 export function renderHistory(target: HTMLElement, history: History, current: Commitment | undefined): void {
   target.replaceChildren(
     current
       ? h('p', { className: 'summary' }, `${current.by} → ${current.to} · ${current.kind} · ${current.status.replace(/_/g, ' ')} · version ${current.version}`)
       : h('p', { className: 'summary' }, 'Not in force on the date shown; its whole history follows.'),
-    h('ol', { className: 'versions', 'aria-label': 'Versions, as recorded' }, ...history.versions.map(versionItem)),
+    h('ol', { className: 'versions', 'aria-label': 'Versions, as recorded' }, ...versionItems(history.versions)),
   );
 }
 
-function versionItem(version: HistoryVersion) {
+/** Each version's fields, amounts in the currency or unit in force at that version. */
+function versionItems(versions: HistoryVersion[]) {
+  let measure: Measure = {};
+  return versions.map((version) => {
+    const before = measure;
+    measure = measureAfter(version.changes, before);
+    return versionItem(version, fieldRows(version.changes, before, measure));
+  });
+}
+
+function versionItem(version: HistoryVersion, rows: FieldRow[]) {
   const marks = [
     version.fixes?.kind === 'correction' ? h('span', { className: 'mark correction' }, 'Correction') : null,
     version.fixes?.kind === 'retraction' ? h('span', { className: 'mark retraction' }, 'Retraction') : null,
@@ -39,13 +51,13 @@ function versionItem(version: HistoryVersion) {
     version.correctedBy?.length
       ? h('p', { className: 'fixes' }, `Corrected by ${version.correctedBy.map((c) => `${c.eventId.slice(0, 8)}… on ${formatDay(c.recordedAt)}`).join(', ')}`)
       : null,
-    changesTable(version.changes),
+    changesTable(rows),
     sourceBlock(version.source),
   );
 }
 
-function changesTable(changes: FieldChange[]) {
-  if (!changes.length) return h('p', { className: 'none' }, 'no field changed');
+function changesTable(rows: FieldRow[]) {
+  if (!rows.length) return h('p', { className: 'none' }, 'no field changed');
   return h(
     'table',
     { className: 'changes' },
@@ -53,45 +65,17 @@ function changesTable(changes: FieldChange[]) {
     h(
       'tbody',
       {},
-      ...changes.map((change) =>
-        h('tr', {}, h('th', { scope: 'row' }, change.path), h('td', { className: 'from' }, show(change.from)), h('td', { className: 'to' }, show(change.to))),
+      ...rows.map((row) =>
+        h(
+          'tr',
+          { 'data-path': row.path },
+          h('th', { scope: 'row' }, row.label),
+          h('td', { className: 'from', title: row.fromTitle }, row.from),
+          h('td', { className: 'to', title: row.toTitle }, row.to),
+        ),
       ),
     ),
   );
-}
-
-function show(value: unknown): string {
-  if (value === null || value === undefined) return '–';
-  if (typeof value === 'string') return value;
-  return JSON.stringify(value, null, 1);
-}
-
-/**
- * A source as cited: its own words in a blockquote; a paraphrase — the source in other words
- * than its own — as plain text labelled so, never in quotation marks; our note apart.
- */
-export function sourceBlock(source: Source) {
-  const title = source.title ?? 'untitled source';
-  return h(
-    'figure',
-    { className: 'source' },
-    source.quote ? h('blockquote', {}, source.quote) : null,
-    source.paraphrase ? h('p', { className: 'paraphrase' }, h('span', { className: 'label' }, 'Paraphrase, not the source’s words: '), source.paraphrase) : null,
-    source.note ? h('p', { className: 'note' }, h('span', { className: 'label' }, 'Our note: '), source.note) : null,
-    h(
-      'figcaption',
-      {},
-      source.url ? h('a', { href: source.url, target: '_blank', rel: 'noopener noreferrer' }, title) : title,
-      source.publisher ? ` — ${source.publisher}` : '',
-      source.publishedAt ? `, published ${publishedText(source)}` : '',
-    ),
-  );
-}
-
-/** `2021-09-09/2021-09-16` → "2021-09-09 to 2021-09-16", with "(our estimate)" when it is one. */
-export function publishedText(source: Source): string {
-  const [from, to] = (source.publishedAt ?? '').split('/');
-  return `${to ? `${from} to ${to}` : from}${source.publishedAtEstimated ? ' (our estimate)' : ''}`;
 }
 
 export function renderStream(target: HTMLElement, entries: TimelineEntry[]): void {

@@ -60,20 +60,33 @@ export function groupDigits(decimal: string): string {
   return `${sign}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction}`;
 }
 
-/** `630,000,000 USD`, `128.5 USD per 1000 m3`; a missing amount reads as an en dash. */
+/** A unit as a reader writes it: `USD per 1000 m3` → `USD per 1000 m³`. */
+export function formatUnit(unit: string): string {
+  return unit.replace(/\bm3\b/g, 'm³').replace(/\bm2\b/g, 'm²');
+}
+
+/** `630,000,000 USD`, `128.5 USD per 1000 m³`; a missing amount reads as an en dash. The full figure, for tooltips and exports. */
 export function formatAmount(amount: string | null | undefined, currency?: string | null, unit?: string | null): string {
   if (amount === null || amount === undefined) return '–';
-  const measure = unit ?? currency;
+  const measure = unit ? formatUnit(unit) : currency;
   return measure ? `${groupDigits(amount)} ${measure}` : groupDigits(amount);
 }
 
-/** `630000000` → `630 m`, `1500000000` → `1.5 bn`: for reading at a glance; the full figure goes in a tooltip. */
+const SYMBOLS: Record<string, string> = { USD: '$', EUR: '€', GBP: '£' };
+
+/**
+ * For reading at a glance: `630000000 USD` → `$630m`, `1500000000 USD` → `$1.5bn`,
+ * `2000000000 RUB` → `2bn RUB`, a price `127 USD per 1000 m³`; the full figure goes in a tooltip.
+ */
 export function compactAmount(amount: string | null | undefined, currency?: string | null, unit?: string | null): string {
-  if (amount === null || amount === undefined || !/^\d+(\.\d+)?$/.test(amount)) return formatAmount(amount, currency, unit);
+  if (amount === null || amount === undefined || !/^-?\d+(\.\d+)?$/.test(amount) || unit) return formatAmount(amount, currency, unit);
   const value = Number(amount);
-  const measure = unit ?? currency;
-  const short = value >= 1e9 ? `${trim(value / 1e9)} bn` : value >= 1e6 ? `${trim(value / 1e6)} m` : groupDigits(amount);
-  return measure ? `${short} ${measure}` : short;
+  const size = Math.abs(value);
+  const short = size >= 1e9 ? `${trim(value / 1e9)}bn` : size >= 1e6 ? `${trim(value / 1e6)}m` : groupDigits(amount);
+  if (!currency) return short;
+  const symbol = SYMBOLS[currency];
+  if (symbol) return value < 0 ? `-${symbol}${short.slice(1)}` : `${symbol}${short}`;
+  return `${short} ${currency}`;
 }
 
 function trim(value: number): string {

@@ -6,8 +6,12 @@
 import { DataSet, Timeline, type DataGroup, type DataItem, type TimelineOptions } from 'vis-timeline/standalone';
 import { allPages, ApiError, apiKey, getJson, setApiKey } from './api';
 import { byId, escapeHtml, h } from './dom';
+import { loadCharts } from './chart';
+import { renderComparison, type StateDiff } from './compare';
 import { renderHistory, renderStream } from './drawer';
+import { downloadCsv, downloadPng } from './export';
 import { eventTypeLabel, formatDay } from './format';
+import { keyboardTimeline, trapFocus } from './keyboard';
 import { LiveStream, type LiveStatus } from './live';
 import { renderState } from './state-panel';
 import { stateSections } from './state-sections';
@@ -37,7 +41,8 @@ const el = {
   asOf: byId<HTMLInputElement>('as-of'),
   knownAt: byId<HTMLInputElement>('known-at'),
   party: byId<HTMLSelectElement>('party'),
-  type: byId<HTMLSelectElement>('type'),
+  type: byId<HTMLFieldSetElement>('type'),
+  typeSummary: byId('type-summary'),
   q: byId<HTMLInputElement>('q'),
   group: byId<HTMLSelectElement>('group'),
   stateBody: byId('state-body'),
@@ -53,6 +58,11 @@ const el = {
   newList: byId('new-list'),
   timelineEmpty: byId('timeline-empty'),
   timelineCount: byId('timeline-count'),
+  compareBody: byId('compare-body'),
+  compareFrom: byId<HTMLInputElement>('compare-from'),
+  compareTo: byId<HTMLInputElement>('compare-to'),
+  compareFromKnown: byId<HTMLInputElement>('compare-from-known'),
+  compareToKnown: byId<HTMLInputElement>('compare-to-known'),
 };
 
 function today(): string {
@@ -72,12 +82,16 @@ function update(patch: Partial<ViewState>): void {
   const before = { ...view };
   Object.assign(view, patch);
   history.replaceState(null, '', `${location.pathname}${serializeView(view)}`);
+  byId<HTMLInputElement>('permalink').value = location.href;
   const changed = (key: keyof ViewState) => JSON.stringify(before[key]) !== JSON.stringify(view[key]);
   syncControls();
   if (changed('asOf') || changed('knownAt')) void loadState();
   else if (changed('party') || changed('q')) rerenderState();
   if (changed('knownAt') || changed('party') || changed('types') || changed('q') || changed('group')) void loadTimeline();
   if (changed('asOf')) timeline.setCustomTime(dayStart(asOfDay()), 'asOf');
+  if (changed('panel')) showPanel();
+  if (view.panel === 'compare' && (changed('panel') || changed('compare') || changed('knownAt'))) void loadComparison();
+  if (view.panel === 'chart' && (changed('panel') || changed('asOf') || changed('knownAt') || changed('party'))) void loadChart();
   if (changed('commitment')) {
     if (view.commitment) void openCommitment(view.commitment);
     else closeDrawer();
@@ -99,9 +113,79 @@ function syncControls(): void {
   el.slider.setAttribute('aria-valuetext', formatDay(`${day}T00:00:00Z`));
   el.knownAt.value = view.knownAt ? toLocalInput(view.knownAt) : '';
   el.party.value = view.party ?? '';
-  el.type.value = view.types[0] ?? '';
+  for (const box of el.type.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) box.checked = view.types.includes(box.value);
+  el.typeSummary.textContent = view.types.length === 0 ? 'all' : view.types.length === 1 ? eventTypeLabel(view.types[0]) : `${view.types.length} types`;
+  el.typeSummary.setAttribute('aria-label', `Event types: ${view.types.length ? view.types.map(eventTypeLabel).join(', ') : 'all'}`);
   el.q.value = view.q ?? '';
   el.group.value = view.group;
+  el.compareFrom.value = view.compare.from ?? '';
+  el.compareTo.value = view.compare.to ?? '';
+  el.compareFromKnown.value = view.compare.fromKnownAt ? toLocalInput(view.compare.fromKnownAt) : '';
+  el.compareToKnown.value = view.compare.toKnownAt ? toLocalInput(view.compare.toKnownAt) : '';
+}
+
+/** The local datetime input's value as an instant in the URL, or undefined when empty. */
+function fromLocalInput(value: string): string | undefined {
+  return value ? new Date(value).toISOString().replace('.000Z', 'Z') : undefined;
+}
+
+// ---- the pane: state, comparison, chart ------------------------------------
+
+function showPanel(): void {
+  for (const button of document.querySelectorAll<HTMLButtonElement>('.panel-switch button')) button.setAttribute('aria-pressed', String(button.dataset.panel === view.panel));
+  for (const panel of ['state', 'compare', 'chart'] as const) byId(`pane-${panel}`).hidden = view.panel !== panel;
+}
+
+/** Without dates of its own, a comparison runs from six months before the date shown to that date. */
+function comparisonDefaults(): Partial<ViewState> {
+  const to = view.compare.to ?? asOfDay();
+  const from = new Date(`${to}T00:00:00Z`);
+  from.setUTCMonth(from.getUTCMonth() - 6);
+  return { compare: { ...view.compare, to, from: view.compare.from ?? from.toISOString().slice(0, 10) } };
+}
+
+let compareRequest: AbortController | undefined;
+let chartRequest: AbortController | undefined;
+
+async function loadChart(): Promise<void> {
+  chartRequest?.abort();
+  const request = (chartRequest = new AbortController());
+  const body = byId('chart-body');
+  body.setAttribute('aria-busy', 'true');
+  try {
+    await loadCharts(
+      body,
+      { startYear: new Date(sliderStart).getUTCFullYear(), last: asOfDay(), knownAt: view.knownAt, party: view.party, selected: view.chartAt },
+      {
+        openCommitment: (id, opener) => ((drawerOpener = opener), update({ commitment: id })),
+        select: (day) => update({ chartAt: day }),
+      },
+      request.signal,
+    );
+    clearError();
+  } catch (error) {
+    if ((error as Error).name !== 'AbortError') showError(error);
+  } finally {
+    if (chartRequest === request) body.setAttribute('aria-busy', 'false');
+  }
+}
+
+async function loadComparison(): Promise<void> {
+  const { from, to, fromKnownAt, toKnownAt } = view.compare;
+  if (!from || !to) return;
+  compareRequest?.abort();
+  const request = (compareRequest = new AbortController());
+  el.compareBody.setAttribute('aria-busy', 'true');
+  try {
+    const diff = await getJson<StateDiff>('/v1/state/diff', { from, to, fromKnownAt, toKnownAt, knownAt: view.knownAt, minPosition: latestPosition }, request.signal);
+    renderComparison(el.compareBody, diff, { openCommitment: (id, opener) => ((drawerOpener = opener), update({ commitment: id })) });
+    clearError();
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') return;
+    el.compareBody.replaceChildren(h('p', { className: 'error-inline' }, error instanceof Error ? error.message : String(error)));
+  } finally {
+    if (compareRequest === request) el.compareBody.setAttribute('aria-busy', 'false');
+  }
 }
 
 function toLocalInput(iso: string): string {
@@ -247,18 +331,63 @@ function openStream(streamId: string): void {
   renderStream(el.drawerBody, stream);
 }
 
+let releaseDrawer: (() => void) | undefined;
+
 function showDrawer(title: string): void {
   el.drawerTitle.textContent = title;
-  el.drawer.hidden = false;
+  if (el.drawer.hidden) {
+    // Focus goes back where it was when the drawer opened.
+    if (!drawerOpener && document.activeElement instanceof HTMLElement && document.activeElement !== document.body) drawerOpener = document.activeElement;
+    el.drawer.hidden = false;
+    releaseDrawer = trapFocus(el.drawer);
+  }
   byId('drawer-close').focus();
 }
 
 function closeDrawer(): void {
   if (el.drawer.hidden) return;
   el.drawer.hidden = true;
+  releaseDrawer?.();
+  releaseDrawer = undefined;
   timeline.setSelection([]);
-  drawerOpener?.focus();
+  if (drawerOpener?.isConnected) drawerOpener.focus();
   drawerOpener = undefined;
+}
+
+// ---- export ----------------------------------------------------------------
+
+function wireExports(): void {
+  const exportMenu = byId<HTMLDetailsElement>('export');
+  const permalink = byId<HTMLInputElement>('permalink');
+  const run = (task: () => Promise<void>) => () => void task().catch(showError);
+  exportMenu.addEventListener('toggle', () => {
+    permalink.value = location.href;
+    byId<HTMLButtonElement>('export-compare-csv').disabled = view.panel !== 'compare' || !view.compare.from || !view.compare.to;
+    byId<HTMLButtonElement>('export-chart-png').disabled = view.panel !== 'chart';
+  });
+  byId('export-state-csv').addEventListener(
+    'click',
+    run(() => downloadCsv('/v1/commitments', { asOf: asOfDay(), knownAt: view.knownAt, party: view.party }, `commitments-${asOfDay()}.csv`)),
+  );
+  byId('export-compare-csv').addEventListener(
+    'click',
+    run(() => downloadCsv('/v1/state/diff', { ...view.compare, knownAt: view.knownAt }, `diff-${view.compare.from}-${view.compare.to}.csv`)),
+  );
+  byId('export-timeline-png').addEventListener('click', run(() => downloadPng(byId('timeline'), `timeline-${asOfDay()}.png`)));
+  byId('export-chart-png').addEventListener(
+    'click',
+    run(async () => {
+      for (const figure of document.querySelectorAll<HTMLElement>('#chart-body figure.pair-chart')) {
+        const canvas = figure.querySelector('canvas');
+        if (canvas) await downloadPng(canvas, `pledged-vs-delivered-${(figure.dataset.pair ?? 'chart').replace(/[^A-Za-z0-9]+/g, '-')}-${asOfDay()}.png`);
+      }
+    }),
+  );
+  byId('copy-permalink').addEventListener('click', () => {
+    permalink.value = location.href;
+    permalink.select();
+    void navigator.clipboard?.writeText(location.href).catch(() => undefined);
+  });
 }
 
 // ---- live ----------------------------------------------------------------
@@ -346,7 +475,9 @@ async function loadFilterOptions(): Promise<void> {
       getJson<{ items: { type: string }[] }>('/v1/schemas'),
     ]);
     el.party.append(...parties.items.map((party) => h('option', { value: party.partyId }, party.name ? `${party.name} (${party.partyId})` : party.partyId)));
-    el.type.append(...schemas.items.map((schema) => h('option', { value: schema.type }, eventTypeLabel(schema.type))));
+    el.type.append(
+      ...schemas.items.map((schema) => h('label', {}, h('input', { type: 'checkbox', name: 'type', value: schema.type }), ` ${eventTypeLabel(schema.type)}`)),
+    );
     syncControls();
   } catch (error) {
     showError(error);
@@ -369,6 +500,8 @@ function createTimeline(): void {
     tooltip: { followMouse: true, overflowMethod: 'cap', delay: 200 },
     margin: { item: { horizontal: 2, vertical: 4 } },
     selectable: true,
+    // The item's id on its element: the keyboard finds items by it.
+    dataAttributes: ['id'],
   };
   timeline = new Timeline(byId('timeline'), items, groups, options);
   timeline.addCustomTime(dayStart(asOfDay()), 'asOf');
@@ -378,13 +511,31 @@ function createTimeline(): void {
   });
   timeline.on('select', (properties: { items: string[] }) => {
     const id = properties.items[0];
-    if (!id) return;
-    const entry = entries.find((e) => e.eventId === id);
-    if (!entry) return;
-    drawerOpener = undefined;
-    if (entry.streamType === 'commitment') update({ commitment: entry.streamId.replace(/^commitment-/, '') });
-    else openStream(entry.streamId);
+    if (id) openItem(id, undefined);
   });
+  keyboardTimeline(byId('timeline'), {
+    order: () => items.get({ order: 'start' }).map((item) => String(item.id)),
+    open: (id) => {
+      timeline.setSelection([id]);
+      openItem(id, document.activeElement as HTMLElement);
+    },
+    reveal: (id) => timeline.focus(id, { animation: false }),
+    pan: (fraction) => {
+      const window = timeline.getWindow();
+      const shift = (window.end.getTime() - window.start.getTime()) * fraction;
+      timeline.setWindow(window.start.getTime() + shift, window.end.getTime() + shift, { animation: false });
+    },
+    zoom: (factor) => (factor < 1 ? timeline.zoomIn(1 - factor, { animation: false }) : timeline.zoomOut(1 - 1 / factor, { animation: false })),
+  });
+}
+
+/** Opens what a timeline item belongs to: a commitment's history, or the record's events. */
+function openItem(id: string, opener: HTMLElement | undefined): void {
+  const entry = entries.find((e) => e.eventId === id);
+  if (!entry) return;
+  drawerOpener = opener;
+  if (entry.streamType === 'commitment') update({ commitment: entry.streamId.replace(/^commitment-/, '') });
+  else openStream(entry.streamId);
 }
 
 function wireControls(): void {
@@ -409,13 +560,13 @@ function wireControls(): void {
   byId('month-back').addEventListener('click', () => shiftMonths(-1));
   byId('month-forward').addEventListener('click', () => shiftMonths(1));
   byId('as-of-today').addEventListener('click', () => update({ asOf: undefined }));
-  el.knownAt.addEventListener('change', () => {
-    const value = el.knownAt.value;
-    update({ knownAt: value ? new Date(value).toISOString().replace('.000Z', 'Z') : undefined });
-  });
+  el.knownAt.addEventListener('change', () => update({ knownAt: fromLocalInput(el.knownAt.value) }));
   byId('known-at-now').addEventListener('click', () => update({ knownAt: undefined }));
   el.party.addEventListener('change', () => update({ party: el.party.value || undefined }));
-  el.type.addEventListener('change', () => update({ types: el.type.value ? [el.type.value] : [] }));
+  el.type.addEventListener('change', () =>
+    update({ types: [...el.type.querySelectorAll<HTMLInputElement>('input[type=checkbox]:checked')].map((box) => box.value) }),
+  );
+  byId('type-all').addEventListener('click', () => update({ types: [] }));
   el.group.addEventListener('change', () => update({ group: el.group.value === 'party' ? 'party' : 'kind' }));
   let typing: ReturnType<typeof setTimeout> | undefined;
   el.q.addEventListener('input', () => {
@@ -423,6 +574,20 @@ function wireControls(): void {
     typing = setTimeout(() => update({ q: el.q.value.trim() || undefined }), 300);
   });
   byId('controls').addEventListener('submit', (event) => event.preventDefault());
+  wireExports();
+  for (const button of document.querySelectorAll<HTMLButtonElement>('.panel-switch button')) {
+    button.addEventListener('click', () => {
+      const panel = button.dataset.panel === 'compare' ? 'compare' : button.dataset.panel === 'chart' ? 'chart' : 'state';
+      update({ panel, ...(panel === 'compare' ? comparisonDefaults() : {}) });
+    });
+  }
+  byId('compare-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const day = (input: HTMLInputElement) => (/^\d{4}-\d{2}-\d{2}$/.test(input.value) ? input.value : undefined);
+    update({
+      compare: { from: day(el.compareFrom), to: day(el.compareTo), fromKnownAt: fromLocalInput(el.compareFromKnown.value), toKnownAt: fromLocalInput(el.compareToKnown.value) },
+    });
+  });
 
   byId('drawer-close').addEventListener('click', () => update({ commitment: undefined }));
   document.addEventListener('keydown', (event) => {
@@ -465,6 +630,8 @@ async function reloadAll(): Promise<void> {
   live.restart();
   if (el.party.options.length <= 1) await loadFilterOptions();
   await Promise.all([loadTimeline(), loadState()]);
+  if (view.panel === 'compare') void loadComparison();
+  if (view.panel === 'chart') void loadChart();
   if (view.commitment) void openCommitment(view.commitment);
 }
 
@@ -475,10 +642,17 @@ function start(): void {
   live = new LiveStream({ onEvent: onLiveEvent, onStatus: onLiveStatus });
   live.start();
   void loadFilterOptions();
-  void Promise.all([loadTimeline(), loadState()]).then(() => {
+  const timelineLoaded = Promise.all([loadTimeline(), loadState()]);
+  void timelineLoaded.then(() => {
     if (view.asOf) timeline.moveTo(dayStart(view.asOf), { animation: false });
   });
   if (view.commitment) void openCommitment(view.commitment);
+  showPanel();
+  if (view.panel === 'chart') void timelineLoaded.then(loadChart);
+  if (view.panel === 'compare') {
+    if (!view.compare.from || !view.compare.to) update(comparisonDefaults());
+    else void loadComparison();
+  }
   document.body.dataset.ready = 'true';
 }
 

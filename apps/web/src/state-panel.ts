@@ -1,5 +1,6 @@
 /** Renders the state panel: what was pledged, demanded, priced, agreed and deployed on the date. */
 import { h } from './dom';
+import { citation, citedFigure } from './sources';
 import { compactAmount, formatAmount, formatDay, formatPartialDate, humanize } from './format';
 import type { Change, Marked, StateSections } from './state-sections';
 import type { Commitment, Deployment, State, Track } from './types';
@@ -28,20 +29,20 @@ export function renderState(target: HTMLElement, state: State, sections: StateSe
     section('Pledges', 'pledges', sections.pledges, ['Commitment', 'By → to', 'Pledged', 'Disbursed', 'Outstanding', 'Source of the amount'], (c) => [
       commitmentButton(c),
       `${c.by} → ${c.to}`,
-      money(c.pledged, c.currency, c.unit),
-      c.pledged === null ? '–' : money(c.disbursed, c.currency),
-      money(c.outstanding, c.currency, c.unit),
+      money(c, c.pledged, 'terms.amount'),
+      c.pledged === null ? '–' : money(c, c.disbursed, 'disbursed'),
+      money(c, c.outstanding, 'disbursed', 'terms.amount'),
       cite(c, 'terms.amount'),
     ]),
     section('Demands', 'demands', sections.demands, ['Asked for', 'Of → by', 'Amount'], (c) => [
       commitmentButton(c),
       `${c.by} → ${c.to}`,
-      money(c.pledged, c.currency, c.unit),
+      money(c, c.pledged, 'terms.amount'),
     ]),
     section('Agreed prices', 'prices', sections.prices, ['Price', 'By → to', 'Price', 'Valid', 'Source of the price'], (c) => [
       commitmentButton(c),
       `${c.by} → ${c.to}`,
-      formatAmount(c.pledged, c.currency, c.unit),
+      money(c, c.pledged, 'terms.amount'),
       validity(c),
       cite(c, 'terms.amount'),
     ]),
@@ -56,8 +57,8 @@ export function renderState(target: HTMLElement, state: State, sections: StateSe
       commitmentButton(c),
       `${c.by} → ${c.to}`,
       c.lapsedAt && c.terms.validUntil ? `Lapsed: valid until ${formatPartialDate(c.terms.validUntil)}` : humanize(c.status),
-      money(c.pledged, c.currency, c.unit),
-      c.disbursed === undefined ? '–' : money(c.disbursed, c.currency),
+      money(c, c.pledged, 'terms.amount'),
+      c.disbursed === undefined ? '–' : money(c, c.disbursed, 'disbursed'),
       cite(c, 'status'),
     ]),
   );
@@ -119,17 +120,18 @@ function programmeLine(track: Track) {
   );
 }
 
-/** The source of a fact's current value: publisher or title, the quote in a tooltip. */
+/** The source of a fact's current value, which opens to the whole source. */
 function cite(c: Commitment, path: string) {
-  const attribution = c.sources?.[path];
-  if (!attribution) return '–';
-  const { publisher, title, quote } = attribution.source;
-  const corrected = attribution.type === 'EventCorrected' ? ' (correction)' : '';
-  return h('span', { className: 'cite', 'data-source-of': path, title: [title, quote && `“${quote}”`].filter(Boolean).join('\n') }, `${publisher ?? title}${corrected}`);
+  return citation(c.sources?.[path], path);
 }
 
-function money(amount: string | null | undefined, currency: string | null, unit?: string | null) {
-  return h('span', { title: formatAmount(amount, currency, unit) }, compactAmount(amount, currency, unit));
+/** A commitment's figure, opening to the source of the fact it rests on (the first of `paths` that has one). */
+function money(c: Commitment, amount: string | null | undefined, ...paths: string[]) {
+  const unit = paths[0] === 'terms.amount' ? c.unit : undefined;
+  const text = compactAmount(amount, c.currency, unit);
+  if (amount === null || amount === undefined) return h('span', {}, text);
+  const path = paths.find((p) => c.sources?.[p]) ?? paths[0];
+  return citedFigure(text, formatAmount(amount, c.currency, unit), c.sources?.[path], path);
 }
 
 function validity(c: Commitment): string {

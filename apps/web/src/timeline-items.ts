@@ -6,7 +6,7 @@
  * year or a range drawn as a hatched span over that whole period.
  * No DOM and no library here: the page hands the result to vis-timeline.
  */
-import { eventTypeLabel, formatEffective, formatPartialDate, humanize, partialDatePeriod } from './format';
+import { compactAmount, eventTypeLabel, formatEffective, formatPartialDate, humanize, partialDatePeriod } from './format';
 import type { GroupBy } from './view-state';
 import type { TimelineEntry } from './types';
 
@@ -175,7 +175,7 @@ function titleOf(entry: TimelineEntry): string {
     case 'CommitmentTermsAmended':
       return 'Terms amended';
     case 'CommitmentDisbursed':
-      return `Disbursed ${String(data.amount ?? '')} ${String(data.currency ?? '')}`.trim();
+      return `Disbursed ${compactAmount(typeof data.amount === 'string' ? data.amount : null, typeof data.currency === 'string' ? data.currency : null)}`;
     case 'DeploymentStarted':
       return `${String(data.asset ?? 'Deployment')}${data.place ? ` — ${String(data.place)}` : ''}`;
     case 'DeploymentEnded':

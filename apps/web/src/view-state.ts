@@ -1,10 +1,22 @@
 /**
  * What the page shows, kept in the URL so that a view can be shared:
- * `/?asOf=2021-10-01&knownAt=2026-01-01T12:00:00Z&party=BY&type=CommitmentRecorded&q=loan&group=party&commitment=<id>`.
+ * `/?asOf=2021-10-01&knownAt=2026-01-01T12:00:00Z&party=BY&type=CommitmentRecorded&q=loan&group=party&commitment=<id>`,
+ * and the pane on the right: `panel=compare&from=2021-03-31&to=2021-10-01&fromKnownAt=…&toKnownAt=…` or `panel=chart&chartAt=2021-12-31`.
  * No DOM here: parsing and writing are plain functions, tested as such.
  */
 
 export type GroupBy = 'kind' | 'party';
+
+/** What the right-hand pane shows: the state on the date, a comparison of two moments, or pledged against delivered. */
+export type Panel = 'state' | 'compare' | 'chart';
+
+/** Two moments to compare: two dates (valid time) and, optionally, two knownAt times. */
+export interface Comparison {
+  from?: string;
+  to?: string;
+  fromKnownAt?: string;
+  toKnownAt?: string;
+}
 
 export interface ViewState {
   /** A day `YYYY-MM-DD`; absent means today. */
@@ -18,6 +30,10 @@ export interface ViewState {
   group: GroupBy;
   /** The commitment whose drawer is open. */
   commitment?: string;
+  panel: Panel;
+  compare: Comparison;
+  /** The chart's date whose commitments are listed. */
+  chartAt?: string;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -46,6 +62,14 @@ export function parseView(search: string): ViewState {
     q: q || undefined,
     group: params.get('group') === 'party' ? 'party' : 'kind',
     commitment: read('commitment', ID),
+    panel: params.get('panel') === 'compare' ? 'compare' : params.get('panel') === 'chart' ? 'chart' : 'state',
+    chartAt: read('chartAt', DAY),
+    compare: {
+      from: read('from', DAY),
+      to: read('to', DAY),
+      fromKnownAt: read('fromKnownAt', INSTANT),
+      toKnownAt: read('toKnownAt', INSTANT),
+    },
   };
 }
 
@@ -59,6 +83,12 @@ export function serializeView(view: ViewState): string {
   if (view.q) params.set('q', view.q);
   if (view.group !== 'kind') params.set('group', view.group);
   if (view.commitment) params.set('commitment', view.commitment);
+  if (view.panel !== 'state') params.set('panel', view.panel);
+  if (view.compare.from) params.set('from', view.compare.from);
+  if (view.compare.to) params.set('to', view.compare.to);
+  if (view.compare.fromKnownAt) params.set('fromKnownAt', view.compare.fromKnownAt);
+  if (view.compare.toKnownAt) params.set('toKnownAt', view.compare.toKnownAt);
+  if (view.chartAt) params.set('chartAt', view.chartAt);
   const query = params.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');
   return query ? `?${query}` : '';
 }

@@ -10,6 +10,7 @@ import {
   PARTY_CODE,
 } from '@timeline/domain';
 import { EVENT_TYPES } from '@timeline/event-schemas';
+import type { Attribution } from '@timeline/domain';
 import { CommitmentAsOfView, ReadModel, TimelineEntry } from '@timeline/projections';
 import type { Request } from 'express';
 import { Column, exportFormat, exportRows, pages, sourceColumns } from '../http/export';
@@ -61,6 +62,16 @@ export class DiffParams extends ConsistencyParams {
   @IsOptional()
   @IsString()
   to?: string;
+
+  @ApiPropertyOptional({ example: '2021-10-01T00:00:00Z', description: 'Transaction time of the earlier side (default: knownAt): compare what was known then with what is known at toKnownAt' })
+  @IsOptional()
+  @IsString()
+  fromKnownAt?: string;
+
+  @ApiPropertyOptional({ example: '2026-01-01T00:00:00Z', description: 'Transaction time of the later side (default: knownAt)' })
+  @IsOptional()
+  @IsString()
+  toKnownAt?: string;
 
 }
 
@@ -153,19 +164,30 @@ export class TimeTravelController {
     return { asOf, knownAt, ...stateOf(commitments, { parties, tracks, deployments }) };
   }
 
-  /** What changed between two dates (valid time), as known at one time. */
+  /**
+   * What changed between two dates (valid time) and/or two transaction times: added, removed,
+   * and changed field by field (`terms.amount`), each change with the source of its new value.
+   * `Accept: text/csv` gets one row per change.
+   */
   @Get('state/diff')
-  async diff(@Query() params: DiffParams) {
+  @ApiProduces('application/json', 'text/csv', 'application/x-ndjson')
+  async diff(@Query() params: DiffParams, @Req() request: Request) {
     const missing = (['from', 'to'] as const).filter((name) => !params[name]);
     if (missing.length) throw invalidRequest(missing.map((field) => ({ field, message: 'is required' })));
     const now = this.clock();
     const from = endOfPeriod(params.from!, 'from');
     const to = endOfPeriod(params.to!, 'to');
-    await this.wait.until(this.readModel, params.minPosition);
     const knownAt = resolveTime({ knownAt: params.knownAt }, now).knownAt;
+    const fromKnownAt = params.fromKnownAt === undefined ? knownAt : endOfPeriod(params.fromKnownAt, 'fromKnownAt');
+    const toKnownAt = params.toKnownAt === undefined ? knownAt : endOfPeriod(params.toKnownAt, 'toKnownAt');
     if (from > to) throw invalidRequest([{ field: 'to', message: 'must not be before from' }]);
-    const [before, after] = await Promise.all([this.readModel.commitments(from, knownAt), this.readModel.commitments(to, knownAt)]);
-    return { from, to, knownAt, ...diffCommitments(before, after) };
+    if (fromKnownAt > toKnownAt) throw invalidRequest([{ field: 'toKnownAt', message: 'must not be before fromKnownAt' }]);
+    await this.wait.until(this.readModel, params.minPosition);
+    const [before, after] = await Promise.all([this.readModel.commitments(from, fromKnownAt), this.readModel.commitments(to, toKnownAt)]);
+    const diff = diffCommitments(before, after);
+    const format = exportFormat(request);
+    if (format) return exportRows(format, diffRows(diff), DIFF_COLUMNS, `diff-${from.slice(0, 10)}-${to.slice(0, 10)}`);
+    return { from, to, knownAt: toKnownAt, fromKnownAt, toKnownAt, ...diff };
   }
 
   /** Events in effective order, paged by cursor. */
@@ -291,6 +313,23 @@ export function stateOf(commitments: CommitmentAsOfView[], entities: { parties: 
 
 const COMPARED: (keyof CommitmentAsOfView)[] = ['status', 'lapsedAt', 'title', 'terms', 'pledged', 'disbursed', 'outstanding', 'currency', 'unit'];
 
+/** The fact whose source a compared field cites: sums follow the amount and the disbursements, a lapse its validity. */
+const CITED: Record<string, string[]> = {
+  pledged: ['terms.amount'],
+  outstanding: ['disbursed', 'terms.amount'],
+  currency: ['terms.currency', 'terms.amount'],
+  unit: ['terms.unit', 'terms.amount'],
+  lapsedAt: ['status', 'terms.validUntil'],
+};
+
+export interface DiffChange {
+  path: string;
+  from: unknown;
+  to: unknown;
+  /** The source of the value after the change (of the value before, when the field is gone); null when none is kept. */
+  source: Attribution | null;
+}
+
 export function diffCommitments(before: CommitmentAsOfView[], after: CommitmentAsOfView[]) {
   const old = new Map(before.map((commitment) => [commitment.id, commitment]));
   const now = new Map(after.map((commitment) => [commitment.id, commitment]));
@@ -300,13 +339,63 @@ export function diffCommitments(before: CommitmentAsOfView[], after: CommitmentA
   for (const commitment of after) {
     const previous = old.get(commitment.id);
     if (!previous) continue;
-    const changes = [];
+    const changes: DiffChange[] = [];
     for (const field of COMPARED) {
-      if (JSON.stringify(previous[field]) !== JSON.stringify(commitment[field])) {
-        changes.push({ path: field, from: previous[field], to: commitment[field] });
+      for (const change of leafChanges(field, previous[field], commitment[field])) {
+        changes.push({ ...change, source: sourceOf(change.path, change.to === null ? previous : commitment) });
       }
     }
-    if (changes.length) changed.push({ id: commitment.id, title: commitment.title, changes });
+    if (changes.length) changed.push({ id: commitment.id, title: commitment.title, kind: commitment.kind, by: commitment.by, to: commitment.to, currency: commitment.currency, unit: commitment.unit, changes });
   }
   return { added: added.map(commitmentAnswer), removed: removed.map(commitmentAnswer), changed };
 }
+
+/** Two values compared field by field: objects (`terms`) down to their fields, the rest whole. */
+function leafChanges(path: string, before: unknown, after: unknown): { path: string; from: unknown; to: unknown }[] {
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (isObject(before) || isObject(after)) {
+    const a = isObject(before) ? before : {};
+    const b = isObject(after) ? after : {};
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort().flatMap((key) => leafChanges(`${path}.${key}`, a[key], b[key]));
+  }
+  const from = before ?? null;
+  const to = after ?? null;
+  return JSON.stringify(from) === JSON.stringify(to) ? [] : [{ path, from, to }];
+}
+
+function sourceOf(path: string, commitment: CommitmentAsOfView): Attribution | null {
+  for (const fact of [path, ...(CITED[path] ?? [])]) {
+    const attribution = commitment.sources[fact];
+    if (attribution) return attribution;
+  }
+  return null;
+}
+
+type Diff = ReturnType<typeof diffCommitments>;
+interface DiffRow {
+  change: 'added' | 'removed' | 'changed';
+  id: string;
+  title: string;
+  path?: string;
+  from?: unknown;
+  to?: unknown;
+  source?: Attribution | null;
+}
+
+function* diffRows(diff: Diff): Generator<DiffRow> {
+  for (const c of diff.added) yield { change: 'added', id: c.id, title: c.title, source: c.sources.effectiveAt ?? c.sources.status ?? null };
+  for (const c of diff.removed) yield { change: 'removed', id: c.id, title: c.title, source: c.sources.status ?? null };
+  for (const c of diff.changed) for (const change of c.changes) yield { change: 'changed', id: c.id, title: c.title, ...change };
+}
+
+const DIFF_COLUMNS: Column<DiffRow>[] = [
+  { name: 'change', value: (row) => row.change },
+  { name: 'id', value: (row) => row.id },
+  { name: 'title', value: (row) => row.title },
+  { name: 'field', value: (row) => row.path },
+  { name: 'from', value: (row) => row.from },
+  { name: 'to', value: (row) => row.to },
+  { name: 'sourceEventId', value: (row) => row.source?.eventId },
+  { name: 'sourceConfidence', value: (row) => row.source?.confidence },
+  ...sourceColumns<DiffRow>((row) => row.source?.source),
+];
