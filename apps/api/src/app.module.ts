@@ -24,6 +24,7 @@ import { HealthController } from './health/health.controller';
 import { MetricsController } from './observability/metrics.controller';
 import { AdminController } from './admin/admin.controller';
 import { ReviseEventController, ReviseEventHandler } from './revisions/revise-event';
+import { ClaimEventController, ClaimEventHandler } from './claims/record-claim';
 import { ProjectionWait } from './time-travel/time-params';
 import { TimeTravelController } from './time-travel/time-travel.controller';
 import { EntitiesController } from './entities/entities.controller';
@@ -71,6 +72,7 @@ export class AppModule {
         SubscriptionsController,
         SchemasController,
         ReviseEventController,
+        ClaimEventController,
         AdminController,
         KeysController,
         HealthController,
@@ -95,6 +97,7 @@ export class AppModule {
         ChangeCommitmentStatusHandler,
         GetCommitmentHandler,
         ReviseEventHandler,
+        ClaimEventHandler,
         ProjectionWait,
         { provide: EventFeed, useValue: runtime.feed },
         { provide: ReadModel, useValue: new ReadModel(runtime.db.pool) },

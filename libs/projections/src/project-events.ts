@@ -13,6 +13,7 @@ import {
   trackAsOf,
   effectiveUntil,
   isRevisionEventType,
+  isClaimEventType,
   partiesMentioned,
   RecordedEvent,
 } from '@timeline/domain';
@@ -195,7 +196,7 @@ async function projectTimeline(client: PoolClient, s: string, group: RecordedEve
   const title = titleOf(known);
   const touched = new Set<string>();
   for (const event of group) {
-    if (isRevisionEventType(event.type)) {
+    if (isRevisionEventType(event.type) || isClaimEventType(event.type)) {
       touched.add((event.data as { eventId: string }).eventId);
     } else {
       touched.add(event.id);
@@ -206,7 +207,7 @@ async function projectTimeline(client: PoolClient, s: string, group: RecordedEve
     const item = resolved.get(eventId);
     if (!item) continue;
     const event = item.event;
-    const summary = timelineSummary(title, event, item.corrections);
+    const summary = timelineSummary(title, event, citedEvents(item));
     await client.query(
       `INSERT INTO ${s}.timeline (event_id, position, stream_id, stream_type, stream_version, type, effective_at,
          effective_precision, effective_until, recorded, recorded_at, actor, confidence, source, data, parties, summary,
@@ -236,11 +237,16 @@ async function projectTimeline(client: PoolClient, s: string, group: RecordedEve
   }
 }
 
-/** The attribution column of a timeline row: JSON for a corrected event, null otherwise. */
+/** The attribution column of a timeline row: JSON for a corrected event or one with other sources, null otherwise. */
 export function timelineAttribution(item: Parameters<typeof eventAttribution>[0]): string | null {
-  return item.corrections.length ? JSON.stringify(eventAttribution(item)) : null;
+  return item.corrections.length || item.claims ? JSON.stringify(eventAttribution(item)) : null;
 }
 
+
+/** The events besides the fact's own whose sources a timeline row cites: its corrections, corroborations and claims. */
+export function citedEvents(item: Parameters<typeof eventAttribution>[0]): RecordedEvent[] {
+  return [...item.corrections, ...(item.claims?.corroborations ?? []), ...(item.claims?.claimEvents.values() ?? [])];
+}
 
 /** The text the timeline's full-text search looks in. */
 export function timelineSummary(title: string, event: RecordedEvent, corrections: readonly RecordedEvent[] = []): string {

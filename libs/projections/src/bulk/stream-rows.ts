@@ -3,12 +3,13 @@ import {
   packSources,
   resolveRevisions,
   effectiveUntil,
+  isClaimEventType,
   isRevisionEventType,
   partiesMentioned,
   RecordedEvent,
   temporalSegments,
 } from '@timeline/domain';
-import { COMMITMENT_STREAM_TYPE, ENTITY_FOLDS, entityIdOf, storedEntityState, timelineAttribution, timelineSummary, titleOf } from '../project-events';
+import { citedEvents, COMMITMENT_STREAM_TYPE, ENTITY_FOLDS, entityIdOf, storedEntityState, timelineAttribution, timelineSummary, titleOf } from '../project-events';
 
 /** Rows of the read models, as plain values in column order of each table (see BULK_TABLES). */
 export interface StreamRows {
@@ -69,7 +70,7 @@ function timelineRows(append: readonly RecordedEvent[], known: readonly Recorded
   const parties = arrayLiteral(partiesMentioned(...known.map((event) => event.data)));
   const title = titleOf(known);
   const touched = new Set<string>();
-  for (const event of append) touched.add(isRevisionEventType(event.type) ? (event.data as { eventId: string }).eventId : event.id);
+  for (const event of append) touched.add(isRevisionEventType(event.type) || isClaimEventType(event.type) ? (event.data as { eventId: string }).eventId : event.id);
   for (const eventId of touched) {
     const previous = open.get(eventId);
     if (previous) {
@@ -83,7 +84,7 @@ function timelineRows(append: readonly RecordedEvent[], known: readonly Recorded
     open.set(eventId, [
       event.id, event.position, event.streamId, event.streamType, event.streamVersion, event.type, event.effectiveAt.at,
       event.effectiveAt.precision, effectiveUntil(event.effectiveAt), recordedAt, null, event.recordedAt, event.actor, event.confidence,
-      JSON.stringify(event.source), JSON.stringify(event.data), parties, timelineSummary(title, event, item.corrections), timelineAttribution(item),
+      JSON.stringify(event.source), JSON.stringify(event.data), parties, timelineSummary(title, event, citedEvents(item)), timelineAttribution(item),
     ]);
   }
 }
