@@ -14,6 +14,8 @@ import {
   effectiveUntil,
   isRevisionEventType,
   isClaimEventType,
+  publishedFrom,
+  reportedFrom,
   partiesMentioned,
   RecordedEvent,
 } from '@timeline/domain';
@@ -56,8 +58,8 @@ async function insertStreamEvent(client: PoolClient, s: string, event: RecordedE
   const { rowCount } = await client.query(
     `INSERT INTO ${s}.stream_events (stream_id, stream_version, event_id, position, stream_type, type, schema_version,
        effective_at, effective_precision, effective_until, recorded_at, actor, source, confidence, correlation_id,
-       causation_id, data)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+       causation_id, data, published_from)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
      ON CONFLICT DO NOTHING`,
     [
       event.streamId,
@@ -77,6 +79,7 @@ async function insertStreamEvent(client: PoolClient, s: string, event: RecordedE
       event.correlationId,
       event.causationId,
       JSON.stringify(event.data),
+      publishedFrom(event),
     ],
   );
   return rowCount === 1;
@@ -156,7 +159,7 @@ export function storedEntityState(state: object): string {
   return JSON.stringify(sources ? { ...state, sources: packSources(sources) } : state);
 }
 
-type EntityFold = (events: readonly RecordedEvent[], asOf: string, knownAt: string) => object | undefined;
+type EntityFold = (events: readonly RecordedEvent[], asOf: string, knownAt: string, reportedBy?: string) => object | undefined;
 
 /** The asOf fold of each entity type kept in entity_versions. */
 export const ENTITY_FOLDS: Readonly<Record<string, EntityFold>> = {
@@ -211,8 +214,8 @@ async function projectTimeline(client: PoolClient, s: string, group: RecordedEve
     await client.query(
       `INSERT INTO ${s}.timeline (event_id, position, stream_id, stream_type, stream_version, type, effective_at,
          effective_precision, effective_until, recorded, recorded_at, actor, confidence, source, data, parties, summary,
-         attribution)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, tstzrange($10, NULL, '[)'), $11, $12, $13, $14, $15, $16, $17, $18)`,
+         attribution, reported_from)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, tstzrange($10, NULL, '[)'), $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
       [
         event.id,
         event.position,
@@ -232,6 +235,7 @@ async function projectTimeline(client: PoolClient, s: string, group: RecordedEve
         parties,
         summary,
         timelineAttribution(item),
+        reportedFrom(item),
       ],
     );
   }

@@ -116,7 +116,8 @@ export function publicationPeriod(event: Pick<RecordedEvent, 'source' | 'recorde
   if (typeof stated === 'string') {
     try {
       const time = parseEffectiveTime(stated);
-      return { start: Date.parse(time.at), end: Date.parse(effectiveUntil(time)) };
+      const period = { start: Date.parse(time.at), end: Date.parse(effectiveUntil(time)) };
+      if (Number.isFinite(period.start) && Number.isFinite(period.end)) return period;
     } catch {
       // An unreadable date (an older event) counts as its recording.
     }
@@ -132,6 +133,23 @@ export function publicationPeriod(event: Pick<RecordedEvent, 'source' | 'recorde
  */
 export function publishedBy(event: Pick<RecordedEvent, 'source' | 'recordedAt'>, reportedBy: number): boolean {
   return publicationPeriod(event).start <= reportedBy;
+}
+
+/** The first instant the event's source may have been published, ISO 8601 UTC: what `publishedBy` compares. */
+export function publishedFrom(event: Pick<RecordedEvent, 'source' | 'recordedAt'>): string {
+  return new Date(publicationPeriod(event).start).toISOString();
+}
+
+/**
+ * The first instant a resolved event may have been public: the earliest publication of its own
+ * source and of the sources that confirm it or dispute one of its fields.
+ */
+export function reportedFrom(resolved: { readonly original: RecordedEvent; readonly claims?: EventClaims }): string {
+  let start = publicationPeriod(resolved.original).start;
+  for (const other of [...(resolved.claims?.corroborations ?? []), ...(resolved.claims?.claimEvents.values() ?? [])]) {
+    start = Math.min(start, publicationPeriod(other).start);
+  }
+  return new Date(start).toISOString();
 }
 
 /** Milliseconds of a `reportedBy` argument; throws InvalidEffectiveTime like `asOf`. */
@@ -224,7 +242,7 @@ export function resolveClaims(
   for (const [field, fieldClaims] of byField) {
     const candidates: ClaimCandidate[] = [
       ...(ownPublished ? [{ event, value: fieldValue(event, field) }] : []),
-      ...fieldClaims.map((claim) => ({ event: claim as RecordedEvent, value: claim.data.value })),
+      ...fieldClaims.map((claim) => ({ event: claim, value: claim.data.value })),
     ];
     const ids = new Set(candidates.map((candidate) => candidate.event.id));
     // The last choice (in stream order) of a claim still among the candidates.

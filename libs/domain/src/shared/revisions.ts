@@ -167,6 +167,32 @@ export function resolveRevisions(events: readonly RecordedEvent[], knownAt?: str
 }
 
 /**
+ * The events of a stream that had been published by `reportedBy` (an instant or a date's first
+ * instant, like `asOf`), in stream order: a fact whose own source, or a source confirming or
+ * disputing it, had been published; a corroboration or claim whose source had; and our own
+ * corrections, retractions and choices of what is kept. For the history and its axes on the
+ * reported axis. Throws InvalidEffectiveTime for a malformed `reportedBy`.
+ */
+export function reportedEvents(events: readonly RecordedEvent[], reportedBy: string): RecordedEvent[] {
+  const limit = instantMillis(reportedBy);
+  const ordered = [...events].sort(byStreamVersion);
+  const targetOf = (event: RecordedEvent) => (isPlainObject(event.data) && typeof event.data.eventId === 'string' ? event.data.eventId : undefined);
+  const ours = (event: RecordedEvent) => isRevisionEvent(event) || event.type === 'ClaimChosen';
+  const kept = new Set<string>();
+  for (const event of ordered) {
+    if (ours(event) || !publishedBy(event, limit)) continue;
+    kept.add(event.id);
+    const target = isClaimEventType(event.type) ? targetOf(event) : undefined;
+    if (target !== undefined) kept.add(target);
+  }
+  for (const event of ordered) {
+    const target = targetOf(event);
+    if (ours(event) && target !== undefined && kept.has(target)) kept.add(event.id);
+  }
+  return ordered.filter((event) => kept.has(event.id));
+}
+
+/**
  * The claim events of the list by the event they name, corrected, without the
  * retracted ones, those naming no earlier event of the stated type, and (with
  * `reportedBy`) the corroborations and claims not yet published.
