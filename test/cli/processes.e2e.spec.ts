@@ -107,15 +107,26 @@ describe('the timeline command and the projector process', () => {
       const loanId = seedEntityId('loan-600m');
       const history = await run('node', [CLI, 'history', loanId, '--url', url], { env: env({}) });
       expect(history.stdout).toMatch(/CommitmentRecorded/);
-      expect(history.stdout).toMatch(/EventCorrected/);
-      expect(history.stdout).toMatch(/630000000/);
+      // Belsat's about $630m is a competing claim beside the article's $600m, not a correction.
+      expect(history.stdout).toMatch(/ClaimRecorded/);
+      expect(history.stdout).toMatch(/630m/);
       const json = JSON.parse((await run('node', [CLI, 'history', loanId, '--url', url, '--json'], { env: env({}) })).stdout);
-      expect(json.map((version: { type: string }) => version.type)).toEqual(['CommitmentRecorded', 'EventCorrected']);
+      expect(json.map((version: { type: string }) => version.type)).toEqual(['CommitmentRecorded', 'ClaimRecorded']);
       const state = await run('node', [CLI, 'state', '--as-of', '2021-09-30', '--url', url], { env: env({}) });
       expect(state.stdout).toMatch(/Russian loan to Belarus/);
       // eslint-disable-next-line no-control-regex -- the escape that starts a colour code is what must be absent
       expect(state.stdout).not.toMatch(/\x1b\[/);
-      expect(state.stdout).toMatch(/630000000 USD/);
+      expect(state.stdout).toMatch(/600000000 USD/);
+      expect(state.stdout).toMatch(/terms\.amount, sources disagree \(current: the latest published\)/);
+      expect(state.stdout).toMatch(/ {3}630000000 — Belsat: .*published 2021-09-09\/2021-09-16 \(paraphrase\)/);
+      expect(state.stdout).toMatch(/ {2}\* 600000000 — Analysis of the Belarus–Russia Union Programs/);
+      expect(state.stdout).toMatch(/Sukhoi Su-30SM multirole fighter aircraft — also reported by: TASS; Belsat: Su-30SM jets arrive at Baranovichi/);
+      const early = await run('node', [CLI, 'state', '--as-of', '2021-09-30', '--reported-by', '2021-09-08', '--url', url], { env: env({}) });
+      expect(early.stdout).toMatch(/as reported by 2021-09-08T23:59:59.999Z/);
+      expect(early.stdout).not.toMatch(/Russian loan to Belarus until the end of 2022/);
+      const badReported = await run('node', [CLI, 'state', '--reported-by', 'soon', '--url', url], { env: env({}) }).catch((error) => error);
+      expect(badReported.code).toBe(1);
+      expect(badReported.stderr).toMatch(/reportedBy/);
       const csv = await run('node', [CLI, 'export', 'commitments', '--as-of', '2021-09-30', '--url', url], { env: env({}) });
       expect(csv.stdout.split('\n')[0]).toMatch(/^id,title,kind,by,to,status,pledged/);
       expect(csv.stdout).toContain(loanId);

@@ -28,6 +28,7 @@ function timelineRow(): unknown[] {
     randomUUID(), '42', 'occurrence-x', 'occurrence', 1, 'OccurrenceRecorded', '2020-01-01T00:00:00.000Z', 'day', '2020-01-02T00:00:00.000Z',
     '2021-02-03T04:05:06.789Z', null, '2021-02-03T04:05:06.789Z', 'actor\twith tab', 'reported', JSON.stringify({ title: AWKWARD }),
     JSON.stringify({ text: AWKWARD }), '{}', `summary ${AWKWARD}`, JSON.stringify({ source: { source: { title: AWKWARD } }, corrected: {} }),
+    '2021-09-10T00:00:00.000Z',
   ];
 }
 

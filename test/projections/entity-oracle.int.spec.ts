@@ -7,9 +7,11 @@ import {
   deploymentAsOf,
   effectiveUntil,
   EffectiveTime,
+  formatEffectiveTime,
   NewEvent,
   occurrenceAsOf,
   partyAsOf,
+  publishedFrom,
   RecordedEvent,
   trackAsOf,
 } from '@timeline/domain';
@@ -52,6 +54,8 @@ type Data = Record<string, unknown>;
 interface EntityCase {
   readonly streamType: 'party' | 'track' | 'deployment' | 'occurrence';
   readonly fold: AsOfFold<object>;
+  /** The same fold on the reported axis. */
+  readonly reported: (events: readonly RecordedEvent[], asOf: string, knownAt: string, reportedBy: string) => object | undefined;
   readonly creationType: string;
   readonly idField: string;
   readonly creation: (id: string) => fc.Arbitrary<Data>;
@@ -63,6 +67,7 @@ const CASES: EntityCase[] = [
   {
     streamType: 'party',
     fold: partyAsOf,
+    reported: partyAsOf,
     creationType: 'PartyRegistered',
     idField: 'partyId',
     creation: (id) => fc.record({ partyId: fc.constant(id), name: fc.constantFrom('Made-up state', 'Made-up bloc'), kind: fc.constantFrom('state', 'bloc') }),
@@ -72,6 +77,7 @@ const CASES: EntityCase[] = [
   {
     streamType: 'track',
     fold: trackAsOf,
+    reported: trackAsOf,
     creationType: 'TrackOpened',
     idField: 'trackId',
     creation: (id) =>
@@ -89,6 +95,7 @@ const CASES: EntityCase[] = [
   {
     streamType: 'deployment',
     fold: deploymentAsOf,
+    reported: deploymentAsOf,
     creationType: 'DeploymentStarted',
     idField: 'deploymentId',
     creation: (id) =>
@@ -102,6 +109,7 @@ const CASES: EntityCase[] = [
   {
     streamType: 'occurrence',
     fold: occurrenceAsOf,
+    reported: occurrenceAsOf,
     creationType: 'OccurrenceRecorded',
     idField: 'occurrenceId',
     creation: (id) =>
@@ -117,13 +125,28 @@ const CASES: EntityCase[] = [
 type Op =
   | { kind: 'change'; effective: EffectiveTime; pick: number }
   | { kind: 'correct'; target: number; effective?: EffectiveTime; patch: boolean; patchPick: number }
-  | { kind: 'retract'; target: number };
+  | { kind: 'retract'; target: number }
+  | { kind: 'corroborate'; target: number; published: EffectiveTime }
+  | { kind: 'claimDate'; target: number; published: EffectiveTime; effective: EffectiveTime };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('change' as const), effective: effectiveTime, pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('correct' as const), target: fc.nat(), effective: fc.option(effectiveTime, { nil: undefined }), patch: fc.boolean(), patchPick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('retract' as const), target: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('corroborate' as const), target: fc.nat(), published: effectiveTime }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('claimDate' as const), target: fc.nat(), published: effectiveTime, effective: effectiveTime }) },
 );
+
+/** The event citing a source published then (the others count from their recording). */
+function published(event: NewEvent, time: EffectiveTime): NewEvent {
+  return { ...event, source: { ...event.source, publishedAt: formatEffectiveTime(time) } };
+}
+
+/** A few instants where answers on the reported axis can change. */
+function reportedProbes(events: readonly RecordedEvent[]): string[] {
+  const points = [...new Set(events.flatMap((event) => [publishedFrom(event), new Date(Date.parse(publishedFrom(event)) - 1).toISOString()]))].sort();
+  return points.filter((_, index) => index % Math.max(1, Math.floor(points.length / 3)) === 0).slice(0, 4);
+}
 
 interface Plan {
   readonly caseIndex: number;
@@ -247,7 +270,7 @@ describe.each<Mode>([
           const streamId = `${entityCase.streamType}-${id}`;
           const events: NewEvent[] = [newEvent(entityCase.creationType, sample(entityCase.creation(id), plan.seed), plan.effective)];
           for (const step of plan.ops) {
-            const facts = events.filter((event) => !event.type.startsWith('Event'));
+            const facts = events.filter((event) => !event.type.startsWith('Event') && !['SourceCorroborated', 'ClaimRecorded'].includes(event.type));
             if (step.kind === 'change') {
               if (!entityCase.change) continue;
               const change = sample(entityCase.change(id), plan.seed + step.pick);
@@ -258,6 +281,13 @@ describe.each<Mode>([
               if (step.effective) changes.effectiveAt = step.effective;
               if (step.patch || !step.effective) changes.data = sample(entityCase.patch, plan.seed + step.patchPick);
               events.push(newEvent('EventCorrected', { eventId: target.id, eventType: target.type, changes, reason: 'oracle' }, step.effective ?? target.effectiveAt));
+            } else if (step.kind === 'corroborate') {
+              const target = facts[step.target % facts.length];
+              events.push(published(newEvent('SourceCorroborated', { eventId: target.id, eventType: target.type }, target.effectiveAt), step.published));
+            } else if (step.kind === 'claimDate') {
+              const target = facts[step.target % facts.length];
+              const claim = { eventId: target.id, eventType: target.type, field: 'effectiveAt', value: formatEffectiveTime(step.effective) };
+              events.push(published(newEvent('ClaimRecorded', claim, target.effectiveAt), step.published));
             } else {
               const target = facts[step.target % facts.length];
               events.push(newEvent('EventRetracted', { eventId: target.id, eventType: target.type, reason: 'oracle' }, target.effectiveAt));
@@ -285,6 +315,18 @@ describe.each<Mode>([
               comparisons++;
               if (expected && Object.keys((expected as { sources: object }).sources).length > 1) withSources++;
               expect({ at, known, actual }).toEqual({ at, known, actual: expected === undefined ? [] : [expected] });
+            }
+          }
+          // The reported axis, known now, at a few publication instants and valid times.
+          const now = new Date(Date.now() + 60_000).toISOString();
+          const few = asOf.filter((_, index) => index % Math.max(1, Math.floor(asOf.length / 6)) === 0);
+          for (const reportedBy of reportedProbes(events)) {
+            for (const at of few) {
+              const expected = entityCase.reported(events, at, now, reportedBy);
+              const listed = await readModel.entities(entityCase.streamType, at, now, { reportedBy });
+              const actual = listed.filter((entity) => entity[entityCase.idField] === id).map(({ validFrom: _from, validTo: _to, ...state }) => state);
+              comparisons++;
+              expect({ at, reportedBy, actual }).toEqual({ at, reportedBy, actual: expected === undefined ? [] : [expected] });
             }
           }
         }

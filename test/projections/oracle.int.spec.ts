@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { Kafka, Producer } from 'kafkajs';
-import { commitmentAsOf, CommitmentAsOf, effectiveUntil, EffectiveTime, NewEvent, parseEffectiveTime, RecordedEvent } from '@timeline/domain';
+import { commitmentAsOf, CommitmentAsOf, effectiveUntil, EffectiveTime, formatEffectiveTime, NewEvent, parseEffectiveTime, publishedFrom, RecordedEvent } from '@timeline/domain';
 import { PostgresEventStore } from '@timeline/event-store';
 import { createKafka, ensureTopic, Relay } from '@timeline/log';
 import {
@@ -22,7 +22,9 @@ import { Backend, createTestDatabase, TestDatabase } from '../support/test-datab
  * The oracle test: random histories — retroactive events, corrections,
  * retractions, interleaved streams, recording order unlike effective order —
  * go through the real store and the real log into the read models, and every
- * answer at many (asOf, knownAt) equals the pure domain fold of the same events.
+ * answer at many (asOf, knownAt) equals the pure domain fold of the same events. Other sources
+ * confirm or dispute facts (corroborations, competing claims, each with its publication date),
+ * and answers on the reported axis (reportedBy) are compared with the fold too.
  */
 const RUNS = Number(process.env.ORACLE_RUNS ?? 200);
 /** Each history is written, projected and probed at dozens of dates: allow 4 s a history on a loaded machine (PGlite took 2.1 s at a load of 10 on 2 cores). */
@@ -33,7 +35,9 @@ type Op =
   | { kind: 'disburse'; effective: EffectiveTime; amount: string; currency: string }
   | { kind: 'status'; effective: EffectiveTime; to: string }
   | { kind: 'correct'; target: number; effective?: EffectiveTime; amount?: string }
-  | { kind: 'retract'; target: number };
+  | { kind: 'retract'; target: number }
+  | { kind: 'corroborate'; target: number; published: string }
+  | { kind: 'claim'; target: number; published: string; amount: string; date?: EffectiveTime };
 
 interface StreamPlan {
   record: { effective: EffectiveTime; status: string; amount: string; currency: string; kind: string; validUntil?: string };
@@ -67,7 +71,11 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('status' as const), effective: effectiveTime, to: fc.constantFrom('pledged', 'fulfilled', 'lapsed', 'withdrawn', 'broken') }),
   fc.record({ kind: fc.constant('correct' as const), target: fc.nat(), effective: fc.option(effectiveTime, { nil: undefined }), amount: fc.option(amount, { nil: undefined }) }),
   fc.record({ kind: fc.constant('retract' as const), target: fc.nat() }),
+  fc.record({ kind: fc.constant('corroborate' as const), target: fc.nat(), published: validUntil }),
+  fc.record({ kind: fc.constant('claim' as const), target: fc.nat(), published: validUntil, amount, date: fc.option(effectiveTime, { nil: undefined }) }),
 );
+
+const CLAIM_TYPES = ['SourceCorroborated', 'ClaimRecorded'];
 
 const streamPlan: fc.Arbitrary<StreamPlan> = fc.record({
   record: fc.record({
@@ -109,7 +117,7 @@ interface Written {
 }
 
 function eventFor(stream: Written, plan: Op): NewEvent {
-  const facts = stream.events.filter((event) => !event.type.startsWith('Event'));
+  const facts = stream.events.filter((event) => !event.type.startsWith('Event') && !CLAIM_TYPES.includes(event.type));
   switch (plan.kind) {
     case 'amend':
       return newEvent('CommitmentTermsAmended', { commitmentId: stream.commitmentId, changes: { amount: plan.amount, ...(plan.validUntil && { validUntil: plan.validUntil }) } }, plan.effective);
@@ -129,7 +137,34 @@ function eventFor(stream: Written, plan: Op): NewEvent {
       const target = facts[plan.target % facts.length];
       return newEvent('EventRetracted', { eventId: target.id, eventType: target.type, reason: 'oracle' }, target.effectiveAt);
     }
+    case 'corroborate': {
+      const target = facts[plan.target % facts.length];
+      return published(newEvent('SourceCorroborated', { eventId: target.id, eventType: target.type }, target.effectiveAt), plan.published);
+    }
+    case 'claim': {
+      const target = facts[plan.target % facts.length];
+      const field = plan.date ? 'effectiveAt' : target.type === 'CommitmentRecorded' ? 'terms.amount' : target.type === 'CommitmentTermsAmended' ? 'changes.amount' : target.type === 'CommitmentDisbursed' ? 'amount' : 'effectiveAt';
+      const value = field === 'effectiveAt' ? formatEffectiveTime(plan.date ?? target.effectiveAt) : plan.amount;
+      return published(newEvent('ClaimRecorded', { eventId: target.id, eventType: target.type, field, value }, target.effectiveAt), plan.published);
+    }
   }
+}
+
+/** The event citing a source with a publication date (the others count from their recording). */
+function published(event: NewEvent, publishedAt: string): NewEvent {
+  return { ...event, source: { ...event.source, publishedAt } };
+}
+
+/** Where answers on the reported axis can change: each source's first instant of publication, and just before; a few of them. */
+function reportedProbes(events: RecordedEvent[]): string[] {
+  const points = new Set<string>(['2000-01-01T00:00:00.000Z']);
+  for (const event of events) {
+    const from = publishedFrom(event);
+    points.add(from);
+    points.add(new Date(Date.parse(from) - 1).toISOString());
+  }
+  const sorted = [...points].sort();
+  return sorted.filter((_, index) => index % Math.max(1, Math.floor(sorted.length / 3)) === 0).slice(0, 4);
 }
 
 function expectedView(state: CommitmentAsOf) {
@@ -295,6 +330,18 @@ describe.each<Mode>([
               } else {
                 expect({ at, known, view: actual && actualView(actual) }).toEqual({ at, known, view: expectedView(expected) });
               }
+            }
+          }
+          // The reported axis: at a few publication instants, at a few valid times, known now.
+          const now = new Date(Date.now() + 60_000).toISOString();
+          const dozen = asOf.filter((_, index) => index % Math.max(1, Math.floor(asOf.length / 6)) === 0);
+          for (const reportedBy of reportedProbes(events)) {
+            for (const at of dozen) {
+              const expected = commitmentAsOf(events, at, now, { reportedBy });
+              const actual = await readModel.commitment(stream.commitmentId, at, now, reportedBy);
+              comparisons++;
+              if (!expected) expect({ at, reportedBy, actual }).toEqual({ at, reportedBy, actual: undefined });
+              else expect({ at, reportedBy, view: actual && actualView(actual) }).toEqual({ at, reportedBy, view: expectedView(expected) });
             }
           }
           const listed = await readModel.commitments('2030-01-01T00:00:00.000Z', new Date(Date.now() + 60_000).toISOString(), { party: 'BY' });

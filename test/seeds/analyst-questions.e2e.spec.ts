@@ -43,7 +43,8 @@ describe.each([
     const pledged = await get('/v1/commitments', { asOf: '2021-09-30', party: 'BY', status: 'pledged' });
     expect(ids(pledged.items)).toEqual(expect.arrayContaining([seedEntityId('loan-600m'), seedEntityId('gas-price-pledge-128-50')]));
     const loan = pledged.items.find((item: { id: string }) => item.id === seedEntityId('loan-600m'));
-    expect(loan).toMatchObject({ by: 'RU', to: 'BY', currency: 'USD', pledged: '630000000' });
+    // The article's $600m: the latest published of the two claims (the other is Belsat's about $630m).
+    expect(loan).toMatchObject({ by: 'RU', to: 'BY', currency: 'USD', pledged: '600000000' });
     expect(loan.terms.restrictions.join(' ')).toMatch(/Astravets/);
 
     const demanded = await get('/v1/commitments', { asOf: '2021-09-30', party: 'BY', status: 'requested' });
@@ -109,11 +110,10 @@ describe.each([
   it('tells which deployments were active on a date', async () => {
     const late = await get('/v1/deployments', { asOf: '2021-09-30' });
     expect(ids(late.items)).toEqual(
-      expect.arrayContaining([seedEntityId('s400-deployment'), seedEntityId('su30sm-deployment'), seedEntityId('aa-units-grodno'), seedEntityId('su30sm-baranovichi')]),
+      expect.arrayContaining([seedEntityId('s400-deployment'), seedEntityId('su30sm-deployment'), seedEntityId('aa-units-grodno')]),
     );
     const august = await get('/v1/deployments', { asOf: '2021-08-15' });
     expect(ids(august.items)).not.toContain(seedEntityId('aa-units-grodno'));
-    expect(ids(august.items)).not.toContain(seedEntityId('su30sm-baranovichi'));
     const state = await get('/v1/state', { asOf: '2021-09-30' });
     expect(state.deployments.length).toBe(late.items.length);
     expect(state.tracks.length).toBeGreaterThan(0);
@@ -206,7 +206,7 @@ describe.each([
     expect(lapsed.sources.status).toEqual(lapsed.sources['terms.validUntil']);
 
     // The loan available until the end of 2022: pledged through the close of 2022, lapsed after.
-    expect(await get(`/v1/commitments/${loan}`, { asOf: '2022-12-31' })).toMatchObject({ status: 'pledged', outstanding: '630000000' });
+    expect(await get(`/v1/commitments/${loan}`, { asOf: '2022-12-31' })).toMatchObject({ status: 'pledged', outstanding: '600000000' });
     expect(await get(`/v1/commitments/${loan}`, { asOf: '2023-01-01' })).toMatchObject({ status: 'lapsed', outstanding: null, lapsedAt: '2023-01-01T00:00:00.000Z' });
 
     const mid2023 = await get('/v1/commitments', { asOf: '2023-06-30', party: 'BY', status: 'pledged' });
@@ -263,12 +263,19 @@ describe.each([
   it('sets every current value beside the source that says it, and keeps the original source in the history', async () => {
     const loan = seedEntityId('loan-600m');
     const [record, ...rest] = await t.runtime.store.readStream(`commitment-${loan}`);
-    const correction = rest.find((event) => event.type === 'EventCorrected' && (event.data as { changes?: { data?: { terms?: { amount?: string } } } }).changes?.data?.terms?.amount)!;
-    const amount = (correction.data as { changes: { data: { terms: { amount: string } } } }).changes.data.terms.amount;
-    const cited = { eventId: correction.id, type: 'EventCorrected', source: correction.source, confidence: correction.confidence, recordedAt: correction.recordedAt };
+    // Belsat's about $630m is a competing claim beside the article's $600m; neither corrects the other.
+    expect(rest.filter((event) => event.type === 'EventCorrected')).toEqual([]);
+    const correction = rest.find((event) => event.type === 'ClaimRecorded' && (event.data as { field?: string }).field === 'terms.amount')!;
+    const amount = (record.data as { terms: { amount: string } }).terms.amount;
     const one = await get(`/v1/commitments/${loan}`, { asOf: '2021-09-30' });
+    const cited = one.sources['terms.amount'];
+    expect(cited).toMatchObject({ eventId: record.id, type: 'CommitmentRecorded', source: record.source });
+    expect(cited.claims).toMatchObject({ field: 'terms.amount', current: record.id, why: 'latest_published' });
+    expect(cited.claims.claims.map((claim: { value: string; source: { title: string }; current: boolean; quoted: boolean }) => [claim.value, claim.source.title, claim.current, claim.quoted])).toEqual([
+      ['630000000', correction.source.title, false, false],
+      ['600000000', record.source.title, true, true],
+    ]);
     expect(one.pledged).toBe(amount);
-    expect(one.sources['terms.amount']).toEqual(cited);
     expect(one.sources.title.eventId).toBe(record.id);
     const listed = await get('/v1/commitments', { asOf: '2021-09-30', party: 'BY' });
     expect(listed.items.find((item: { id: string }) => item.id === loan).sources['terms.amount']).toEqual(cited);
@@ -278,12 +285,13 @@ describe.each([
     expect(recorded.sources['terms.amount']).toEqual(cited);
     const csv = await http().get('/v1/commitments').query({ asOf: '2021-09-30', party: 'BY', minPosition: head }).set('Accept', 'text/csv').expect(200);
     const row = (parseCsv<Record<string, string>>(csv.text, { columns: true })).find((item) => item.id === loan)!;
-    expect(row.amountSource).toContain(correction.source.title);
-    expect(row.sources).toContain(`terms.amount=${correction.id}`);
-    // The history keeps the record with its own source and quote, and marks the correction.
+    expect(row.amountSource).toContain(record.source.title);
+    expect(row.sources).toContain(`terms.amount=${record.id}`);
+    expect(row.claims).toContain('"630000000" (Belsat');
+    expect(row.claims).toContain('"600000000" (' + record.source.title);
+    // The history keeps the record with its own source and quote.
     const { versions } = await get(`/v1/commitments/${loan}/history`);
     expect(versions[0]).toMatchObject({ eventId: record.id, source: record.source });
-    expect(versions.find((version: { eventId: string }) => version.eventId === correction.id)).toMatchObject({ source: correction.source });
 
     // The meeting: its date was corrected from another report; the timeline row cites that report.
     const meetingId = seedEntityId('meeting-putin-lukashenka');
@@ -313,6 +321,85 @@ describe.each([
     const earlier = await get('/v1/timeline', { from: '2021-09-10', to: '2021-09-10', type: 'OccurrenceRecorded', knownAt: believedBefore });
     const old = earlier.items.find((item: { streamId: string }) => item.streamId === `occurrence-${meetingId}`);
     expect({ source: old.source, sources: old.sources }).toEqual({ source: meeting.source, sources: {} });
+  });
+
+  it('shows the loan with the article\'s $600m and Belsat\'s about $630m side by side, the current one marked and why', async () => {
+    const loan = seedEntityId('loan-600m');
+    const answer = await get(`/v1/commitments/${loan}`, { asOf: '2021-09-30' });
+    expect(answer.pledged).toBe('600000000');
+    const { claims } = answer.sources['terms.amount'];
+    expect(claims.why).toBe('latest_published');
+    expect(claims.claims).toEqual([
+      expect.objectContaining({ value: '630000000', current: false, quoted: false, publishedAt: '2021-09-09/2021-09-16', publishedAtEstimated: true, source: expect.objectContaining({ publisher: 'Belsat', paraphrase: 'about $630m in loans to end-2022' }) }),
+      expect.objectContaining({ value: '600000000', current: true, quoted: true, publishedAt: '2021-09-10/2021-09-30', publishedAtEstimated: true, source: expect.objectContaining({ quote: expect.stringContaining('$600m loan') }) }),
+    ]);
+    // The timeline row of the loan carries the same claims; nothing reads as a correction.
+    const timeline = await get('/v1/timeline', { from: '2021-09', to: '2021-09', type: 'CommitmentRecorded' });
+    const row = timeline.items.find((item: { streamId: string }) => item.streamId === `commitment-${loan}`);
+    expect(row.claims['data.terms.amount'].claims.map((claim: { value: string }) => claim.value)).toEqual(['630000000', '600000000']);
+    expect(row.sources).toEqual({});
+    expect(row.source).toEqual(row.originalSource);
+  });
+
+  it('tells what had been reported about the loan by 8 September 2021, and by 30 September', async () => {
+    const loan = seedEntityId('loan-600m');
+    // By 8 September no source of the 2021 loan had appeared: Belsat from the 9th, the article from the 10th.
+    await http().get(`/v1/commitments/${loan}`).query({ asOf: '2021-09-30', reportedBy: '2021-09-08', minPosition: head }).expect(404);
+    const early = await get('/v1/commitments', { asOf: '2021-09-30', party: 'BY', reportedBy: '2021-09-08' });
+    expect(early.reportedBy).toBe('2021-09-08T23:59:59.999Z');
+    expect(ids(early.items)).not.toContain(loan);
+    expect(ids(early.items)).toContain(seedEntityId('credit-1-5bn-sochi'));
+    // When did the $630m first appear: with Belsat, from 9 September; then it is the only claim.
+    const ninth = await get(`/v1/commitments/${loan}`, { asOf: '2021-09-30', reportedBy: '2021-09-09' });
+    expect(ninth.pledged).toBe('630000000');
+    expect(ninth.sources['terms.amount'].claims.claims.map((claim: { value: string }) => claim.value)).toEqual(['630000000']);
+    // By 30 September both, the article's the latest published and current.
+    const late = await get(`/v1/commitments/${loan}`, { asOf: '2021-09-30', reportedBy: '2021-09-30' });
+    expect(late.pledged).toBe('600000000');
+    expect(late.sources['terms.amount'].claims.claims.map((claim: { value: string }) => claim.value)).toEqual(['630000000', '600000000']);
+    // Every read takes it: the state, the ledger, the timeline.
+    const state = await get('/v1/state', { asOf: '2021-09-30', reportedBy: '2021-09-08' });
+    expect(ids(state.commitments)).not.toContain(loan);
+    const ledger = await get('/v1/ledger', { asOf: '2021-09-30', by: 'RU', to: 'BY', reportedBy: '2021-09-08' });
+    const full = await get('/v1/ledger', { asOf: '2021-09-30', by: 'RU', to: 'BY', reportedBy: '2021-09-30' });
+    const usdLoans = (rows: { kind: string; currency: string; pledged: string }[]) => BigInt(rows.find((row) => row.kind === 'loan' && row.currency === 'USD')?.pledged ?? '0');
+    expect(usdLoans(full.rows) - usdLoans(ledger.rows)).toBe(600_000_000n);
+    const rows = async (reportedBy: string) =>
+      (await get('/v1/timeline', { from: '2021-09', to: '2021-09', type: 'CommitmentRecorded', reportedBy })).items.map((item: { streamId: string }) => item.streamId);
+    expect(await rows('2021-09-08')).not.toContain(`commitment-${loan}`);
+    expect(await rows('2021-09-30')).toContain(`commitment-${loan}`);
+    // A reportedBy that is no date is refused, naming it.
+    const bad = await http().get('/v1/commitments').query({ reportedBy: 'last week' }).expect(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'reportedBy' })]);
+  });
+
+  it('holds the Su-30SM jets as one deployment on 20 September 2021, with both its sources', async () => {
+    const deployments = await get('/v1/deployments', { asOf: '2021-09-20' });
+    const jets = deployments.items.filter((item: { asset: string }) => /su-30sm/i.test(item.asset));
+    expect(jets.map((item: { deploymentId: string }) => item.deploymentId)).toEqual([seedEntityId('su30sm-deployment')]);
+    const [one] = jets;
+    expect(one.sources.asset.corroboratedBy.map((other: { source: { title: string } }) => other.source.title)).toEqual(['Su-30SM jets arrive at Baranovichi']);
+    expect(one.sources.effectiveAt.claims.claims.map((claim: { value: string; current: boolean }) => [claim.value, claim.current])).toEqual([
+      ['2021-09-08', false],
+      ['2021/2021-09', true],
+    ]);
+    // Reported by 8 September through TASS and Belsat, before the article appeared.
+    const reported = await get('/v1/deployments', { asOf: '2021-09-20', reportedBy: '2021-09-08' });
+    expect(reported.items.map((item: { deploymentId: string }) => item.deploymentId)).toContain(seedEntityId('su30sm-deployment'));
+    // One Zapad-21 exercise, with its dates from TASS and Belsat as a claim beside the article's month.
+    const occurrences = await get('/v1/occurrences', { asOf: '2021-09-20' });
+    const exercises = occurrences.items.filter((item: { kind: string; title: string }) => item.kind === 'exercise' && /zapad/i.test(item.title));
+    expect(exercises.map((item: { occurrenceId: string }) => item.occurrenceId)).toEqual([seedEntityId('zapad-21')]);
+  });
+
+  it('holds one pledge to keep the gas price at 128.5, confirmed by Belsat, and the 2021 price no longer extended by the same report', async () => {
+    const pledge = await get(`/v1/commitments/${seedEntityId('gas-price-pledge-128-50')}`, { asOf: '2021-09-20' });
+    expect(pledge.sources['terms.amount'].corroboratedBy.map((other: { source: { publisher: string } }) => other.source.publisher)).toEqual(['Belsat']);
+    const in2021 = await get(`/v1/commitments/${seedEntityId('gas-price-2021')}`, { asOf: '2021-09-20' });
+    expect(in2021.terms.validUntil).toBe('2021');
+    const state = await get('/v1/state', { asOf: '2022-06-30' });
+    const prices = state.commitments.filter((item: { kind: string; status: string; pledged: string }) => item.kind === 'price' && item.status === 'pledged' && item.pledged === '128.5');
+    expect(prices.map((item: { id: string }) => item.id)).toEqual([seedEntityId('gas-price-pledge-128-50')]);
   });
 
   it('traces every answer to a source that says when it was published, quoted in its words or paraphrased, never both confused', async () => {

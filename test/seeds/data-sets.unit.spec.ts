@@ -70,7 +70,7 @@ describe('the data sets', () => {
     for (const entry of full.entries) {
       const passage = `${entry.source.quote ?? ''} ${entry.source.paraphrase ?? ''}`;
       const stated = figures(passage);
-      for (const [field, value] of numbersIn(entry.data)) {
+      for (const [field, value] of numbersIn(claimedFigures(entry))) {
         const number = Math.abs(Number(value));
         expect({ entry: label(entry), field, value, stated: stated.some((figure) => Math.abs(figure - number) < 1e-9) }).toEqual({ entry: label(entry), field, value, stated: true });
       }
@@ -149,6 +149,38 @@ describe('the data sets', () => {
     expect(full.entries.filter((entry) => entry.confidence === 'inferred').every((entry) => (entry.source.note ?? '').length > 0)).toBe(true);
   });
 
+  it('hold one real-world fact as one entry, other sources confirming it', () => {
+    const su30 = full.entries.filter((entry) => entry.type === 'DeploymentStarted' && /su-30sm/i.test(String(entry.data.asset)));
+    expect(su30.map((entry) => entry.key)).toEqual(['su30sm-deployment']);
+    const exercises = full.entries.filter((entry) => entry.type === 'OccurrenceRecorded' && entry.data.kind === 'exercise' && /zapad/i.test(String(entry.data.title)));
+    expect(exercises.map((entry) => entry.key)).toEqual(['zapad-21']);
+    const corroborated = (target: string) => full.entries.filter((entry) => entry.type === 'SourceCorroborated' && entry.target === target).map((entry) => entry.source.title);
+    expect(corroborated('su30sm-deployment')).toEqual(['Su-30SM jets arrive at Baranovichi']);
+    expect(corroborated('zapad-21')).toEqual(['Zapad-2021 exercise figures (TASS of 13 September 2021; Belsat)']);
+    expect(corroborated('gas-price-pledge-128-50')).toEqual(['Putin and Lukashenka meet in Moscow on 9 September 2021']);
+    // A confirming source is another source than the entry's own.
+    for (const entry of full.entries.filter((candidate) => candidate.type === 'SourceCorroborated')) {
+      const target = full.entries.find((candidate) => candidate.key === entry.target)!;
+      expect({ entry: label(entry), other: target.source.title !== entry.source.title }).toEqual({ entry: label(entry), other: true });
+    }
+  });
+
+  it("keep the article's loan amount beside the other reporting's as competing claims, never as a correction", () => {
+    const loan = full.entries.find((entry) => entry.key === 'loan-600m')!;
+    expect(loan.data.terms).toMatchObject({ amount: '600000000' });
+    expect(loan.source.quote).toContain('$600m loan');
+    const claims = full.entries.filter((entry) => entry.type === 'ClaimRecorded' && entry.target === 'loan-600m');
+    expect(claims.map((entry) => [entry.data.field, entry.data.value, entry.source.publisher, entry.source.paraphrase])).toEqual([
+      ['terms.amount', '630000000', 'Belsat', 'about $630m in loans to end-2022'],
+    ]);
+    expect(full.entries.filter((entry) => entry.type === 'EventCorrected' && entry.target === 'loan-600m')).toEqual([]);
+    // No correction changes a figure of the article: a source that disagrees is a claim.
+    const articleKeys = new Set(article.entries.map((entry) => entry.key));
+    for (const entry of full.entries.filter((candidate) => candidate.type === 'EventCorrected' && articleKeys.has(candidate.target!))) {
+      expect({ entry: label(entry), figures: numbersIn((entry.data.changes as { data?: unknown }).data) }).toEqual({ entry: label(entry), figures: [] });
+    }
+  });
+
   it('date every source’s publication, an estimate marked as one and never later than what the source reports', () => {
     const bySource = new Map<string, SeedEntry[]>();
     for (const entry of full.entries) bySource.set(entry.source.title, [...(bySource.get(entry.source.title) ?? []), entry]);
@@ -157,7 +189,7 @@ describe('the data sets', () => {
       const { publishedAt, publishedAtEstimated } = entries[0].source;
       expect({ title, publishedAt: typeof publishedAt }).toEqual({ title, publishedAt: 'string' });
       const published = parseEffectiveTime(publishedAt!);
-      const latestFact = Math.max(...entries.map((entry) => Date.parse(entry.effective.at)));
+      const latestFact = Math.max(...entries.map((entry) => Date.parse(reportedFact(entry).at)));
       // A source reports what happened before it appeared: its publication cannot end before a fact it reports begins.
       expect({ title, endsAfterItsFacts: Date.parse(effectiveUntil(published)) > latestFact }).toEqual({ title, endsAfterItsFacts: true });
       if (publishedAtEstimated) {
@@ -184,6 +216,16 @@ function figures(text: string): number[] {
 const FIGURE_FIELDS = new Set(['amount', 'value', 'valueMax', 'quantity', 'durationHours', 'hours']);
 
 /** The figures of an entry's data (of a correction: of its changes), by dotted path. */
+/** The data whose figures a passage must state: a claim on a date holds a date, checked with the publication dates. */
+function claimedFigures(entry: SeedEntry): unknown {
+  return entry.type === 'ClaimRecorded' && entry.data.field === 'effectiveAt' ? {} : entry.data;
+}
+
+/** When what an entry's source reports happened: the date a claim gives, else the entry's own (a corroboration's is its target's). */
+function reportedFact(entry: SeedEntry) {
+  return entry.type === 'ClaimRecorded' && entry.data.field === 'effectiveAt' ? parseEffectiveTime(String(entry.data.value)) : entry.effective;
+}
+
 function numbersIn(value: unknown, path = ''): [string, string][] {
   if (Array.isArray(value)) return value.flatMap((item, index) => numbersIn(item, `${path}[${index}]`));
   if (!value || typeof value !== 'object') return [];

@@ -86,6 +86,55 @@ events:
     expect(payment).toMatchObject({ entityId: record.entityId, data: { commitmentId: record.entityId, amount: '100' } });
   });
 
+  it('reads sources that confirm an entry or disagree with one of its fields, filed at the date of the entry', () => {
+    write('demo', header + loan + `  - key: loan-confirmed
+    type: SourceCorroborated
+    target: loan
+    source: article
+    quote: "a loan"
+    confidence: reported
+  - key: loan-amount-claim
+    type: ClaimRecorded
+    target: loan
+    field: terms.amount
+    value: "630000000"
+    source: article
+    quote: "about $630m"
+    confidence: reported
+`);
+    const [record, confirmed, claim] = readSeedSet(root, 'demo').entries;
+    expect(confirmed).toMatchObject({ type: 'SourceCorroborated', target: 'loan', entityId: record.entityId, streamType: 'commitment', effective: record.effective, data: {} });
+    expect(claim).toMatchObject({ type: 'ClaimRecorded', target: 'loan', effective: record.effective, data: { field: 'terms.amount', value: '630000000' } });
+  });
+
+  it('refuses a claim with a date of its own, without a field or value, or about no fact', () => {
+    write('demo', header + loan + `  - key: dated-claim
+    type: ClaimRecorded
+    target: loan
+    effectiveAt: "2021-09"
+    field: terms.amount
+    value: "1"
+    source: article
+    quote: q
+    confidence: reported
+  - key: empty-claim
+    type: ClaimRecorded
+    target: loan
+    field: "terms..amount"
+    source: article
+    quote: q
+    confidence: reported
+  - key: nowhere
+    type: SourceCorroborated
+    target: nothing
+    source: article
+    quote: q
+    confidence: reported
+`);
+    const fields = problems('demo').map((problem) => problem.field);
+    expect(fields).toEqual(expect.arrayContaining(['dated-claim.effectiveAt', 'empty-claim.field', 'empty-claim.value', 'nowhere.target']));
+  });
+
   it('names the file, the line and the field of every problem', () => {
     write('demo', header + loan + `  - key: bad
     type: CommitmentRecorded

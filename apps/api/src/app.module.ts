@@ -25,6 +25,7 @@ import { MetricsController } from './observability/metrics.controller';
 import { withDestination } from './observability/terminal';
 import { AdminController } from './admin/admin.controller';
 import { ReviseEventController, ReviseEventHandler } from './revisions/revise-event';
+import { ClaimEventController, ClaimEventHandler } from './claims/record-claim';
 import { ProjectionWait } from './time-travel/time-params';
 import { TimeTravelController } from './time-travel/time-travel.controller';
 import { EntitiesController } from './entities/entities.controller';
@@ -72,6 +73,7 @@ export class AppModule {
         SubscriptionsController,
         SchemasController,
         ReviseEventController,
+        ClaimEventController,
         AdminController,
         KeysController,
         HealthController,
@@ -96,6 +98,7 @@ export class AppModule {
         ChangeCommitmentStatusHandler,
         GetCommitmentHandler,
         ReviseEventHandler,
+        ClaimEventHandler,
         ProjectionWait,
         { provide: EventFeed, useValue: runtime.feed },
         { provide: ReadModel, useValue: new ReadModel(runtime.db.pool) },

@@ -70,6 +70,32 @@ interface CommitmentRow {
   currency: string | null;
   unit: string | null;
   uncertain: unknown[];
+  sources?: Record<string, CitedFact>;
+}
+
+/** A fact's source as answers give it, with the other sources that confirm or dispute it. */
+interface CitedFact {
+  source: { title: string; publisher?: string };
+  corroboratedBy?: { source: { title: string; publisher?: string; publishedAt?: string } }[];
+  claims?: { why: string; reason: string; claims: { value: unknown; current: boolean; quoted: boolean; publishedAt: string | null; source: { title: string; publisher?: string } }[] };
+}
+
+const sourceName = (source: { title: string; publisher?: string }) => `${source.publisher ? `${source.publisher}: ` : ''}${source.title}`;
+
+/** The lines that show, for one entity, the sources that disagree on its facts and those that confirm it. */
+function otherSources(name: string, sources: Record<string, CitedFact> | undefined): string[] {
+  const lines: string[] = [];
+  const confirming = new Set<string>();
+  for (const [path, fact] of Object.entries(sources ?? {})) {
+    for (const other of fact.corroboratedBy ?? []) confirming.add(sourceName(other.source));
+    if (!fact.claims) continue;
+    lines.push(`${name} — ${path}, sources disagree (current: ${fact.claims.why === 'chosen' ? `chosen: ${fact.claims.reason}` : 'the latest published'}):`);
+    for (const claim of fact.claims.claims) {
+      lines.push(`  ${claim.current ? '*' : ' '} ${String(claim.value)} — ${sourceName(claim.source)}, published ${claim.publishedAt ?? 'date unknown'}${claim.quoted ? '' : ' (paraphrase)'}`);
+    }
+  }
+  if (confirming.size) lines.unshift(`${name} — also reported by: ${[...confirming].join('; ')}`);
+  return lines;
 }
 
 
@@ -97,19 +123,21 @@ export function registerClientCommands(program: Command): void {
     .description('the relationship as of a date, as known at a time: commitments, tracks, deployments')
     .option('--as-of <date>', 'valid time (YYYY, YYYY-MM, YYYY-MM-DD or an instant); default now')
     .option('--known-at <time>', 'transaction time; default now')
+    .option('--reported-by <date>', 'only what the sources had published by then (same forms as --as-of); default all')
     .option('--url <url>', 'the service', DEFAULT_URL)
     .option(...KEY_OPTION)
     .option('--json', 'print JSON instead of tables')
-    .action(async (options: ClientOptions & { asOf?: string; knownAt?: string }) => {
+    .action(async (options: ClientOptions & { asOf?: string; knownAt?: string; reportedBy?: string }) => {
       const state = await fetchJson<{
         asOf: string;
         knownAt: string;
+        reportedBy?: string;
         commitments: CommitmentRow[];
-        tracks: { title: string; status: string; deadlines: { due: string; description: string }[] }[];
-        deployments: { asset: string; place: string; by: string; host: string }[];
-      }>(options, '/v1/state', { asOf: options.asOf, knownAt: options.knownAt });
+        tracks: { title: string; status: string; deadlines: { due: string; description: string }[]; sources?: Record<string, CitedFact> }[];
+        deployments: { asset: string; place: string; by: string; host: string; sources?: Record<string, CitedFact> }[];
+      }>(options, '/v1/state', { asOf: options.asOf, knownAt: options.knownAt, reportedBy: options.reportedBy });
       if (options.json) return console.log(JSON.stringify(state, null, 2));
-      console.log(`as of ${state.asOf}, as known at ${state.knownAt}`);
+      console.log(`as of ${state.asOf}, as known at ${state.knownAt}${state.reportedBy ? `, as reported by ${state.reportedBy}` : ''}`);
       const commitments = new Table({ ...style(), head: ['commitment', 'by → to', 'status', 'pledged', 'disbursed', 'outstanding', ''], wordWrap: true, colWidths: [44, 10, 11, 22, 20, 20, 3] });
       for (const row of state.commitments) {
         commitments.push([row.title, `${row.by} → ${row.to}`, row.status, money(row.pledged, row.currency, row.unit), money(row.disbursed, row.currency, row.unit), row.status === 'pledged' ? money(row.outstanding, row.currency, row.unit) : '', row.uncertain.length ? '?' : '']);
@@ -121,6 +149,12 @@ export function registerClientCommands(program: Command): void {
       const deployments = new Table({ ...style(), head: ['deployment', 'place', 'whose → host'], wordWrap: true, colWidths: [44, 30, 16] });
       for (const deployment of state.deployments) deployments.push([deployment.asset, deployment.place, `${deployment.by} → ${deployment.host}`]);
       console.log(deployments.toString());
+      const others = [
+        ...state.commitments.flatMap((row) => otherSources(row.title, row.sources)),
+        ...state.tracks.flatMap((track) => otherSources(track.title, track.sources)),
+        ...state.deployments.flatMap((deployment) => otherSources(deployment.asset, deployment.sources)),
+      ];
+      if (others.length) console.log(['Other sources (* = current claim):', ...others].join('\n'));
       console.log('? = a fact counted here whose date is known only to a month or a year');
     });
 
@@ -174,9 +208,10 @@ export function registerClientCommands(program: Command): void {
     .option('--format <format>', 'csv or ndjson', 'csv')
     .option('--as-of <date>', 'valid time, for commitments and ledger')
     .option('--known-at <time>', 'transaction time')
+    .option('--reported-by <date>', 'only what the sources had published by then, for timeline, commitments and ledger')
     .option('--url <url>', 'the service', DEFAULT_URL)
     .option(...KEY_OPTION)
-    .action(async (what: string, options: ClientOptions & { format: string; asOf?: string; knownAt?: string }) => {
+    .action(async (what: string, options: ClientOptions & { format: string; asOf?: string; knownAt?: string; reportedBy?: string }) => {
       if (!['csv', 'ndjson'].includes(options.format)) throw new Error(`--format must be csv or ndjson, not "${options.format}"`);
       const paths: Record<string, string> = { timeline: '/v1/timeline', commitments: '/v1/commitments', ledger: '/v1/ledger', audit: '/v1/audit' };
       const path = what.startsWith('history:') ? `/v1/commitments/${what.slice('history:'.length)}/history` : paths[what];
@@ -184,6 +219,7 @@ export function registerClientCommands(program: Command): void {
       const url = new URL(path, options.url);
       if (options.asOf && (what === 'commitments' || what === 'ledger')) url.searchParams.set('asOf', options.asOf);
       if (options.knownAt) url.searchParams.set('knownAt', options.knownAt);
+      if (options.reportedBy && ['timeline', 'commitments', 'ledger'].includes(what)) url.searchParams.set('reportedBy', options.reportedBy);
       const response = await fetch(url, { headers: { accept: options.format === 'csv' ? 'text/csv' : 'application/x-ndjson', ...authorization(options) } });
       if (!response.ok || !response.body) throw new Error(`${response.status} ${await response.text()}`);
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {

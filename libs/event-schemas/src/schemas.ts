@@ -28,6 +28,12 @@ const effectiveTimeText: Schema = {
   pattern: '^\\d{4}(-\\d{2}(-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:\\d{2}))?)?)?(/\\d{4}(-\\d{2}(-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:\\d{2}))?)?)?)?$',
   description: 'YYYY, YYYY-MM, YYYY-MM-DD, an ISO 8601 instant with a zone, or a range A/B',
 };
+const claimField: Schema = {
+  type: 'string',
+  pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$',
+  maxLength: 200,
+  description: 'effectiveAt, or a dotted path into the data of the event (terms.amount)',
+};
 const effectiveTime: Schema = {
   type: 'object',
   required: ['at', 'precision'],
@@ -118,6 +124,21 @@ const DATA_SCHEMAS: Record<string, Record<number, Schema>> = {
     }),
   },
   EventRetracted: { 1: object(['eventId', 'eventType', 'reason'], { eventId: { type: 'string', format: 'uuid' }, eventType: text(100), reason: text() }) },
+  // Claims (see libs/domain/src/shared/claims.ts): the other source is the event's own `source`.
+  SourceCorroborated: { 1: object(['eventId', 'eventType'], { eventId: { type: 'string', format: 'uuid' }, eventType: text(100) }) },
+  ClaimRecorded: {
+    1: object(['eventId', 'eventType', 'field', 'value'], {
+      eventId: { type: 'string', format: 'uuid' }, eventType: text(100), field: claimField,
+      value: { description: "what the source says the field is: an effective time as text for effectiveAt, else the field's own type" },
+    }),
+  },
+  ClaimChosen: {
+    1: object(['eventId', 'eventType', 'field', 'claimId', 'reason'], {
+      eventId: { type: 'string', format: 'uuid' }, eventType: text(100), field: claimField,
+      claimId: { type: 'string', format: 'uuid', description: 'a ClaimRecorded event, or eventId for the value the event was recorded with' },
+      reason: text(),
+    }),
+  },
 };
 
 export const EVENT_TYPES: readonly string[] = Object.keys(DATA_SCHEMAS);

@@ -13,6 +13,9 @@ import {
   trackAsOf,
   effectiveUntil,
   isRevisionEventType,
+  isClaimEventType,
+  publishedFrom,
+  reportedFrom,
   partiesMentioned,
   RecordedEvent,
 } from '@timeline/domain';
@@ -55,8 +58,8 @@ async function insertStreamEvent(client: PoolClient, s: string, event: RecordedE
   const { rowCount } = await client.query(
     `INSERT INTO ${s}.stream_events (stream_id, stream_version, event_id, position, stream_type, type, schema_version,
        effective_at, effective_precision, effective_until, recorded_at, actor, source, confidence, correlation_id,
-       causation_id, data)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+       causation_id, data, published_from)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
      ON CONFLICT DO NOTHING`,
     [
       event.streamId,
@@ -76,6 +79,7 @@ async function insertStreamEvent(client: PoolClient, s: string, event: RecordedE
       event.correlationId,
       event.causationId,
       JSON.stringify(event.data),
+      publishedFrom(event),
     ],
   );
   return rowCount === 1;
@@ -155,7 +159,7 @@ export function storedEntityState(state: object): string {
   return JSON.stringify(sources ? { ...state, sources: packSources(sources) } : state);
 }
 
-type EntityFold = (events: readonly RecordedEvent[], asOf: string, knownAt: string) => object | undefined;
+type EntityFold = (events: readonly RecordedEvent[], asOf: string, knownAt: string, reportedBy?: string) => object | undefined;
 
 /** The asOf fold of each entity type kept in entity_versions. */
 export const ENTITY_FOLDS: Readonly<Record<string, EntityFold>> = {
@@ -195,7 +199,7 @@ async function projectTimeline(client: PoolClient, s: string, group: RecordedEve
   const title = titleOf(known);
   const touched = new Set<string>();
   for (const event of group) {
-    if (isRevisionEventType(event.type)) {
+    if (isRevisionEventType(event.type) || isClaimEventType(event.type)) {
       touched.add((event.data as { eventId: string }).eventId);
     } else {
       touched.add(event.id);
@@ -206,12 +210,12 @@ async function projectTimeline(client: PoolClient, s: string, group: RecordedEve
     const item = resolved.get(eventId);
     if (!item) continue;
     const event = item.event;
-    const summary = timelineSummary(title, event, item.corrections);
+    const summary = timelineSummary(title, event, citedEvents(item));
     await client.query(
       `INSERT INTO ${s}.timeline (event_id, position, stream_id, stream_type, stream_version, type, effective_at,
          effective_precision, effective_until, recorded, recorded_at, actor, confidence, source, data, parties, summary,
-         attribution)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, tstzrange($10, NULL, '[)'), $11, $12, $13, $14, $15, $16, $17, $18)`,
+         attribution, reported_from)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, tstzrange($10, NULL, '[)'), $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
       [
         event.id,
         event.position,
@@ -231,16 +235,22 @@ async function projectTimeline(client: PoolClient, s: string, group: RecordedEve
         parties,
         summary,
         timelineAttribution(item),
+        reportedFrom(item),
       ],
     );
   }
 }
 
-/** The attribution column of a timeline row: JSON for a corrected event, null otherwise. */
+/** The attribution column of a timeline row: JSON for a corrected event or one with other sources, null otherwise. */
 export function timelineAttribution(item: Parameters<typeof eventAttribution>[0]): string | null {
-  return item.corrections.length ? JSON.stringify(eventAttribution(item)) : null;
+  return item.corrections.length || item.claims ? JSON.stringify(eventAttribution(item)) : null;
 }
 
+
+/** The events besides the fact's own whose sources a timeline row cites: its corrections, corroborations and claims. */
+export function citedEvents(item: Parameters<typeof eventAttribution>[0]): RecordedEvent[] {
+  return [...item.corrections, ...(item.claims?.corroborations ?? []), ...(item.claims?.claimEvents.values() ?? [])];
+}
 
 /** The text the timeline's full-text search looks in. */
 export function timelineSummary(title: string, event: RecordedEvent, corrections: readonly RecordedEvent[] = []): string {

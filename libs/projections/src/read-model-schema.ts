@@ -3,7 +3,7 @@
  * generation is disposable and rebuilt from the log, so a change here bumps
  * READ_MODEL_VERSION and the projector builds a fresh generation.
  */
-export const READ_MODEL_VERSION = 8;
+export const READ_MODEL_VERSION = 9;
 
 export function readModelDdl(schema: string, options: { indexes?: boolean } = {}): string {
   const s = quoteIdent(schema);
@@ -24,14 +24,15 @@ export function readModelIndexes(schema: string): string {
   return `
 CREATE UNIQUE INDEX ON ${s}.stream_events (event_id);
 CREATE INDEX ON ${s}.stream_events (position);
+CREATE INDEX stream_events_published_idx ON ${s}.stream_events (stream_type, published_from) INCLUDE (stream_id, recorded_at);
 CREATE INDEX ON ${s}.commitment_versions USING gist (valid, recorded) INCLUDE (commitment_id, by_party, to_party, status, kind);
 CREATE INDEX ON ${s}.commitment_versions (commitment_id) INCLUDE (by_party, to_party, status, kind, valid, recorded);
 CREATE INDEX ON ${s}.commitment_versions (by_party, status, commitment_id) INCLUDE (to_party, kind, valid, recorded);
 CREATE INDEX ON ${s}.commitment_versions (to_party, status, commitment_id) INCLUDE (by_party, kind, valid, recorded);
 CREATE INDEX ON ${s}.entity_versions USING gist (valid, recorded);
 CREATE INDEX ON ${s}.entity_versions (entity_type, entity_id);
-CREATE INDEX ON ${s}.timeline (effective_at, position) INCLUDE (effective_precision, effective_until, recorded, parties, type);
-CREATE INDEX timeline_known_ahead_idx ON ${s}.timeline (effective_at, position) INCLUDE (effective_precision, effective_until, recorded, parties, type) WHERE effective_at > lower(recorded);
+CREATE INDEX ON ${s}.timeline (effective_at, position) INCLUDE (effective_precision, effective_until, recorded, parties, type, reported_from);
+CREATE INDEX timeline_known_ahead_idx ON ${s}.timeline (effective_at, position) INCLUDE (effective_precision, effective_until, recorded, parties, type, reported_from) WHERE effective_at > lower(recorded);
 CREATE INDEX ON ${s}.timeline USING gist (tstzrange(effective_at, effective_until, '[)')) WHERE effective_precision = 'range';
 CREATE INDEX ON ${s}.timeline USING gist (recorded);
 CREATE INDEX ON ${s}.timeline USING gin (search);
@@ -62,6 +63,8 @@ CREATE TABLE ${s}.stream_events (
   correlation_id      uuid NOT NULL,
   causation_id        uuid,
   data                jsonb NOT NULL,
+  -- The first instant its source may have been published (publishedFrom): the reported axis.
+  published_from      timestamptz NOT NULL,
   PRIMARY KEY (stream_id, stream_version)
 );
 
@@ -125,9 +128,13 @@ CREATE TABLE ${s}.timeline (
   data                jsonb NOT NULL,
   parties             text[] NOT NULL,
   summary             text NOT NULL,
-  -- For a corrected event: the source of the row as it now reads and of each corrected path
-  -- ({source, corrected}, see eventAttribution); null when uncorrected (the row cites \`source\`).
+  -- For a corrected event, or one other sources confirm or dispute: the source of the row as it
+  -- now reads, of each corrected path, and its other sources and claims ({source, corrected,
+  -- corroboratedBy, claims}, see eventAttribution); null otherwise (the row cites \`source\`).
   attribution         jsonb,
+  -- The first instant the event may have been public: the earliest publication of its source and
+  -- of the sources that confirm or dispute it, as known over this row's recorded range (reportedFrom).
+  reported_from       timestamptz NOT NULL,
   -- Computed by PostgreSQL, so that a bulk rebuild can write rows with COPY.
   search              tsvector NOT NULL GENERATED ALWAYS AS (to_tsvector('simple', summary)) STORED
 );

@@ -1,8 +1,9 @@
 import type { Pool } from 'pg';
-import { EventAttribution, PackedSources, RecordedEvent, Sources, unpackSources } from '@timeline/domain';
+import { Attribution, ClaimSet, EventAttribution, PackedSources, RecordedEvent, Sources, unpackSources } from '@timeline/domain';
 import { activeGeneration, Generation } from './generations';
 import { readProjectedStream } from './project-events';
 import { quoteIdent } from './read-model-schema';
+import { ledgerOf, reportedCommitments, reportedEntities } from './reported';
 
 export interface UncertainFact {
   readonly eventId: string;
@@ -53,6 +54,8 @@ export interface TimelineQuery {
   readonly q?: string;
   readonly after?: { effectiveAt: string; position: string };
   readonly limit: number;
+  /** Only the events whose source, or a source that confirms or disputes them, had been published by then. */
+  readonly reportedBy?: string;
 }
 
 export interface TimelineEntry {
@@ -72,6 +75,10 @@ export interface TimelineEntry {
   readonly originalSource: unknown;
   /** For each path a correction changed (`effectiveAt`, `data.terms.amount`), the correction that set it; {} when uncorrected. */
   readonly sources: Sources;
+  /** Other sources that confirm the event (SourceCorroborated); present only when there are some. */
+  readonly corroboratedBy?: readonly Attribution[];
+  /** For each field other sources dispute (`effectiveAt`, `data.terms.amount`): every claim, the current one and why; present only when there are some. */
+  readonly claims?: Readonly<Record<string, ClaimSet>>;
   readonly parties: string[];
   readonly data: unknown;
   /** When this version of the event became known (later than recordedAt after a correction). */
@@ -216,8 +223,10 @@ export class ReadModel {
     knownAt: string,
     filter: CommitmentFilter = {},
     page?: { after?: string; limit: number },
+    reportedBy?: string,
   ): Promise<CommitmentAsOfView[]> {
     const s = await this.schema();
+    if (reportedBy !== undefined) return reportedCommitments(this.pool, s, asOf, knownAt, reportedBy, filter, page);
     const params: unknown[] = [asOf, knownAt];
     const conditions = ['valid @> $1::timestamptz', 'recorded @> $2::timestamptz'];
     const add = (sql: (n: number) => string, value: unknown) => {
@@ -261,8 +270,9 @@ export class ReadModel {
     return rows.map(toView);
   }
 
-  async commitment(id: string, asOf: string, knownAt: string): Promise<CommitmentAsOfView | undefined> {
+  async commitment(id: string, asOf: string, knownAt: string, reportedBy?: string): Promise<CommitmentAsOfView | undefined> {
     const s = await this.schema();
+    if (reportedBy !== undefined) return (await reportedCommitments(this.pool, s, asOf, knownAt, reportedBy, {}, undefined, `commitment-${id}`))[0];
     const { rows } = await this.pool.query<CommitmentRow>(
       `SELECT ${COMMITMENT_COLUMNS} FROM ${s}.commitment_versions
         WHERE commitment_id = $1 AND valid @> $2::timestamptz AND recorded @> $3::timestamptz`,
@@ -272,8 +282,9 @@ export class ReadModel {
   }
 
   /** Parties, tracks, deployments or occurrences at (asOf, knownAt), optionally those a party takes part in. */
-  async entities<T = Record<string, unknown>>(type: string, asOf: string, knownAt: string, filter: { party?: string; activeOnly?: boolean } = {}): Promise<(T & { validFrom: string; validTo: string | null })[]> {
+  async entities<T = Record<string, unknown>>(type: string, asOf: string, knownAt: string, filter: { party?: string; activeOnly?: boolean; reportedBy?: string } = {}): Promise<(T & { validFrom: string; validTo: string | null })[]> {
     const s = await this.schema();
+    if (filter.reportedBy !== undefined) return reportedEntities<T>(this.pool, s, type, asOf, knownAt, filter.reportedBy, filter);
     const params: unknown[] = [type, asOf, knownAt];
     const conditions = ['entity_type = $1', 'valid @> $2::timestamptz', 'recorded @> $3::timestamptz'];
     if (filter.party) {
@@ -300,7 +311,8 @@ export class ReadModel {
    * and stay out. `pledged` counts commitments pledged, fulfilled or broken;
    * `outstanding` only those still pledged; `requested` the demands not granted.
    */
-  async ledger(asOf: string, knownAt: string, filter: { by?: string; to?: string } = {}): Promise<LedgerRow[]> {
+  async ledger(asOf: string, knownAt: string, filter: { by?: string; to?: string; reportedBy?: string } = {}): Promise<LedgerRow[]> {
+    if (filter.reportedBy !== undefined) return ledgerOf(await this.commitments(asOf, knownAt, {}, undefined, filter.reportedBy), filter);
     const s = await this.schema();
     const params: unknown[] = [asOf, knownAt];
     const conditions = ['valid @> $1::timestamptz', 'recorded @> $2::timestamptz', 'currency IS NOT NULL', "kind <> 'price'"];
@@ -413,6 +425,7 @@ export class ReadModel {
     if (query.party) add((n) => `parties @> ARRAY[$${n}]::text[]`, query.party);
     if (query.types?.length) add((n) => `type = ANY($${n})`, query.types);
     if (query.q) add((n) => `search @@ websearch_to_tsquery('simple', $${n})`, query.q);
+    if (query.reportedBy) add((n) => `reported_from <= $${n}::timestamptz`, query.reportedBy);
     if (query.after) {
       params.push(query.after.effectiveAt, query.after.position);
       conditions.push(`(effective_at, position) > ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
@@ -454,9 +467,15 @@ export class ReadModel {
 }
 
 /** How a timeline row cites: the source it now reads with, the one it was recorded with, and those of corrected paths. */
-function citations(source: unknown, attribution: EventAttribution | null): { source: unknown; originalSource: unknown; sources: Sources } {
+function citations(source: unknown, attribution: EventAttribution | null): Pick<TimelineEntry, 'source' | 'originalSource' | 'sources' | 'corroboratedBy' | 'claims'> {
   if (!attribution) return { source, originalSource: source, sources: {} };
-  return { source: (attribution.source).source, originalSource: source, sources: attribution.corrected };
+  return {
+    source: (attribution.source).source,
+    originalSource: source,
+    sources: attribution.corrected,
+    ...(attribution.corroboratedBy && { corroboratedBy: attribution.corroboratedBy }),
+    ...(attribution.claims && { claims: attribution.claims }),
+  };
 }
 
 function hasPackedSources(state: unknown): state is { sources: PackedSources } {

@@ -38,7 +38,7 @@ export interface SeedEntry {
   readonly confidence: Confidence;
   /** The event's data with its id filled in (for revisions: changes and reason). */
   readonly data: Record<string, unknown>;
-  /** For EventCorrected and EventRetracted: the key of the entry they fix. */
+  /** For revisions and claims: the key of the entry they fix, confirm or dispute. */
   readonly target?: string;
 }
 
@@ -62,6 +62,8 @@ const STREAMS: Record<string, { streamType: string; idField: string; creates: bo
   OccurrenceRecorded: { streamType: 'occurrence', idField: 'occurrenceId', creates: true },
 };
 const REVISIONS = ['EventCorrected', 'EventRetracted'];
+/** Another source about an earlier entry: one that confirms it, or one that gives another value for one of its fields. */
+const CLAIMS = ['SourceCorroborated', 'ClaimRecorded'];
 
 /** True for the event types that bring an entity into being (a command answered 201). */
 export function createsEntity(type: string): boolean {
@@ -220,7 +222,7 @@ function readSources(doc: Document, problem: Report): Map<string, Source> {
   return sources;
 }
 
-const ENTRY_FIELDS = ['key', 'type', 'stream', 'target', 'effectiveAt', 'source', 'quote', 'paraphrase', 'note', 'confidence', 'data', 'changes', 'reason'];
+const ENTRY_FIELDS = ['key', 'type', 'stream', 'target', 'effectiveAt', 'source', 'quote', 'paraphrase', 'note', 'confidence', 'data', 'changes', 'reason', 'field', 'value'];
 
 function readEntry(
   node: unknown,
@@ -257,8 +259,9 @@ function readEntry(
 
   const type = value('type');
   const isRevision = REVISIONS.includes(String(type));
-  if (typeof type !== 'string' || (!STREAMS[type] && !isRevision)) {
-    report(field('type') ?? node, `${label}.type`, `must be one of ${[...Object.keys(STREAMS), ...REVISIONS].join(', ')}`);
+  const isClaim = CLAIMS.includes(String(type));
+  if (typeof type !== 'string' || (!STREAMS[type] && !isRevision && !isClaim)) {
+    report(field('type') ?? node, `${label}.type`, `must be one of ${[...Object.keys(STREAMS), ...REVISIONS, ...CLAIMS].join(', ')}`);
     return undefined;
   }
 
@@ -283,9 +286,12 @@ function readEntry(
   if (!CONFIDENCES.includes(confidence as Confidence)) report(field('confidence') ?? node, `${label}.confidence`, `must be one of ${CONFIDENCES.join(', ')}`);
 
   let effective: EffectiveTime | undefined;
-  const effectiveAt = value('effectiveAt');
+  // A claim is filed at the date of the fact it is about; a date of its own is refused.
+  const claimed = isClaim && typeof value('target') === 'string' ? created.get(value('target') as string) : undefined;
+  if (isClaim && field('effectiveAt')) report(field('effectiveAt'), `${label}.effectiveAt`, 'a claim is filed at the date of its target; give a date the source claims as field effectiveAt');
+  const effectiveAt = isClaim ? claimed?.effectiveAt : value('effectiveAt');
   try {
-    effective = parseEffectiveTime(textOf(effectiveAt ?? ''));
+    effective = isClaim ? claimed?.effective : parseEffectiveTime(textOf(effectiveAt ?? ''));
   } catch (error) {
     if (!(error instanceof InvalidEffectiveTime)) throw error;
     report(field('effectiveAt') ?? node, `${label}.effectiveAt`, error.message);
@@ -295,7 +301,26 @@ function readEntry(
   let streamType: string;
   let data: Record<string, unknown> = {};
   let target: string | undefined;
-  if (isRevision) {
+  if (isClaim) {
+    target = value('target') as string | undefined;
+    if (!claimed || REVISIONS.includes(claimed.type) || CLAIMS.includes(claimed.type)) {
+      report(field('target') ?? node, `${label}.target`, 'must be the key of an earlier entry that records a fact');
+      return undefined;
+    }
+    entityId = claimed.entityId;
+    streamType = claimed.streamType;
+    if (type === 'ClaimRecorded') {
+      const claimField = value('field');
+      const claimValue = value('value');
+      if (typeof claimField !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(claimField)) {
+        report(field('field') ?? node, `${label}.field`, 'must be effectiveAt or a dotted path into the data of the target (terms.amount)');
+      }
+      if (claimValue === undefined || claimValue === null) report(field('value') ?? node, `${label}.value`, 'is required');
+      data = { field: claimField, value: claimValue };
+    } else {
+      for (const name of ['field', 'value']) if (field(name)) report(field(name), `${label}.${name}`, 'is only for ClaimRecorded');
+    }
+  } else if (isRevision) {
     target = value('target') as string | undefined;
     const fixed = typeof target === 'string' ? created.get(target) : undefined;
     if (!fixed) {

@@ -4,7 +4,7 @@ import { Transform } from 'class-transformer';
 import { commaList } from '../http/query';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { Request } from 'express';
-import { commitmentHistory, effectiveAxis, HistoryVersion, knowledgeAxis, PARTY_CODE } from '@timeline/domain';
+import { commitmentHistory, effectiveAxis, HistoryVersion, knowledgeAxis, PARTY_CODE, reportedEvents } from '@timeline/domain';
 import { EVENT_TYPES } from '@timeline/event-schemas';
 import { AuditEntry, LedgerRow, ReadModel } from '@timeline/projections';
 import { CommitmentIdParams } from '../commitments/commitment-id.params';
@@ -100,12 +100,12 @@ export class AuditController {
   @Get('ledger')
   @ApiProduces('application/json', 'text/csv', 'application/x-ndjson')
   async ledger(@Query() params: LedgerParams, @Req() request: Request) {
-    const { asOf, knownAt } = resolveTime(params, this.clock());
+    const { asOf, knownAt, reportedBy } = resolveTime(params, this.clock());
     await this.wait.until(this.readModel, params.minPosition);
-    const rows = await this.readModel.ledger(asOf, knownAt, { by: params.by, to: params.to });
+    const rows = await this.readModel.ledger(asOf, knownAt, { by: params.by, to: params.to, reportedBy });
     const format = exportFormat(request);
     if (format) return exportRows(format, rows, LEDGER_COLUMNS, `ledger-${asOf.slice(0, 10)}`);
-    return { asOf, knownAt, rows };
+    return { asOf, knownAt, ...(reportedBy && { reportedBy }), rows };
   }
 
   @Get('audit')
@@ -132,13 +132,15 @@ export class AuditController {
 
   private async events(id: string, consistency: ConsistencyParams) {
     await this.wait.until(this.readModel, consistency.minPosition);
+    const { reportedBy } = resolveTime({ reportedBy: consistency.reportedBy }, this.clock());
     const events = await this.readModel.stream(`commitment-${id}`);
     if (events.length === 0) {
       throw new ProblemException(HttpStatus.NOT_FOUND, 'commitment_not_found', 'Not found', `no commitment has id ${id}`, [
         { field: 'id', message: 'no commitment has this id' },
       ]);
     }
-    return events;
+    // On the reported axis: the versions whose sources had been published by then.
+    return reportedBy ? reportedEvents(events, reportedBy) : events;
   }
 }
 

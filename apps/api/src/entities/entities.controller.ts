@@ -118,10 +118,10 @@ export class EntitiesController {
   }
 
   private async read(type: string, params: TimeParams & { party?: string }, activeOnly = false) {
-    const { asOf, knownAt } = resolveTime(params, this.clock());
+    const { asOf, knownAt, reportedBy } = resolveTime(params, this.clock());
     await this.wait.until(this.readModel, params.minPosition);
-    const items = await this.readModel.entities(type, asOf, knownAt, { party: params.party, activeOnly });
-    return { asOf, knownAt, items };
+    const items = await this.readModel.entities(type, asOf, knownAt, { party: params.party, activeOnly, reportedBy });
+    return { asOf, knownAt, ...(reportedBy && { reportedBy }), items };
   }
 
   @Get('parties')

@@ -3,13 +3,14 @@ import { CommandBus } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DomainRuleViolation, parseEffectiveTime } from '@timeline/domain';
+import { ClaimCommand, DomainRuleViolation, parseEffectiveTime } from '@timeline/domain';
 import { createsEntity, InvalidSeed, readSeedSet, SeedEntry, SeedSet } from '@timeline/seeds';
 import { ExecuteAggregateCommand } from '../aggregates/definitions';
 import type { WriteAnswer } from '../aggregates/aggregate-writer';
 import { ProblemException } from '../http/problem';
 import type { WriteContext } from '../http/write-context';
 import { ReviseEventCommand } from '../revisions/revise-event';
+import { ClaimEventCommand } from '../claims/record-claim';
 
 export interface SeedReport {
   readonly dataset: string;
@@ -85,6 +86,14 @@ export class SeedLoader {
           context,
         ),
       );
+    }
+    if (entry.type === 'SourceCorroborated' || entry.type === 'ClaimRecorded') {
+      const eventId = eventIds.get(entry.target!)!;
+      const command: ClaimCommand =
+        entry.type === 'SourceCorroborated'
+          ? { type: 'CorroborateSource', data: { eventId, source: entry.source } }
+          : { type: 'RecordClaim', data: { eventId, field: String(entry.data.field), value: entry.data.value, source: entry.source } };
+      return this.commandBus.execute(new ClaimEventCommand(command, entry.source, entry.confidence, context));
     }
     return this.commandBus.execute(
       new ExecuteAggregateCommand(entry.streamType, commandFor(entry), fact, context, createsEntity(entry.type) ? 201 : 200),

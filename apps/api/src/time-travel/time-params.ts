@@ -16,6 +16,15 @@ export class ConsistencyParams {
   @IsOptional()
   knownAt?: string;
 
+  @ApiPropertyOptional({
+    description:
+      'Reported time: only what the sources had published by the end of this date or this instant (each source\'s publishedAt, ' +
+      'counted from the first instant of its period, as asOf counts effectiveAt). Default: everything recorded.',
+    example: '2021-09-08',
+  })
+  @IsOptional()
+  reportedBy?: string;
+
   @ApiPropertyOptional({ description: 'Wait (briefly) until the write at this position is in the read models', example: '1042' })
   @IsOptional()
   @Matches(/^\d{1,18}$/, { message: 'minPosition must be a position from a write answer, like "1042"' })
@@ -59,9 +68,11 @@ export function startOfPeriod(text: string, field: string): string {
 export interface ResolvedTime {
   readonly asOf: string;
   readonly knownAt: string;
+  /** Absent when not asked: then every source counts, whenever published. */
+  readonly reportedBy?: string;
 }
 
-export function resolveTime(params: TimeParams, now: Date): ResolvedTime {
+export function resolveTime(params: TimeParams & Pick<ConsistencyParams, 'reportedBy'>, now: Date): ResolvedTime {
   const errors: FieldError[] = [];
   const take = (value: string | undefined, field: string) => {
     if (value === undefined) return now.toISOString();
@@ -74,8 +85,9 @@ export function resolveTime(params: TimeParams, now: Date): ResolvedTime {
   };
   const asOf = take(params.asOf, 'asOf');
   const knownAt = take(params.knownAt, 'knownAt');
+  const reportedBy = params.reportedBy === undefined ? undefined : take(params.reportedBy, 'reportedBy');
   if (errors.length) throw invalidRequest(errors);
-  return { asOf, knownAt };
+  return { asOf, knownAt, ...(reportedBy !== undefined && { reportedBy }) };
 }
 
 const WAIT_MS = 2_000;

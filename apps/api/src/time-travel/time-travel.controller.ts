@@ -14,7 +14,7 @@ import type { Attribution } from '@timeline/domain';
 import { CommitmentAsOfView, ReadModel, TimelineEntry } from '@timeline/projections';
 import type { Request } from 'express';
 import { Column, exportFormat, exportRows, pages, sourceColumns } from '../http/export';
-import { citation, commitmentAnswer, sourceIds } from '../commitments/commitment-answer';
+import { citation, claimsCell, commitmentAnswer, corroborationsCell, sourceIds } from '../commitments/commitment-answer';
 import { invalidRequest } from '../http/problem';
 import { CLOCK } from '../runtime/tokens';
 import { ConsistencyParams, endOfPeriod, ProjectionWait, resolveTime, startOfPeriod, TimeParams } from './time-params';
@@ -130,38 +130,38 @@ export class TimeTravelController {
   @ApiProduces('application/json', 'text/csv', 'application/x-ndjson')
   @ApiOkResponse({ type: CommitmentPageDto, description: 'A page of commitments; CSV adds lapsedAt and the sources of status, amount, validUntil and disbursed' })
   async list(@Query() params: CommitmentListParams, @Req() request: Request) {
-    const { asOf, knownAt } = resolveTime(params, this.clock());
+    const { asOf, knownAt, reportedBy } = resolveTime(params, this.clock());
     await this.wait.until(this.readModel, params.minPosition);
     const filter = { party: params.party, status: params.status, kind: params.kind };
     const format = exportFormat(request);
     if (format) {
       // Every commitment that matches, page by page in id order: memory stays flat.
       const rows = pages(
-        async (after: string | undefined, limit) => (await this.readModel.commitments(asOf, knownAt, filter, { after, limit })).map(commitmentAnswer),
+        async (after: string | undefined, limit) => (await this.readModel.commitments(asOf, knownAt, filter, { after, limit }, reportedBy)).map(commitmentAnswer),
         (row) => row.id,
       );
       return exportRows(format, rows, COMMITMENT_COLUMNS, `commitments-${asOf.slice(0, 10)}`);
     }
     const limit = params.limit ?? 100;
     const after = params.cursor === undefined ? undefined : decodeIdCursor(params.cursor);
-    const items = await this.readModel.commitments(asOf, knownAt, filter, { after, limit: limit + 1 });
+    const items = await this.readModel.commitments(asOf, knownAt, filter, { after, limit: limit + 1 }, reportedBy);
     const page = items.slice(0, limit);
     const nextCursor = items.length > limit ? Buffer.from(page[page.length - 1].id).toString('base64url') : null;
-    return { asOf, knownAt, count: page.length, items: page.map(commitmentAnswer), nextCursor };
+    return { asOf, knownAt, ...(reportedBy && { reportedBy }), count: page.length, items: page.map(commitmentAnswer), nextCursor };
   }
 
   /** The whole relationship at a date: parties, tracks, commitments, deployments. */
   @Get('state')
   async state(@Query() params: TimeParams) {
-    const { asOf, knownAt } = resolveTime(params, this.clock());
+    const { asOf, knownAt, reportedBy } = resolveTime(params, this.clock());
     await this.wait.until(this.readModel, params.minPosition);
     const [commitments, parties, tracks, deployments] = await Promise.all([
-      this.readModel.commitments(asOf, knownAt),
-      this.readModel.entities('party', asOf, knownAt),
-      this.readModel.entities('track', asOf, knownAt),
-      this.readModel.entities('deployment', asOf, knownAt, { activeOnly: true }),
+      this.readModel.commitments(asOf, knownAt, {}, undefined, reportedBy),
+      this.readModel.entities('party', asOf, knownAt, { reportedBy }),
+      this.readModel.entities('track', asOf, knownAt, { reportedBy }),
+      this.readModel.entities('deployment', asOf, knownAt, { activeOnly: true, reportedBy }),
     ]);
-    return { asOf, knownAt, ...stateOf(commitments, { parties, tracks, deployments }) };
+    return { asOf, knownAt, ...(reportedBy && { reportedBy }), ...stateOf(commitments, { parties, tracks, deployments }) };
   }
 
   /**
@@ -177,17 +177,20 @@ export class TimeTravelController {
     const now = this.clock();
     const from = endOfPeriod(params.from!, 'from');
     const to = endOfPeriod(params.to!, 'to');
-    const knownAt = resolveTime({ knownAt: params.knownAt }, now).knownAt;
+    const { knownAt, reportedBy } = resolveTime({ knownAt: params.knownAt, reportedBy: params.reportedBy }, now);
     const fromKnownAt = params.fromKnownAt === undefined ? knownAt : endOfPeriod(params.fromKnownAt, 'fromKnownAt');
     const toKnownAt = params.toKnownAt === undefined ? knownAt : endOfPeriod(params.toKnownAt, 'toKnownAt');
     if (from > to) throw invalidRequest([{ field: 'to', message: 'must not be before from' }]);
     if (fromKnownAt > toKnownAt) throw invalidRequest([{ field: 'toKnownAt', message: 'must not be before fromKnownAt' }]);
     await this.wait.until(this.readModel, params.minPosition);
-    const [before, after] = await Promise.all([this.readModel.commitments(from, fromKnownAt), this.readModel.commitments(to, toKnownAt)]);
+    const [before, after] = await Promise.all([
+      this.readModel.commitments(from, fromKnownAt, {}, undefined, reportedBy),
+      this.readModel.commitments(to, toKnownAt, {}, undefined, reportedBy),
+    ]);
     const diff = diffCommitments(before, after);
     const format = exportFormat(request);
     if (format) return exportRows(format, diffRows(diff), DIFF_COLUMNS, `diff-${from.slice(0, 10)}-${to.slice(0, 10)}`);
-    return { from, to, knownAt: toKnownAt, fromKnownAt, toKnownAt, ...diff };
+    return { from, to, knownAt: toKnownAt, fromKnownAt, toKnownAt, ...(reportedBy && { reportedBy }), ...diff };
   }
 
   /** Events in effective order, paged by cursor. */
@@ -196,12 +199,12 @@ export class TimeTravelController {
   @ApiOkResponse({ type: TimelinePageDto })
   async timeline(@Query() params: TimelineParams, @Req() request: Request) {
     const now = this.clock();
-    const knownAt = resolveTime({ knownAt: params.knownAt }, now).knownAt;
+    const { knownAt, reportedBy } = resolveTime({ knownAt: params.knownAt, reportedBy: params.reportedBy }, now);
     const from = params.from ? startOfPeriod(params.from, 'from') : undefined;
     const to = params.to ? endOfPeriod(params.to, 'to') : undefined;
     const limit = params.limit ?? 100;
     await this.wait.until(this.readModel, params.minPosition);
-    const query = { knownAt, from, to, party: params.party, types: params.type, q: params.q };
+    const query = { knownAt, from, to, party: params.party, types: params.type, q: params.q, reportedBy };
     const format = exportFormat(request);
     if (format) {
       // The whole timeline that matches, streamed page by page: memory stays flat.
@@ -220,6 +223,7 @@ export class TimeTravelController {
     const last = page[page.length - 1];
     return {
       knownAt,
+      ...(reportedBy && { reportedBy }),
       items: page,
       nextCursor: items.length > limit && last ? encodeCursor(last.effectiveAt.at, last.position) : null,
     };
@@ -252,6 +256,8 @@ const COMMITMENT_COLUMNS: Column<CommitmentAsOfView>[] = [
   { name: 'validUntilSource', value: (row) => citation(row.sources['terms.validUntil']) },
   { name: 'disbursedSource', value: (row) => citation(row.sources.disbursed) },
   { name: 'sources', value: (row) => sourceIds(row.sources) },
+  { name: 'claims', value: (row) => claimsCell(row.sources) },
+  { name: 'corroboratedBy', value: (row) => corroborationsCell(Object.values(row.sources)) },
 ];
 
 const TIMELINE_COLUMNS: Column<TimelineEntry>[] = [
@@ -273,6 +279,8 @@ const TIMELINE_COLUMNS: Column<TimelineEntry>[] = [
   { name: 'originalParaphrase', value: (row) => (row.originalSource as { paraphrase?: string }).paraphrase },
   { name: 'correctedSources', value: (row) => sourceIds(row.sources) },
   { name: 'data', value: (row) => row.data },
+  { name: 'claims', value: (row) => claimsCell(Object.fromEntries(Object.entries(row.claims ?? {}).map(([path, claims]) => [path, { claims }]))) },
+  { name: 'corroboratedBy', value: (row) => corroborationsCell(row.corroboratedBy ? [{ corroboratedBy: row.corroboratedBy }] : []) },
 ];
 
 export function encodeCursor(effectiveAt: string, position: string): string {

@@ -1,5 +1,6 @@
 import type { EffectiveTime } from '../shared/effective-time';
 import type { Confidence, RecordedEvent, Source } from '../shared/envelope';
+import { isClaimEventType } from '../shared/claims';
 import {
   byStreamVersion,
   findRevisionProblems,
@@ -55,6 +56,11 @@ export interface HistoryVersion {
   readonly retracted?: HistoryRetractionRef;
   /** The applicable corrections of this event, in stream order, when it was later corrected. */
   readonly correctedBy?: readonly HistoryCorrectionRef[];
+  /**
+   * For a claim event (claims.ts): the event it is about, and what it says of it: another
+   * source confirms it, gives another value for `field`, or the analyst chose a claim of `field`.
+   */
+  readonly about?: { readonly eventId: string; readonly kind: 'corroboration' | 'claim' | 'choice'; readonly field?: string };
 }
 
 /**
@@ -122,8 +128,18 @@ export function commitmentHistory(events: readonly RecordedEvent[]): HistoryVers
       ...(fixes && { fixes }),
       ...(retracted && { retracted }),
       ...(corrections && { correctedBy: corrections }),
+      ...aboutOf(event),
     };
   });
+}
+
+const CLAIM_KINDS = { SourceCorroborated: 'corroboration', ClaimRecorded: 'claim', ClaimChosen: 'choice' } as const;
+
+function aboutOf(event: RecordedEvent): Pick<HistoryVersion, 'about'> {
+  const eventId = isClaimEventType(event.type) ? targetOf(event) : undefined;
+  if (eventId === undefined) return {};
+  const field = (event.data as { field?: unknown }).field;
+  return { about: { eventId, kind: CLAIM_KINDS[event.type as keyof typeof CLAIM_KINDS], ...(typeof field === 'string' && { field }) } };
 }
 
 function targetOf(revision: RecordedEvent): string | undefined {

@@ -1,3 +1,4 @@
+import { EventClaims, isClaimEventType, publishedBy, reportedByMillis, resolveClaims } from './claims';
 import { EffectiveTime, instantMillis, PRECISIONS } from './effective-time';
 import type { DomainEvent, RecordedEvent } from './envelope';
 
@@ -125,19 +126,98 @@ export interface ResolvedEvent {
   readonly original: RecordedEvent;
   /** The corrections applied, in the order they were applied; empty when none. */
   readonly corrections: readonly RecordedEvent<EventCorrected>[];
+  /**
+   * The other sources of the event (see claims.ts), when any claim event names it:
+   * `event` then holds the current claim of each claimed field.
+   */
+  readonly claims?: EventClaims;
 }
 
-/** `applyRevisions`, keeping for each event what it was as recorded and which corrections changed it. */
-export function resolveRevisions(events: readonly RecordedEvent[], knownAt?: string): ResolvedEvent[] {
+/**
+ * `applyRevisions`, keeping for each event what it was as recorded and which corrections changed it.
+ *
+ * Claim events (claims.ts) are applied too, and left out like revisions: each
+ * event they name carries its corroborations and claims, and its claimed fields
+ * hold their current claim. With `reportedBy`, only what had been published
+ * then takes part: an event counts when its own source, a corroborating source
+ * or a competing claim had been published (`publishedBy`), and its claims are
+ * those published; the analyst's choices and our corrections are no
+ * publications and apply whenever known. Throws InvalidEffectiveTime for a
+ * malformed `knownAt` or `reportedBy`.
+ */
+export function resolveRevisions(events: readonly RecordedEvent[], knownAt?: string, reportedBy?: string): ResolvedEvent[] {
+  const limit = reportedByMillis(reportedBy);
   const known = knownEvents(events, knownAt);
   const { corrections, retracted } = analyse(known);
+  const claimEvents = claimsByTarget(known, corrections, retracted, limit);
   const result: ResolvedEvent[] = [];
   for (const event of known) {
-    if (isRevisionEvent(event) || retracted.has(event.id)) continue;
+    if (isRevisionEvent(event) || isClaimEventType(event.type) || retracted.has(event.id)) continue;
     const fixes = corrections.get(event.id);
-    result.push(fixes ? { event: fixes.reduce(applyCorrection, event), original: event, corrections: fixes } : { event, original: event, corrections: NONE });
+    const fixed = fixes ? fixes.reduce(applyCorrection, event) : event;
+    const ownPublished = limit === undefined || publishedBy(event, limit);
+    const named = claimEvents.get(event.id);
+    if (!ownPublished && !named?.some((claimEvent) => claimEvent.type !== 'ClaimChosen')) continue;
+    if (named) {
+      const resolved = resolveClaims(fixed, named, ownPublished);
+      result.push({ event: resolved.event, original: event, corrections: fixes ?? NONE, claims: resolved.claims });
+    } else result.push({ event: fixed, original: event, corrections: fixes ?? NONE });
   }
   return result;
+}
+
+/**
+ * The events of a stream that had been published by `reportedBy` (an instant or a date's first
+ * instant, like `asOf`), in stream order: a fact whose own source, or a source confirming or
+ * disputing it, had been published; a corroboration or claim whose source had; and our own
+ * corrections, retractions and choices of what is kept. For the history and its axes on the
+ * reported axis. Throws InvalidEffectiveTime for a malformed `reportedBy`.
+ */
+export function reportedEvents(events: readonly RecordedEvent[], reportedBy: string): RecordedEvent[] {
+  const limit = instantMillis(reportedBy);
+  const ordered = [...events].sort(byStreamVersion);
+  const targetOf = (event: RecordedEvent) => (isPlainObject(event.data) && typeof event.data.eventId === 'string' ? event.data.eventId : undefined);
+  const ours = (event: RecordedEvent) => isRevisionEvent(event) || event.type === 'ClaimChosen';
+  const kept = new Set<string>();
+  for (const event of ordered) {
+    if (ours(event) || !publishedBy(event, limit)) continue;
+    kept.add(event.id);
+    const target = isClaimEventType(event.type) ? targetOf(event) : undefined;
+    if (target !== undefined) kept.add(target);
+  }
+  for (const event of ordered) {
+    const target = targetOf(event);
+    if (ours(event) && target !== undefined && kept.has(target)) kept.add(event.id);
+  }
+  return ordered.filter((event) => kept.has(event.id));
+}
+
+/**
+ * The claim events of the list by the event they name, corrected, without the
+ * retracted ones, those naming no earlier event of the stated type, and (with
+ * `reportedBy`) the corroborations and claims not yet published.
+ */
+function claimsByTarget(
+  known: readonly RecordedEvent[],
+  corrections: ReadonlyMap<string, RecordedEvent<EventCorrected>[]>,
+  retracted: ReadonlySet<string>,
+  reportedBy: number | undefined,
+): Map<string, RecordedEvent[]> {
+  const byTarget = new Map<string, RecordedEvent[]>();
+  const seen = new Map<string, RecordedEvent>();
+  for (const event of known) {
+    seen.set(event.id, event);
+    if (!isClaimEventType(event.type) || retracted.has(event.id)) continue;
+    const fixes = corrections.get(event.id);
+    const claim = fixes ? fixes.reduce(applyCorrection, event) : event;
+    const data: unknown = claim.data;
+    if (!isPlainObject(data) || typeof data.eventId !== 'string') continue;
+    const target = seen.get(data.eventId);
+    if (!target || target === event || isRevisionEvent(target) || isClaimEventType(target.type) || data.eventType !== target.type) continue;
+    if (reportedBy !== undefined && claim.type !== 'ClaimChosen' && !publishedBy(claim, reportedBy)) continue;
+    byTarget.set(data.eventId, [...(byTarget.get(data.eventId) ?? []), claim]);
+  }
+  return byTarget;
 }
 
 const NONE: readonly RecordedEvent<EventCorrected>[] = Object.freeze([]);

@@ -12,6 +12,7 @@
  * date): it cites the last correction that changed that date, else the
  * creation event.
  */
+import type { ClaimSet } from '../shared/claims';
 import { deepEqual } from '../shared/deep-equal';
 import type { Confidence, RecordedEvent, Source } from '../shared/envelope';
 import { correctedVersions, ResolvedEvent } from '../shared/revisions';
@@ -25,6 +26,17 @@ export interface Attribution {
   readonly confidence: Confidence;
   /** When it was recorded (transaction time). */
   readonly recordedAt: string;
+  /**
+   * Other sources that confirm the event (SourceCorroborated), each with its own
+   * publication date; present only when there are some.
+   */
+  readonly corroboratedBy?: readonly Attribution[];
+  /**
+   * When sources disagree on this fact (ClaimRecorded): every claim, with its
+   * value and source, which is current and why. The attribution itself cites
+   * the current claim. Present only on a claimed fact.
+   */
+  readonly claims?: ClaimSet;
 }
 
 /** Fact path → the source of its current value. */
@@ -77,8 +89,45 @@ function byOwnId(list: readonly unknown[]): [string, Record<string, unknown>][] 
 
 const NO_SKIP: ReadonlySet<string> = new Set();
 
-/** An event folded, with what it was as recorded and the corrections applied to it. */
-export type FoldedEvent = Pick<ResolvedEvent, 'event' | 'original' | 'corrections'>;
+/** An event folded, with what it was as recorded, the corrections applied to it and its other sources. */
+export type FoldedEvent = Pick<ResolvedEvent, 'event' | 'original' | 'corrections' | 'claims'>;
+
+const confirmed = new WeakMap<object, Attribution>();
+const claimed = new WeakMap<ClaimSet, Attribution>();
+
+/**
+ * The attribution of a fact a step established, `by` being the event (or
+ * correction) that set its value: with the step's corroborating sources when
+ * `by` is the event as recorded, and, on a claimed fact, the current claim's
+ * event with every claim beside it.
+ */
+function stepAttribution(step: FoldedEvent, path: string, by: RecordedEvent): Attribution {
+  const claims = step.claims;
+  if (!claims) return attributionOf(by);
+  const claimSet = claims.claimSets.find((set) => set.field === path);
+  if (claimSet) {
+    let attribution = claimed.get(claimSet);
+    if (!attribution) {
+      const claimEvent = claims.claimEvents.get(claimSet.current);
+      const base = claimEvent ? attributionOf(claimEvent) : confirmedAttribution(step, by);
+      attribution = { ...base, claims: claimSet };
+      claimed.set(claimSet, attribution);
+    }
+    return attribution;
+  }
+  return by === step.original ? confirmedAttribution(step, by) : attributionOf(by);
+}
+
+function confirmedAttribution(step: FoldedEvent, by: RecordedEvent): Attribution {
+  const corroborations = step.claims?.corroborations ?? [];
+  if (by !== step.original || corroborations.length === 0) return attributionOf(by);
+  let attribution = confirmed.get(corroborations);
+  if (!attribution) {
+    attribution = { ...attributionOf(by), corroboratedBy: corroborations.map(attributionOf) };
+    confirmed.set(corroborations, attribution);
+  }
+  return attribution;
+}
 
 /**
  * The sources after one fold step: the paths that changed from `before` to
@@ -110,7 +159,7 @@ export function attributeStep(
         }
       }
     }
-    const attribution = attributionOf(by);
+    const attribution = stepAttribution(step, path, by);
     if (sources[path] !== attribution) write()[path] = attribution;
   }
   return next ?? sources;
@@ -119,9 +168,9 @@ export function attributeStep(
 /** The source of an event's date: the last correction that changed it, else the event's own. */
 export function dateAttribution(step: FoldedEvent): Attribution {
   for (let index = step.corrections.length - 1; index >= 0; index--) {
-    if (step.corrections[index].data.changes?.effectiveAt !== undefined) return attributionOf(step.corrections[index]);
+    if (step.corrections[index].data.changes?.effectiveAt !== undefined) return stepAttribution(step, 'effectiveAt', step.corrections[index]);
   }
-  return attributionOf(step.original);
+  return stepAttribution(step, 'effectiveAt', step.original);
 }
 
 /** How a timeline row cites its sources. */
@@ -130,6 +179,10 @@ export interface EventAttribution {
   readonly source: Attribution;
   /** For each path a correction changed (`effectiveAt`, `data.terms.amount`), the last correction that changed it. */
   readonly corrected: Sources;
+  /** Other sources that confirm the event; present only when there are some. */
+  readonly corroboratedBy?: readonly Attribution[];
+  /** For each claimed field (`effectiveAt`, `data.terms.amount`), every claim and the current one; present only when there are some. */
+  readonly claims?: Readonly<Record<string, ClaimSet>>;
 }
 
 /** The attribution of one event's row: the event as recorded, corrected by its corrections in turn. */
@@ -141,7 +194,16 @@ export function eventAttribution(step: FoldedEvent): EventAttribution {
     if (isPlainObject(changes?.data)) for (const path of changedPaths(changes.data, 'data')) corrected[path] = attributionOf(correction);
   }
   const last = step.corrections[step.corrections.length - 1];
-  return { source: attributionOf(last ?? step.original), corrected };
+  const corroborations = step.claims?.corroborations ?? [];
+  const claimSets = step.claims?.claimSets ?? [];
+  return {
+    source: attributionOf(last ?? step.original),
+    corrected,
+    ...(corroborations.length > 0 && { corroboratedBy: corroborations.map(attributionOf) }),
+    ...(claimSets.length > 0 && {
+      claims: Object.fromEntries(claimSets.map((set) => [set.field === 'effectiveAt' ? 'effectiveAt' : `data.${set.field}`, set])),
+    }),
+  };
 }
 
 function changedPaths(changes: Readonly<Record<string, unknown>>, prefix: string): string[] {
@@ -171,10 +233,12 @@ export function packSources(sources: Sources): PackedSources {
   const index = new Map<string, number>();
   const paths: Record<string, number> = {};
   for (const [path, attribution] of Object.entries(sources)) {
-    let at = index.get(attribution.eventId);
+    // One event's attribution differs by fact only in the claims of a claimed fact and its corroborations.
+    const key = `${attribution.eventId}\n${attribution.claims?.field ?? ''}\n${attribution.corroboratedBy ? 'corroborated' : ''}`;
+    let at = index.get(key);
     if (at === undefined) {
       at = cite.push(attribution) - 1;
-      index.set(attribution.eventId, at);
+      index.set(key, at);
     }
     paths[path] = at;
   }

@@ -11,6 +11,11 @@ export interface CommitmentAsOfOptions {
    * Default `true`.
    */
   readonly deriveLapse?: boolean;
+  /**
+   * Only what the sources had published by this instant (the reported axis,
+   * see `resolveRevisions`); same forms as `asOf`. Default: all.
+   */
+  readonly reportedBy?: string;
 }
 
 /**
@@ -68,7 +73,7 @@ export function commitmentAsOf(
   options: CommitmentAsOfOptions = {},
 ): CommitmentAsOf | undefined {
   const at = instantMillis(asOf);
-  const timeline = commitmentTimeline(events, knownAt);
+  const timeline = commitmentTimeline(events, knownAt, options.reportedBy);
   if (!timeline || timeline.record.start > at) return undefined;
   const counting = [timeline.record, ...timeline.others.filter((timed) => timed.start <= at).sort(foldOrder)];
   let state = startFold(timeline.record);

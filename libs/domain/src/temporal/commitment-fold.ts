@@ -88,6 +88,8 @@ export interface TimedEvent {
   readonly original: RecordedEvent;
   /** The corrections applied to it, in order. */
   readonly corrections: readonly RecordedEvent<EventCorrected>[];
+  /** Its other sources: corroborations and competing claims (claims.ts). */
+  readonly claims?: ResolvedEvent['claims'];
 }
 
 /** Whether the timed event is still uncertain at instant `at`: its period's last instant is after `at`. */
@@ -109,7 +111,7 @@ export interface CommitmentTimeline {
  * events, events for another commitment and events whose effective time is
  * malformed take no part. Undefined when no CommitmentRecorded event is known.
  */
-export function commitmentTimeline(events: readonly RecordedEvent[], knownAt: string): CommitmentTimeline | undefined {
+export function commitmentTimeline(events: readonly RecordedEvent[], knownAt: string, reportedBy?: string): CommitmentTimeline | undefined {
   const limit = instantMillis(knownAt);
   let streamVersion = 0;
   for (const event of events) {
@@ -117,7 +119,7 @@ export function commitmentTimeline(events: readonly RecordedEvent[], knownAt: st
   }
   let record: TimedEvent | undefined;
   const candidates: TimedEvent[] = [];
-  for (const resolved of resolveRevisions(events, knownAt)) {
+  for (const resolved of resolveRevisions(events, knownAt, reportedBy)) {
     const event = resolved.event;
     if (!FOLDED_TYPES.has(event.type)) continue;
     const timed = placeEvent(resolved);
@@ -164,6 +166,7 @@ export function placeEvent(resolved: ResolvedEvent): TimedEvent | undefined {
     uncertain: { eventId: event.id, type: event.type, effectiveAt, until: untilText },
     original: resolved.original,
     corrections: resolved.corrections,
+    ...(resolved.claims && { claims: resolved.claims }),
   };
 }
 
@@ -198,7 +201,7 @@ export function startFold(record: TimedEvent): FoldState {
 /** One step of the fold: the lenient evolve, and the sources of the facts it changed. */
 export function foldStep(state: FoldState, timed: FoldedEvent): FoldState {
   const next = evolveLeniently(state, timed.event);
-  if (next === state && timed.corrections.length === 0) return state;
+  if (next === state && timed.corrections.length === 0 && !timed.claims) return state;
   const facts = commitmentFacts(next);
   const sources = attributeStep(state.sources, state.facts, facts, timed, (version) => commitmentFacts(evolveLeniently(state, version)));
   return { ...next, facts, sources };

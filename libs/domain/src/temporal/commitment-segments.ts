@@ -38,8 +38,8 @@ export interface CommitmentSegment {
  * commitment may lapse there). Events sorted in fold order are applied as the sweep passes their
  * start, so the state at each boundary is the fold of a prefix.
  */
-export function commitmentSegments(events: readonly RecordedEvent[], knownAt: string): CommitmentSegment[] {
-  const timeline = commitmentTimeline(events, knownAt);
+export function commitmentSegments(events: readonly RecordedEvent[], knownAt: string, reportedBy?: string): CommitmentSegment[] {
+  const timeline = commitmentTimeline(events, knownAt, reportedBy);
   if (!timeline) return [];
   const { record, streamVersion } = timeline;
   const begin = record.start;

@@ -67,7 +67,6 @@ const DEPLOYMENT_FOLD: EntityFold<DeploymentFoldState, DeploymentAsOf> = {
 export function deploymentAsOf(
   events: readonly RecordedEvent[],
   asOf: string,
-  knownAt: string,
-): DeploymentAsOf | undefined {
-  return foldAsOf(DEPLOYMENT_FOLD, events, asOf, knownAt);
+  knownAt: string, reportedBy?: string): DeploymentAsOf | undefined {
+  return foldAsOf(DEPLOYMENT_FOLD, events, asOf, knownAt, reportedBy);
 }

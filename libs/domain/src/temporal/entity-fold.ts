@@ -54,16 +54,18 @@ export interface EntityFold<State, Answer> {
  * ended at `asOf` (its last instant is after `asOf`), unless their precision
  * is `instant`; `sources` cites the source of each fact's current value. Undefined when the
  * entity does not exist then. Throws InvalidEffectiveTime for a malformed
- * `asOf` or `knownAt`, nothing else.
+ * `asOf`, `knownAt` or `reportedBy`, nothing else. With `reportedBy`, only
+ * what the sources had published then takes part (see `resolveRevisions`).
  */
 export function foldAsOf<State, Answer>(
   fold: EntityFold<State, Answer>,
   events: readonly RecordedEvent[],
   asOf: string,
   knownAt: string,
+  reportedBy?: string,
 ): Answer | undefined {
   const at = instantMillis(asOf);
-  const timeline = entityTimeline(fold, events, knownAt);
+  const timeline = entityTimeline(fold, events, knownAt, reportedBy);
   if (!timeline || timeline.creation.start > at) return undefined;
   const counting = [
     timeline.creation,
@@ -80,7 +82,7 @@ export function foldAsOf<State, Answer>(
   for (const timed of counting.slice(1)) {
     const before = state;
     state = fold.evolve(before, timed.event);
-    if (state === before && timed.corrections.length === 0) continue;
+    if (state === before && timed.corrections.length === 0 && !timed.claims) continue;
     const next = view(state);
     sources = attributeStep(sources, facts, next, timed, (version) => view(fold.evolve(before, version)));
     facts = next;
@@ -104,6 +106,7 @@ function entityTimeline(
   fold: Pick<EntityFold<unknown, unknown>, 'creation' | 'changes' | 'idField'>,
   events: readonly RecordedEvent[],
   knownAt: string,
+  reportedBy: string | undefined,
 ): EntityTimeline | undefined {
   const limit = instantMillis(knownAt);
   let streamVersion = 0;
@@ -112,7 +115,7 @@ function entityTimeline(
   }
   let creation: TimedEvent | undefined;
   const candidates: TimedEvent[] = [];
-  for (const resolved of resolveRevisions(events, knownAt)) {
+  for (const resolved of resolveRevisions(events, knownAt, reportedBy)) {
     const event = resolved.event;
     const isCreation = event.type === fold.creation;
     if (!isCreation && !fold.changes.includes(event.type)) continue;

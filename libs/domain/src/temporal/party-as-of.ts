@@ -31,6 +31,6 @@ const PARTY_FOLD: EntityFold<Readonly<Record<string, unknown>>, PartyAsOf> = {
  * `events` is one party stream, in any order. Undefined when the party does
  * not exist at `asOf` as known at `knownAt`.
  */
-export function partyAsOf(events: readonly RecordedEvent[], asOf: string, knownAt: string): PartyAsOf | undefined {
-  return foldAsOf(PARTY_FOLD, events, asOf, knownAt);
+export function partyAsOf(events: readonly RecordedEvent[], asOf: string, knownAt: string, reportedBy?: string): PartyAsOf | undefined {
+  return foldAsOf(PARTY_FOLD, events, asOf, knownAt, reportedBy);
 }

@@ -1,4 +1,4 @@
-import { EffectiveTime, effectiveUntil, instantMillis } from '../shared/effective-time';
+import { EffectiveTime, effectiveUntil, instantMillis, parseEffectiveTime } from '../shared/effective-time';
 import { deepEqual } from '../shared/deep-equal';
 import type { RecordedEvent } from '../shared/envelope';
 import { isEventCorrected } from '../shared/revisions';
@@ -76,7 +76,7 @@ export function temporalSegmentAt<S>(
 
 /**
  * Every instant, sorted, at which the effective time of an event known at
- * `knownAt`, or one a correction gives it, starts, has its last instant, or ends.
+ * `knownAt`, or one a correction or a claim gives it, starts, has its last instant, or ends.
  */
 function validTimeBoundaries(events: readonly RecordedEvent[], knownAt: string): number[] {
   const limit = instantMillis(knownAt);
@@ -90,6 +90,16 @@ function validTimeBoundaries(events: readonly RecordedEvent[], knownAt: string):
     if (isEventCorrected(event)) {
       const changes: unknown = (event.data as { changes?: unknown } | null)?.changes;
       if (typeof changes === 'object' && changes !== null) add((changes as { effectiveAt?: unknown }).effectiveAt);
+    }
+    if (event.type === 'ClaimRecorded') {
+      const data = event.data as { field?: unknown; value?: unknown } | null;
+      if (data?.field === 'effectiveAt' && typeof data.value === 'string') {
+        try {
+          add(parseEffectiveTime(data.value));
+        } catch {
+          // A claim whose date cannot be read changes no date.
+        }
+      }
     }
   }
   return [...points].sort((a, b) => a - b);

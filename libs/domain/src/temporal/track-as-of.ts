@@ -80,8 +80,8 @@ const TRACK_FOLD: EntityFold<TrackFoldState, TrackAsOf> = {
  * read (after a bad correction) is skipped. `events` is one track stream, in
  * any order. Undefined when the track does not exist at `asOf` as known at `knownAt`.
  */
-export function trackAsOf(events: readonly RecordedEvent[], asOf: string, knownAt: string): TrackAsOf | undefined {
-  return foldAsOf(TRACK_FOLD, events, asOf, knownAt);
+export function trackAsOf(events: readonly RecordedEvent[], asOf: string, knownAt: string, reportedBy?: string): TrackAsOf | undefined {
+  return foldAsOf(TRACK_FOLD, events, asOf, knownAt, reportedBy);
 }
 
 function readDeadline(data: Readonly<Record<string, unknown>>): TrackDeadlineAsOf | undefined {

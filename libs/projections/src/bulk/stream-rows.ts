@@ -3,12 +3,15 @@ import {
   packSources,
   resolveRevisions,
   effectiveUntil,
+  isClaimEventType,
+  publishedFrom,
+  reportedFrom,
   isRevisionEventType,
   partiesMentioned,
   RecordedEvent,
   temporalSegments,
 } from '@timeline/domain';
-import { COMMITMENT_STREAM_TYPE, ENTITY_FOLDS, entityIdOf, storedEntityState, timelineAttribution, timelineSummary, titleOf } from '../project-events';
+import { citedEvents, COMMITMENT_STREAM_TYPE, ENTITY_FOLDS, entityIdOf, storedEntityState, timelineAttribution, timelineSummary, titleOf } from '../project-events';
 
 /** Rows of the read models, as plain values in column order of each table (see BULK_TABLES). */
 export interface StreamRows {
@@ -69,7 +72,7 @@ function timelineRows(append: readonly RecordedEvent[], known: readonly Recorded
   const parties = arrayLiteral(partiesMentioned(...known.map((event) => event.data)));
   const title = titleOf(known);
   const touched = new Set<string>();
-  for (const event of append) touched.add(isRevisionEventType(event.type) ? (event.data as { eventId: string }).eventId : event.id);
+  for (const event of append) touched.add(isRevisionEventType(event.type) || isClaimEventType(event.type) ? (event.data as { eventId: string }).eventId : event.id);
   for (const eventId of touched) {
     const previous = open.get(eventId);
     if (previous) {
@@ -83,7 +86,8 @@ function timelineRows(append: readonly RecordedEvent[], known: readonly Recorded
     open.set(eventId, [
       event.id, event.position, event.streamId, event.streamType, event.streamVersion, event.type, event.effectiveAt.at,
       event.effectiveAt.precision, effectiveUntil(event.effectiveAt), recordedAt, null, event.recordedAt, event.actor, event.confidence,
-      JSON.stringify(event.source), JSON.stringify(event.data), parties, timelineSummary(title, event, item.corrections), timelineAttribution(item),
+      JSON.stringify(event.source), JSON.stringify(event.data), parties, timelineSummary(title, event, citedEvents(item)), timelineAttribution(item),
+      reportedFrom(item),
     ]);
   }
 }
@@ -127,10 +131,10 @@ export type CopyField = number | readonly [number, number];
 export const BULK_TABLES = {
   streamEvents: {
     name: 'stream_events',
-    arrays: ['text', 'int', 'uuid', 'bigint', 'text', 'text', 'int', 'timestamptz', 'text', 'timestamptz', 'timestamptz', 'text', 'text', 'text', 'uuid', 'uuid', 'text'],
+    arrays: ['text', 'int', 'uuid', 'bigint', 'text', 'text', 'int', 'timestamptz', 'text', 'timestamptz', 'timestamptz', 'text', 'text', 'text', 'uuid', 'uuid', 'text', 'timestamptz'],
     columns: `stream_id, stream_version, event_id, position, stream_type, type, schema_version, effective_at, effective_precision,
-      effective_until, recorded_at, actor, source, confidence, correlation_id, causation_id, data`,
-    select: 'c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13::jsonb, c14, c15, c16, c17::jsonb',
+      effective_until, recorded_at, actor, source, confidence, correlation_id, causation_id, data, published_from`,
+    select: 'c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13::jsonb, c14, c15, c16, c17::jsonb, c18',
   },
   commitmentVersions: {
     name: 'commitment_versions',
@@ -150,12 +154,12 @@ export const BULK_TABLES = {
   },
   timeline: {
     name: 'timeline',
-    arrays: ['uuid', 'bigint', 'text', 'text', 'int', 'text', 'timestamptz', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'text', 'text'],
+    arrays: ['uuid', 'bigint', 'text', 'text', 'int', 'text', 'timestamptz', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'timestamptz'],
     columns: `event_id, position, stream_id, stream_type, stream_version, type, effective_at, effective_precision, effective_until,
-      recorded, recorded_at, actor, confidence, source, data, parties, summary, attribution`,
+      recorded, recorded_at, actor, confidence, source, data, parties, summary, attribution, reported_from`,
     select: `c1, c2, c3, c4, c5, c6, c7, c8, c9, tstzrange(c10, c11, '[)'), c12, c13, c14, c15::jsonb, c16::jsonb, c17::text[], c18,
-      c19::jsonb`,
-    copy: [0, 1, 2, 3, 4, 5, 6, 7, 8, [9, 10], 11, 12, 13, 14, 15, 16, 17, 18],
+      c19::jsonb, c20`,
+    copy: [0, 1, 2, 3, 4, 5, 6, 7, 8, [9, 10], 11, 12, 13, 14, 15, 16, 17, 18, 19],
   },
 } satisfies Record<string, BulkTable>;
 
@@ -164,7 +168,7 @@ export function streamEventRow(event: RecordedEvent): unknown[] {
   return [
     event.streamId, event.streamVersion, event.id, event.position, event.streamType, event.type, event.schemaVersion, event.effectiveAt.at,
     event.effectiveAt.precision, event.effectiveAt.until ?? null, event.recordedAt, event.actor, JSON.stringify(event.source),
-    event.confidence, event.correlationId, event.causationId, JSON.stringify(event.data),
+    event.confidence, event.correlationId, event.causationId, JSON.stringify(event.data), publishedFrom(event),
   ];
 }
 

@@ -100,14 +100,15 @@ export class GetCommitmentController {
 
   /** The commitment at a valid time as known at a transaction time, from the bitemporal read model. */
   private async asOf(id: string, time: TimeParams) {
-    const { asOf, knownAt } = resolveTime(time, this.clock());
+    const { asOf, knownAt, reportedBy } = resolveTime(time, this.clock());
     await this.wait.until(this.readModel, time.minPosition);
-    const view = await this.readModel.commitment(id, asOf, knownAt);
+    const view = await this.readModel.commitment(id, asOf, knownAt, reportedBy);
     if (!view) {
+      const reported = reportedBy ? `, as reported by ${reportedBy}` : '';
       throw new ProblemException(HttpStatus.NOT_FOUND, 'commitment_not_found', 'Not found',
-        `commitment ${id} did not exist on ${asOf} as known at ${knownAt}`, [{ field: 'id', message: 'no such commitment at that date' }]);
+        `commitment ${id} did not exist on ${asOf} as known at ${knownAt}${reported}`, [{ field: 'id', message: 'no such commitment at that date' }]);
     }
-    return { asOf, knownAt, ...commitmentAnswer(view) };
+    return { asOf, knownAt, ...(reportedBy && { reportedBy }), ...commitmentAnswer(view) };
   }
 
   @Get(':id')
@@ -120,7 +121,7 @@ export class GetCommitmentController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    if (time.asOf !== undefined || time.knownAt !== undefined || time.minPosition !== undefined) {
+    if (time.asOf !== undefined || time.knownAt !== undefined || time.reportedBy !== undefined || time.minPosition !== undefined) {
       return this.asOf(params.id, time);
     }
     const view = await this.queryBus.execute<GetCommitmentQuery, CommitmentView | undefined>(new GetCommitmentQuery(params.id));

@@ -1,0 +1,159 @@
+/**
+ * The reported axis (reportedBy): only what the sources had published by then.
+ *
+ * The bitemporal rows hold every stream as known over recorded time, with all its
+ * sources. A question on the reported axis is asked of fewer facts, and a fact's
+ * value may differ (the claims published by then), so its answer is folded from
+ * the projector's copy of the streams: the index on stream_events
+ * (stream_type, published_from) finds the streams with an event whose source had
+ * been published by then and had been recorded by knownAt, and the domain's own
+ * fold (the oracle of every read model) gives each one at asOf. The cost grows
+ * with the number of those streams, not with the length of the log.
+ */
+import type { Pool } from 'pg';
+import {
+  commitmentSegments,
+  fromScaled,
+  isDecimal,
+  partiesMentioned,
+  RecordedEvent,
+  temporalSegmentAt,
+  temporalSegments,
+  toScaled,
+} from '@timeline/domain';
+import { EventRow, fromRow } from '@timeline/event-store';
+import { COMMITMENT_STREAM_TYPE, ENTITY_FOLDS } from './project-events';
+import type { CommitmentAsOfView, CommitmentFilter, LedgerRow } from './read-model';
+
+/** The streams of a type with an event published by `reportedBy` and recorded by `knownAt`, whole. */
+async function reportedStreams(pool: Pool, s: string, streamType: string, reportedBy: string, knownAt: string, streamId?: string): Promise<RecordedEvent[][]> {
+  const params: unknown[] = [streamType, reportedBy, knownAt];
+  if (streamId !== undefined) params.push(streamId);
+  const { rows } = await pool.query<EventRow>(
+    `SELECT event_id AS id, * FROM ${s}.stream_events
+      WHERE stream_id IN (SELECT DISTINCT stream_id FROM ${s}.stream_events
+                           WHERE stream_type = $1 AND published_from <= $2::timestamptz AND recorded_at <= $3::timestamptz
+                           ${streamId !== undefined ? 'AND stream_id = $4' : ''})
+      ORDER BY stream_id, stream_version`,
+    params,
+  );
+  const streams = new Map<string, RecordedEvent[]>();
+  for (const row of rows) {
+    const event = fromRow(row);
+    const stream = streams.get(event.streamId) ?? [];
+    stream.push(event);
+    streams.set(event.streamId, stream);
+  }
+  return [...streams.values()];
+}
+
+/** Commitments at (asOf, knownAt) as reported by `reportedBy`, in the order and pages of `ReadModel.commitments`. */
+export async function reportedCommitments(
+  pool: Pool,
+  s: string,
+  asOf: string,
+  knownAt: string,
+  reportedBy: string,
+  filter: CommitmentFilter = {},
+  page?: { after?: string; limit: number },
+  streamId?: string,
+): Promise<CommitmentAsOfView[]> {
+  const views: CommitmentAsOfView[] = [];
+  for (const events of await reportedStreams(pool, s, COMMITMENT_STREAM_TYPE, reportedBy, knownAt, streamId)) {
+    const segment = temporalSegmentAt(commitmentSegments(events, knownAt, reportedBy), asOf);
+    if (!segment) continue;
+    const { state } = segment;
+    const view: CommitmentAsOfView = {
+      id: state.commitmentId,
+      version: state.streamVersion,
+      kind: state.kind,
+      title: state.title,
+      by: state.by,
+      to: state.to,
+      status: state.status,
+      lapsedAt: state.lapsedAt,
+      terms: state.terms as Record<string, unknown>,
+      currency: state.terms.currency ?? null,
+      unit: state.terms.unit ?? null,
+      pledged: state.terms.amount ?? null,
+      disbursed: state.disbursed,
+      outstanding: state.outstanding,
+      validFrom: segment.validFrom,
+      validTo: segment.validTo,
+      eventIds: [...state.eventIds],
+      uncertain: [...state.uncertain],
+      sources: state.sources,
+    };
+    if (filter.kind?.length && !filter.kind.includes(view.kind)) continue;
+    if (filter.party && view.by !== filter.party && view.to !== filter.party) continue;
+    if (filter.status?.length && !filter.status.includes(view.status)) continue;
+    if (page?.after !== undefined && !(view.id > page.after)) continue;
+    views.push(view);
+  }
+  if (page) return views.sort((a, b) => compare(a.id, b.id)).slice(0, page.limit);
+  return views.sort((a, b) => compare(a.validFrom, b.validFrom) || compare(a.id, b.id));
+}
+
+/** Parties, tracks, deployments or occurrences at (asOf, knownAt) as reported by `reportedBy`. */
+export async function reportedEntities<T>(
+  pool: Pool,
+  s: string,
+  type: string,
+  asOf: string,
+  knownAt: string,
+  reportedBy: string,
+  filter: { party?: string; activeOnly?: boolean } = {},
+): Promise<(T & { validFrom: string; validTo: string | null })[]> {
+  const fold = ENTITY_FOLDS[type];
+  if (!fold) return [];
+  const items: (T & { validFrom: string; validTo: string | null; entityId: string })[] = [];
+  for (const events of await reportedStreams(pool, s, type, reportedBy, knownAt)) {
+    const segment = temporalSegmentAt(temporalSegments(events, knownAt, (stream, at, known) => fold(stream, at, known, reportedBy)), asOf);
+    if (!segment) continue;
+    const state = segment.state as T & { active?: boolean };
+    if (filter.activeOnly && state.active === false) continue;
+    if (filter.party && !partiesMentioned(state).includes(filter.party)) continue;
+    items.push({ ...state, validFrom: segment.validFrom, validTo: segment.validTo, entityId: events[0].streamId });
+  }
+  return items
+    .sort((a, b) => compare(a.validFrom, b.validFrom) || compare(a.entityId, b.entityId))
+    .map(({ entityId: _entityId, ...item }) => item as unknown as T & { validFrom: string; validTo: string | null });
+}
+
+/** `ReadModel.ledger` over the commitments as reported by then: the same sums, in the same order. */
+export function ledgerOf(commitments: readonly CommitmentAsOfView[], filter: { by?: string; to?: string } = {}): LedgerRow[] {
+  const rows = new Map<string, { row: LedgerRow; pledged: bigint; disbursed: bigint; outstanding: bigint; requested: bigint }>();
+  for (const item of commitments) {
+    if (item.currency === null || item.kind === 'price') continue;
+    if ((filter.by && item.by !== filter.by) || (filter.to && item.to !== filter.to)) continue;
+    const key = [item.by, item.to, item.kind, item.currency].join('\n');
+    const sums = rows.get(key) ?? {
+      row: { by: item.by, to: item.to, kind: item.kind, currency: item.currency, pledged: '0', disbursed: '0', outstanding: '0', requested: '0', commitments: 0 },
+      pledged: 0n,
+      disbursed: 0n,
+      outstanding: 0n,
+      requested: 0n,
+    };
+    const amount = isDecimal(item.pledged) ? toScaled(item.pledged) : undefined;
+    const disbursed = isDecimal(item.disbursed) ? toScaled(item.disbursed) : 0n;
+    if (amount !== undefined && ['pledged', 'fulfilled', 'broken'].includes(item.status)) sums.pledged += amount;
+    sums.disbursed += disbursed;
+    if (amount !== undefined && item.status === 'pledged') sums.outstanding += amount - disbursed;
+    if (amount !== undefined && item.status === 'requested') sums.requested += amount;
+    sums.row = { ...sums.row, commitments: sums.row.commitments + 1 };
+    rows.set(key, sums);
+  }
+  return [...rows.entries()]
+    .sort(([a], [b]) => compare(a, b))
+    .map(([, sums]) => ({
+      ...sums.row,
+      pledged: fromScaled(sums.pledged),
+      disbursed: fromScaled(sums.disbursed),
+      outstanding: fromScaled(sums.outstanding),
+      requested: fromScaled(sums.requested),
+    }));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
