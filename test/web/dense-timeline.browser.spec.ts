@@ -84,16 +84,16 @@ describe('the web page on 10,000 generated events', () => {
   }
 
   const mark = (page: Page, name: string) =>
-    page.waitForFunction((mark) => performance.getEntriesByName(mark, 'mark')[0]?.startTime, name, { timeout: 120_000 }).then((handle) => handle.jsonValue() as Promise<number>);
+    page.waitForFunction((mark) => performance.getEntriesByName(mark, 'mark')[0]?.startTime, name, { timeout: 120_000 }).then((handle) => handle.jsonValue());
 
   async function longTasksBetween(page: Page, from: number, to: number) {
-    const tasks = (await page.evaluate('window.longTasks')) as { start: number; duration: number }[];
+    const tasks = await page.evaluate<{ start: number; duration: number }[]>('window.longTasks');
     const inside = tasks.filter((task) => task.start + task.duration >= from && task.start <= to);
     return { count: inside.length, totalMs: round(inside.reduce((sum, task) => sum + task.duration, 0)), maxMs: round(Math.max(0, ...inside.map((task) => task.duration))) };
   }
 
   async function frameGaps(page: Page, from: number, to: number) {
-    const frames = (await page.evaluate('window.frames_')) as number[];
+    const frames = await page.evaluate<number[]>('window.frames_');
     const inside = frames.filter((time) => time >= from && time <= to);
     let max = 0;
     for (let i = 1; i < inside.length; i++) max = Math.max(max, inside[i] - inside[i - 1]);
