@@ -31,7 +31,7 @@ export interface TimelineGroup {
   order: number;
 }
 
-const KIND_GROUPS: Record<string, { label: string; order: number }> = {
+export const KIND_GROUPS: Record<string, { label: string; order: number }> = {
   commitment: { label: 'Commitments', order: 1 },
   track: { label: 'Programmes', order: 2 },
   deployment: { label: 'Deployments', order: 3 },
@@ -43,7 +43,7 @@ const CLOSING_TRACK = new Set(['completed', 'dropped']);
 const COARSE = new Set(['year', 'month', 'range']);
 
 /** Parties are drawn through what they do; their registration is not an event on the line. */
-const NOT_DRAWN = new Set(['PartyRegistered', 'EventCorrected', 'EventRetracted']);
+export const NOT_DRAWN = new Set(['PartyRegistered', 'EventCorrected', 'EventRetracted']);
 
 export function timelineItems(entries: TimelineEntry[], groupBy: GroupBy, now: Date): { items: TimelineItem[]; groups: TimelineGroup[] } {
   const closes = closingDates(entries);

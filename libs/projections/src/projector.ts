@@ -3,6 +3,7 @@ import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer }
 import type { RecordedEvent } from '@timeline/domain';
 import { Database, inTransaction, readEventsAfter } from '@timeline/event-store';
 import { deadLetter, ensureTopic, failpoint, readRecord, WakeableSleep } from '@timeline/log';
+import { GenerationStatistics } from './statistics';
 import { activeGeneration, ensureActiveGeneration, Generation } from './generations';
 import { projectEvents } from './project-events';
 import { quoteIdent } from './read-model-schema';
@@ -78,11 +79,14 @@ export class TableProjector implements Projector {
   private loop?: Promise<void>;
   private readonly pause = new WakeableSleep();
   private status: { projected: number; generation?: number; lastError?: string } = { projected: 0 };
+  private readonly statistics: GenerationStatistics;
 
   constructor(
     private readonly db: Database,
     private readonly options: { batchSize?: number; pollIntervalMs?: number; log?: Log } = {},
-  ) {}
+  ) {
+    this.statistics = new GenerationStatistics(db.pool, options.log);
+  }
 
   async start(): Promise<void> {
     await ensureActiveGeneration(this.db.pool, this.db.schema);
@@ -106,8 +110,10 @@ export class TableProjector implements Projector {
   async catchUp(): Promise<number> {
     let total = 0;
     for (;;) {
+      let schema = '';
       const read = await inProjectionTransaction(this.db.pool, async (client, generation) => {
         this.status.generation = generation.generation;
+        schema = generation.schema;
         const checkpoints = await loadCheckpoints(client, generation.schema, TABLE_SOURCE);
         const after = checkpoints.get(TABLE_PARTITION) ?? '0';
         // On this transaction's connection: the embedded pool has only one.
@@ -120,6 +126,7 @@ export class TableProjector implements Projector {
       });
       if (read === 0) return total;
       total += read;
+      await this.statistics.noteProjected(schema, read);
     }
   }
 
@@ -188,12 +195,14 @@ export class KafkaProjector implements Projector {
   private readonly source: string;
   private readonly groupId: string;
   private readonly deadLetterTopic: string;
+  private readonly statistics: GenerationStatistics;
 
   constructor(
     private readonly db: Database,
     private readonly kafka: Kafka,
     private readonly options: KafkaProjectorOptions,
   ) {
+    this.statistics = new GenerationStatistics(db.pool, options.log);
     this.source = `kafka:${options.topic}`;
     this.groupId = options.groupId ?? 'timeline-projector';
     this.deadLetterTopic = options.deadLetterTopic ?? `${options.topic}.dlq`;
@@ -274,8 +283,10 @@ export class KafkaProjector implements Projector {
     const lastOffset = batch.messages[batch.messages.length - 1].offset;
     try {
       if (poison.length > 0) await this.sendToDeadLetters(batch.partition, poison);
+      let schema = '';
       const noted = await inProjectionTransaction(this.db.pool, async (client, generation) => {
         this.status.generation = generation.generation;
+        schema = generation.schema;
         this.status.projected += await projectEvents(client, generation.schema, events);
         const fresh = await noteDeadLetters(client, this.options.topic, batch.partition, poison, this.deadLetterTopic, this.groupId);
         await saveCheckpoint(client, generation.schema, this.source, batch.partition, lastOffset);
@@ -283,6 +294,7 @@ export class KafkaProjector implements Projector {
         return fresh;
       });
       failpoint('projector.after-commit');
+      await this.statistics.noteProjected(schema, events.length);
       this.status.lastError = undefined;
       for (const { message, reason } of noted) {
         this.status.deadLetters++;

@@ -58,6 +58,25 @@ export interface TimelineQuery {
   readonly reportedBy?: string;
 }
 
+/** How many timeline events fall in each of `buckets` equal slices of [from, to), as known at knownAt. */
+export interface TimelineDensityQuery {
+  readonly knownAt: string;
+  readonly from: string;
+  readonly to: string;
+  readonly buckets: number;
+  readonly party?: string;
+  readonly types?: readonly string[];
+  readonly q?: string;
+}
+
+/** One non-empty slice, per stream type and event type: the page counts only what it draws. */
+export interface TimelineDensityBucket {
+  readonly bucket: number;
+  readonly streamType: string;
+  readonly type: string;
+  readonly count: number;
+}
+
 export interface TimelineEntry {
   readonly eventId: string;
   readonly position: string;
@@ -411,6 +430,35 @@ export class ReadModel {
     if (!settled || committed !== projected) return false;
     this.watermarks.set(generation.generation, target);
     return true;
+  }
+
+  /**
+   * Counts per slice of effective time, for a page that draws a long history as clusters
+   * before (or instead of) reading every event. One pass over the rows in [from, to) of the
+   * covering (effective_at, position) index; no row's data or source is read.
+   */
+  async timelineDensity(query: TimelineDensityQuery): Promise<TimelineDensityBucket[]> {
+    const s = await this.schema();
+    const params: unknown[] = [query.knownAt, query.from, query.to, query.buckets];
+    const conditions = ['recorded @> $1::timestamptz', 'effective_at >= $2::timestamptz', 'effective_at < $3::timestamptz'];
+    const add = (sql: (n: number) => string, value: unknown) => {
+      params.push(value);
+      conditions.push(sql(params.length));
+    };
+    if (query.party) add((n) => `parties @> ARRAY[$${n}]::text[]`, query.party);
+    if (query.types?.length) add((n) => `type = ANY($${n})`, query.types);
+    if (query.q) add((n) => `search @@ websearch_to_tsquery('simple', $${n})`, query.q);
+    // width_bucket over epoch seconds: bucket 1 starts at `from`, bucket `buckets` ends at `to`.
+    const { rows } = await this.pool.query<{ bucket: number; stream_type: string; type: string; count: string }>(
+      `SELECT width_bucket(extract(epoch FROM effective_at), extract(epoch FROM $2::timestamptz), extract(epoch FROM $3::timestamptz), $4::int) - 1 AS bucket,
+              stream_type, type, count(*)::text AS count
+         FROM ${s}.timeline
+        WHERE ${conditions.join(' AND ')}
+        GROUP BY 1, 2, 3
+        ORDER BY 1, 2, 3`,
+      params,
+    );
+    return rows.map((row) => ({ bucket: Number(row.bucket), streamType: row.stream_type, type: row.type, count: Number(row.count) }));
   }
 
   async timeline(query: TimelineQuery): Promise<TimelineEntry[]> {

@@ -87,3 +87,20 @@ export class TimelinePageDto {
   @ApiProperty({ type: [TimelineEntryDto] }) items!: TimelineEntryDto[];
   @ApiProperty({ nullable: true }) nextCursor!: string | null;
 }
+
+export class TimelineDensityBucketDto {
+  @ApiProperty({ description: 'Start of the slice (inclusive)' }) start!: string;
+  @ApiProperty({ description: 'End of the slice (exclusive)' }) end!: string;
+  @ApiProperty({ example: 'commitment' }) streamType!: string;
+  @ApiProperty({ example: 'CommitmentDisbursed' }) type!: string;
+  @ApiProperty({ description: 'Events of this stream type and event type whose effective time falls in the slice' }) count!: number;
+}
+
+export class TimelineDensityDto {
+  @ApiProperty() knownAt!: string;
+  @ApiProperty() from!: string;
+  @ApiProperty({ description: 'Exclusive' }) to!: string;
+  @ApiProperty({ description: 'Width of a slice in milliseconds' }) bucketMs!: number;
+  @ApiProperty() total!: number;
+  @ApiProperty({ type: [TimelineDensityBucketDto], description: 'Non-empty slices only, in time order' }) items!: TimelineDensityBucketDto[];
+}

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { AttributionDto, CommitmentPageDto, TimelinePageDto } from './answers.dto';
+import { AttributionDto, CommitmentPageDto, TimelineDensityDto, TimelinePageDto } from './answers.dto';
 import { Transform } from 'class-transformer';
 import { commaList } from '../http/query';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -75,7 +75,8 @@ export class DiffParams extends ConsistencyParams {
 
 }
 
-export class TimelineParams extends ConsistencyParams {
+/** What selects timeline events: shared by a page of them and their density. */
+export class TimelineFilterParams extends ConsistencyParams {
   @ApiPropertyOptional({ example: '2021-01', description: 'Events whose effective period ends after the start of this date' })
   @IsOptional()
   from?: string;
@@ -100,6 +101,9 @@ export class TimelineParams extends ConsistencyParams {
   @MaxLength(200)
   q?: string;
 
+}
+
+export class TimelineParams extends TimelineFilterParams {
   @ApiPropertyOptional({ description: 'From `nextCursor` of the previous page' })
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{4,200}$/, { message: 'cursor must be a nextCursor from an earlier page' })
@@ -113,6 +117,16 @@ export class TimelineParams extends ConsistencyParams {
   @Max(1000)
   limit?: number;
 
+}
+
+export class TimelineDensityParams extends TimelineFilterParams {
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000, description: 'How many equal slices of [from, to) to count in' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'buckets must be a whole number' })
+  @Min(1, { message: 'buckets must be at least 1' })
+  @Max(1000, { message: 'buckets must be at most 1000' })
+  buckets?: number;
 }
 
 @ApiTags('time travel')
@@ -191,6 +205,36 @@ export class TimeTravelController {
     const format = exportFormat(request);
     if (format) return exportRows(format, diffRows(diff), DIFF_COLUMNS, `diff-${from.slice(0, 10)}-${to.slice(0, 10)}`);
     return { from, to, knownAt: toKnownAt, fromKnownAt, toKnownAt, ...(reportedBy && { reportedBy }), ...diff };
+  }
+
+  /**
+   * How many events fall in each slice of [from, to): what a page draws as clusters of a
+   * long history, in one small answer, before it reads the events themselves. Only
+   * non-empty slices are listed, per stream type and event type.
+   */
+  @Get('timeline/density')
+  @ApiOkResponse({ type: TimelineDensityDto })
+  async timelineDensity(@Query() params: TimelineDensityParams) {
+    const missing = (['from', 'to'] as const).filter((name) => !params[name]);
+    if (missing.length) throw invalidRequest(missing.map((field) => ({ field, message: 'is required' })));
+    const knownAt = resolveTime({ knownAt: params.knownAt }, this.clock()).knownAt;
+    const from = startOfPeriod(params.from!, 'from');
+    // `to` names a whole period, as in /v1/timeline: to=2021 counts up to the end of 2021.
+    const to = new Date(Date.parse(endOfPeriod(params.to!, 'to')) + 1).toISOString();
+    if (Date.parse(to) <= Date.parse(from)) throw invalidRequest([{ field: 'to', message: 'must be after from' }]);
+    const buckets = params.buckets ?? 100;
+    await this.wait.until(this.readModel, params.minPosition);
+    const counted = await this.readModel.timelineDensity({ knownAt, from, to, buckets, party: params.party, types: params.type, q: params.q });
+    const width = (Date.parse(to) - Date.parse(from)) / buckets;
+    const edge = (index: number) => new Date(Date.parse(from) + Math.round(index * width)).toISOString();
+    return {
+      knownAt,
+      from,
+      to,
+      bucketMs: width,
+      total: counted.reduce((sum, row) => sum + row.count, 0),
+      items: counted.map((row) => ({ start: edge(row.bucket), end: edge(row.bucket + 1), streamType: row.streamType, type: row.type, count: row.count })),
+    };
   }
 
   /** Events in effective order, paged by cursor. */
