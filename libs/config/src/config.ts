@@ -55,6 +55,8 @@ export interface AppConfig {
   readonly shutdownTimeoutMs: number;
   /** Processes without the api role serve GET /metrics and /health/live on this port when it is set. */
   readonly metricsPort?: number;
+  /** Where clients reach the service (no trailing slash); records' `ce_dataschema` points under it. Absent: a URN. */
+  readonly publicBaseUrl?: string;
 }
 
 export class InvalidConfiguration extends Error {
@@ -170,6 +172,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push('DATABASE_APPLICATION_NAME must be 1 to 50 printable ASCII characters');
   }
 
+  let publicBaseUrl = text('TIMELINE_PUBLIC_BASE_URL');
+  if (publicBaseUrl !== undefined) {
+    publicBaseUrl = publicBaseUrl.replace(/\/+$/, '');
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(publicBaseUrl);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.search || parsed.hash || parsed.username || parsed.password) {
+      problems.push(`TIMELINE_PUBLIC_BASE_URL="${env.TIMELINE_PUBLIC_BASE_URL}" must be an absolute http(s) URL like https://timeline.example.org (a path is allowed; no query, fragment or credentials)`);
+    }
+  }
+
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
     host: text('HOST') ?? '0.0.0.0',
@@ -192,6 +208,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     readyMaxProjectorLag: integer('READY_MAX_PROJECTOR_LAG', 10_000, 0, 1_000_000_000),
     shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 25_000, 1_000, 600_000),
     metricsPort: text('METRICS_PORT') === undefined ? undefined : integer('METRICS_PORT', 0, 0, 65535),
+    publicBaseUrl,
   };
   if (problems.length > 0) throw new InvalidConfiguration(problems);
   return config;

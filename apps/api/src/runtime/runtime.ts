@@ -79,7 +79,7 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
       if (config.roles.has('relay')) {
         producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
         await producer.connect();
-        relay = new Relay(db, store, producer, { topic: config.kafka.topic, log });
+        relay = new Relay(db, store, producer, { topic: config.kafka.topic, publicBaseUrl: config.publicBaseUrl, log });
         relay.start();
       }
     }
