@@ -120,7 +120,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       partitions: integer('KAFKA_PARTITIONS', 3, 1, 1000),
       replicationFactor: integer('KAFKA_REPLICATION_FACTOR', 1, 1, 10),
       clientId: text('KAFKA_CLIENT_ID') ?? 'negotiation-timeline',
-      projectorGroup: text('KAFKA_PROJECTOR_GROUP') ?? 'timeline-projector',
+      // Derived from the topic: deployments that differ by topic never share a group.
+      projectorGroup: text('KAFKA_PROJECTOR_GROUP') ?? `${topic}.projector`,
       deadLetterTopic: text('KAFKA_DLQ_TOPIC') ?? `${topic}.dlq`,
       sessionTimeoutMs: integer('KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
     };
