@@ -51,6 +51,8 @@ export interface AppConfig {
   readonly logLevel: string;
   /** Readiness fails when the projector is further behind the log than this many events. */
   readonly readyMaxProjectorLag: number;
+  /** Readiness fails when a partition has had unprojected records, and no progress, for this long. */
+  readonly readyMaxProjectorStallMs: number;
   /** On SIGTERM: the longest wait for in-flight requests, the relay and the projector to finish. */
   readonly shutdownTimeoutMs: number;
   /** Processes without the api role serve GET /metrics and /health/live on this port when it is set. */
@@ -207,6 +209,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sseMaxQueuedEvents: integer('SSE_MAX_QUEUED_EVENTS', 1_000, 200, 1_000_000),
     logLevel,
     readyMaxProjectorLag: integer('READY_MAX_PROJECTOR_LAG', 10_000, 0, 1_000_000_000),
+    readyMaxProjectorStallMs: integer('READY_MAX_PROJECTOR_STALL_MS', 30_000, 500, 86_400_000),
     shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 25_000, 1_000, 600_000),
     metricsPort: text('METRICS_PORT') === undefined ? undefined : integer('METRICS_PORT', 0, 0, 65535),
     publicBaseUrl,
