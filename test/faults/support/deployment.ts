@@ -66,6 +66,13 @@ export class Deployment {
     return { process: child, url };
   }
 
+  /** `timeline serve` with roles that serve no HTTP (relay, projector). */
+  background(roles: string, extra: Record<string, string> = {}): ServiceProcess {
+    const child = startServe(`${this.name} ${roles}`, this.env(roles, extra));
+    this.processes.push(child);
+    return child;
+  }
+
   /** The projector program alone. */
   projector(extra: Record<string, string> = {}): ServiceProcess {
     const child = new ServiceProcess(`${this.name} projector`, [PROJECTOR_MAIN], this.env('projector', extra));
