@@ -171,13 +171,14 @@ write_config() {
 ensure_formatted() {
   [[ -f "$DATA_DIR/meta.properties" ]] && return 0
   mkdir -p "$DATA_DIR"
-  # Random 22-char base64url id (16 bytes), the form Kafka's Uuid uses.
+  # Random 22-char base64url id (16 bytes), the form Kafka's Uuid uses. Passed as --cluster-id=<id>:
+  # an id may begin with "-", which as a separate argument would be read as an option.
   local cluster_id
   cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
   log "formatting $DATA_DIR (cluster id $cluster_id)"
   java -Xmx256m -cp "$LIBS_DIR/*" \
     -Dlog4j.configuration="file:$SCRIPT_DIR/log4j.properties" -Dkafka.broker.log="$LOG_FILE" \
-    kafka.tools.StorageTool format --ignore-formatted -t "$cluster_id" -c "$CONFIG" >"$KAFKA_STATE_DIR/format.out" 2>&1 \
+    kafka.tools.StorageTool format --ignore-formatted --cluster-id="$cluster_id" -c "$CONFIG" >"$KAFKA_STATE_DIR/format.out" 2>&1 \
     || { cat "$KAFKA_STATE_DIR/format.out" >&2; die "StorageTool format failed"; }
 }
 

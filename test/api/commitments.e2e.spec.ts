@@ -242,6 +242,26 @@ describe.each([
     expect(await head()).toBe(before);
   });
 
+  // Written as raw JSON: an object literal's `__proto__` would set the prototype instead of a field.
+  const withField = (json: string, key: string, at: 'top' | 'terms') =>
+    at === 'top' ? json.replace(/^\{/, `{"${key}":{"polluted":true},`) : json.replace('"terms":{', `"terms":{"${key}":{"polluted":true},`);
+  it.each([
+    ['__proto__', 'top', '__proto__'],
+    ['constructor', 'top', 'constructor'],
+    ['prototype', 'top', 'prototype'],
+    ['__proto__', 'terms', 'terms.__proto__'],
+    ['constructor', 'terms', 'terms.constructor'],
+  ] as const)('refuses a body field named %s (%s level) with a 400 problem naming it, storing nothing', async (key, at, field) => {
+    const before = await head();
+    const body = withField(JSON.stringify(loan), key, at);
+    expect(JSON.parse(body)).toHaveProperty([...field.split('.')]);
+    const response = await http().post('/v1/commitments').set('Content-Type', 'application/json').send(body);
+    expectProblem(response, 400, field);
+    expect(response.body.errors).toEqual(expect.arrayContaining([{ field, message: 'is not a known field' }]));
+    expect(await head()).toBe(before);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   // Made-up test data: a summary of a source, in our words, with an estimated publication date.
   const paraphrased = {
     title: 'Made-up test source: a wire summary',

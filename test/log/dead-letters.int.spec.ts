@@ -67,7 +67,7 @@ describe('poison records go to the dead-letter topic and the projector goes on',
       for (const [name, value] of Object.entries(item.message.headers as IHeaders)) expect(letter.headers[name]).toEqual(String(value));
       expect(letter.headers[DLQ_HEADERS.reason]).toMatch(item.reason);
       expect(letter.headers[DLQ_HEADERS.topic]).toBe(t.topic);
-      expect(letter.headers[DLQ_HEADERS.group]).toBe('timeline-projector');
+      expect(letter.headers[DLQ_HEADERS.group]).toBe(`${t.topic}.projector`);
       expect(letter.headers[DLQ_HEADERS.offset]).toMatch(/^\d+$/);
     }
 

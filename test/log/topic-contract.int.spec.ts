@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { ConfigResourceTypes, Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { CloudEvent, Kafka as CloudEventsKafka, ValidationError } from 'cloudevents';
+import type { KafkaMessage as CloudEventsKafkaMessage } from 'cloudevents';
 import {
   applyRevisions,
   CONFIDENCES,
@@ -165,7 +167,10 @@ describe(`the Kafka topic as a public interface, with the ${SET} data set`, () =
         [broken(range, { ce_effectiveuntil: undefined }), /ce_effectiveuntil is absent with precision range/],
         [broken(range, {}, { key: 'party-XX' }), /key "party-XX" differs from ce_subject/],
         [broken(range, { ce_source: '/negotiation-timeline/elsewhere' }), /ce_source .* does not match/],
-        [broken(range, { ce_dataschema: '/v1/schemas/NoSuchType?version=1' }), /ce_dataschema .* does not name/],
+        [broken(range, { ce_dataschema: 'urn:negotiation-timeline:schema:NoSuchType:v1' }), /ce_dataschema .* does not name/],
+        // The relative reference of earlier releases: the SDK refuses it, as the spec wants an absolute URI.
+        [broken(range, { ce_dataschema: `/v1/schemas/${range.headers.ce_type}?version=${range.headers.ce_schemaversion}` }), /the CloudEvents SDK refuses it: invalid payload/],
+        [broken(range, { ce_source: '' }), /the CloudEvents SDK refuses it/],
         [broken(range, { ce_time: '2021-09-10' }), /ce_time "2021-09-10" is not an ISO 8601 UTC instant/],
         [broken(range, { ce_precision: 'week' }), /ce_precision "week" is not one of/],
         [broken(range, { ce_id: 'not-a-uuid' }), /ce_id "not-a-uuid" is not a UUIDv7/],
@@ -244,7 +249,7 @@ describe(`the Kafka topic as a public interface, with the ${SET} data set`, () =
     expect([...byStream.values()].flatMap((stream) => findRevisionProblems(stream))).toEqual([]);
   });
 
-  it('serves at GET /v1/schemas/{type} and at each ce_dataschema the schema the records are validated with', async () => {
+  it('serves at GET /v1/schemas/{type}?version={n} the schema each ce_dataschema names, the one the records are validated with', async () => {
     const seenTypes = [...new Set(records.map((record) => record.headers.ce_type))].sort();
     expect(seenTypes.length).toBeGreaterThanOrEqual(10);
     const list = (await http().get('/v1/schemas').expect(200)).body as { items: { type: string; versions: number[]; latest: number }[] };
@@ -255,10 +260,9 @@ describe(`the Kafka topic as a public interface, with the ${SET} data set`, () =
       expect({ type, schema: latest.body }).toEqual({ type, schema: dataSchema(type) });
     }
     for (const uri of new Set(records.map((record) => record.headers.ce_dataschema))) {
-      const [, type, version] = /^\/v1\/schemas\/([A-Za-z]+)\?version=(\d+)$/.exec(uri)!;
-      const served = await http().get(uri).expect(200);
+      const [, type, version] = /^urn:negotiation-timeline:schema:([A-Za-z]+):v(\d+)$/.exec(uri)!;
+      const served = await http().get(`/v1/schemas/${type}?version=${version}`).expect(200);
       expect({ uri, schema: served.body }).toEqual({ uri, schema: dataSchema(type, Number(version)) });
-      expect(served.body.$id).toBe(uri);
     }
   });
 
@@ -283,6 +287,10 @@ function recordProblems(record: RawRecord, table: ReadonlyMap<string, RecordedEv
   if (record.repeatedHeaders.length > 0) fail(`headers given more than once: ${record.repeatedHeaders.join(', ')}`);
   if (missing.length > 0) return problems;
 
+  // As a conformant consumer reads it: the official SDK's Kafka binding, then its validation.
+  const sdkProblem = cloudEventsSdkRefusal(record);
+  if (sdkProblem) fail(`the CloudEvents SDK refuses it: ${sdkProblem}`);
+
   if (h.ce_specversion !== '1.0') fail(`ce_specversion is "${h.ce_specversion}"`);
   if (!UUID_V7.test(h.ce_id)) fail(`ce_id "${h.ce_id}" is not a UUIDv7`);
   const stream = STREAMS[h.ce_type];
@@ -298,7 +306,7 @@ function recordProblems(record: RawRecord, table: ReadonlyMap<string, RecordedEv
   if (!ISO_INSTANT.test(h.ce_recordedat)) fail(`ce_recordedat "${h.ce_recordedat}" is not an ISO 8601 UTC instant`);
   if (h.ce_time !== h.ce_recordedat) fail(`ce_time ${h.ce_time} differs from ce_recordedat ${h.ce_recordedat}`);
   if (!POSITIVE_INTEGER.test(h.ce_schemaversion)) fail(`ce_schemaversion "${h.ce_schemaversion}" is not a positive integer`);
-  if (h.ce_dataschema !== `/v1/schemas/${h.ce_type}?version=${h.ce_schemaversion}`) {
+  if (h.ce_dataschema !== `urn:negotiation-timeline:schema:${h.ce_type}:v${h.ce_schemaversion}`) {
     fail(`ce_dataschema "${h.ce_dataschema}" does not name ${h.ce_type} version ${h.ce_schemaversion}`);
   }
   if (!POSITIVE_INTEGER.test(h.ce_streamversion)) fail(`ce_streamversion "${h.ce_streamversion}" is not a positive integer`);
@@ -377,6 +385,20 @@ function recordProblems(record: RawRecord, table: ReadonlyMap<string, RecordedEv
     if (value && !isDeepStrictEqual(value.source, event.source)) fail('value.source differs from the events table');
   }
   return problems;
+}
+
+/** Why the `cloudevents` SDK's Kafka binding and validation refuse the record; undefined when they accept it. */
+function cloudEventsSdkRefusal(record: RawRecord): string | undefined {
+  try {
+    const value = record.value ?? '';
+    const message: CloudEventsKafkaMessage<string> = { headers: { ...record.headers }, key: record.key ?? '', value, body: value };
+    const event = CloudEventsKafka.toEvent(message) as CloudEvent<unknown>;
+    event.validate();
+    return undefined;
+  } catch (error) {
+    const details = error instanceof ValidationError ? ` ${JSON.stringify(error.errors ?? [])}` : '';
+    return `${(error as Error).message}${details}`;
+  }
 }
 
 /** The records a reader applies: for each stream, the first record of each stream version, in order. */

@@ -9,7 +9,7 @@ import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
 import { HttpStatus } from '@nestjs/common';
 import { ProblemException } from './http/problem';
-import { answeringUnparsableRequests, refusingOversizedRequests, refusingUnstorableText } from './http/limits';
+import { answeringUnparsableRequests, refusingOversizedRequests, refusingPrototypeKeys, refusingUnstorableText } from './http/limits';
 import type { Runtime } from './runtime/runtime';
 import { serveWebPage } from './web/web-page';
 import { httpMetricsMiddleware } from './observability/metrics';
@@ -39,6 +39,7 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
   app.useBodyParser('json', { limit: runtime.config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] });
   app.use(namingBodyErrors);
   app.use(refusingUnstorableText);
+  app.use(refusingPrototypeKeys);
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
   app.useGlobalPipes(createValidationPipe());

@@ -3,7 +3,7 @@ import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '@timeline/config';
 import { openDatabase } from '@timeline/event-store';
-import { createKafka, DLQ_HEADERS } from '@timeline/log';
+import { CONSUMER_ASSIGNERS, createKafka, DLQ_HEADERS, readerGroupFor } from '@timeline/log';
 
 const DLQ_HEADER_NAMES = new Set<string>(Object.values(DLQ_HEADERS));
 
@@ -61,7 +61,7 @@ export function registerDeadLetterCommands(program: Command): void {
         return;
       }
       const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      const consumer = kafka.consumer({ groupId: `timeline-dlq-replay-${Date.now()}` });
+      const consumer = kafka.consumer({ groupId: readerGroupFor(config.kafka.deadLetterTopic, 'replay', String(Date.now())), ...CONSUMER_ASSIGNERS });
       const bar = new SingleBar({ format: 'replay |{bar}| {value}/{total} dead letters', noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
       let replayed = 0;
       await producer.connect();

@@ -51,10 +51,14 @@ export interface AppConfig {
   readonly logLevel: string;
   /** Readiness fails when the projector is further behind the log than this many events. */
   readonly readyMaxProjectorLag: number;
+  /** Readiness fails when a partition has had unprojected records, and no progress, for this long. */
+  readonly readyMaxProjectorStallMs: number;
   /** On SIGTERM: the longest wait for in-flight requests, the relay and the projector to finish. */
   readonly shutdownTimeoutMs: number;
   /** Processes without the api role serve GET /metrics and /health/live on this port when it is set. */
   readonly metricsPort?: number;
+  /** Where clients reach the service (no trailing slash); records' `ce_dataschema` points under it. Absent: a URN. */
+  readonly publicBaseUrl?: string;
 }
 
 export class InvalidConfiguration extends Error {
@@ -118,7 +122,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       partitions: integer('KAFKA_PARTITIONS', 3, 1, 1000),
       replicationFactor: integer('KAFKA_REPLICATION_FACTOR', 1, 1, 10),
       clientId: text('KAFKA_CLIENT_ID') ?? 'negotiation-timeline',
-      projectorGroup: text('KAFKA_PROJECTOR_GROUP') ?? 'timeline-projector',
+      // Derived from the topic: deployments that differ by topic never share a group.
+      projectorGroup: text('KAFKA_PROJECTOR_GROUP') ?? `${topic}.projector`,
       deadLetterTopic: text('KAFKA_DLQ_TOPIC') ?? `${topic}.dlq`,
       sessionTimeoutMs: integer('KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
     };
@@ -170,6 +175,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push('DATABASE_APPLICATION_NAME must be 1 to 50 printable ASCII characters');
   }
 
+  let publicBaseUrl = text('TIMELINE_PUBLIC_BASE_URL');
+  if (publicBaseUrl !== undefined) {
+    publicBaseUrl = publicBaseUrl.replace(/\/+$/, '');
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(publicBaseUrl);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.search || parsed.hash || parsed.username || parsed.password) {
+      problems.push(`TIMELINE_PUBLIC_BASE_URL="${env.TIMELINE_PUBLIC_BASE_URL}" must be an absolute http(s) URL like https://timeline.example.org (a path is allowed; no query, fragment or credentials)`);
+    }
+  }
+
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
     host: text('HOST') ?? '0.0.0.0',
@@ -190,8 +209,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sseMaxQueuedEvents: integer('SSE_MAX_QUEUED_EVENTS', 1_000, 200, 1_000_000),
     logLevel,
     readyMaxProjectorLag: integer('READY_MAX_PROJECTOR_LAG', 10_000, 0, 1_000_000_000),
+    readyMaxProjectorStallMs: integer('READY_MAX_PROJECTOR_STALL_MS', 30_000, 500, 86_400_000),
     shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 25_000, 1_000, 600_000),
     metricsPort: text('METRICS_PORT') === undefined ? undefined : integer('METRICS_PORT', 0, 0, 65535),
+    publicBaseUrl,
   };
   if (problems.length > 0) throw new InvalidConfiguration(problems);
   return config;

@@ -45,3 +45,18 @@ describe('access configuration', () => {
     ]);
   });
 });
+
+describe('public base URL', () => {
+  it('is unset by default and read without a trailing slash', () => {
+    expect(loadConfig({}).publicBaseUrl).toBeUndefined();
+    expect(loadConfig({ TIMELINE_PUBLIC_BASE_URL: 'https://timeline.example.org/' }).publicBaseUrl).toBe('https://timeline.example.org');
+    expect(loadConfig({ TIMELINE_PUBLIC_BASE_URL: 'http://localhost:3000/api' }).publicBaseUrl).toBe('http://localhost:3000/api');
+  });
+
+  it.each(['timeline.example.org', '/v1', 'ftp://timeline.example.org', 'https://timeline.example.org/?a=1', 'https://user:pw@timeline.example.org'])(
+    'refuses %s, naming the variable',
+    (value) => {
+      expect(() => loadConfig({ TIMELINE_PUBLIC_BASE_URL: value })).toThrow(/TIMELINE_PUBLIC_BASE_URL=.* must be an absolute http\(s\) URL/);
+    },
+  );
+});

@@ -4,3 +4,4 @@ export * from './failpoints';
 export * from './kafka';
 export * from './relay';
 export * from './wake-up';
+export * from './consumer-groups';

@@ -9,6 +9,8 @@ import { WakeableSleep } from './wake-up';
 
 export interface RelayOptions {
   readonly topic: string;
+  /** The service's public base URL: `ce_dataschema` points there; absent, it is a URN. */
+  readonly publicBaseUrl?: string;
   /** Checkpoint row name; one per topic the relay feeds. */
   readonly name?: string;
   readonly batchSize?: number;
@@ -114,7 +116,7 @@ export class Relay {
     for (;;) {
       const events = await this.store.readAll({ after: checkpoint, limit: this.batchSize });
       if (events.length === 0) break;
-      await this.producer.send({ topic: this.options.topic, acks: -1, messages: events.map(toKafkaMessage) });
+      await this.producer.send({ topic: this.options.topic, acks: -1, messages: events.map((event) => toKafkaMessage(event, { publicBaseUrl: this.options.publicBaseUrl })) });
       failpoint('relay.after-send');
       await this.options.afterSend?.(events);
       checkpoint = events[events.length - 1].position;

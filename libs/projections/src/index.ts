@@ -4,3 +4,4 @@ export * from './projector';
 export * from './read-model';
 export * from './read-model-schema';
 export * from './rebuild';
+export * from './staleness';

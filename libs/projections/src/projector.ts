@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { RecordedEvent } from '@timeline/domain';
 import { Database, inTransaction, readEventsAfter } from '@timeline/event-store';
-import { deadLetter, ensureTopic, failpoint, readRecord, WakeableSleep } from '@timeline/log';
+import { CONSUMER_ASSIGNERS, deadLetter, ensureTopic, failpoint, projectorGroupFor, readRecord, WakeableSleep } from '@timeline/log';
 import { GenerationStatistics } from './statistics';
 import { activeGeneration, ensureActiveGeneration, Generation } from './generations';
 import { projectEvents } from './project-events';
@@ -24,6 +24,10 @@ export interface PartitionLag {
   readonly partition: number;
   /** Records (events on the table log) not yet projected. */
   readonly lag: number;
+  /** Where the read models go on: the next offset (or the last projected position on the table log). */
+  readonly next?: string;
+  /** The log's end: the high watermark (or the head position on the table log). */
+  readonly end?: string;
 }
 
 export interface Projector {
@@ -161,6 +165,7 @@ export class TableProjector implements Projector {
 
 export interface KafkaProjectorOptions {
   readonly topic: string;
+  /** `<topic>.projector` by default. */
   readonly groupId?: string;
   /** Where poison records go; `<topic>.dlq` by default. */
   readonly deadLetterTopic?: string;
@@ -204,7 +209,7 @@ export class KafkaProjector implements Projector {
   ) {
     this.statistics = new GenerationStatistics(db.pool, options.log);
     this.source = `kafka:${options.topic}`;
-    this.groupId = options.groupId ?? 'timeline-projector';
+    this.groupId = options.groupId ?? projectorGroupFor(options.topic);
     this.deadLetterTopic = options.deadLetterTopic ?? `${options.topic}.dlq`;
   }
 
@@ -216,6 +221,7 @@ export class KafkaProjector implements Projector {
     await this.producer.connect();
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
+      ...CONSUMER_ASSIGNERS,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: Math.round((this.options.sessionTimeoutMs ?? 30_000) / 10),
     });
@@ -388,8 +394,9 @@ export async function kafkaProjectorLag(pool: Pool, admin: Admin, topic: string)
   return offsets
     .map(({ partition, high, low }) => {
       const next = stored.has(partition) ? BigInt(stored.get(partition)!) + 1n : BigInt(low);
-      const lag = BigInt(high) - (next > BigInt(low) ? next : BigInt(low));
-      return { partition, lag: Number(lag > 0n ? lag : 0n) };
+      const from = next > BigInt(low) ? next : BigInt(low);
+      const lag = BigInt(high) - from;
+      return { partition, lag: Number(lag > 0n ? lag : 0n), next: String(from), end: high };
     })
     .sort((a, b) => a.partition - b.partition);
 }
@@ -399,10 +406,12 @@ export async function tableProjectorLag(pool: Pool): Promise<PartitionLag[]> {
   const generation = await activeGeneration(pool);
   if (!generation) throw new Error('no active read-model generation');
   const stored = await loadCheckpoints(pool, generation.schema, TABLE_SOURCE);
-  const { rows } = await pool.query<{ count: string }>('SELECT count(*)::text AS count FROM events WHERE position > $1', [
-    stored.get(TABLE_PARTITION) ?? '0',
-  ]);
-  return [{ partition: TABLE_PARTITION, lag: Number(rows[0].count) }];
+  const checkpoint = stored.get(TABLE_PARTITION) ?? '0';
+  const { rows } = await pool.query<{ count: string; head: string | null }>(
+    'SELECT count(*)::text AS count, max(position)::text AS head FROM events WHERE position > $1',
+    [checkpoint],
+  );
+  return [{ partition: TABLE_PARTITION, lag: Number(rows[0].count), next: checkpoint, end: rows[0].head ?? checkpoint }];
 }
 
 /** The batch cut where the stream or the recording instant changes: the events of one append stay together. */

@@ -4,7 +4,7 @@ import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { RecordedEvent } from '@timeline/domain';
 import type { Database } from '@timeline/event-store';
 import { inTransaction, readEventsAfter } from '@timeline/event-store';
-import { fromKafkaMessage } from '@timeline/log';
+import { CONSUMER_ASSIGNERS, fromKafkaMessage, readerGroupFor } from '@timeline/log';
 import { activate, activeGeneration, createGeneration, dropGeneration, Generation } from './generations';
 import { projectEvents } from './project-events';
 import { loadCheckpoints, saveCheckpoint, TABLE_SOURCE } from './projector';
@@ -96,7 +96,7 @@ export async function rebuildFromTopic(db: Database, kafka: Kafka, options: Rebu
   const source = `kafka:${topic}`;
   await dropAbandonedGenerations(db.pool);
   const generation = await createGeneration(db.pool, db.schema, { indexes: false });
-  const groupId = `timeline-rebuild-${generation.generation}-${randomBytes(4).toString('hex')}`;
+  const groupId = readerGroupFor(topic, 'rebuild', `${generation.generation}-${randomBytes(4).toString('hex')}`);
   const progress = phaseProgress(options.onProgress);
   try {
     const ends = await topicEnds(kafka, topic);
@@ -169,6 +169,7 @@ async function consumeUntil(
   if (pending.size === 0) return;
   const consumer = kafka.consumer({
     groupId,
+    ...CONSUMER_ASSIGNERS,
     sessionTimeout: 60_000,
     heartbeatInterval: 3_000,
     maxBytes: 12 << 20,
@@ -234,7 +235,7 @@ async function catchUpAndSwitch(
     return run;
   };
   let switched: { previous: number | undefined } | undefined;
-  const consumer: Consumer = kafka.consumer({ groupId: context.groupId, sessionTimeout: 60_000, heartbeatInterval: 3_000, maxWaitTimeInMs: FETCH_WAIT_MS });
+  const consumer: Consumer = kafka.consumer({ groupId: context.groupId, ...CONSUMER_ASSIGNERS, sessionTimeout: 60_000, heartbeatInterval: 3_000, maxWaitTimeInMs: FETCH_WAIT_MS });
   let crashed: Error | undefined;
   consumer.on(consumer.events.CRASH, ({ payload }) => (crashed = payload.error));
   const { applied } = context;

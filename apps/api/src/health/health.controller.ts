@@ -39,7 +39,8 @@ export class HealthController {
   /**
    * The process can do its work: it is not shutting down, PostgreSQL and Kafka
    * answer, the relay publishes, and the read models are at most
-   * READY_MAX_PROJECTOR_LAG records behind the log. Dead letters do not make it
+   * READY_MAX_PROJECTOR_LAG records behind the log, and no partition with
+   * records waiting has made no progress for READY_MAX_PROJECTOR_STALL_MS. Dead letters do not make it
    * unready (the projector went on past them); they are reported here.
    */
   @Get('ready')
@@ -110,13 +111,30 @@ export class HealthController {
   private async projector() {
     const check = this.indicators.check('projector');
     const threshold = this.runtime.config.readyMaxProjectorLag;
+    const maxStallMs = this.runtime.config.readyMaxProjectorStallMs;
+    const group = this.runtime.projectorGroup;
     try {
-      const partitions = await withTimeout(this.runtime.projectorLag(), 'the projector lag');
+      const partitions = await withTimeout(this.runtime.projectorStaleness(), 'the projector lag');
       const lag = partitions.reduce((sum, partition) => sum + partition.lag, 0);
-      const details = { lag, maxLag: threshold, partitions: Object.fromEntries(partitions.map((p) => [p.partition, p.lag])) };
+      const details = {
+        lag,
+        maxLag: threshold,
+        maxStallMs,
+        ...(group ? { group } : {}),
+        partitions: Object.fromEntries(partitions.map((p) => [p.partition, p.lag])),
+        lagAgeSeconds: Object.fromEntries(partitions.map((p) => [p.partition, Math.round(p.oldestUnprojectedAgeMs / 100) / 10])),
+      };
+      const stalled = partitions.filter((partition) => partition.stalled);
+      if (stalled.length > 0) {
+        const where = group ? `of consumer group ${group} ` : '';
+        const message = stalled
+          .map((p) => `partition ${p.partition} ${where}has ${p.lag} records not projected and no progress for ${Math.round(p.stalledForMs / 1000)} s`)
+          .join('; ');
+        return check.down({ ...details, stalledPartitions: stalled.map((p) => p.partition), message });
+      }
       return lag > threshold ? check.down({ ...details, message: `read models are ${lag} records behind the log` }) : check.up(details);
     } catch (error) {
-      return check.down({ maxLag: threshold, message: (error as Error).message });
+      return check.down({ maxLag: threshold, maxStallMs, message: (error as Error).message });
     }
   }
 

@@ -98,6 +98,33 @@ export function refusingUnstorableText(request: Request, _response: Response, ne
   next();
 }
 
+/**
+ * Body fields named `__proto__`, `constructor` or `prototype` are refused like
+ * any other unknown field. JSON.parse keeps them as own properties, but the
+ * validation pipe's class-transformer step drops them silently, so the
+ * whitelist never saw them and the write was stored without a word.
+ */
+export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function refusingPrototypeKeys(request: Request, _response: Response, next: NextFunction): void {
+  const found = [...prototypeKeyPaths(request.body, '')].slice(0, 10);
+  if (found.length > 0) {
+    next(invalidRequest(found.map((field) => ({ field, message: 'is not a known field' }))));
+    return;
+  }
+  next();
+}
+
+function* prototypeKeyPaths(value: unknown, path: string, depth = 0): Generator<string> {
+  if (value === null || typeof value !== 'object' || depth >= 64) return;
+  // Object.keys lists an own `__proto__` key as JSON.parse makes it (for...in and spreading may not).
+  for (const key of Object.keys(value)) {
+    const childPath = path ? `${path}.${key}` : key;
+    if (PROTOTYPE_KEYS.has(key)) yield childPath;
+    else yield* prototypeKeyPaths((value as Record<string, unknown>)[key], childPath, depth + 1);
+  }
+}
+
 function* unstorablePaths(value: unknown, path: string, depth = 0): Generator<string> {
   if (typeof value === 'string') {
     if (UNSTORABLE.test(value)) yield path || 'query';

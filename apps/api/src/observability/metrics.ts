@@ -9,6 +9,10 @@ export interface MetricSources {
   relayLag?: () => Promise<number>;
   /** Records (or table events) the read models are behind, per partition. */
   projectorLag?: () => Promise<readonly { partition: number; lag: number }[]>;
+  /** The same with each partition's lag age and stall (see ProjectorStaleness). */
+  projectorStaleness?: () => Promise<readonly { partition: number; oldestUnprojectedAgeMs: number; stalled: boolean }[]>;
+  /** Labels the stall gauge. */
+  projectorGroup?: string;
   subscribers?: () => number;
 }
 
@@ -65,7 +69,7 @@ export class Metrics {
    * The gauges read at scrape time, once the runtime has built its parts; a
    * process without a source (no relay on the embedded log) has no such gauge.
    */
-  observe({ relayLag, projectorLag, subscribers }: MetricSources): void {
+  observe({ relayLag, projectorLag, projectorStaleness, projectorGroup, subscribers }: MetricSources): void {
     if (relayLag) {
       new Gauge({
         name: 'timeline_relay_lag_events',
@@ -87,6 +91,32 @@ export class Metrics {
         async collect() {
           this.reset();
           for (const { partition, lag } of await projectorLag().catch(() => [])) this.set({ partition: String(partition) }, lag);
+        },
+      });
+    }
+    if (projectorStaleness) {
+      new Gauge({
+        name: 'timeline_projector_lag_age_seconds',
+        help: 'Age of the oldest record of the log not yet in the read models, per partition (0: none waiting)',
+        labelNames: ['partition'],
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          for (const { partition, oldestUnprojectedAgeMs } of await projectorStaleness().catch(() => [])) {
+            this.set({ partition: String(partition) }, oldestUnprojectedAgeMs / 1000);
+          }
+        },
+      });
+      new Gauge({
+        name: 'timeline_projector_stalled',
+        help: 'Per partition: 1 when records wait and the read models made no progress for READY_MAX_PROJECTOR_STALL_MS, else 0',
+        labelNames: ['partition', 'group'],
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          for (const { partition, stalled } of await projectorStaleness().catch(() => [])) {
+            this.set({ partition: String(partition), group: projectorGroup ?? 'table' }, stalled ? 1 : 0);
+          }
         },
       });
     }

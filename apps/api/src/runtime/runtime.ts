@@ -8,7 +8,9 @@ import {
   KafkaProjector,
   kafkaProjectorLag,
   PartitionLag,
+  PartitionStaleness,
   Projector,
+  ProjectorStaleness,
   TableProjector,
   tableProjectorLag,
 } from '@timeline/projections';
@@ -32,6 +34,10 @@ export interface Runtime {
   readonly metrics: Metrics;
   /** Records the read models are behind the log, per partition (whichever process projects). */
   projectorLag(): Promise<PartitionLag[]>;
+  /** The lag with its age and whether the read models make progress, per partition (sampled in the background too). */
+  projectorStaleness(): Promise<PartitionStaleness[]>;
+  /** The projectors' consumer group; undefined on the table log. */
+  readonly projectorGroup?: string;
   /** Events not yet on the topic; undefined without Kafka. */
   relayLag(): Promise<number | undefined>;
   /** Throws when the Kafka cluster does not answer; resolves at once without Kafka. */
@@ -66,6 +72,7 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
   let relay: Relay | undefined;
   let projector: Projector | undefined;
   let feed: EventFeed | undefined;
+  let sampler: NodeJS.Timeout | undefined;
   try {
     const { applied } = await migrate(db, log);
     if (applied.length > 0) log('database migrated', { applied });
@@ -79,7 +86,7 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
       if (config.roles.has('relay')) {
         producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
         await producer.connect();
-        relay = new Relay(db, store, producer, { topic: config.kafka.topic, log });
+        relay = new Relay(db, store, producer, { topic: config.kafka.topic, publicBaseUrl: config.publicBaseUrl, log });
         relay.start();
       }
     }
@@ -115,9 +122,20 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
     const topic = config.kafka?.topic;
     const projectorLag = () => (topic ? kafkaAdmin().then((connected) => kafkaProjectorLag(db.pool, connected, topic)) : tableProjectorLag(db.pool));
     const relayLag = async () => (topic ? unpublishedEvents(db.pool, topic) : undefined);
+    const staleness = new ProjectorStaleness(config.readyMaxProjectorStallMs);
+    const projectorStaleness = async () => staleness.observe(await projectorLag());
+    // Ages are as precise as the samples: take one every few seconds besides those of checks and scrapes.
+    sampler = setInterval(
+      () => void projectorStaleness().catch(() => undefined),
+      Math.min(5_000, Math.max(200, Math.round(config.readyMaxProjectorStallMs / 5))),
+    );
+    sampler.unref();
+    const projectorGroup = config.kafka?.projectorGroup;
     const activeFeed = feed;
     metrics.observe({
       projectorLag,
+      projectorStaleness,
+      projectorGroup,
       relayLag: topic ? () => unpublishedEvents(db.pool, topic) : undefined,
       subscribers: () => activeFeed.subscriberCount,
     });
@@ -134,6 +152,8 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
       clock: () => new Date(),
       metrics,
       projectorLag,
+      projectorStaleness,
+      projectorGroup,
       relayLag,
       pingKafka: async () => {
         if (!kafka) return;
@@ -148,6 +168,7 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
       },
       close: async () => {
         shuttingDown = true;
+        clearInterval(sampler);
         await feed?.stop();
         await relay?.stop({ flush: true });
         await projector?.stop();
@@ -158,6 +179,7 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
     };
   } catch (error) {
     // A start that fails half-way stops what it had started.
+    clearInterval(sampler);
     await feed?.stop().catch(() => undefined);
     await projector?.stop().catch(() => undefined);
     await relay?.stop().catch(() => undefined);

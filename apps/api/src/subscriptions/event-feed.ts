@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { partiesMentioned, RecordedEvent } from '@timeline/domain';
 import type { EventStore } from '@timeline/event-store';
-import { readRecord, WakeableSleep } from '@timeline/log';
+import { CONSUMER_ASSIGNERS, readerGroupFor, readRecord, WakeableSleep } from '@timeline/log';
 import type { Pool } from 'pg';
 
 export interface FeedItem {
@@ -54,7 +54,10 @@ export class EventFeed {
   async start(): Promise<void> {
     this.delivered = BigInt(await this.store.headPosition());
     if (this.kafka) {
-      const consumer = this.kafka.client.consumer({ groupId: `timeline-sse-${hostname()}-${process.pid}-${randomUUID()}` });
+      const consumer = this.kafka.client.consumer({
+        groupId: readerGroupFor(this.kafka.topic, 'sse', `${hostname()}-${process.pid}-${randomUUID()}`),
+        ...CONSUMER_ASSIGNERS,
+      });
       this.consumer = consumer;
       await consumer.connect();
       await consumer.subscribe({ topic: this.kafka.topic, fromBeginning: false });

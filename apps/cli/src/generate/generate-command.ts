@@ -56,7 +56,7 @@ export function registerGenerateCommand(program: Command): void {
         const from = new Date(Math.max(date(options.from, '--from').getTime(), (await lastRecorded(db)) ?? 0));
         if (from >= until) throw new Error(`--until (${until.toISOString()}) must be after the last recorded event and --from (${from.toISOString()})`);
         if (count === 0) {
-          if (config.kafka && options.publish) await publish(db, config.kafka);
+          if (config.kafka && options.publish) await publish(db, config.kafka, config.publicBaseUrl);
           return;
         }
         const started = Date.now();
@@ -75,7 +75,7 @@ export function registerGenerateCommand(program: Command): void {
         }
         const seconds = (Date.now() - started) / 1000;
         console.log(`appended ${history.done} events in ${seconds.toFixed(1)} s (${Math.round(history.done / seconds)} events/s)`);
-        if (config.kafka && options.publish) await publish(db, config.kafka);
+        if (config.kafka && options.publish) await publish(db, config.kafka, config.publicBaseUrl);
       } finally {
         await db.close();
       }
@@ -83,7 +83,7 @@ export function registerGenerateCommand(program: Command): void {
 }
 
 /** Puts the new events on the topic now (as the relay would), unless a running relay leads. */
-async function publish(db: Database, kafkaConfig: NonNullable<ReturnType<typeof loadConfig>['kafka']>): Promise<void> {
+async function publish(db: Database, kafkaConfig: NonNullable<ReturnType<typeof loadConfig>['kafka']>, publicBaseUrl?: string): Promise<void> {
   const kafka = createKafka(kafkaConfig);
   await ensureTopic(kafka, kafkaConfig);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -99,6 +99,7 @@ async function publish(db: Database, kafkaConfig: NonNullable<ReturnType<typeof 
   try {
     const relay = new Relay(db, store, producer, {
       topic: kafkaConfig.topic,
+      publicBaseUrl,
       name,
       batchSize: 2000,
       onPublished: (count) => {
