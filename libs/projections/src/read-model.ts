@@ -4,46 +4,9 @@ import { activeGeneration, Generation } from './generations';
 import { readProjectedStream } from './project-events';
 import { quoteIdent } from './read-model-schema';
 import { ledgerOf, reportedCommitments, reportedEntities } from './reported';
+import type { CommitmentAsOfView, CommitmentFilter, LedgerRow, UncertainFact } from './read-model-views';
 
-export interface UncertainFact {
-  readonly eventId: string;
-  readonly type: string;
-  readonly effectiveAt: unknown;
-  readonly until: string;
-}
-
-export interface CommitmentAsOfView {
-  readonly id: string;
-  readonly version: number;
-  readonly kind: string;
-  readonly title: string;
-  readonly by: string;
-  readonly to: string;
-  /** `lapsed` when an open status's validity (terms.validUntil) has ended: see `lapsedAt`. */
-  readonly status: string;
-  /** For a derived lapse, the first instant after terms.validUntil; null otherwise. */
-  readonly lapsedAt: string | null;
-  readonly terms: Record<string, unknown>;
-  readonly currency: string | null;
-  readonly unit: string | null;
-  /** Decimal strings, in `currency` (or `unit`); disbursed and outstanding are null for a rate (a price). */
-  readonly pledged: string | null;
-  readonly disbursed: string | null;
-  readonly outstanding: string | null;
-  readonly validFrom: string;
-  readonly validTo: string | null;
-  readonly eventIds: string[];
-  /** Facts counted at asOf whose precision leaves open whether they had happened by then. */
-  readonly uncertain: UncertainFact[];
-  /** For each fact (`status`, `terms.amount`, …), the source of its current value. */
-  readonly sources: Sources;
-}
-
-export interface CommitmentFilter {
-  readonly party?: string;
-  readonly status?: readonly string[];
-  readonly kind?: readonly string[];
-}
+export type { CommitmentAsOfView, CommitmentFilter, LedgerRow, UncertainFact } from './read-model-views';
 
 export interface TimelineQuery {
   readonly knownAt: string;
@@ -102,19 +65,6 @@ export interface TimelineEntry {
   readonly data: unknown;
   /** When this version of the event became known (later than recordedAt after a correction). */
   readonly knownSince: string;
-}
-
-export interface LedgerRow {
-  readonly by: string;
-  readonly to: string;
-  readonly kind: string;
-  readonly currency: string;
-  /** Decimal strings in `currency`. */
-  readonly pledged: string;
-  readonly disbursed: string;
-  readonly outstanding: string;
-  readonly requested: string;
-  readonly commitments: number;
 }
 
 export interface AuditQuery {

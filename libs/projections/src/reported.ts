@@ -23,7 +23,7 @@ import {
 } from '@timeline/domain';
 import { EventRow, fromRow } from '@timeline/event-store';
 import { COMMITMENT_STREAM_TYPE, ENTITY_FOLDS } from './project-events';
-import type { CommitmentAsOfView, CommitmentFilter, LedgerRow } from './read-model';
+import type { CommitmentAsOfView, CommitmentFilter, LedgerRow } from './read-model-views';
 
 /** The streams of a type with an event published by `reportedBy` and recorded by `knownAt`, whole. */
 async function reportedStreams(pool: Pool, s: string, streamType: string, reportedBy: string, knownAt: string, streamId?: string): Promise<RecordedEvent[][]> {
