@@ -268,8 +268,9 @@ export class KafkaProjector implements Projector {
     }
   }
 
-  private async projectBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+  private async projectBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
     // PostgreSQL decides where this partition goes on, not Kafka's committed offset: a batch
     // past the stored offset (a new generation, Kafka offsets committed ahead of it) would build a stream's
     // rows without its earlier events, so the partition is read again from the stored offset.
@@ -318,9 +319,9 @@ export class KafkaProjector implements Projector {
       this.options.log?.('projector: batch failed, will retry', { error: (error as Error).message });
       throw error;
     }
-    resolveOffset(lastOffset);
-    await commitOffsetsIfNecessary();
-    await heartbeat();
+    payload.resolveOffset(lastOffset);
+    await payload.commitOffsetsIfNecessary();
+    await payload.heartbeat();
   }
 
   /** The offset after the last one stored with the read models; the partition's start when none is. */

@@ -185,13 +185,14 @@ async function consumeUntil(
         .run({
           autoCommit: false,
           partitionsConsumedConcurrently: ends.size,
-          eachBatch: async ({ batch, resolveOffset, heartbeat }: EachBatchPayload) => {
+          eachBatch: async (payload: EachBatchPayload) => {
+            const { batch } = payload;
             if (!pending.has(batch.partition) || batch.messages.length === 0) return;
             await load(batch.messages.map(fromKafkaMessage));
             const last = BigInt(batch.messages[batch.messages.length - 1].offset);
             reached.set(batch.partition, last);
-            resolveOffset(last.toString());
-            await heartbeat();
+            payload.resolveOffset(last.toString());
+            await payload.heartbeat();
             if (last >= ends.get(batch.partition)!.high - 1n) {
               pending.delete(batch.partition);
               if (pending.size === 0) resolve();
@@ -251,11 +252,12 @@ async function catchUpAndSwitch(
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: ({ batch, resolveOffset, heartbeat, isStale }: EachBatchPayload) =>
+      eachBatch: (payload: EachBatchPayload) =>
         serial(async () => {
+          const { batch } = payload;
           const done = applied.get(batch.partition) ?? -1n;
           const messages = batch.messages.filter((message) => BigInt(message.offset) > done);
-          if (switched || isStale() || messages.length === 0) return;
+          if (switched || payload.isStale() || messages.length === 0) return;
           const events = messages.map(fromKafkaMessage);
           const last = messages[messages.length - 1].offset;
           await inTransaction(db.pool, async (client) => {
@@ -264,8 +266,8 @@ async function catchUpAndSwitch(
           });
           applied.set(batch.partition, BigInt(last));
           context.onEvents(events.length);
-          resolveOffset(last);
-          await heartbeat();
+          payload.resolveOffset(last);
+          await payload.heartbeat();
         }),
     });
     for (;;) {
