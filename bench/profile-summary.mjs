@@ -44,7 +44,10 @@ for (const file of positionals) {
 }
 
 function shorten(url) {
-  return url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '~/').replace(/^.*\/dist\//, 'dist/');
+  return url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*\/node_modules\//, '~/')
+    .replace(/^.*\/dist\//, 'dist/');
 }
 
 function packageOf(functionName, url) {
@@ -52,6 +55,11 @@ function packageOf(functionName, url) {
   const match = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
   if (match) return match[1];
   if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
-  if (url.includes('/dist/')) return `ours: ${url.replace(/^.*\/dist\//, '').split('/').slice(0, 2).join('/')}`;
+  if (url.includes('/dist/'))
+    return `ours: ${url
+      .replace(/^.*\/dist\//, '')
+      .split('/')
+      .slice(0, 2)
+      .join('/')}`;
   return url;
 }

@@ -41,7 +41,12 @@ const available = readdirSync(suitesDir)
   .filter((file) => file.endsWith('.mjs'))
   .map((file) => file.slice(0, -'.mjs'.length))
   .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-const chosen = options.only ? options.only.split(',').map((name) => name.trim()).filter(Boolean) : available;
+const chosen = options.only
+  ? options.only
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean)
+  : available;
 const unknown = chosen.filter((name) => !available.includes(name));
 if (unknown.length > 0) {
   console.error(`unknown suite${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (available: ${available.join(', ')})`);
@@ -95,7 +100,10 @@ function findings(name) {
   if (name === undefined) return [];
   const file = join(root, 'bench/findings', `${name}.md`);
   if (!existsSync(file)) throw new Error(`the section names findings that do not exist: ${relative(root, file)}`);
-  return readFileSync(file, 'utf8').split(/\n\s*\n/).map((paragraph) => paragraph.trim()).filter(Boolean);
+  return readFileSync(file, 'utf8')
+    .split(/\n\s*\n/)
+    .map((paragraph) => paragraph.trim())
+    .filter(Boolean);
 }
 
 function rank(name) {
@@ -137,7 +145,8 @@ async function report() {
   // Only the start says whether other work was running: by the end the benchmark's own work is in the average.
   const loaded = loadAtStart[0] > cpu.length * 0.5;
   const versions = LIBRARIES.map((name) => `${name} ${packageVersion(name)}`).join(', ');
-  const commandLine = `${process.env.npm_lifecycle_event === 'bench' ? 'npm run bench --' : 'node bench/run.mjs'} ${process.argv.slice(2).join(' ')}`.trim();
+  const commandLine =
+    `${process.env.npm_lifecycle_event === 'bench' ? 'npm run bench --' : 'node bench/run.mjs'} ${process.argv.slice(2).join(' ')}`.trim();
   const lines = [
     '# Benchmark results',
     '',
@@ -149,7 +158,11 @@ async function report() {
     `- **Node.js** ${process.version}; **PostgreSQL** ${await postgresVersion()} at ${databaseUrl().replace(/:[^:@/]*@/, ':***@')}; **Kafka** ${kafkaVersion()} at ${process.env.KAFKA_BROKERS}`,
     `- **Libraries:** ${versions}`,
     ...(process.env.BENCH_NOTE ? [`- **Note:** ${process.env.BENCH_NOTE}`] : []),
-    ...(failures.length > 0 ? [`- **Failed suites:** ${failures.map((failure) => `${failure.name} (${String(failure.error.message ?? failure.error).split('\n')[0]})`).join('; ')}`] : []),
+    ...(failures.length > 0
+      ? [
+          `- **Failed suites:** ${failures.map((failure) => `${failure.name} (${String(failure.error.message ?? failure.error).split('\n')[0]})`).join('; ')}`,
+        ]
+      : []),
     '',
   ];
   for (const { section, columns, rows, notes = [] } of sections) {

@@ -34,7 +34,10 @@ function* filesUnder(dir) {
 
 function inputsHash() {
   const hash = createHash('sha256');
-  const files = [...INPUT_DIRS.flatMap((dir) => [...filesUnder(join(root, dir))]), ...INPUT_FILES.map((file) => join(root, file)).filter((file) => existsSync(file) && statSync(file).isFile())];
+  const files = [
+    ...INPUT_DIRS.flatMap((dir) => [...filesUnder(join(root, dir))]),
+    ...INPUT_FILES.map((file) => join(root, file)).filter((file) => existsSync(file) && statSync(file).isFile()),
+  ];
   for (const file of files) {
     hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
   }

@@ -21,7 +21,16 @@ const port = process.env.SCREENSHOTS_PORT ?? String(30_000 + Math.floor(Math.ran
 const adminKey = randomBytes(24).toString('hex');
 const base = `http://127.0.0.1:${port}`;
 const server = spawn('node', [join(root, 'dist/apps/cli/src/main.js'), 'serve'], {
-  env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', DATA_DIR: dataDir, PORT: port, LOG_LEVEL: 'warn', TIMELINE_BOOTSTRAP_ADMIN_KEY: adminKey, TIMELINE_ANONYMOUS_READS: 'true' },
+  env: {
+    ...process.env,
+    DATABASE_URL: '',
+    KAFKA_BROKERS: '',
+    DATA_DIR: dataDir,
+    PORT: port,
+    LOG_LEVEL: 'warn',
+    TIMELINE_BOOTSTRAP_ADMIN_KEY: adminKey,
+    TIMELINE_ANONYMOUS_READS: 'true',
+  },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 
@@ -29,14 +38,30 @@ const step = (text) => console.log(`screenshots: ${text}`);
 let browser;
 try {
   step(`starting the service on ${base} with the seed data`);
-  for (let waited = 0; !(await fetch(`${base}/health/ready`).then((r) => r.ok, () => false)); waited += 250) {
+  for (
+    let waited = 0;
+    !(await fetch(`${base}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    waited += 250
+  ) {
     if (waited > 90_000 || server.exitCode !== null) throw new Error('the service did not come up');
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   browser = await chromium.launch({
     executablePath,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
   mkdirSync(out, { recursive: true });

@@ -16,10 +16,7 @@ describe('build-if-changed', () => {
     mkdirSync(join(root, 'apps/api/src'), { recursive: true });
     writeFileSync(join(root, 'apps/api/src/main.ts'), 'export const answer = 1;\n');
     writeFileSync(join(root, 'tsconfig.json'), '{}\n');
-    writeFileSync(
-      join(root, 'package.json'),
-      JSON.stringify({ name: 'tree', private: true, scripts: { build: 'node build.js' } }),
-    );
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'tree', private: true, scripts: { build: 'node build.js' } }));
     writeFileSync(
       join(root, 'build.js'),
       "const fs = require('fs'); fs.mkdirSync('dist', { recursive: true }); fs.appendFileSync('dist/runs', 'x'); if (process.env.FAIL_BUILD) process.exit(3);\n",
@@ -27,7 +24,8 @@ describe('build-if-changed', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  const run = (env: Record<string, string> = {}) => spawnSync(process.execPath, [script], { env: { ...process.env, BUILD_ROOT: root, ...env }, encoding: 'utf8' });
+  const run = (env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [script], { env: { ...process.env, BUILD_ROOT: root, ...env }, encoding: 'utf8' });
   const runs = () => readFileSync(join(root, 'dist/runs'), 'utf8').length;
 
   it('builds the first time, skips when nothing changed, and builds again when a source or a tsconfig changes', () => {

@@ -109,7 +109,13 @@ export async function startServer(env) {
   });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
-    if (await fetch(`${base}/health/ready`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${base}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode} before it was ready`);
     if (i > 300) {
       child.kill('SIGTERM');

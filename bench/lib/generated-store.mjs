@@ -24,7 +24,10 @@ export function services() {
 /** Runs the CLI as a child process; resolves with its output and the peak resident memory (VmHWM) it reached. */
 export function runCli(args, env, { onLine } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     let peakKb = 0;
     const sample = () => {
@@ -70,9 +73,17 @@ export async function generatedStore({ events, quick, publish }) {
   if (publish && !kafkaBrokers) throw new Error('KAFKA_BROKERS is not set: the topic cannot be filled');
   const schema = quick ? `bench_q${randomBytes(4).toString('hex')}` : `bench_gen_${events}`;
   const topic = `bench.${schema}`;
-  const env = { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema, KAFKA_TOPIC: publish ? topic : '', KAFKA_BROKERS: publish ? kafkaBrokers : '', TIMELINE_SEED: 'none' };
+  const env = {
+    DATABASE_URL: databaseUrl,
+    DATABASE_SCHEMA: schema,
+    KAFKA_TOPIC: publish ? topic : '',
+    KAFKA_BROKERS: publish ? kafkaBrokers : '',
+    TIMELINE_SEED: 'none',
+  };
   const state = await withPool(databaseUrl, async (pool) => {
-    const exists = (await pool.query('SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [schema, 'events'])).rowCount > 0;
+    const exists =
+      (await pool.query('SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [schema, 'events']))
+        .rowCount > 0;
     if (!exists) return { count: 0, published: 0 };
     const count = Number((await pool.query(`SELECT count(*) FROM "${schema}".events`)).rows[0].count);
     const checkpoint = await pool.query(`SELECT position FROM "${schema}".checkpoints WHERE name = $1`, [`relay:${topic}`]);
@@ -83,7 +94,10 @@ export async function generatedStore({ events, quick, publish }) {
     if (state.count > 0) await dropStore({ schema, topic: publish ? topic : undefined });
     const started = performance.now();
     // Recorded times from 2015 to the start of this run: a decade of history.
-    await runCli(['generate', '--events', String(events), '--seed', String(SEED), '--from', '2015-01-01', '--until', new Date().toISOString()], env);
+    await runCli(
+      ['generate', '--events', String(events), '--seed', String(SEED), '--from', '2015-01-01', '--until', new Date().toISOString()],
+      env,
+    );
     generateSeconds = (performance.now() - started) / 1000;
   } else if (publish && state.published < events) {
     await runCli(['generate', '--events', '0'], env).catch(() => undefined);
@@ -96,7 +110,10 @@ export async function dropStore({ schema, topic }) {
   if (!/^bench_[a-z0-9_]+$/.test(schema)) throw new Error(`not a benchmark schema: ${schema}`);
   const { databaseUrl, kafkaBrokers } = services();
   await withPool(databaseUrl, async (pool) => {
-    const { rows } = await pool.query('SELECT schema_name FROM information_schema.schemata WHERE schema_name = $1 OR schema_name LIKE $2', [schema, `${schema}\\_rm%`]);
+    const { rows } = await pool.query('SELECT schema_name FROM information_schema.schemata WHERE schema_name = $1 OR schema_name LIKE $2', [
+      schema,
+      `${schema}\\_rm%`,
+    ]);
     for (const row of rows) await pool.query(`DROP SCHEMA "${row.schema_name}" CASCADE`);
   });
   if (topic && kafkaBrokers) {

@@ -41,7 +41,15 @@ function eventWriter() {
     const [event] = commitmentDecider.decide(domainCommand(write, id), state);
     state = commitmentDecider.evolve(state, event);
     version++;
-    return { id: uuidv7(), streamId: `commitment-${id}`, expected: version - 1, streamVersion: version, type: event.type, data: event.data, fact: write.fact };
+    return {
+      id: uuidv7(),
+      streamId: `commitment-${id}`,
+      expected: version - 1,
+      streamVersion: version,
+      type: event.type,
+      data: event.data,
+      fact: write.fact,
+    };
   };
 }
 
@@ -63,7 +71,9 @@ function measuredFindings(measured) {
     );
   }
   if (measured.size > 0) {
-    const costs = [...measured].map(([clients, m]) => `${percent(m.alone - m.ours, m.alone)} at ${clients} client${clients > 1 ? 's' : ''}`);
+    const costs = [...measured].map(
+      ([clients, m]) => `${percent(m.alone - m.ours, m.alone)} at ${clients} client${clients > 1 ? 's' : ''}`,
+    );
     lines.push(`Publishing every event before the round counts it cost our command rate ${costs.join(', ')} in this run.`);
   }
   return lines;
@@ -130,32 +140,36 @@ export async function ourService(env) {
     runtime,
     commands: (concurrency, seconds) => {
       const state = Array.from({ length: concurrency }, () => ({ index: writers++, id: undefined }));
-      return published(closedLoop({
-        concurrency,
-        seconds,
-        operation: async (worker, n) => {
-          const writer = state[worker];
-          writer.id = nextCommitmentId(writer.id, n);
-          const answer = await bus.execute(busCommand(commitmentWrite(writer.index, n), writer.id));
-          if (answer.status >= 300) throw new Error(`write refused: ${JSON.stringify(answer.body)}`);
-        },
-      }));
+      return published(
+        closedLoop({
+          concurrency,
+          seconds,
+          operation: async (worker, n) => {
+            const writer = state[worker];
+            writer.id = nextCommitmentId(writer.id, n);
+            const answer = await bus.execute(busCommand(commitmentWrite(writer.index, n), writer.id));
+            if (answer.status >= 300) throw new Error(`write refused: ${JSON.stringify(answer.body)}`);
+          },
+        }),
+      );
     },
     appends: (concurrency, seconds) => {
       const next = Array.from({ length: concurrency }, eventWriter);
-      return published(closedLoop({
-        concurrency,
-        seconds,
-        operation: async (worker) => {
-          const event = next[worker]();
-          await runtime.store.append({
-            streamId: event.streamId,
-            streamType: 'commitment',
-            expectedVersion: event.expected === 0 ? 'no_stream' : event.expected,
-            events: [{ id: event.id, type: event.type, schemaVersion: 1, data: event.data, causationId: null, ...envelopeOf(event) }],
-          });
-        },
-      }));
+      return published(
+        closedLoop({
+          concurrency,
+          seconds,
+          operation: async (worker) => {
+            const event = next[worker]();
+            await runtime.store.append({
+              streamId: event.streamId,
+              streamType: 'commitment',
+              expectedVersion: event.expected === 0 ? 'no_stream' : event.expected,
+              events: [{ id: event.id, type: event.type, schemaVersion: 1, data: event.data, causationId: null, ...envelopeOf(event) }],
+            });
+          },
+        }),
+      );
     },
     close: async () => {
       await app.close();
@@ -177,7 +191,11 @@ export async function emmett(schema) {
   const pool = new pg.Pool({ connectionString, max: POOL_SIZE, options: `-c search_path=${schema}` });
   const store = getPostgreSQLEventStore(connectionString, { connectionOptions: { pool } });
   const handle = CommandHandler({ evolve: commitmentDecider.evolve, initialState: commitmentDecider.initialState });
-  const toEmmett = (event) => ({ type: event.type, data: event.data, metadata: { ...envelopeOf(event), effectiveAt: event.fact.effectiveAt } });
+  const toEmmett = (event) => ({
+    type: event.type,
+    data: event.data,
+    metadata: { ...envelopeOf(event), effectiveAt: event.fact.effectiveAt },
+  });
 
   return {
     commands: (concurrency, seconds) => {
@@ -225,9 +243,18 @@ async function rawPostgres(schema) {
   await pool.query(`CREATE TABLE ${schema}.raw_events (
     position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id uuid NOT NULL, stream_id text NOT NULL,
     stream_version integer NOT NULL, type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL)`);
-  const row = (event) => [event.id, event.streamId, event.streamVersion, event.type, JSON.stringify(event.data), JSON.stringify(envelopeOf(event))];
-  const placeholders = (rows) => rows.map((_, r) => `($${r * 6 + 1}, $${r * 6 + 2}, $${r * 6 + 3}, $${r * 6 + 4}, $${r * 6 + 5}, $${r * 6 + 6})`).join(', ');
-  const insert = (rows) => pool.query(`INSERT INTO raw_events (id, stream_id, stream_version, type, data, metadata) VALUES ${placeholders(rows)}`, rows.flat());
+  const row = (event) => [
+    event.id,
+    event.streamId,
+    event.streamVersion,
+    event.type,
+    JSON.stringify(event.data),
+    JSON.stringify(envelopeOf(event)),
+  ];
+  const placeholders = (rows) =>
+    rows.map((_, r) => `($${r * 6 + 1}, $${r * 6 + 2}, $${r * 6 + 3}, $${r * 6 + 4}, $${r * 6 + 5}, $${r * 6 + 6})`).join(', ');
+  const insert = (rows) =>
+    pool.query(`INSERT INTO raw_events (id, stream_id, stream_version, type, data, metadata) VALUES ${placeholders(rows)}`, rows.flat());
   const { single, batches } = singleAndBatched(insert, row);
   return { rows: single, batches, close: () => pool.end() };
 }
@@ -269,9 +296,17 @@ async function rawKafka(topic) {
   let position = 0;
   const message = (event) =>
     toKafkaMessage({
-      id: event.id, type: event.type, schemaVersion: 1, streamId: event.streamId, streamType: 'commitment',
-      streamVersion: event.streamVersion, position: String(++position), recordedAt: new Date().toISOString(),
-      causationId: null, data: event.data, ...envelopeOf(event),
+      id: event.id,
+      type: event.type,
+      schemaVersion: 1,
+      streamId: event.streamId,
+      streamType: 'commitment',
+      streamVersion: event.streamVersion,
+      position: String(++position),
+      recordedAt: new Date().toISOString(),
+      causationId: null,
+      data: event.data,
+      ...envelopeOf(event),
     });
   const send = (messages) => producer.send({ topic, acks: -1, messages });
   const { single, batches } = singleAndBatched(send, message);
@@ -298,7 +333,8 @@ async function httpLoad({ base, headers }, concurrency, seconds) {
   });
   const result = await autocannon({ url: base, connections: concurrency, duration: seconds, requests: [0, 1, 2, 3].map(step) });
   const failed = result.non2xx + result.errors + result.timeouts;
-  if (failed > 0) throw new Error(`over HTTP ${failed} of ${result.requests.total} writes failed (${result.non2xx} non-2xx, ${result.errors} errors)`);
+  if (failed > 0)
+    throw new Error(`over HTTP ${failed} of ${result.requests.total} writes failed (${result.non2xx} non-2xx, ${result.errors} errors)`);
   return { count: result.requests.total, seconds: result.duration, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
@@ -323,17 +359,27 @@ export async function run({ quick }) {
   let httpRate;
   let httpVerdict = 'not measured in this run';
   const progress = (label) => (contender, round, outcome) =>
-    process.stderr.write(`  append ${((performance.now() - began) / 1000).toFixed(1)} s: ${label} ${contender} round ${round + 1}: ${formatRate(outcome.count / outcome.seconds)}\n`);
+    process.stderr.write(
+      `  append ${((performance.now() - began) / 1000).toFixed(1)} s: ${label} ${contender} round ${round + 1}: ${formatRate(outcome.count / outcome.seconds)}\n`,
+    );
   try {
     // In process, on PostgreSQL with the relay to Kafka, and its peers.
     const ours = await ourService({
-      DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: `${name}_svc`, KAFKA_BROKERS: kafkaBrokers().join(','),
-      KAFKA_TOPIC: topics[0], TIMELINE_ROLES: 'api,relay',
+      DATABASE_URL: databaseUrl(),
+      DATABASE_SCHEMA: `${name}_svc`,
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      KAFKA_TOPIC: topics[0],
+      TIMELINE_ROLES: 'api,relay',
     });
     closing.push(ours.close);
     const alone = await ourService({ DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: `${name}_alone`, TIMELINE_ROLES: 'api' });
     closing.push(alone.close);
-    const cold = await ourService({ DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: `${name}_cold`, TIMELINE_ROLES: 'api', TIMELINE_WRITE_CACHE_EVENTS: '0' });
+    const cold = await ourService({
+      DATABASE_URL: databaseUrl(),
+      DATABASE_SCHEMA: `${name}_cold`,
+      TIMELINE_ROLES: 'api',
+      TIMELINE_WRITE_CACHE_EVENTS: '0',
+    });
     closing.push(cold.close);
     const peer = await emmett(`${name}_emmett`);
     closing.push(peer.close);
@@ -375,11 +421,28 @@ export async function run({ quick }) {
         const commandLevel = contender.includes('command');
         const ratios = contender.startsWith('ours')
           ? ['—', '—']
-          : [formatRatio(rate(commandLevel ? OURS : OURS_APPEND), result.rate), formatRatio(rate(commandLevel ? OURS_ALONE : OURS_APPEND_ALONE), result.rate)];
+          : [
+              formatRatio(rate(commandLevel ? OURS : OURS_APPEND), result.rate),
+              formatRatio(rate(commandLevel ? OURS_ALONE : OURS_APPEND_ALONE), result.rate),
+            ];
         inProcessRows.push([concurrency, contender, formatRate(result.rate), formatMs(result.p50), formatMs(result.p99), ...ratios]);
       }
-      verdicts.push(emmettVerdict(concurrency, rate(OURS), rate('Emmett: command (CommandHandler → read → decide → append)'), rate(OURS_ALONE), rate(OURS_COLD)));
-      measured.set(concurrency, { ours: rate(OURS), alone: rate(OURS_ALONE), appendAlone: rate(OURS_APPEND_ALONE), emmettAppend: rate('Emmett: append only (appendToStream)'), row: rate('pg: one row per INSERT') });
+      verdicts.push(
+        emmettVerdict(
+          concurrency,
+          rate(OURS),
+          rate('Emmett: command (CommandHandler → read → decide → append)'),
+          rate(OURS_ALONE),
+          rate(OURS_COLD),
+        ),
+      );
+      measured.set(concurrency, {
+        ours: rate(OURS),
+        alone: rate(OURS_ALONE),
+        appendAlone: rate(OURS_APPEND_ALONE),
+        emmettAppend: rate('Emmett: append only (appendToStream)'),
+        row: rate('pg: one row per INSERT'),
+      });
     }
     for (const close of closing.splice(0).reverse()) await close();
 
@@ -390,17 +453,42 @@ export async function run({ quick }) {
     const embedded = quick ? undefined : await ourService({ DATA_DIR: dataDir });
     if (embedded) closing.push(embedded.close);
     for (const concurrency of embedded ? concurrencies : []) {
-      const results = await interleave([{ name: 'ours: command', round: () => embedded.commands(concurrency, seconds) }], rounds, progress(`embedded c=${concurrency}`));
+      const results = await interleave(
+        [{ name: 'ours: command', round: () => embedded.commands(concurrency, seconds) }],
+        rounds,
+        progress(`embedded c=${concurrency}`),
+      );
       const result = results.get('ours: command');
-      embeddedRows.push([concurrency, 'ours: command, embedded (PGlite, table log)', formatRate(result.rate), formatMs(result.p50), formatMs(result.p99), '—', '—']);
+      embeddedRows.push([
+        concurrency,
+        'ours: command, embedded (PGlite, table log)',
+        formatRate(result.rate),
+        formatMs(result.p50),
+        formatMs(result.p99),
+        '—',
+        '—',
+      ]);
     }
     for (const close of closing.splice(0).reverse()) await close();
 
     // Over HTTP: the built server in its own process, as docker-compose runs it (api and relay, LOG_LEVEL=info).
     const httpRows = [];
     const servers = [
-      ['PostgreSQL + Kafka (api, relay)', { DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: `${name}_http`, KAFKA_BROKERS: kafkaBrokers().join(','), KAFKA_TOPIC: topics[2], TIMELINE_ROLES: 'api,relay', LOG_LEVEL: 'info' }],
-      ['embedded (PGlite, table log; api, projector)', { DATABASE_URL: '', KAFKA_BROKERS: '', DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-append-http-')), LOG_LEVEL: 'info' }],
+      [
+        'PostgreSQL + Kafka (api, relay)',
+        {
+          DATABASE_URL: databaseUrl(),
+          DATABASE_SCHEMA: `${name}_http`,
+          KAFKA_BROKERS: kafkaBrokers().join(','),
+          KAFKA_TOPIC: topics[2],
+          TIMELINE_ROLES: 'api,relay',
+          LOG_LEVEL: 'info',
+        },
+      ],
+      [
+        'embedded (PGlite, table log; api, projector)',
+        { DATABASE_URL: '', KAFKA_BROKERS: '', DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-append-http-')), LOG_LEVEL: 'info' },
+      ],
     ];
     for (const [label, env] of servers) {
       if (env.DATA_DIR) dataDirs.push(env.DATA_DIR);
@@ -410,7 +498,8 @@ export async function run({ quick }) {
       for (const concurrency of concurrencies) {
         const contenders = [{ name: label, round: () => httpLoad(server, concurrency, seconds) }];
         // The framework's own ceiling on this machine: an answer with no database, no body, no validation.
-        if (env.KAFKA_BROKERS && concurrency === Math.max(...concurrencies)) contenders.push({ name: 'ceiling', round: () => httpCeiling(server.base, concurrency, seconds) });
+        if (env.KAFKA_BROKERS && concurrency === Math.max(...concurrencies))
+          contenders.push({ name: 'ceiling', round: () => httpCeiling(server.base, concurrency, seconds) });
         const results = await interleave(contenders, rounds, progress(`HTTP c=${concurrency}`));
         const result = results.get(label);
         httpRows.push([concurrency, label, formatRate(result.rate, 'commands/s'), formatMs(result.p50), formatMs(result.p99)]);
@@ -421,7 +510,13 @@ export async function run({ quick }) {
         }
         if (results.has('ceiling')) {
           const ceiling = results.get('ceiling');
-          httpRows.push([concurrency, 'same server, `GET /health/live` (no database, no body, not logged)', formatRate(ceiling.rate, 'requests/s'), formatMs(ceiling.p50), formatMs(ceiling.p99)]);
+          httpRows.push([
+            concurrency,
+            'same server, `GET /health/live` (no database, no body, not logged)',
+            formatRate(ceiling.rate, 'requests/s'),
+            formatMs(ceiling.p50),
+            formatMs(ceiling.p99),
+          ]);
         }
       }
       for (const close of closing.splice(0).reverse()) await close();
@@ -441,8 +536,8 @@ export async function run({ quick }) {
           '"ours: command" is the whole write path short of HTTP: the Nest command bus, the aggregate writer (read the stream, fold, decide), the store\'s group commit (`append_to_streams`), ' +
             'and, with Kafka, the relay publishing in the same process — a round with the relay ends only when the relay has put every event of the round on the topic, so its rate is of events stored *and* published. ' +
             '"no Kafka" is the same service with the log in the events table (no relay), which is what Emmett does: it stores, it publishes nothing. ' +
-            "Emmett's CommandHandler runs the same pure decider over `getPostgreSQLEventStore` in a schema of its own; \"append only\" skips the read and the decision on both sides. " +
-            'The raw rows are the same events as plain INSERTs into a table with no constraint but its primary key; the kafkajs producer is idempotent, with acks from all replicas and one request in flight, as the relay\'s, sending the relay\'s CloudEvents records.',
+            'Emmett\'s CommandHandler runs the same pure decider over `getPostgreSQLEventStore` in a schema of its own; "append only" skips the read and the decision on both sides. ' +
+            "The raw rows are the same events as plain INSERTs into a table with no constraint but its primary key; the kafkajs producer is idempotent, with acks from all replicas and one request in flight, as the relay's, sending the relay's CloudEvents records.",
           `Target: our command rate ≥ ${TARGET_RATIO_TO_EMMETT} × Emmett's at equal concurrency. ${verdicts.join('; ')}.`,
           ...measuredFindings(measured),
         ],
@@ -451,7 +546,9 @@ export async function run({ quick }) {
         section: 'Append in process: the embedded default',
         columns,
         rows: embeddedRows,
-        notes: ['PGlite (PostgreSQL in WebAssembly) is one session: writes are serialised whatever the number of clients, and the table projector runs in the same process.'],
+        notes: [
+          'PGlite (PostgreSQL in WebAssembly) is one session: writes are serialised whatever the number of clients, and the table projector runs in the same process.',
+        ],
       },
       {
         section: 'Append over HTTP',
@@ -461,10 +558,12 @@ export async function run({ quick }) {
         notes: [
           'The built server (`timeline serve`) in a process of its own, with LOG_LEVEL=info (a log line per request), loaded by autocannon from the benchmark process over loopback: ' +
             '`clients` connections, each recording a commitment and then disbursing, amending and disbursing it (`POST /v1/commitments`, `…/disbursements`, `…/amendments`). ' +
-            'Both processes share the machine\'s cores with PostgreSQL and the broker.',
+            "Both processes share the machine's cores with PostgreSQL and the broker.",
           `Target: ≥ ${formatRate(TARGET_HTTP.rate, 'commands/s')} at ${TARGET_HTTP.clients} clients with p99 < ${TARGET_HTTP.p99} ms on PostgreSQL + Kafka: ${httpVerdict}.`,
           ...(httpRate && measured.has(Math.max(...concurrencies))
-            ? [`In this run, at ${Math.max(...concurrencies)} clients, the same commands reached ${formatRate(measured.get(Math.max(...concurrencies)).ours, 'commands/s')} in process with the relay and ${formatRate(httpRate, 'commands/s')} over HTTP: the HTTP layer, its process and the load generator take the difference.`]
+            ? [
+                `In this run, at ${Math.max(...concurrencies)} clients, the same commands reached ${formatRate(measured.get(Math.max(...concurrencies)).ours, 'commands/s')} in process with the relay and ${formatRate(httpRate, 'commands/s')} over HTTP: the HTTP layer, its process and the load generator take the difference.`,
+              ]
             : []),
         ],
       },

@@ -16,7 +16,10 @@ const TARGET_P99_MS = 250;
 async function measure({ base, headers }, writes) {
   const received = new Map();
   const abort = new AbortController();
-  const stream = await fetch(`${base}/v1/events/stream?types=CommitmentRecorded`, { headers: { accept: 'text/event-stream', ...headers }, signal: abort.signal });
+  const stream = await fetch(`${base}/v1/events/stream?types=CommitmentRecorded`, {
+    headers: { accept: 'text/event-stream', ...headers },
+    signal: abort.signal,
+  });
   if (!stream.ok) throw new Error(`the event stream answered ${stream.status}`);
   const reading = (async () => {
     const decoder = new TextDecoder();
@@ -42,7 +45,11 @@ async function measure({ base, headers }, writes) {
   for (let i = 0; i < writes; i++) {
     // Every write records a new commitment, shaped like the data set's.
     const { path, body } = httpRequest(commitmentWrite(0, i * 4), uuidv7());
-    const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
     if (response.status !== 201) throw new Error(`write ${i}: ${response.status} ${await response.text()}`);
     const answer = await response.json();
     accepted.set(answer.eventIds[0], performance.now());
@@ -63,7 +70,17 @@ export async function run({ quick }) {
   const topic = `${name}.events`;
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
   const modes = [
-    ['PostgreSQL + Kafka (api, relay)', { DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: name, KAFKA_BROKERS: kafkaBrokers().join(','), KAFKA_TOPIC: topic, TIMELINE_ROLES: 'api,relay', LOG_LEVEL: 'warn' }],
+    [
+      'PostgreSQL + Kafka (api, relay)',
+      {
+        DATABASE_URL: databaseUrl(),
+        DATABASE_SCHEMA: name,
+        KAFKA_BROKERS: kafkaBrokers().join(','),
+        KAFKA_TOPIC: topic,
+        TIMELINE_ROLES: 'api,relay',
+        LOG_LEVEL: 'warn',
+      },
+    ],
     ['embedded (PGlite, table log)', { DATABASE_URL: '', KAFKA_BROKERS: '', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }],
   ];
   const rows = [];
@@ -74,7 +91,14 @@ export async function run({ quick }) {
       try {
         const latencies = await measure(server, writes);
         const p99 = percentile(latencies, 0.99);
-        rows.push([mode, writes, formatMs(percentile(latencies, 0.5)), formatMs(percentile(latencies, 0.9)), formatMs(p99), formatMs(Math.max(...latencies))]);
+        rows.push([
+          mode,
+          writes,
+          formatMs(percentile(latencies, 0.5)),
+          formatMs(percentile(latencies, 0.9)),
+          formatMs(p99),
+          formatMs(Math.max(...latencies)),
+        ]);
         if (env.KAFKA_BROKERS) verdicts.push(`${mode}: p99 ${formatMs(p99)} — ${p99 < TARGET_P99_MS ? 'met' : 'missed'}`);
       } finally {
         await server.stop();
@@ -92,8 +116,8 @@ export async function run({ quick }) {
     notes: [
       `${writes} sequential writes (\`POST /v1/commitments\`, one new commitment each), one subscriber (\`GET /v1/events/stream?types=CommitmentRecorded\`); latency from the write's answer received to the event received on the stream, both read by the benchmark process. Percentiles of this run's writes.`,
       `Target: p99 < ${TARGET_P99_MS} ms through Kafka. ${verdicts.join('; ')}.`,
-      'Reading: through Kafka the relay wakes on the append\'s notification, waits its 10 ms linger (so that commands arriving together are published together), ' +
-        'sends the records, and the gateway\'s consumer puts each on the stream as it arrives. The embedded default has no broker to push: its feed looks at the events table ' +
+      "Reading: through Kafka the relay wakes on the append's notification, waits its 10 ms linger (so that commands arriving together are published together), " +
+        "sends the records, and the gateway's consumer puts each on the stream as it arrives. The embedded default has no broker to push: its feed looks at the events table " +
         'every 50 ms, which sets its median; PGlite serialises all work on one connection, which makes its tail.',
     ],
   };

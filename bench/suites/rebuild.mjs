@@ -45,10 +45,12 @@ export async function run({ quick }) {
       `${formatNumber(events)} events made by \`timeline generate --seed 1\` (parties, commitments with amendments, ` +
         'disbursements, status changes, corrections and retractions, programmes, deployments, occurrences; a decade of ' +
         'recorded times)' +
-        (store.generateSeconds ? `, generated and published in ${formatNumber(store.generateSeconds, 1)} s.` : ', reused from an earlier run.'),
+        (store.generateSeconds
+          ? `, generated and published in ${formatNumber(store.generateSeconds, 1)} s.`
+          : ', reused from an earlier run.'),
       `Targets (issue 8): ≥ ${formatNumber(TARGET_RATE)} events/s with peak RSS < ${TARGET_RSS_MB} MB, from the topic. ` +
         'Time is the whole command as a child process (start-up, reading, deriving, indexing, switching); ' +
-        'peak RSS is the process\'s VmHWM; rebuild CPU its user + system time (PostgreSQL\'s work is not in it).',
+        "peak RSS is the process's VmHWM; rebuild CPU its user + system time (PostgreSQL's work is not in it).",
     );
     if (!kafkaBrokers) notes.push('KAFKA_BROKERS was not set: only the rebuild from the events table ran.');
   } finally {

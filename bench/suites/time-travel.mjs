@@ -43,7 +43,8 @@ async function measure({ base, headers }, requests, makePath) {
     const response = await fetch(`${base}${path}`, { headers });
     const body = await response.json();
     const elapsed = performance.now() - started;
-    if (!response.ok && response.status !== 404) throw new Error(`${path} answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
+    if (!response.ok && response.status !== 404)
+      throw new Error(`${path} answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
     if (i >= Math.min(10, requests)) {
       times.push(elapsed);
       items += body.items?.length ?? body.commitments?.length ?? (response.ok ? 1 : 0);
@@ -61,9 +62,11 @@ async function measure({ base, headers }, requests, makePath) {
 async function rebuilt(databaseUrl, schema, events) {
   const { READ_MODEL_VERSION } = await import(join(dirname(cli), '../../../libs/projections/src/read-model-schema.js'));
   return withPool(databaseUrl, async (pool) => {
-    const { rows } = await pool.query(
-      `SELECT g.schema_name FROM "${schema}".projection_state s JOIN "${schema}".projection_generations g ON g.generation = s.active_generation`,
-    ).catch(() => ({ rows: [] }));
+    const { rows } = await pool
+      .query(
+        `SELECT g.schema_name FROM "${schema}".projection_state s JOIN "${schema}".projection_generations g ON g.generation = s.active_generation`,
+      )
+      .catch(() => ({ rows: [] }));
     if (!rows[0] || !rows[0].schema_name.endsWith(`_v${READ_MODEL_VERSION}`)) return false;
     const { rows: projected } = await pool.query(`SELECT count(*)::int AS count FROM "${rows[0].schema_name}".stream_events`);
     return projected[0].count === events;
@@ -117,7 +120,9 @@ export async function run({ quick, sizes = quick ? [2_000, 20_000] : [10_000, 10
         const { rows: active } = await pool.query(
           `SELECT g.schema_name FROM "${store.schema}".projection_state s JOIN "${store.schema}".projection_generations g ON g.generation = s.active_generation`,
         );
-        const { rows: sample } = await pool.query(`SELECT DISTINCT commitment_id FROM "${active[0].schema_name}".commitment_versions TABLESAMPLE SYSTEM (5) LIMIT 500`);
+        const { rows: sample } = await pool.query(
+          `SELECT DISTINCT commitment_id FROM "${active[0].schema_name}".commitment_versions TABLESAMPLE SYSTEM (5) LIMIT 500`,
+        );
         return sample.map((row) => row.commitment_id);
       });
       // The read models may come from the rebuild suite's rebuild from the topic, whose checkpoints are the
@@ -148,12 +153,32 @@ export async function run({ quick, sizes = quick ? [2_000, 20_000] : [10_000, 10
         };
         const iso = (from = START) => date(from).toISOString();
         const direct = {
-          list: (rm) => { const asOf = iso(); return rm.commitments(asOf, random() < 0.5 ? new Date().toISOString() : iso(Date.parse(asOf)), { party: pick(PARTIES), status: pick(STATUSES).split(',') }, { limit: 101 }); },
-          one: (rm) => { const asOf = iso(); return rm.commitment(pick(ids), asOf, random() < 0.5 ? new Date().toISOString() : iso(Date.parse(asOf))); },
-          timeline: (rm) => { const from = iso(); return rm.timeline({ from, knownAt: random() < 0.5 ? new Date().toISOString() : iso(Date.parse(from)), party: pick(PARTIES), limit: 101 }); },
+          list: (rm) => {
+            const asOf = iso();
+            return rm.commitments(
+              asOf,
+              random() < 0.5 ? new Date().toISOString() : iso(Date.parse(asOf)),
+              { party: pick(PARTIES), status: pick(STATUSES).split(',') },
+              { limit: 101 },
+            );
+          },
+          one: (rm) => {
+            const asOf = iso();
+            return rm.commitment(pick(ids), asOf, random() < 0.5 ? new Date().toISOString() : iso(Date.parse(asOf)));
+          },
+          timeline: (rm) => {
+            const from = iso();
+            return rm.timeline({
+              from,
+              knownAt: random() < 0.5 ? new Date().toISOString() : iso(Date.parse(from)),
+              party: pick(PARTIES),
+              limit: 101,
+            });
+          },
         };
         const buffers = {};
-        for (const [name, ask] of Object.entries(direct)) buffers[name] = await buffersPerQuestion(store.env.DATABASE_URL, store.schema, ask, quick ? 20 : 100);
+        for (const [name, ask] of Object.entries(direct))
+          buffers[name] = await buffersPerQuestion(store.env.DATABASE_URL, store.schema, ask, quick ? 20 : 100);
         for (const [name, makePath] of Object.entries(queries)) {
           // The whole state of a million generated events is an answer of hundreds of megabytes: not asked.
           if (name === 'state' && events >= 1_000_000) {
@@ -164,7 +189,15 @@ export async function run({ quick, sizes = quick ? [2_000, 20_000] : [10_000, 10
           const result = await measure(server, count, makePath);
           results.set(`${name}:${events}`, result);
           const work = buffers[name] ? `${formatNumber(buffers[name].median)} / ${formatNumber(buffers[name].max)}` : '—';
-          rows.push([name, formatNumber(events), `${formatNumber(result.p50, 1)} ms`, `${formatNumber(result.p99, 1)} ms`, formatNumber(result.items, 1), formatNumber(count), work]);
+          rows.push([
+            name,
+            formatNumber(events),
+            `${formatNumber(result.p50, 1)} ms`,
+            `${formatNumber(result.p99, 1)} ms`,
+            formatNumber(result.items, 1),
+            formatNumber(count),
+            work,
+          ]);
         }
       } finally {
         await server.stop();
@@ -181,12 +214,15 @@ export async function run({ quick, sizes = quick ? [2_000, 20_000] : [10_000, 10
     const large = results.get(`${name}:${largest}`);
     if (!small || !large) continue;
     const ratio = large.p99 / small.p99;
-    const verdict = name === 'state' ? '' : ` (target ≤ ${TARGET_RATIO}: ${ratio <= TARGET_RATIO ? 'met' : 'missed'}; p99 < ${TARGET_P99_MS} ms at ${formatNumber(largest)}: ${large.p99 < TARGET_P99_MS ? 'met' : 'missed'})`;
+    const verdict =
+      name === 'state'
+        ? ''
+        : ` (target ≤ ${TARGET_RATIO}: ${ratio <= TARGET_RATIO ? 'met' : 'missed'}; p99 < ${TARGET_P99_MS} ms at ${formatNumber(largest)}: ${large.p99 < TARGET_P99_MS ? 'met' : 'missed'})`;
     notes.push(`**${name}**: p99(${formatNumber(largest)}) / p99(${formatNumber(smallest)}) = ${formatNumber(ratio, 2)}${verdict}.`);
   }
   notes.push(
     'Sequential requests over HTTP/1.1 keep-alive to the built server (api role, PostgreSQL), after 10 warm-up requests; ' +
-      'asOf (and the timeline\'s from) uniform over 2015–now, knownAt now or uniform between asOf (from) and now, party weighted to BY and RU as in the data. ' +
+      "asOf (and the timeline's from) uniform over 2015–now, knownAt now or uniform between asOf (from) and now, party weighted to BY and RU as in the data. " +
       '"items" is the mean number of items per answer. `state` answers every commitment, party, programme and deployment, ' +
       'so its time grows with the answer; it has no target, and at 1M events it is not asked (its answer exceeds 70 MB; ' +
       'the one attempt ended with the connection closed). ' +

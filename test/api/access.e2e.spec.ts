@@ -9,7 +9,13 @@ const party = (partyId: string) => ({ partyId, name: `Party ${partyId}`, kind: '
 function expectProblem(response: request.Response, status: number, field?: string) {
   expect(response.status).toBe(status);
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String), code: expect.any(String) });
+  expect(response.body).toMatchObject({
+    status,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+    code: expect.any(String),
+  });
   if (field) expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
 }
 
@@ -32,10 +38,31 @@ describe.each(['postgres' as const, 'pglite' as const])('keys and roles on %s', 
     expectProblem(missing, 401, 'Authorization');
     expect(missing.headers['www-authenticate']).toMatch(/^Bearer/);
     expectProblem(await t.anonymous().post('/v1/parties').send(party('AA')), 401, 'Authorization');
-    expectProblem(await t.anonymous().post('/v1/parties').set('Authorization', `Basic ${Buffer.from('a:b').toString('base64')}`).send(party('AA')), 401);
-    expectProblem(await t.anonymous().post('/v1/parties').set('Authorization', 'Bearer ntk_0123456789abcdef_' + 'A'.repeat(43)).send(party('AA')), 401);
+    expectProblem(
+      await t
+        .anonymous()
+        .post('/v1/parties')
+        .set('Authorization', `Basic ${Buffer.from('a:b').toString('base64')}`)
+        .send(party('AA')),
+      401,
+    );
+    expectProblem(
+      await t
+        .anonymous()
+        .post('/v1/parties')
+        .set('Authorization', 'Bearer ntk_0123456789abcdef_' + 'A'.repeat(43))
+        .send(party('AA')),
+      401,
+    );
     // A known id with a wrong secret is refused like an unknown key.
-    expectProblem(await t.anonymous().post('/v1/parties').set('Authorization', `Bearer ${editor.slice(0, 21)}${'B'.repeat(43)}`).send(party('AA')), 401);
+    expectProblem(
+      await t
+        .anonymous()
+        .post('/v1/parties')
+        .set('Authorization', `Bearer ${editor.slice(0, 21)}${'B'.repeat(43)}`)
+        .send(party('AA')),
+      401,
+    );
     expectProblem(await t.anonymous().get('/v1/events/stream'), 401);
     expect(await t.runtime.store.headPosition()).toBe(head);
   });
@@ -57,7 +84,12 @@ describe.each(['postgres' as const, 'pglite' as const])('keys and roles on %s', 
     const created = await t.anonymous().post('/v1/parties').set(as(editor)).send(party('AC')).expect(201);
     const [event] = await t.runtime.store.readStream('party-AC');
     expect(event.actor).toBe('Jane Analyst');
-    const audit = await t.anonymous().get('/v1/audit').set(as(reader)).query({ actor: 'Jane Analyst', minPosition: created.body.position }).expect(200);
+    const audit = await t
+      .anonymous()
+      .get('/v1/audit')
+      .set(as(reader))
+      .query({ actor: 'Jane Analyst', minPosition: created.body.position })
+      .expect(200);
     expect(audit.body.items.map((item: { actor: string }) => item.actor)).toContain('Jane Analyst');
   });
 
@@ -72,7 +104,13 @@ describe.each(['postgres' as const, 'pglite' as const])('keys and roles on %s', 
   it('makes, lists and revokes keys over the admin API; a revoked key stops working at once', async () => {
     const made = await t.http().post('/v1/keys').send({ owner: 'Temporary Editor', role: 'editor' }).expect(201);
     expect(made.headers['cache-control']).toBe('no-store');
-    expect(made.body).toMatchObject({ id: expect.stringMatching(/^[0-9a-f]{16}$/), owner: 'Temporary Editor', role: 'editor', createdBy: 'test-admin', revokedAt: null });
+    expect(made.body).toMatchObject({
+      id: expect.stringMatching(/^[0-9a-f]{16}$/),
+      owner: 'Temporary Editor',
+      role: 'editor',
+      createdBy: 'test-admin',
+      revokedAt: null,
+    });
     expect(made.body.key).toMatch(new RegExp(`^ntk_${made.body.id}_[A-Za-z0-9_-]{43}$`));
     await t.anonymous().post('/v1/parties').set(as(made.body.key)).send(party('AD')).expect(201);
 
@@ -128,7 +166,12 @@ describe('the bootstrap admin key', () => {
   afterAll(() => t.close());
 
   it('is accepted as an admin key, which can make the first stored keys', async () => {
-    const made = await t.anonymous().post('/v1/keys').set('Authorization', `Bearer ${bootstrap}`).send({ owner: 'First Admin', role: 'admin' }).expect(201);
+    const made = await t
+      .anonymous()
+      .post('/v1/keys')
+      .set('Authorization', `Bearer ${bootstrap}`)
+      .send({ owner: 'First Admin', role: 'admin' })
+      .expect(201);
     expect(made.body.createdBy).toBe('bootstrap-admin');
     await t.anonymous().post('/v1/parties').set('Authorization', `Bearer ${made.body.key}`).send(party('CA')).expect(201);
     expect((await t.runtime.store.readStream('party-CA'))[0].actor).toBe('First Admin');
@@ -244,12 +287,22 @@ describe('query strings and text', () => {
 
   it('refuses text PostgreSQL cannot store, naming where it is, and stores nothing (found by the fuzz job: it was a 500)', async () => {
     const head = await t.runtime.store.headPosition();
-    const lone = await t.http().post('/v1/parties').send({ ...party('EA'), name: 'Bela\ud800rus' });
+    const lone = await t
+      .http()
+      .post('/v1/parties')
+      .send({ ...party('EA'), name: 'Bela\ud800rus' });
     expectProblem(lone, 400, 'name');
-    const nul = await t.http().post('/v1/parties').send({ ...party('EA'), source: { title: 'x', publisher: 'Wire\u0000' } });
+    const nul = await t
+      .http()
+      .post('/v1/parties')
+      .send({ ...party('EA'), source: { title: 'x', publisher: 'Wire\u0000' } });
     expectProblem(nul, 400, 'source.publisher');
     expectProblem(await t.http().get('/v1/timeline?q=a%00b'), 400, 'q');
     expect(await t.runtime.store.headPosition()).toBe(head);
-    await t.http().post('/v1/parties').send({ ...party('EA'), name: 'Беларусь 😀' }).expect(201);
+    await t
+      .http()
+      .post('/v1/parties')
+      .send({ ...party('EA'), name: 'Беларусь 😀' })
+      .expect(201);
   });
 });

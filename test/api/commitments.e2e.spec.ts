@@ -86,9 +86,17 @@ describe.each([
       position: response.body.position,
     });
     for (const path of ['terms.amount', 'terms.validUntil', 'status', 'title', 'effectiveAt']) {
-      expect(got.body.sources[path]).toEqual({ eventId: response.body.eventIds[0], type: 'CommitmentRecorded', source, confidence: 'reported', recordedAt: expect.any(String) });
+      expect(got.body.sources[path]).toEqual({
+        eventId: response.body.eventIds[0],
+        type: 'CommitmentRecorded',
+        source,
+        confidence: 'reported',
+        recordedAt: expect.any(String),
+      });
     }
-    const before = await http().get(`/v1/commitments/${response.body.id}?asOf=2022-12-31&minPosition=${response.body.position}`).expect(200);
+    const before = await http()
+      .get(`/v1/commitments/${response.body.id}?asOf=2022-12-31&minPosition=${response.body.position}`)
+      .expect(200);
     expect(before.body).toMatchObject({ status: 'pledged', lapsedAt: null, outstanding: '630000000' });
     await http().get(`/v1/commitments/${response.body.id}`).set('If-None-Match', '"1"').expect(304);
 
@@ -283,35 +291,71 @@ describe.each([
     expect(versions[0]).toMatchObject({ confidence: 'inferred', source: paraphrased });
     expect(versions[0].source).not.toHaveProperty('quote');
 
-    const [row] = parseCsv<Record<string, string>>((await read(`/v1/commitments/${body.id}/history`).set('Accept', 'text/csv').expect(200)).text, { columns: true });
+    const [row] = parseCsv<Record<string, string>>(
+      (await read(`/v1/commitments/${body.id}/history`).set('Accept', 'text/csv').expect(200)).text,
+      { columns: true },
+    );
     expect(row).toMatchObject({
-      confidence: 'inferred', quote: '', paraphrase: paraphrased.paraphrase, sourceNote: paraphrased.note,
-      sourcePublishedAt: '2021-09-09/2021-09-16', sourcePublishedAtEstimated: 'true',
+      confidence: 'inferred',
+      quote: '',
+      paraphrase: paraphrased.paraphrase,
+      sourceNote: paraphrased.note,
+      sourcePublishedAt: '2021-09-09/2021-09-16',
+      sourcePublishedAtEstimated: 'true',
     });
 
     const timeline = (await read('/v1/timeline').query({ q: 'own words', from: '2021-09-09', to: '2021-09-09' }).expect(200)).body;
     const entry = timeline.items.find((item: { streamId: string }) => item.streamId === `commitment-${body.id}`);
     expect(entry.source).toEqual(paraphrased);
-    const exported = parseCsv<Record<string, string>>((await read('/v1/timeline').query({ from: '2021-09-09', to: '2021-09-09' }).set('Accept', 'text/csv').expect(200)).text, { columns: true });
-    expect(exported.find((line) => line.eventId === event.id)).toMatchObject({ quote: '', paraphrase: paraphrased.paraphrase, sourcePublishedAtEstimated: 'true' });
+    const exported = parseCsv<Record<string, string>>(
+      (await read('/v1/timeline').query({ from: '2021-09-09', to: '2021-09-09' }).set('Accept', 'text/csv').expect(200)).text,
+      { columns: true },
+    );
+    expect(exported.find((line) => line.eventId === event.id)).toMatchObject({
+      quote: '',
+      paraphrase: paraphrased.paraphrase,
+      sourcePublishedAtEstimated: 'true',
+    });
 
     const schema = (await http().get('/v1/schemas/source').expect(200)).body;
-    expect(schema).toMatchObject({ $id: '/v1/schemas/source', properties: { paraphrase: expect.any(Object), publishedAtEstimated: { type: 'boolean' } } });
+    expect(schema).toMatchObject({
+      $id: '/v1/schemas/source',
+      properties: { paraphrase: expect.any(Object), publishedAtEstimated: { type: 'boolean' } },
+    });
   });
 
   it.each([
     ['an empty paraphrase', { ...paraphrased, paraphrase: '' }, 'source.paraphrase', /must not be empty/],
     ['a paraphrase that is not text', { ...paraphrased, paraphrase: ['a', 'b'] }, 'source.paraphrase', /must be a string/],
-    ['an estimate flag that is not a boolean', { ...paraphrased, publishedAtEstimated: 'yes' }, 'source.publishedAtEstimated', /true or false/],
-    ['an estimate of no date', { title: 'Made-up test source', paraphrase: 'x', publishedAtEstimated: true }, 'source.publishedAtEstimated', /needs publishedAt/],
+    [
+      'an estimate flag that is not a boolean',
+      { ...paraphrased, publishedAtEstimated: 'yes' },
+      'source.publishedAtEstimated',
+      /true or false/,
+    ],
+    [
+      'an estimate of no date',
+      { title: 'Made-up test source', paraphrase: 'x', publishedAtEstimated: true },
+      'source.publishedAtEstimated',
+      /needs publishedAt/,
+    ],
     ['a publication date that is no date', { ...paraphrased, publishedAt: '2021-13' }, 'source.publishedAt', /.+/],
-    ['a publication range that ends before it starts', { ...paraphrased, publishedAt: '2021-09-16/2021-09-09' }, 'source.publishedAt', /.+/],
+    [
+      'a publication range that ends before it starts',
+      { ...paraphrased, publishedAt: '2021-09-16/2021-09-09' },
+      'source.publishedAt',
+      /.+/,
+    ],
     ['an unknown source field', { ...paraphrased, quoteKind: 'paraphrase' }, 'source.quoteKind', /not a known field/],
   ])('refuses a source with %s: 400 naming the field, storing nothing', async (_, badSource, field, message) => {
     const before = await head();
-    const response = await http().post('/v1/commitments').send({ ...loan, source: badSource });
+    const response = await http()
+      .post('/v1/commitments')
+      .send({ ...loan, source: badSource });
     expectProblem(response, 400, field);
-    const messages = response.body.errors.filter((error: { field: string }) => error.field === field).map((error: { message: string }) => error.message);
+    const messages = response.body.errors
+      .filter((error: { field: string }) => error.field === field)
+      .map((error: { message: string }) => error.message);
     expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
     expect(await head()).toBe(before);
   });
@@ -334,9 +378,14 @@ describe.each([
     expectProblem(huge, 413);
     expectProblem(await http().get('/v1/commitments/not-a-uuid'), 400, 'id');
     expectProblem(await http().get('/v1/commitments/0190f5a8-0000-7000-8000-000000000000'), 404, 'id');
-    expectProblem(await http().post('/v1/commitments/0190f5a8-0000-7000-8000-000000000000/status').send({
-      status: 'fulfilled', effectiveAt: '2022', source,
-    }), 404);
+    expectProblem(
+      await http().post('/v1/commitments/0190f5a8-0000-7000-8000-000000000000/status').send({
+        status: 'fulfilled',
+        effectiveAt: '2022',
+        source,
+      }),
+      404,
+    );
     expectProblem(await http().get('/v1/nowhere'), 404);
     expect(await head()).toBe(before);
   });
@@ -350,7 +399,10 @@ describe.each([
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(await head()).toBe(before);
 
-    const other = await http().post('/v1/commitments').set('Idempotency-Key', key).send({ ...loan, title: 'Another' });
+    const other = await http()
+      .post('/v1/commitments')
+      .set('Idempotency-Key', key)
+      .send({ ...loan, title: 'Another' });
     expectProblem(other, 422, 'Idempotency-Key');
     expect(await head()).toBe(before);
   });
@@ -368,12 +420,24 @@ describe.each([
   if (kafka) {
     it('puts every recorded event on the topic as a CloudEvent, once per event id, in per-stream order', async () => {
       const { body } = await create();
-      await http().post(`/v1/commitments/${body.id}/amendments`).set('If-Match', '"1"').send({
-        terms: { validUntil: '2023' }, effectiveAt: '2022-01', source,
-      }).expect(200);
-      await http().post(`/v1/commitments/${body.id}/disbursements`).send({
-        amount: '1000', currency: 'USD', effectiveAt: '2022-02-01', source,
-      }).expect(200);
+      await http()
+        .post(`/v1/commitments/${body.id}/amendments`)
+        .set('If-Match', '"1"')
+        .send({
+          terms: { validUntil: '2023' },
+          effectiveAt: '2022-01',
+          source,
+        })
+        .expect(200);
+      await http()
+        .post(`/v1/commitments/${body.id}/disbursements`)
+        .send({
+          amount: '1000',
+          currency: 'USD',
+          effectiveAt: '2022-02-01',
+          source,
+        })
+        .expect(200);
 
       const all = await t.runtime.store.readAll({ after: '0', limit: 10_000 });
       const kafkaClient: Kafka = createKafka({ brokers: testKafkaBrokers(), clientId: 'e2e-outside-reader' });

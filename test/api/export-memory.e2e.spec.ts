@@ -59,21 +59,29 @@ describe('exporting a long timeline', () => {
     child.stderr.on('data', (chunk) => (output += chunk));
     try {
       const deadline = Date.now() + 60_000;
-      while (!(await fetch(`http://127.0.0.1:${port}/health/live`).then((r) => r.ok, () => false))) {
+      while (
+        !(await fetch(`http://127.0.0.1:${port}/health/live`).then(
+          (r) => r.ok,
+          () => false,
+        ))
+      ) {
         if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${output}`);
         await new Promise((done) => setTimeout(done, 200));
       }
       let bytes = 0;
       let lines = 0;
       const status = await new Promise<number>((done, fail) => {
-        httpGet({ host: '127.0.0.1', port: Number(port), path: '/v1/timeline', headers: { accept: 'application/x-ndjson' } }, (response) => {
-          response.on('data', (chunk: Buffer) => {
-            bytes += chunk.length;
-            for (const byte of chunk) if (byte === 10) lines++;
-          });
-          response.on('end', () => done(response.statusCode ?? 0));
-          response.on('error', fail);
-        }).on('error', fail);
+        httpGet(
+          { host: '127.0.0.1', port: Number(port), path: '/v1/timeline', headers: { accept: 'application/x-ndjson' } },
+          (response) => {
+            response.on('data', (chunk: Buffer) => {
+              bytes += chunk.length;
+              for (const byte of chunk) if (byte === 10) lines++;
+            });
+            response.on('end', () => done(response.statusCode ?? 0));
+            response.on('error', fail);
+          },
+        ).on('error', fail);
       });
       const peakRssMb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
       const exportedMb = bytes / 1024 / 1024;

@@ -18,8 +18,15 @@ async function recordCommitment(base: string): Promise<{ id: string; position: s
     method: 'POST',
     headers: { 'content-type': 'application/json', ...writeHeaders() },
     body: JSON.stringify({
-      id, kind: 'loan', title: 'Metered loan', by: 'RU', to: 'BY', status: 'pledged',
-      effectiveAt: '2021-09-09', terms: { amount: '1000', currency: 'USD' }, source: SOURCE,
+      id,
+      kind: 'loan',
+      title: 'Metered loan',
+      by: 'RU',
+      to: 'BY',
+      status: 'pledged',
+      effectiveAt: '2021-09-09',
+      terms: { amount: '1000', currency: 'USD' },
+      source: SOURCE,
     }),
   });
   expect(response.status).toBe(201);
@@ -74,8 +81,12 @@ describe('operations: metrics and readiness', () => {
       expect(sample(text, 'timeline_appends_total', { stream_type: 'commitment', outcome: 'ok' })).toBe(1);
       expect(sample(text, 'timeline_appended_events_total', { stream_type: 'commitment' })).toBe(1);
       expect(sample(text, 'timeline_append_duration_seconds_count', { outcome: 'ok' })).toBe(1);
-      expect(sample(text, 'timeline_http_request_duration_seconds_count', { method: 'POST', route: '/v1/commitments', status_code: '201' })).toBe(1);
-      expect(sample(text, 'timeline_http_request_duration_seconds_count', { method: 'GET', route: '/v1/commitments/:id', status_code: '200' })).toBe(1);
+      expect(
+        sample(text, 'timeline_http_request_duration_seconds_count', { method: 'POST', route: '/v1/commitments', status_code: '201' }),
+      ).toBe(1);
+      expect(
+        sample(text, 'timeline_http_request_duration_seconds_count', { method: 'GET', route: '/v1/commitments/:id', status_code: '200' }),
+      ).toBe(1);
       expect(sample(text, 'timeline_sse_subscribers')).toBe(1);
       expect(sample(text, 'timeline_relay_lag_events')).toBe(0);
       for (const partition of ['0', '1', '2']) expect(sample(text, 'timeline_projector_lag_records', { partition })).toBe(0);
@@ -87,7 +98,12 @@ describe('operations: metrics and readiness', () => {
       const body = (await response.json()) as { status: string; details: Record<string, { status: string } & Record<string, unknown>> };
       expect(response.status).toBe(200);
       expect(Object.fromEntries(Object.entries(body.details).map(([name, check]) => [name, check.status]))).toEqual({
-        process: 'up', database: 'up', kafka: 'up', log: 'up', projector: 'up', deadLetters: 'up',
+        process: 'up',
+        database: 'up',
+        kafka: 'up',
+        log: 'up',
+        projector: 'up',
+        deadLetters: 'up',
       });
       expect(body.details.projector).toMatchObject({ lag: 0, maxLag: 10_000 });
     });

@@ -22,18 +22,40 @@ describe.each([{ backend: 'postgres' as const }, { backend: 'pglite' as const }]
     };
     const created = await write(
       '/v1/commitments',
-      { kind: 'loan', title: 'Made-up loan', by: 'RU', to: 'BY', status: 'pledged', terms: { amount: '600000000', currency: 'USD', validUntil: '2022' }, effectiveAt: '2021-09-09', source: record },
+      {
+        kind: 'loan',
+        title: 'Made-up loan',
+        by: 'RU',
+        to: 'BY',
+        status: 'pledged',
+        terms: { amount: '600000000', currency: 'USD', validUntil: '2022' },
+        effectiveAt: '2021-09-09',
+        source: record,
+      },
       201,
     );
     id = created.id;
-    await write(`/v1/commitments/${id}/disbursements`, { amount: '200000000', currency: 'USD', effectiveAt: '2021-12-20', source: disbursal }, 200);
+    await write(
+      `/v1/commitments/${id}/disbursements`,
+      { amount: '200000000', currency: 'USD', effectiveAt: '2021-12-20', source: disbursal },
+      200,
+    );
     recordedBeforeFix = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    await write(`/v1/events/${created.eventIds[0]}/corrections`, { data: { terms: { amount: '630000000' } }, reason: 'the amount was misreported', source: fix }, 201);
+    await write(
+      `/v1/events/${created.eventIds[0]}/corrections`,
+      { data: { terms: { amount: '630000000' } }, reason: 'the amount was misreported', source: fix },
+      201,
+    );
   });
   afterAll(() => t.close());
 
-  const diff = (query: Record<string, string>, accept = 'application/json') => t.http().get('/v1/state/diff').set('accept', accept).query({ minPosition: position, ...query });
+  const diff = (query: Record<string, string>, accept = 'application/json') =>
+    t
+      .http()
+      .get('/v1/state/diff')
+      .set('accept', accept)
+      .query({ minPosition: position, ...query });
 
   it('lists the changes between two dates field by field, each with the source of its new value', async () => {
     const response = await diff({ from: '2021-10-01', to: '2022-01-01' }).expect(200);
@@ -51,12 +73,21 @@ describe.each([{ backend: 'postgres' as const }, { backend: 'pglite' as const }]
     expect(response.body.fromKnownAt).toBe(recordedBeforeFix);
     const [loan] = response.body.changed;
     const amount = loan.changes.find((change: { path: string }) => change.path === 'terms.amount');
-    expect(amount).toMatchObject({ from: '600000000', to: '630000000', source: { type: 'EventCorrected', source: { title: fix.title, paraphrase: fix.paraphrase } } });
+    expect(amount).toMatchObject({
+      from: '600000000',
+      to: '630000000',
+      source: { type: 'EventCorrected', source: { title: fix.title, paraphrase: fix.paraphrase } },
+    });
     // A term is a field of its own: the whole terms object is never one change.
     expect(loan.changes.map((change: { path: string }) => change.path)).not.toContain('terms');
     // Added: a commitment not yet in force on the earlier date, with its sources.
     const added = await diff({ from: '2021-09-01', to: '2021-10-01' }).expect(200);
-    expect(added.body.added).toEqual([expect.objectContaining({ id, sources: expect.objectContaining({ status: expect.objectContaining({ source: expect.objectContaining({ title: record.title }) }) }) })]);
+    expect(added.body.added).toEqual([
+      expect.objectContaining({
+        id,
+        sources: expect.objectContaining({ status: expect.objectContaining({ source: expect.objectContaining({ title: record.title }) }) }),
+      }),
+    ]);
   });
 
   it('streams the comparison as CSV, one row per change with its source', async () => {

@@ -18,7 +18,8 @@ describe.each([
     port = (t.app.getHttpServer().address() as AddressInfo).port;
   });
   afterAll(() => t.close());
-  const sse = (path: string, headers: Record<string, string> = {}) => connectSse(port, path, { authorization: `Bearer ${t.adminKey}`, ...headers });
+  const sse = (path: string, headers: Record<string, string> = {}) =>
+    connectSse(port, path, { authorization: `Bearer ${t.adminKey}`, ...headers });
 
   /** Appends `count` events over `streams` streams, `perAppend` at a time; returns them as stored. */
   async function burst(count: number, streams = 5, perAppend = 1, payload = 0): Promise<RecordedEvent[]> {

@@ -2,7 +2,11 @@ import { newTestEvent } from '../support/events';
 import { startTestApp, TestApp } from '../support/test-app';
 
 // Made-up test data: no real source says this.
-const source = { title: 'Made-up test source: integration talks', publisher: 'Test Wire (made up)', quote: 'a made-up passage about a $630m loan' };
+const source = {
+  title: 'Made-up test source: integration talks',
+  publisher: 'Test Wire (made up)',
+  quote: 'a made-up passage about a $630m loan',
+};
 const loan = {
   kind: 'loan',
   title: 'State loan for debt refinancing',
@@ -35,17 +39,29 @@ describe.each([
   const recordedAt = async (eventId: string) => (await t.runtime.store.readEvent(eventId))!.recordedAt;
   const justBefore = (instant: string) => new Date(Date.parse(instant) - 1).toISOString();
   const get = (path: string, query: Record<string, string> = {}) =>
-    http().get(path).query({ minPosition: position, ...query }).expect(200);
+    http()
+      .get(path)
+      .query({ minPosition: position, ...query })
+      .expect(200);
 
   it('answers asOf and knownAt for retroactive events, corrections and retractions', async () => {
     const created = await write('/v1/commitments', loan, 201);
     const id = created.id;
     const disbursed = await write(`/v1/commitments/${id}/disbursements`, {
-      amount: '500000000', currency: 'USD', effectiveAt: '2021-12-20', source,
+      amount: '500000000',
+      currency: 'USD',
+      effectiveAt: '2021-12-20',
+      source,
     });
 
     const october = await get(`/v1/commitments/${id}`, { asOf: '2021-10-01' });
-    expect(october.body).toMatchObject({ status: 'pledged', pledged: '630000000', disbursed: '0', outstanding: '630000000', currency: 'USD' });
+    expect(october.body).toMatchObject({
+      status: 'pledged',
+      pledged: '630000000',
+      disbursed: '0',
+      outstanding: '630000000',
+      currency: 'USD',
+    });
     const january = await get(`/v1/commitments/${id}`, { asOf: '2022-01-01' });
     expect(january.body).toMatchObject({ disbursed: '500000000', outstanding: '130000000' });
     const before = await get('/v1/commitments', { asOf: '2021-09-08', party: 'BY' });
@@ -53,7 +69,10 @@ describe.each([
 
     // Retroactive: recorded now, effective in 2021.
     const amendment = await write(`/v1/commitments/${id}/amendments`, {
-      terms: { amount: '600000000' }, effectiveAt: '2021-09-20', source, reason: 'reduced',
+      terms: { amount: '600000000' },
+      effectiveAt: '2021-09-20',
+      source,
+      reason: 'reduced',
     });
     const amendedAt = await recordedAt(amendment.eventIds[0]);
     expect((await get(`/v1/commitments/${id}`, { asOf: '2021-10-01' })).body.pledged).toBe('600000000');
@@ -62,9 +81,15 @@ describe.each([
     expect(earlierBelief.body.pledged).toBe('630000000');
 
     // Correction of the record's date.
-    const correction = await write(`/v1/events/${created.eventIds[0]}/corrections`, {
-      effectiveAt: '2021-09-10', reason: 'signed a day later', source,
-    }, 201);
+    const correction = await write(
+      `/v1/events/${created.eventIds[0]}/corrections`,
+      {
+        effectiveAt: '2021-09-10',
+        reason: 'signed a day later',
+        source,
+      },
+      201,
+    );
     const correctedAt = await recordedAt(correction.eventIds[0]);
     await http().get(`/v1/commitments/${id}`).query({ asOf: '2021-09-09', minPosition: position }).expect(404);
     expect((await get(`/v1/commitments/${id}`, { asOf: '2021-09-09', knownAt: justBefore(correctedAt) })).body.id).toBe(id);
@@ -81,8 +106,17 @@ describe.each([
   });
 
   it('marks facts whose precision makes them uncertain at the date', async () => {
-    const { id } = await write('/v1/commitments', { ...loan, title: 'Gas price for 2021', kind: 'price', effectiveAt: '2021',
-      terms: { amount: '128.52', currency: 'USD', unit: 'USD per 1000 m3' } }, 201);
+    const { id } = await write(
+      '/v1/commitments',
+      {
+        ...loan,
+        title: 'Gas price for 2021',
+        kind: 'price',
+        effectiveAt: '2021',
+        terms: { amount: '128.52', currency: 'USD', unit: 'USD per 1000 m3' },
+      },
+      201,
+    );
     const midYear = await get(`/v1/commitments/${id}`, { asOf: '2021-06-30' });
     expect(midYear.body.uncertain).toEqual([expect.objectContaining({ type: 'CommitmentRecorded' })]);
     const nextYear = await get(`/v1/commitments/${id}`, { asOf: '2022-01-01' });
@@ -130,7 +164,12 @@ describe.each([
     expect(seen).toHaveLength(5);
     expect([...seen].sort()).toEqual(seen);
     const exported = await get('/v1/commitments', { asOf: '2022-01-01', party: 'KZ' }).set('Accept', 'application/x-ndjson');
-    expect(exported.text.trim().split('\n').map((line) => JSON.parse(line).id)).toEqual(seen);
+    expect(
+      exported.text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).id),
+    ).toEqual(seen);
   });
 
   it('diffs the state between two dates', async () => {
@@ -161,7 +200,9 @@ describe.each([
   it('refuses a minPosition no write has reached yet, naming it', async () => {
     const response = await http().get('/v1/commitments').query({ minPosition: '999999999' });
     expect(response.status).toBe(400);
-    expect(response.body.errors).toEqual([expect.objectContaining({ field: 'minPosition', message: expect.stringMatching(/beyond the newest recorded event/) })]);
+    expect(response.body.errors).toEqual([
+      expect.objectContaining({ field: 'minPosition', message: expect.stringMatching(/beyond the newest recorded event/) }),
+    ]);
   });
 
   it('rebuilds under read load and answers the same before and after', async () => {

@@ -3,7 +3,14 @@ import { startTestApp, TestApp } from '../support/test-app';
 // Made-up test data: no real source says this.
 const source = { title: 'Made-up test source: density', publisher: 'Test Wire (made up)' };
 const loan = (title: string, effectiveAt: string, by = 'RU') => ({
-  kind: 'loan', title, by, to: 'BY', status: 'pledged', terms: { amount: '1000000', currency: 'USD' }, effectiveAt, source,
+  kind: 'loan',
+  title,
+  by,
+  to: 'BY',
+  status: 'pledged',
+  terms: { amount: '1000000', currency: 'USD' },
+  effectiveAt,
+  source,
 });
 
 /** GET /v1/timeline/density: counts per slice of effective time, which the page draws as clusters. */
@@ -26,13 +33,23 @@ describe.each([{ backend: 'postgres' as const }, { backend: 'pglite' as const }]
   });
   afterAll(() => t.close());
 
-  const density = (query: Record<string, string>) => t.http().get('/v1/timeline/density').query({ minPosition: position, ...query }).expect(200);
+  const density = (query: Record<string, string>) =>
+    t
+      .http()
+      .get('/v1/timeline/density')
+      .query({ minPosition: position, ...query })
+      .expect(200);
 
   it('counts the events of each slice, per stream type and event type, listing only the slices that have any', async () => {
     const { body } = await density({ from: '2021', to: '2021', buckets: '12' });
     expect(body).toMatchObject({ from: '2021-01-01T00:00:00.000Z', to: '2022-01-01T00:00:00.000Z', total: 4 });
     expect(body.bucketMs).toBeCloseTo((365 * 86_400_000) / 12, 0);
-    const months = body.items.map((item: { start: string; count: number; streamType: string; type: string }) => [item.start.slice(0, 7), item.count, item.streamType, item.type]);
+    const months = body.items.map((item: { start: string; count: number; streamType: string; type: string }) => [
+      item.start.slice(0, 7),
+      item.count,
+      item.streamType,
+      item.type,
+    ]);
     // Twelve equal slices of 2021 (30.4 days each): the first holds both January loans, the last the December one.
     expect(months).toEqual([
       ['2021-01', 2, 'commitment', 'CommitmentRecorded'],

@@ -18,7 +18,15 @@ function commitmentRecorded(commitmentId: string) {
   return newTestEvent({
     type: 'CommitmentRecorded',
     effectiveAt: { at: '2021-09-09T00:00:00.000Z', precision: 'day' },
-    data: { commitmentId, kind: 'loan', title: 'Loan', by: 'RU', to: 'BY', status: 'pledged', terms: { amount: '630000000', currency: 'USD' } },
+    data: {
+      commitmentId,
+      kind: 'loan',
+      title: 'Loan',
+      by: 'RU',
+      to: 'BY',
+      status: 'pledged',
+      terms: { amount: '630000000', currency: 'USD' },
+    },
   });
 }
 
@@ -43,17 +51,23 @@ describe('the timeline command and the projector process', () => {
       expect(second.stdout).toMatch(/schema is up to date/);
 
       // Keys, straight in the embedded store: the secret once on stdout, a hash in the table.
-      const created = await run('node', [CLI, 'keys', 'create', '--owner', 'a.analyst@example.org', '--role', 'editor'], { env: env({ DATA_DIR: dataDir }) });
+      const created = await run('node', [CLI, 'keys', 'create', '--owner', 'a.analyst@example.org', '--role', 'editor'], {
+        env: env({ DATA_DIR: dataDir }),
+      });
       const key = created.stdout.trim();
       expect(key).toMatch(/^ntk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
       const keyId = key.slice(4, 20);
       expect(created.stderr).toContain(`made key ${keyId} for a.analyst@example.org (editor)`);
       const listed = await run('node', [CLI, 'keys', 'list', '--json'], { env: env({ DATA_DIR: dataDir }) });
-      expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id: keyId, owner: 'a.analyst@example.org', role: 'editor', revokedAt: null })]);
+      expect(JSON.parse(listed.stdout)).toEqual([
+        expect.objectContaining({ id: keyId, owner: 'a.analyst@example.org', role: 'editor', revokedAt: null }),
+      ]);
       expect(listed.stdout).not.toContain(key.slice(21));
       const revoked = await run('node', [CLI, 'keys', 'revoke', keyId], { env: env({ DATA_DIR: dataDir }) });
       expect(revoked.stdout).toMatch(new RegExp(`revoked key ${keyId} of a.analyst@example.org`));
-      const badRole = await run('node', [CLI, 'keys', 'create', '--owner', 'x', '--role', 'root'], { env: env({ DATA_DIR: dataDir }) }).catch((error) => error);
+      const badRole = await run('node', [CLI, 'keys', 'create', '--owner', 'x', '--role', 'root'], {
+        env: env({ DATA_DIR: dataDir }),
+      }).catch((error) => error);
       expect(badRole.code).toBe(1);
       expect(badRole.stderr).toMatch(/--role must be one of reader, editor, admin/);
 
@@ -62,7 +76,12 @@ describe('the timeline command and the projector process', () => {
       const store = new PostgresEventStore(db.pool);
       const ids = ['0190f5a8-0000-7000-8000-000000000001', '0190f5a8-0000-7000-8000-000000000002'];
       for (const id of ids) {
-        await store.append({ streamId: `commitment-${id}`, streamType: 'commitment', expectedVersion: 'no_stream', events: [commitmentRecorded(id)] });
+        await store.append({
+          streamId: `commitment-${id}`,
+          streamType: 'commitment',
+          expectedVersion: 'no_stream',
+          events: [commitmentRecorded(id)],
+        });
       }
       await db.close();
 
@@ -84,7 +103,10 @@ describe('the timeline command and the projector process', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'timeline-serve-'));
     const port = String(20_000 + Math.floor(Math.random() * 20_000));
     // As package.json's start script runs it; at info level, so that every request is logged.
-    const child = spawn('node', [CLI, 'serve', '--anonymous-reads'], { env: env({ DATA_DIR: dataDir, PORT: port, LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('node', [CLI, 'serve', '--anonymous-reads'], {
+      env: env({ DATA_DIR: dataDir, PORT: port, LOG_LEVEL: 'info' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -92,7 +114,10 @@ describe('the timeline command and the projector process', () => {
     try {
       const deadline = Date.now() + 60_000;
       for (;;) {
-        const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
+        const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (ready) break;
         if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not come up:\n${output}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
@@ -120,11 +145,17 @@ describe('the timeline command and the projector process', () => {
       expect(state.stdout).toMatch(/terms\.amount, sources disagree \(current: the latest published\)/);
       expect(state.stdout).toMatch(/ {3}630000000 — Belsat: .*published 2021-09-09\/2021-09-16 \(paraphrase\)/);
       expect(state.stdout).toMatch(/ {2}\* 600000000 — Analysis of the Belarus–Russia Union Programs/);
-      expect(state.stdout).toMatch(/Sukhoi Su-30SM multirole fighter aircraft — also reported by: TASS; Belsat: Su-30SM jets arrive at Baranovichi/);
-      const early = await run('node', [CLI, 'state', '--as-of', '2021-09-30', '--reported-by', '2021-09-08', '--url', url], { env: env({}) });
+      expect(state.stdout).toMatch(
+        /Sukhoi Su-30SM multirole fighter aircraft — also reported by: TASS; Belsat: Su-30SM jets arrive at Baranovichi/,
+      );
+      const early = await run('node', [CLI, 'state', '--as-of', '2021-09-30', '--reported-by', '2021-09-08', '--url', url], {
+        env: env({}),
+      });
       expect(early.stdout).toMatch(/as reported by 2021-09-08T23:59:59.999Z/);
       expect(early.stdout).not.toMatch(/Russian loan to Belarus until the end of 2022/);
-      const badReported = await run('node', [CLI, 'state', '--reported-by', 'soon', '--url', url], { env: env({}) }).catch((error) => error);
+      const badReported = await run('node', [CLI, 'state', '--reported-by', 'soon', '--url', url], { env: env({}) }).catch(
+        (error) => error,
+      );
       expect(badReported.code).toBe(1);
       expect(badReported.stderr).toMatch(/reportedBy/);
       const csv = await run('node', [CLI, 'export', 'commitments', '--as-of', '2021-09-30', '--url', url], { env: env({}) });
@@ -152,7 +183,11 @@ describe('the timeline command and the projector process', () => {
       expect(output).toContain(keyFile);
       const party = { partyId: 'KZ', name: 'Kazakhstan', kind: 'state', effectiveAt: '1991-12-16', source: { title: 'Independence' } };
       const post = (headers: Record<string, string>) =>
-        fetch(`${url}/v1/parties`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(party) });
+        fetch(`${url}/v1/parties`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(party),
+        });
       expect((await post({})).status).toBe(401);
       const written = await post({ authorization: `Bearer ${adminKey}` });
       expect(written.status).toBe(201);
@@ -202,7 +237,12 @@ describe('the timeline command and the projector process', () => {
       try {
         const store = new PostgresEventStore(testDb.db.pool);
         const id = '0190f5a8-0000-7000-8000-0000000000aa';
-        const appended = await store.append({ streamId: `commitment-${id}`, streamType: 'commitment', expectedVersion: 'no_stream', events: [commitmentRecorded(id)] });
+        const appended = await store.append({
+          streamId: `commitment-${id}`,
+          streamType: 'commitment',
+          expectedVersion: 'no_stream',
+          events: [commitmentRecorded(id)],
+        });
         const readModel = new ReadModel(testDb.db.pool);
         const deadline = Date.now() + 30_000;
         while (!(await readModel.hasProjected(appended.position).catch(() => false))) {

@@ -31,7 +31,12 @@ describe('npm start in a terminal and in a pipe', () => {
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     try {
       const deadline = Date.now() + 90_000;
-      while (!(await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false))) {
+      while (
+        !(await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+          (r) => r.ok,
+          () => false,
+        ))
+      ) {
         if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not come up:\n${stdout}\n${stderr}`);
         await new Promise((done) => setTimeout(done, 200));
       }
@@ -60,7 +65,13 @@ describe('npm start in a terminal and in a pipe', () => {
       expect(lines.length).toBeGreaterThan(3);
       for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
       const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
-      expect(messages).toEqual(expect.arrayContaining(['loaded data set into the empty store', 'made the first admin key; it is in this file (readable by you only)', 'listening']));
+      expect(messages).toEqual(
+        expect.arrayContaining([
+          'loaded data set into the empty store',
+          'made the first admin key; it is in this file (readable by you only)',
+          'listening',
+        ]),
+      );
       // eslint-disable-next-line no-control-regex -- colour codes are for terminals only
       expect(stdout).not.toMatch(/\x1b\[/);
     } finally {

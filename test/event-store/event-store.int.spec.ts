@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import {
-  IdempotencyKeyTaken,
-  migrate,
-  openDatabase,
-  PostgresEventStore,
-  WrongExpectedVersion,
-} from '@timeline/event-store';
+import { IdempotencyKeyTaken, migrate, openDatabase, PostgresEventStore, WrongExpectedVersion } from '@timeline/event-store';
 import type { RecordedEvent } from '@timeline/domain';
 import { BACKENDS, createTestDatabase, TestDatabase } from '../support/test-database';
 import { newTestEvent } from '../support/events';
@@ -62,9 +56,9 @@ describe.each(BACKENDS)('event store contract on %s', (backend) => {
     await expect(
       store.append({ streamId, streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()] }),
     ).rejects.toMatchObject({ name: 'WrongExpectedVersion', actual: 1, expected: 'no_stream' });
-    await expect(
-      store.append({ streamId, streamType: 'test', expectedVersion: 3, events: [newTestEvent()] }),
-    ).rejects.toBeInstanceOf(WrongExpectedVersion);
+    await expect(store.append({ streamId, streamType: 'test', expectedVersion: 3, events: [newTestEvent()] })).rejects.toBeInstanceOf(
+      WrongExpectedVersion,
+    );
     await expect(
       store.append({ streamId: stream(), streamType: 'test', expectedVersion: 1, events: [newTestEvent()] }),
     ).rejects.toMatchObject({ actual: 0 });
@@ -80,9 +74,7 @@ describe.each(BACKENDS)('event store contract on %s', (backend) => {
     const streamId = stream();
     await store.append({ streamId, streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()] });
     const attempts = await Promise.allSettled(
-      Array.from({ length: 8 }, () =>
-        store.append({ streamId, streamType: 'test', expectedVersion: 1, events: [newTestEvent()] }),
-      ),
+      Array.from({ length: 8 }, () => store.append({ streamId, streamType: 'test', expectedVersion: 1, events: [newTestEvent()] })),
     );
     expect(attempts.filter((attempt) => attempt.status === 'fulfilled')).toHaveLength(1);
     for (const attempt of attempts.filter((a): a is PromiseRejectedResult => a.status === 'rejected')) {
@@ -98,9 +90,7 @@ describe.each(BACKENDS)('event store contract on %s', (backend) => {
     await expect(pool.query("UPDATE events SET actor = 'mallory' WHERE stream_id = $1", [streamId])).rejects.toThrow(
       /append-only: UPDATE refused/,
     );
-    await expect(pool.query('DELETE FROM events WHERE stream_id = $1', [streamId])).rejects.toThrow(
-      /append-only: DELETE refused/,
-    );
+    await expect(pool.query('DELETE FROM events WHERE stream_id = $1', [streamId])).rejects.toThrow(/append-only: DELETE refused/);
     await expect(pool.query('TRUNCATE events')).rejects.toThrow(/append-only: TRUNCATE refused/);
     const [event] = await store.readStream(streamId);
     expect(event.actor).toBe('test-suite');
@@ -143,7 +133,9 @@ describe.each(BACKENDS)('event store contract on %s', (backend) => {
     it('writes concurrent appends to many streams in fewer commits, each with its own versions and positions', async () => {
       const streams = Array.from({ length: 40 }, stream);
       const results = await Promise.all(
-        streams.map((streamId) => store.append({ streamId, streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent(), newTestEvent()] })),
+        streams.map((streamId) =>
+          store.append({ streamId, streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent(), newTestEvent()] }),
+        ),
       );
 
       expect(results.map((result) => result.version)).toEqual(streams.map(() => 2));
@@ -178,7 +170,13 @@ describe.each(BACKENDS)('event store contract on %s', (backend) => {
       const taken = `actor:${uuidv7()}`;
       const respond = (result: { version: number }) => ({ status: 201, body: { version: result.version } });
       await store.append({ streamId: stream(), streamType: 'test', expectedVersion: 'no_stream', events: [existing] });
-      await store.append({ streamId: stream(), streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()], idempotency: { key: taken, fingerprint: 'f', respond } });
+      await store.append({
+        streamId: stream(),
+        streamType: 'test',
+        expectedVersion: 'no_stream',
+        events: [newTestEvent()],
+        idempotency: { key: taken, fingerprint: 'f', respond },
+      });
 
       const good = Array.from({ length: 5 }, stream);
       const kept = `actor:${uuidv7()}`;
@@ -186,9 +184,23 @@ describe.each(BACKENDS)('event store contract on %s', (backend) => {
       const [, duplicate, reused, ...rest] = await Promise.allSettled([
         store.append({ streamId: stream(), streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()] }),
         store.append({ streamId: stream(), streamType: 'test', expectedVersion: 'no_stream', events: [{ ...existing }] }),
-        store.append({ streamId: stream(), streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()], idempotency: { key: taken, fingerprint: 'f', respond } }),
-        store.append({ streamId: good[0], streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()], idempotency: { key: kept, fingerprint: 'g', respond } }),
-        ...good.slice(1).map((streamId) => store.append({ streamId, streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()] })),
+        store.append({
+          streamId: stream(),
+          streamType: 'test',
+          expectedVersion: 'no_stream',
+          events: [newTestEvent()],
+          idempotency: { key: taken, fingerprint: 'f', respond },
+        }),
+        store.append({
+          streamId: good[0],
+          streamType: 'test',
+          expectedVersion: 'no_stream',
+          events: [newTestEvent()],
+          idempotency: { key: kept, fingerprint: 'g', respond },
+        }),
+        ...good
+          .slice(1)
+          .map((streamId) => store.append({ streamId, streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()] })),
       ]);
       expect(duplicate).toMatchObject({ status: 'rejected', reason: { message: expect.stringMatching(/duplicate key/) } });
       expect(reused).toMatchObject({ status: 'rejected', reason: { name: 'IdempotencyKeyTaken' } });

@@ -112,7 +112,10 @@ describe('graceful shutdown on SIGTERM', () => {
     // Structured logs: after the banner (plain text, each line indented), every line the process wrote
     // is a JSON object with a level, a time and a message.
     const written = service.log.split('\n').filter((line) => line.trim() !== '');
-    const firstJson = Math.max(0, written.findIndex((line) => line.startsWith('{')));
+    const firstJson = Math.max(
+      0,
+      written.findIndex((line) => line.startsWith('{')),
+    );
     expect(written.slice(0, firstJson).filter((line) => !line.startsWith('  '))).toEqual([]);
     const lines = written.slice(firstJson);
     expect(lines.length).toBeGreaterThan(3);

@@ -191,15 +191,21 @@ describe('faults: nothing answered 2xx is lost, nothing is half-applied', () => 
     const live = (await activeGeneration(testDb.db.pool))!;
     const checkpoints = `${quoteIdent(live.schema)}.checkpoints`;
     const storedOffsets = async () =>
-      (await testDb.db.pool.query<{ partition: number; position: string }>(`SELECT partition, position::text FROM ${checkpoints} ORDER BY partition`)).rows;
+      (
+        await testDb.db.pool.query<{ partition: number; position: string }>(
+          `SELECT partition, position::text FROM ${checkpoints} ORDER BY partition`,
+        )
+      ).rows;
     const offsetsBefore = await storedOffsets();
     expect(await processes.get('projector')!.stop()).toBe(0);
     await admin.resetOffsets({ groupId: group, topic, earliest: true });
     run('projector');
     await eventually(
       'the projector to go through the redelivered records',
-      async () => (await admin.fetchOffsets({ groupId: group, topics: [topic] }))[0].partitions.every(({ partition, offset }) =>
-        offset === String(BigInt(offsetsBefore.find((row) => row.partition === partition)!.position) + 1n)),
+      async () =>
+        (await admin.fetchOffsets({ groupId: group, topics: [topic] }))[0].partitions.every(
+          ({ partition, offset }) => offset === String(BigInt(offsetsBefore.find((row) => row.partition === partition)!.position) + 1n),
+        ),
       60_000,
       logs,
     );

@@ -68,9 +68,11 @@ describe('docs/operations.md, followed end to end', () => {
   const runBlock = async (name: string, extra: Record<string, string> = {}) => {
     const block = guideBlocks()[name];
     expect(block).toBeDefined();
-    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', block], { cwd: ROOT, env: env(extra), timeout: 120_000 }).catch((error) => {
-      throw new Error(`the guide's "${name}" block failed:\n${block}\n${error.stderr ?? ''}${error.message}`);
-    });
+    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', block], { cwd: ROOT, env: env(extra), timeout: 120_000 }).catch(
+      (error) => {
+        throw new Error(`the guide's "${name}" block failed:\n${block}\n${error.stderr ?? ''}${error.message}`);
+      },
+    );
     return stdout;
   };
   const health = async (base: string): Promise<Health> => (await fetch(`${base}/health/ready`)).json() as Promise<Health>;
@@ -81,7 +83,8 @@ describe('docs/operations.md, followed end to end', () => {
       await new Promise((done) => setTimeout(done, 250));
     }
   };
-  const deadLetters = async () => Number((await testDb.db.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM dead_letters')).rows[0].n);
+  const deadLetters = async () =>
+    Number((await testDb.db.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM dead_letters')).rows[0].n);
 
   beforeAll(async () => {
     broker.start();
@@ -100,7 +103,14 @@ describe('docs/operations.md, followed end to end', () => {
   }, 60_000);
 
   it('has a test for every named block', () => {
-    expect(Object.keys(guideBlocks()).sort()).toEqual(['backup', 'dead-letters', 'dead-letters-replay', 'restore', 'serve-restored', 'verify']);
+    expect(Object.keys(guideBlocks()).sort()).toEqual([
+      'backup',
+      'dead-letters',
+      'dead-letters-replay',
+      'restore',
+      'serve-restored',
+      'verify',
+    ]);
   });
 
   it('lists and replays dead letters, backs up, restores, serves, rebuilds and finds the same state', async () => {
@@ -119,7 +129,13 @@ describe('docs/operations.md, followed end to end', () => {
     await producer.connect();
     await producer.send({
       topic,
-      messages: [{ key: 'commitment-x', value: '{"data":{},"source":{"title":"?"}}', headers: { ce_specversion: '1.0', ce_id: randomUUID(), ce_type: 'CommitmentTeleported' } }],
+      messages: [
+        {
+          key: 'commitment-x',
+          value: '{"data":{},"source":{"title":"?"}}',
+          headers: { ce_specversion: '1.0', ce_id: randomUUID(), ce_type: 'CommitmentTeleported' },
+        },
+      ],
     });
     await producer.disconnect();
     await until('the poison record to be set aside', async () => (await deadLetters()) === 1);

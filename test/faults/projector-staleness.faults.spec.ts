@@ -6,7 +6,9 @@ import { WriteLoad } from './support/load';
 
 interface Readiness {
   status: string;
-  details?: { projector?: { status: string; message?: string; group?: string; stalledPartitions?: number[]; lagAgeSeconds?: Record<string, number> } };
+  details?: {
+    projector?: { status: string; message?: string; group?: string; stalledPartitions?: number[]; lagAgeSeconds?: Record<string, number> };
+  };
 }
 
 /**
@@ -47,7 +49,9 @@ describe('faults: a stuck projector turns readiness red', () => {
         return { status: response.status, body: (await response.json()) as Readiness };
       };
       const stalledGauges = async () =>
-        (await (await fetch(`${url}/metrics`)).text()).split('\n').filter((line) => line.startsWith('timeline_projector_stalled{') && line.endsWith(' 1'));
+        (await (await fetch(`${url}/metrics`)).text())
+          .split('\n')
+          .filter((line) => line.startsWith('timeline_projector_stalled{') && line.endsWith(' 1'));
 
       load = new WriteLoad(() => url, { writers: 2 });
       load.start();
@@ -69,7 +73,11 @@ describe('faults: a stuck projector turns readiness red', () => {
       );
       const group = `${deployment.topic}.projector`;
       const check = red!.body.details!.projector!;
-      expect(check.message).toMatch(new RegExp(`partition \\d+ of consumer group ${group.replace(/\./g, '\\.')} has \\d+ records not projected and no progress for \\d+ s`));
+      expect(check.message).toMatch(
+        new RegExp(
+          `partition \\d+ of consumer group ${group.replace(/\./g, '\\.')} has \\d+ records not projected and no progress for \\d+ s`,
+        ),
+      );
       expect(check.group).toBe(group);
       expect(check.stalledPartitions!.length).toBeGreaterThan(0);
       for (const partition of check.stalledPartitions!) expect(check.lagAgeSeconds![partition]).toBeGreaterThanOrEqual(3);

@@ -103,7 +103,12 @@ describe('faults: scale-out', () => {
       const rebuilt = await rebuildFromTopic(d.testDb.db, kafka, { topic: d.topic });
       expect(rebuilt.previous).toBe(live.generation);
       const rebuiltSchema = (await activeGeneration(pool))!.schema;
-      expect(await readModelDifferences(pool, live.schema, rebuiltSchema)).toEqual({ stream_events: 0, commitment_versions: 0, entity_versions: 0, timeline: 0 });
+      expect(await readModelDifferences(pool, live.schema, rebuiltSchema)).toEqual({
+        stream_events: 0,
+        commitment_versions: 0,
+        entity_versions: 0,
+        timeline: 0,
+      });
       console.log(`scale-out: ${report.answered.length} writes; the survivor held every partition ${took} ms after the kill`);
     } catch (error) {
       (error as Error).message += `\n${logs()}`;
@@ -149,10 +154,16 @@ describe('faults: scale-out', () => {
       });
       for (const write of writes.slice(-20)) {
         for (const url of urls) {
-          const response = await fetch(`${url}/v1/commitments/${write.commitmentId}?minPosition=${write.position}`, { signal: AbortSignal.timeout(30_000) });
+          const response = await fetch(`${url}/v1/commitments/${write.commitmentId}?minPosition=${write.position}`, {
+            signal: AbortSignal.timeout(30_000),
+          });
           const body = (await response.json()) as { version?: number };
           expect({ url, status: response.status }).toEqual({ url, status: 200 });
-          expect({ url, write: write.position, version: body.version! >= write.version }).toEqual({ url, write: write.position, version: true });
+          expect({ url, write: write.position, version: body.version! >= write.version }).toEqual({
+            url,
+            write: write.position,
+            version: true,
+          });
         }
       }
     } catch (error) {

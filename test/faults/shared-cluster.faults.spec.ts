@@ -49,7 +49,10 @@ describe('faults: two deployments share a Kafka cluster without knowing of each 
       const [stagingWrites, productionWrites] = await Promise.all(loads.map((load) => load.stop()));
       expect([stagingWrites.failed, productionWrites.failed]).toEqual([0, 0]);
 
-      for (const [deployment, report] of [[staging, stagingWrites], [production, productionWrites]] as const) {
+      for (const [deployment, report] of [
+        [staging, stagingWrites],
+        [production, productionWrites],
+      ] as const) {
         await eventually(`${deployment.name}: every write projected`, () => deployment.caughtUp(admin), 90_000, logs);
         const answered = report.answered.flatMap((write) => write.eventIds);
         const stored = new Set(await deployment.storedIds());
@@ -64,7 +67,10 @@ describe('faults: two deployments share a Kafka cluster without knowing of each 
       expect([...stagingIds].filter((id) => productionIds.has(id))).toEqual([]);
       expect((await production.projectedIds()).filter((id) => stagingIds.has(id))).toEqual([]);
       expect((await staging.projectedIds()).filter((id) => productionIds.has(id))).toEqual([]);
-      for (const [deployment, own] of [[staging, stagingIds], [production, productionIds]] as const) {
+      for (const [deployment, own] of [
+        [staging, stagingIds],
+        [production, productionIds],
+      ] as const) {
         const onTopic = new Set((await readWholeTopic(kafka, admin, deployment.topic)).ids);
         expect(onTopic).toEqual(own);
       }

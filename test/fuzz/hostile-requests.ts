@@ -22,7 +22,16 @@ type Schema = {
 };
 
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema?: Schema; example?: unknown }[]; requestBody?: { content: Record<string, { schema: Schema }> } }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: { name: string; in: string; schema?: Schema; example?: unknown }[];
+        requestBody?: { content: Record<string, { schema: Schema }> };
+      }
+    >
+  >;
   components?: { schemas?: Record<string, Schema> };
 }
 
@@ -63,7 +72,9 @@ function exampleOf(schema: Schema, document: OpenApiDocument, depth: number): un
   if (composed) return Object.assign({}, ...composed.map((part) => exampleOf(part, document, depth + 1) as object));
   if (schema.type === 'object' || schema.properties) {
     // Required fields, and optional ones the document gives an example of: a body the service should accept.
-    const wanted = Object.entries(schema.properties ?? {}).filter(([name, property]) => schema.required?.includes(name) || property.example !== undefined);
+    const wanted = Object.entries(schema.properties ?? {}).filter(
+      ([name, property]) => schema.required?.includes(name) || property.example !== undefined,
+    );
     return Object.fromEntries(wanted.map(([name, property]) => [name, exampleOf(property, document, depth + 1)]));
   }
   if (schema.type === 'array') return schema.items ? [exampleOf(schema.items, document, depth + 1)] : [];
@@ -89,7 +100,13 @@ export interface HostileRequest {
 }
 
 /** Printable Latin-1: what a header value may hold on the wire. */
-const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c)), maxLength: 80 });
+const headerText = fc.string({
+  unit: fc
+    .integer({ min: 0x20, max: 0xff })
+    .filter((c) => c !== 0x7f)
+    .map((c) => String.fromCharCode(c)),
+  maxLength: 80,
+});
 
 const nastyStrings = fc.constantFrom(
   '',
@@ -198,8 +215,27 @@ function bodyFor(operation: Operation): fc.Arbitrary<{ body?: string; contentTyp
     {
       weight: 1,
       arbitrary: fc.record({
-        body: fc.oneof(fc.string({ maxLength: 200 }), fc.constantFrom('{"kind": ', '{"a":1}{"b":2}', '\u0000\u0001', '[', '"', 'null', '{"__proto__":{"polluted":1}}', '{"a":'.repeat(200))),
-        contentType: fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/problem+json', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16'),
+        body: fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.constantFrom(
+            '{"kind": ',
+            '{"a":1}{"b":2}',
+            '\u0000\u0001',
+            '[',
+            '"',
+            'null',
+            '{"__proto__":{"polluted":1}}',
+            '{"a":'.repeat(200),
+          ),
+        ),
+        contentType: fc.constantFrom(
+          'application/json',
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'application/problem+json',
+          'multipart/form-data; boundary=x',
+          'application/json; charset=utf-16',
+        ),
       }),
     },
     { weight: 1, arbitrary: fc.constant({ body: JSON.stringify({ padding: 'x'.repeat(300 * 1024) }), contentType: 'application/json' }) },
@@ -213,7 +249,10 @@ function escape(text: string): string {
 
 function queryFor(operation: Operation): fc.Arbitrary<string> {
   const names = [...operation.queryParams.map((p) => p.name), 'unknown', 'limit', 'cursor', '__proto__', 'constructor', ''];
-  const examples = operation.queryParams.map((p) => p.example).filter((e) => e !== undefined).map(String);
+  const examples = operation.queryParams
+    .map((p) => p.example)
+    .filter((e) => e !== undefined)
+    .map(String);
   const value = fc.oneof(
     { weight: 2, arbitrary: examples.length ? fc.constantFrom(...examples) : anyString },
     { weight: 4, arbitrary: anyString },
@@ -251,11 +290,29 @@ const optionalHeaders: fc.Arbitrary<Record<string, string>> = fc
       fc.tuple(fc.constant('idempotency-key'), fc.oneof(fc.constantFrom('fuzz-1', 'fuzz-2'), headerText)),
       fc.tuple(fc.constant('x-correlation-id'), fc.oneof(fc.uuid(), headerText)),
       fc.tuple(fc.constant('last-event-id'), fc.oneof(fc.constantFrom('0', '1', '-1', '99999999999999999999'), headerText)),
-      fc.tuple(fc.constant('accept'), fc.constantFrom('application/json', 'text/csv', 'application/x-ndjson', 'text/event-stream', '*/*', 'image/png', 'text/csv;q=0.1, application/x-ndjson;q=0.9', '')),
-      fc.tuple(fc.constant('content-type'), fc.constantFrom('text/plain', 'application/json; charset=latin1', 'application/json; charset=utf-8')),
+      fc.tuple(
+        fc.constant('accept'),
+        fc.constantFrom(
+          'application/json',
+          'text/csv',
+          'application/x-ndjson',
+          'text/event-stream',
+          '*/*',
+          'image/png',
+          'text/csv;q=0.1, application/x-ndjson;q=0.9',
+          '',
+        ),
+      ),
+      fc.tuple(
+        fc.constant('content-type'),
+        fc.constantFrom('text/plain', 'application/json; charset=latin1', 'application/json; charset=utf-8'),
+      ),
       fc.tuple(fc.constant('content-encoding'), fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'bogus')),
       fc.tuple(fc.constant('origin'), fc.constantFrom('https://evil.example', 'null')),
-      fc.tuple(headerText.map((name) => `x-${name.replace(/[^a-z0-9-]/gi, '') || 'junk'}`), headerText),
+      fc.tuple(
+        headerText.map((name) => `x-${name.replace(/[^a-z0-9-]/gi, '') || 'junk'}`),
+        headerText,
+      ),
     ),
     { maxLength: 2 },
   )
@@ -285,10 +342,19 @@ export function hostileRequests(operations: readonly Operation[], knownIds: read
       .record({
         path: pathFor(operation, knownIds),
         query: queryFor(operation),
-        credential: fc.oneof({ weight: 3, arbitrary: fc.constantFrom<Credential>('admin', 'editor') }, { weight: 2, arbitrary: fc.constantFrom(...CREDENTIALS) }),
+        credential: fc.oneof(
+          { weight: 3, arbitrary: fc.constantFrom<Credential>('admin', 'editor') },
+          { weight: 2, arbitrary: fc.constantFrom(...CREDENTIALS) },
+        ),
         headers: optionalHeaders,
-        body: operation.method === 'GET' || operation.method === 'DELETE' ? fc.oneof(fc.constant<{ body?: string; contentType?: string }>({}), bodyFor(operation)) : bodyFor(operation),
-        method: fc.oneof({ weight: 12, arbitrary: fc.constant(operation.method) }, { weight: 1, arbitrary: fc.constantFrom('PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'POST', 'GET') }),
+        body:
+          operation.method === 'GET' || operation.method === 'DELETE'
+            ? fc.oneof(fc.constant<{ body?: string; contentType?: string }>({}), bodyFor(operation))
+            : bodyFor(operation),
+        method: fc.oneof(
+          { weight: 12, arbitrary: fc.constant(operation.method) },
+          { weight: 1, arbitrary: fc.constantFrom('PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'POST', 'GET') },
+        ),
       })
       .map(({ path, query, credential, headers, body, method }) => ({
         method,
@@ -299,7 +365,9 @@ export function hostileRequests(operations: readonly Operation[], knownIds: read
         operation: `${operation.method} ${operation.path}`,
       })),
   );
-  const raw = fc.record({ raw: rawRequests }).map(({ raw }) => ({ method: 'RAW', target: '', credential: 'none' as const, headers: {}, raw, operation: 'raw bytes' }));
+  const raw = fc
+    .record({ raw: rawRequests })
+    .map(({ raw }) => ({ method: 'RAW', target: '', credential: 'none' as const, headers: {}, raw, operation: 'raw bytes' }));
   return fc.oneof({ weight: 40, arbitrary: documented }, { weight: 1, arbitrary: raw });
 }
 

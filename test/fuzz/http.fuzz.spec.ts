@@ -36,7 +36,10 @@ describe.each([
     port = (t.app.getHttpServer().address() as AddressInfo).port;
 
     const revoked = await t.createKey('editor', 'fuzz-revoked');
-    await t.http().delete(`/v1/keys/${revoked.slice(4, 20)}`).expect(200);
+    await t
+      .http()
+      .delete(`/v1/keys/${revoked.slice(4, 20)}`)
+      .expect(200);
     authorization.set('admin', `Bearer ${t.adminKey}`);
     authorization.set('editor', `Bearer ${await t.createKey('editor', 'fuzz-editor')}`);
     authorization.set('reader', `Bearer ${await t.createKey('reader', 'fuzz-reader')}`);
@@ -53,61 +56,75 @@ describe.each([
     await t.close();
   });
 
-  it(`answers ${RUNS[backend]} generated requests with 2xx or a 4xx problem document, and stores nothing it refuses`, async () => {
-    const document = (await t.anonymous().get('/openapi.json').expect(200)).body as OpenApiDocument;
-    const operations = operationsOf(document);
-    expectEveryRouteDocumented(t, operations.map((operation) => `${operation.method} ${operation.path}`));
-
-    const statuses = new Map<number, number>();
-    const slowest = new Map<string, number>();
-    let before = await snapshot(t);
-    const property = fc.asyncProperty(hostileRequests(operations, knownIds), async (request) => {
-      const started = Date.now();
-      const answer = await send(port, request, authorization.get(request.credential), TIMEOUT_MS).catch((error: Error) => {
-        throw new Error(`${error.message}\n${explain(request, { status: 0, headers: {}, body: '' })}`);
-      });
-      statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-      const took = Date.now() - started;
-      slowest.set(request.operation, (slowest.get(request.operation) ?? 0) + took);
-      const after = await snapshot(t);
-      const stored = after !== before;
-      before = after;
-      const problem = judge(request, answer, stored);
-      if (problem) throw new Error(`${problem}\n${explain(request, answer)}`);
-    });
-
-    const runs = RUNS[backend];
-    const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : Date.now() ^ (Math.random() * 0x100000000);
-    const result = await fc.check(property, {
-      numRuns: runs,
-      seed,
-      ...(process.env.FUZZ_PATH ? { path: process.env.FUZZ_PATH } : {}),
-      endOnFailure: false,
-      // Shrinking re-sends requests; a few hundred steps find a small case without running for ever.
-      maxSkipsPerRun: 0,
-      interruptAfterTimeLimit: TIME_BUDGET_MS,
-    });
-    if (result.failed) {
-      throw new Error(
-        `the fuzz job failed after ${result.numRuns} requests on ${backend}.\n` +
-          `Replay: FUZZ_SEED=${result.seed} FUZZ_PATH=${result.counterexamplePath} npm run test:fuzz\n` +
-          `${result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance)}`,
+  it(
+    `answers ${RUNS[backend]} generated requests with 2xx or a 4xx problem document, and stores nothing it refuses`,
+    async () => {
+      const document = (await t.anonymous().get('/openapi.json').expect(200)).body as OpenApiDocument;
+      const operations = operationsOf(document);
+      expectEveryRouteDocumented(
+        t,
+        operations.map((operation) => `${operation.method} ${operation.path}`),
       );
-    }
-    if (result.interrupted) throw new Error(`the fuzz job ran out of its ${TIME_BUDGET_MS / 1000} s budget after ${result.numRuns} of ${runs} requests (seed ${seed})`);
-    expect(result.numRuns).toBe(runs);
-    // The job must reach the handlers, not just the doors: some of each kind of answer.
-    const count = (test: (status: number) => boolean) => [...statuses].filter(([status]) => test(status)).reduce((sum, [, n]) => sum + n, 0);
-    const busiest = [...slowest].sort(([, a], [, b]) => b - a).slice(0, 5).map(([operation, ms]) => `${operation} ${(ms / 1000).toFixed(1)} s`);
-    console.log(
-      `fuzz on ${backend}: ${runs} requests, seed ${seed}, answers ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}; ` +
-        `most time in ${busiest.join(', ')}`,
-    );
-    expect(count((status) => status >= 200 && status < 300)).toBeGreaterThan(runs * 0.02);
-    expect(count((status) => status === 400)).toBeGreaterThan(runs * 0.1);
-    expect(count((status) => status === 401)).toBeGreaterThan(0);
-    expect(count((status) => status === 403)).toBeGreaterThan(0);
-  }, TIME_BUDGET_MS + 60_000);
+
+      const statuses = new Map<number, number>();
+      const slowest = new Map<string, number>();
+      let before = await snapshot(t);
+      const property = fc.asyncProperty(hostileRequests(operations, knownIds), async (request) => {
+        const started = Date.now();
+        const answer = await send(port, request, authorization.get(request.credential), TIMEOUT_MS).catch((error: Error) => {
+          throw new Error(`${error.message}\n${explain(request, { status: 0, headers: {}, body: '' })}`);
+        });
+        statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+        const took = Date.now() - started;
+        slowest.set(request.operation, (slowest.get(request.operation) ?? 0) + took);
+        const after = await snapshot(t);
+        const stored = after !== before;
+        before = after;
+        const problem = judge(request, answer, stored);
+        if (problem) throw new Error(`${problem}\n${explain(request, answer)}`);
+      });
+
+      const runs = RUNS[backend];
+      const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : Date.now() ^ (Math.random() * 0x100000000);
+      const result = await fc.check(property, {
+        numRuns: runs,
+        seed,
+        ...(process.env.FUZZ_PATH ? { path: process.env.FUZZ_PATH } : {}),
+        endOnFailure: false,
+        // Shrinking re-sends requests; a few hundred steps find a small case without running for ever.
+        maxSkipsPerRun: 0,
+        interruptAfterTimeLimit: TIME_BUDGET_MS,
+      });
+      if (result.failed) {
+        throw new Error(
+          `the fuzz job failed after ${result.numRuns} requests on ${backend}.\n` +
+            `Replay: FUZZ_SEED=${result.seed} FUZZ_PATH=${result.counterexamplePath} npm run test:fuzz\n` +
+            `${result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance)}`,
+        );
+      }
+      if (result.interrupted)
+        throw new Error(
+          `the fuzz job ran out of its ${TIME_BUDGET_MS / 1000} s budget after ${result.numRuns} of ${runs} requests (seed ${seed})`,
+        );
+      expect(result.numRuns).toBe(runs);
+      // The job must reach the handlers, not just the doors: some of each kind of answer.
+      const count = (test: (status: number) => boolean) =>
+        [...statuses].filter(([status]) => test(status)).reduce((sum, [, n]) => sum + n, 0);
+      const busiest = [...slowest]
+        .sort(([, a], [, b]) => b - a)
+        .slice(0, 5)
+        .map(([operation, ms]) => `${operation} ${(ms / 1000).toFixed(1)} s`);
+      console.log(
+        `fuzz on ${backend}: ${runs} requests, seed ${seed}, answers ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}; ` +
+          `most time in ${busiest.join(', ')}`,
+      );
+      expect(count((status) => status >= 200 && status < 300)).toBeGreaterThan(runs * 0.02);
+      expect(count((status) => status === 400)).toBeGreaterThan(runs * 0.1);
+      expect(count((status) => status === 401)).toBeGreaterThan(0);
+      expect(count((status) => status === 403)).toBeGreaterThan(0);
+    },
+    TIME_BUDGET_MS + 60_000,
+  );
 });
 
 /** What is wrong with this answer, if anything. */
@@ -160,10 +177,14 @@ async function snapshot(t: TestApp): Promise<string> {
 
 /** Routes served by Express that the OpenAPI document leaves out would escape the fuzzer: there must be none. */
 function expectEveryRouteDocumented(t: TestApp, documented: string[]): void {
-  const express = t.app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } };
+  const express = t.app.getHttpAdapter().getInstance() as {
+    router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
+  };
   const served = express.router.stack
     .filter((layer) => layer.route)
-    .flatMap((layer) => Object.keys(layer.route!.methods).map((method) => `${method.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`))
+    .flatMap((layer) =>
+      Object.keys(layer.route!.methods).map((method) => `${method.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`),
+    )
     // Nest's catch-all that answers 404 for every other path, and the document itself.
     .filter((route) => route !== 'GET /openapi.json' && !route.endsWith(' /{*path}'));
   expect(served.length).toBeGreaterThan(20);
@@ -174,7 +195,10 @@ function expectEveryRouteDocumented(t: TestApp, documented: string[]): void {
 async function fixtures(t: TestApp): Promise<string[]> {
   const source = { title: 'Fuzz fixture', publisher: 'Test Wire' };
   const write = async (path: string, body: object) => {
-    const response = await t.http().post(path).send({ effectiveAt: '2021-09-09', source, ...body });
+    const response = await t
+      .http()
+      .post(path)
+      .send({ effectiveAt: '2021-09-09', source, ...body });
     if (response.status >= 300) throw new Error(`fixture ${path} refused: ${JSON.stringify(response.body)}`);
     return response.body;
   };
@@ -182,10 +206,21 @@ async function fixtures(t: TestApp): Promise<string[]> {
   await write('/v1/parties', { partyId: 'BY', name: 'Belarus', kind: 'state' });
   await write('/v1/parties', { partyId: 'RU', name: 'Russia', kind: 'state' });
   const loan = await write('/v1/commitments', {
-    kind: 'loan', title: 'State loan', by: 'RU', to: 'BY', status: 'pledged', terms: { amount: '630000000', currency: 'USD' },
+    kind: 'loan',
+    title: 'State loan',
+    by: 'RU',
+    to: 'BY',
+    status: 'pledged',
+    terms: { amount: '630000000', currency: 'USD' },
   });
   ids.push(loan.id, ...loan.eventIds);
-  const track = await write('/v1/tracks', { title: 'Monetary policy', area: 'monetary policy', kind: 'program', parties: ['BY', 'RU'], status: 'proposed' });
+  const track = await write('/v1/tracks', {
+    title: 'Monetary policy',
+    area: 'monetary policy',
+    kind: 'program',
+    parties: ['BY', 'RU'],
+    status: 'proposed',
+  });
   ids.push(track.id);
   const deployment = await write('/v1/deployments', { asset: 'Su-30SM', place: 'Baranovichi', host: 'BY', by: 'RU' });
   ids.push(deployment.id);

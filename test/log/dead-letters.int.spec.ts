@@ -25,13 +25,24 @@ describe('poison records go to the dead-letter topic and the projector goes on',
   afterAll(() => t.close());
 
   const post = (path: string, body: object) =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...writeHeaders() }, body: JSON.stringify(body) });
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...writeHeaders() },
+      body: JSON.stringify(body),
+    });
 
   it('sends each kind of poison record to <topic>.dlq with its reason, and projects the records after it', async () => {
     const id = randomUUID();
     const recorded = await post('/v1/commitments', {
-      id, kind: 'loan', title: 'Loan before the poison', by: 'RU', to: 'BY', status: 'pledged',
-      effectiveAt: '2021-09-09', terms: { amount: '1000', currency: 'USD' }, source: SOURCE,
+      id,
+      kind: 'loan',
+      title: 'Loan before the poison',
+      by: 'RU',
+      to: 'BY',
+      status: 'pledged',
+      effectiveAt: '2021-09-09',
+      terms: { amount: '1000', currency: 'USD' },
+      source: SOURCE,
     });
     expect(recorded.status).toBe(201);
     const [event] = await t.runtime.store.readStream(`commitment-${id}`);
@@ -39,9 +50,18 @@ describe('poison records go to the dead-letter topic and the projector goes on',
     const headers = valid.headers as Record<string, string>;
     // Same key as the stream: the same partition, so the disbursement below waits behind the poison.
     const poison: { reason: RegExp; message: Message }[] = [
-      { reason: /unknown event type CommitmentTeleported/, message: { ...valid, headers: { ...headers, ce_id: randomUUID(), ce_type: 'CommitmentTeleported' } } },
-      { reason: /no way to read CommitmentRecorded at schema version 9/, message: { ...valid, headers: { ...headers, ce_id: randomUUID(), ce_schemaversion: '9' } } },
-      { reason: /value is not JSON/, message: { ...valid, value: '{"data": {"commitmentId": ', headers: { ...headers, ce_id: randomUUID() } } },
+      {
+        reason: /unknown event type CommitmentTeleported/,
+        message: { ...valid, headers: { ...headers, ce_id: randomUUID(), ce_type: 'CommitmentTeleported' } },
+      },
+      {
+        reason: /no way to read CommitmentRecorded at schema version 9/,
+        message: { ...valid, headers: { ...headers, ce_id: randomUUID(), ce_schemaversion: '9' } },
+      },
+      {
+        reason: /value is not JSON/,
+        message: { ...valid, value: '{"data": {"commitmentId": ', headers: { ...headers, ce_id: randomUUID() } },
+      },
       { reason: /header ce_specversion is missing/, message: { key: valid.key, value: valid.value, headers: {} } },
     ];
     const kafka = createKafka({ brokers: testKafkaBrokers(), clientId: 'dead-letter-test' });
@@ -50,7 +70,12 @@ describe('poison records go to the dead-letter topic and the projector goes on',
     await producer.send({ topic: t.topic!, acks: -1, messages: poison.map((item) => item.message) });
     await producer.disconnect();
 
-    const disbursed = await post(`/v1/commitments/${id}/disbursements`, { amount: '10', currency: 'USD', effectiveAt: '2021-10-01', source: SOURCE });
+    const disbursed = await post(`/v1/commitments/${id}/disbursements`, {
+      amount: '10',
+      currency: 'USD',
+      effectiveAt: '2021-10-01',
+      source: SOURCE,
+    });
     expect(disbursed.status).toBe(200);
     const { position } = (await disbursed.json()) as { position: string };
     const read = await fetch(`${base}/v1/commitments/${id}?minPosition=${position}`);
@@ -79,7 +104,9 @@ describe('poison records go to the dead-letter topic and the projector goes on',
     expect(counted.reduce((sum, match) => sum + Number(match[2]), 0)).toBe(poison.length);
 
     const ready = await fetch(`${base}/health/ready`);
-    const health = (await ready.json()) as { details: { deadLetters: { status: string; count: number; warning: string; lastReason: string } } };
+    const health = (await ready.json()) as {
+      details: { deadLetters: { status: string; count: number; warning: string; lastReason: string } };
+    };
     expect(ready.status).toBe(200);
     expect(health.details.deadLetters).toMatchObject({ status: 'up', count: poison.length });
     expect(health.details.deadLetters.warning).toContain(dlqTopic);
@@ -100,7 +127,12 @@ async function consumeRaw(kafka: ReturnType<typeof createKafka>, topic: string, 
           eachMessage: async ({ message }) => {
             const headers: Record<string, string> = {};
             for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
-            records.push({ key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers, offset: BigInt(message.offset) });
+            records.push({
+              key: message.key?.toString() ?? '',
+              value: message.value?.toString() ?? '',
+              headers,
+              offset: BigInt(message.offset),
+            });
             if (records.length >= count) {
               clearTimeout(timer);
               resolve();

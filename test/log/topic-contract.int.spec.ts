@@ -73,6 +73,10 @@ const STREAMS: Record<string, { streamType: string; idField: string } | 'revisio
   OccurrenceRecorded: { streamType: 'occurrence', idField: 'occurrenceId' },
   EventCorrected: 'revision',
   EventRetracted: 'revision',
+  // Claims are about another event of the stream, as revisions are: ce_causationid names it.
+  SourceCorroborated: 'revision',
+  ClaimRecorded: 'revision',
+  ClaimChosen: 'revision',
 };
 const STREAM_TYPES = ['commitment', 'party', 'track', 'deployment', 'occurrence'];
 
@@ -169,21 +173,29 @@ describe(`the Kafka topic as a public interface, with the ${SET} data set`, () =
         [broken(range, { ce_source: '/negotiation-timeline/elsewhere' }), /ce_source .* does not match/],
         [broken(range, { ce_dataschema: 'urn:negotiation-timeline:schema:NoSuchType:v1' }), /ce_dataschema .* does not name/],
         // The relative reference of earlier releases: the SDK refuses it, as the spec wants an absolute URI.
-        [broken(range, { ce_dataschema: `/v1/schemas/${range.headers.ce_type}?version=${range.headers.ce_schemaversion}` }), /the CloudEvents SDK refuses it: invalid payload/],
+        [
+          broken(range, { ce_dataschema: `/v1/schemas/${range.headers.ce_type}?version=${range.headers.ce_schemaversion}` }),
+          /the CloudEvents SDK refuses it: invalid payload/,
+        ],
         [broken(range, { ce_source: '' }), /the CloudEvents SDK refuses it/],
         [broken(range, { ce_time: '2021-09-10' }), /ce_time "2021-09-10" is not an ISO 8601 UTC instant/],
         [broken(range, { ce_precision: 'week' }), /ce_precision "week" is not one of/],
         [broken(range, { ce_id: 'not-a-uuid' }), /ce_id "not-a-uuid" is not a UUIDv7/],
         [broken(range, { ce_specversion: undefined }), /missing headers ce_specversion/],
         [broken(range, { ce_extra: 'x' }), /undocumented headers ce_extra/],
-        [broken(range, {}, { value: JSON.stringify({ data: { ...data, unknownField: 'x' }, source: { title: 'x' } }) }), /data does not match/],
+        [
+          broken(range, {}, { value: JSON.stringify({ data: { ...data, unknownField: 'x' }, source: { title: 'x' } }) }),
+          /data does not match/,
+        ],
         [broken(range, {}, { value: JSON.stringify({ data, source: {} }) }), /value.source.title is not a text/],
         [broken(range, {}, { value: '{"data":' }), /value is not JSON/],
       ];
       for (const [record, problem] of cases) expect(recordProblems(record, byId).join('\n')).toMatch(problem);
     }
     for (const revision of revisions) {
-      expect(recordProblems(broken(revision, { ce_causationid: undefined }), byId).join('\n')).toMatch(/ce_causationid "undefined" is not the revised event/);
+      expect(recordProblems(broken(revision, { ce_causationid: undefined }), byId).join('\n')).toMatch(
+        /ce_causationid "undefined" is not the revised event/,
+      );
     }
   });
 
@@ -228,7 +240,9 @@ describe(`the Kafka topic as a public interface, with the ${SET} data set`, () =
 
   it('lets a consumer apply corrections as documented: the meeting moves to 9 September, in Moscow', () => {
     const streamId = `occurrence-${seedEntityId('meeting-putin-lukashenka')}`;
-    const events = firstOfEachVersion(records.filter((record) => record.key === streamId)).map((record) => fromKafkaMessage(record.message));
+    const events = firstOfEachVersion(records.filter((record) => record.key === streamId)).map((record) =>
+      fromKafkaMessage(record.message),
+    );
     expect(events.map((event) => event.type)).toEqual(['OccurrenceRecorded', 'EventCorrected']);
     const [recorded, correction] = events;
     expect(correction.causationId).toBe(recorded.id);
@@ -255,7 +269,11 @@ describe(`the Kafka topic as a public interface, with the ${SET} data set`, () =
     const list = (await http().get('/v1/schemas').expect(200)).body as { items: { type: string; versions: number[]; latest: number }[] };
     expect(list.items.map((item) => item.type).sort()).toEqual([...EVENT_TYPES].sort());
     for (const type of EVENT_TYPES) {
-      expect(list.items.find((item) => item.type === type)).toEqual({ type, versions: schemaVersions(type), latest: Math.max(...schemaVersions(type)) });
+      expect(list.items.find((item) => item.type === type)).toEqual({
+        type,
+        versions: schemaVersions(type),
+        latest: Math.max(...schemaVersions(type)),
+      });
       const latest = await http().get(`/v1/schemas/${type}`).expect(200);
       expect({ type, schema: latest.body }).toEqual({ type, schema: dataSchema(type) });
     }
@@ -278,7 +296,8 @@ describe(`the Kafka topic as a public interface, with the ${SET} data set`, () =
 function recordProblems(record: RawRecord, table: ReadonlyMap<string, RecordedEvent>): string[] {
   const h = record.headers;
   const problems: string[] = [];
-  const fail = (message: string) => problems.push(`partition ${record.partition} offset ${record.offset} (${h.ce_type ?? '?'} ${h.ce_id ?? '?'}): ${message}`);
+  const fail = (message: string) =>
+    problems.push(`partition ${record.partition} offset ${record.offset} (${h.ce_type ?? '?'} ${h.ce_id ?? '?'}): ${message}`);
 
   const missing = REQUIRED_HEADERS.filter((name) => h[name] === undefined);
   if (missing.length > 0) fail(`missing headers ${missing.join(', ')}`);
@@ -297,7 +316,8 @@ function recordProblems(record: RawRecord, table: ReadonlyMap<string, RecordedEv
   if (!stream) fail(`ce_type "${h.ce_type}" is not an event type of schemas.ts`);
   if (!STREAM_TYPES.includes(h.ce_streamtype)) fail(`ce_streamtype "${h.ce_streamtype}" is not a known stream type`);
   if (stream && stream !== 'revision' && h.ce_streamtype !== stream.streamType) fail(`a ${h.ce_type} on a ${h.ce_streamtype} stream`);
-  if (h.ce_source !== `/negotiation-timeline/${h.ce_streamtype}`) fail(`ce_source "${h.ce_source}" does not match stream type ${h.ce_streamtype}`);
+  if (h.ce_source !== `/negotiation-timeline/${h.ce_streamtype}`)
+    fail(`ce_source "${h.ce_source}" does not match stream type ${h.ce_streamtype}`);
   if (!h.ce_subject.startsWith(`${h.ce_streamtype}-`) || h.ce_subject.length <= h.ce_streamtype.length + 1) {
     fail(`ce_subject "${h.ce_subject}" is not <streamType>-<id>`);
   }
@@ -311,7 +331,8 @@ function recordProblems(record: RawRecord, table: ReadonlyMap<string, RecordedEv
   }
   if (!POSITIVE_INTEGER.test(h.ce_streamversion)) fail(`ce_streamversion "${h.ce_streamversion}" is not a positive integer`);
   if (!POSITIVE_INTEGER.test(h.ce_position)) fail(`ce_position "${h.ce_position}" is not a positive integer`);
-  if (!(PRECISIONS as readonly string[]).includes(h.ce_precision)) fail(`ce_precision "${h.ce_precision}" is not one of ${PRECISIONS.join(', ')}`);
+  if (!(PRECISIONS as readonly string[]).includes(h.ce_precision))
+    fail(`ce_precision "${h.ce_precision}" is not one of ${PRECISIONS.join(', ')}`);
   if (!ISO_INSTANT.test(h.ce_effectiveat)) fail(`ce_effectiveat "${h.ce_effectiveat}" is not an ISO 8601 UTC instant`);
   if ((h.ce_precision === 'range') !== (h.ce_effectiveuntil !== undefined)) {
     fail(`ce_effectiveuntil is ${h.ce_effectiveuntil === undefined ? 'absent' : 'present'} with precision ${h.ce_precision}`);
@@ -325,9 +346,11 @@ function recordProblems(record: RawRecord, table: ReadonlyMap<string, RecordedEv
   if (problems.length === 0) {
     // ce_effectiveat is the first instant of a period of that precision (2021-09 → 2021-09-01T00:00:00.000Z).
     const text = formatEffectiveTime(effectiveAt);
-    if (!isDeepStrictEqual(parseEffectiveTime(text), effectiveAt)) fail(`effective time ${JSON.stringify(effectiveAt)} is not the start of a ${h.ce_precision}`);
+    if (!isDeepStrictEqual(parseEffectiveTime(text), effectiveAt))
+      fail(`effective time ${JSON.stringify(effectiveAt)} is not the start of a ${h.ce_precision}`);
   }
-  if (!(CONFIDENCES as readonly string[]).includes(h.ce_confidence)) fail(`ce_confidence "${h.ce_confidence}" is not one of ${CONFIDENCES.join(', ')}`);
+  if (!(CONFIDENCES as readonly string[]).includes(h.ce_confidence))
+    fail(`ce_confidence "${h.ce_confidence}" is not one of ${CONFIDENCES.join(', ')}`);
   if (h.ce_actor.trim() === '') fail('ce_actor is empty');
   if (!UUID.test(h.ce_correlationid)) fail(`ce_correlationid "${h.ce_correlationid}" is not a UUID`);
   if (h['content-type'] !== 'application/json') fail(`content-type is "${h['content-type']}"`);
@@ -339,7 +362,12 @@ function recordProblems(record: RawRecord, table: ReadonlyMap<string, RecordedEv
     fail('value is not JSON');
   }
   if (value !== undefined) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || !isDeepStrictEqual(Object.keys(value).sort(), ['data', 'source'])) {
+    if (
+      typeof value !== 'object' ||
+      value === null ||
+      Array.isArray(value) ||
+      !isDeepStrictEqual(Object.keys(value).sort(), ['data', 'source'])
+    ) {
       fail(`value is not an object {data, source}: ${record.value?.slice(0, 200)}`);
     } else {
       if (typeof value.source?.title !== 'string' || value.source.title.trim() === '') fail('value.source.title is not a text');
@@ -347,7 +375,8 @@ function recordProblems(record: RawRecord, table: ReadonlyMap<string, RecordedEv
       if (schemaProblems.length > 0) fail(`data does not match ${h.ce_dataschema}: ${JSON.stringify(schemaProblems)}`);
       const data = value.data as Record<string, unknown>;
       if (stream === 'revision') {
-        if (h.ce_causationid !== data?.eventId) fail(`ce_causationid "${h.ce_causationid}" is not the revised event ${String(data?.eventId)}`);
+        if (h.ce_causationid !== data?.eventId)
+          fail(`ce_causationid "${h.ce_causationid}" is not the revised event ${String(data?.eventId)}`);
       } else {
         if (h.ce_causationid !== undefined) fail(`ce_causationid on an event that revises nothing`);
         if (stream && data?.[stream.idField] !== h.ce_subject.slice(h.ce_streamtype.length + 1)) {
@@ -430,7 +459,12 @@ async function readWholeTopic(kafka: Kafka, topic: string, ids: ReadonlySet<stri
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolvePromise, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`read ${records.length} records of ${topic}; ${missing.size} events of the table still missing when the time ran out`)),
+        () =>
+          reject(
+            new Error(
+              `read ${records.length} records of ${topic}; ${missing.size} events of the table still missing when the time ran out`,
+            ),
+          ),
         timeoutMs,
       );
       const finished = () => ends !== undefined && [...ends].every(([partition, end]) => (nextOffset.get(partition) ?? 0n) >= end);

@@ -13,21 +13,66 @@ const AWKWARD = 'tab\there, line\nbreak, return\r, back\\slash, "quotes", {brace
 
 function commitmentRow(id: string, upper: string | null): unknown[] {
   return [
-    id, '2020-01-01T00:00:00.000Z', upper, '2021-02-03T04:05:06.789Z', null, 3, 'pledge', AWKWARD, 'BY', 'RU', 'pledged',
-    JSON.stringify({ amount: '12.50', note: AWKWARD }), '12.50', 'USD', null, '0', null, JSON.stringify(['a\\b']), JSON.stringify([]),
-    '2023-01-01T00:00:00.000Z', JSON.stringify({ cite: [{ eventId: 'e', source: { title: AWKWARD } }], paths: { status: 0 } }),
+    id,
+    '2020-01-01T00:00:00.000Z',
+    upper,
+    '2021-02-03T04:05:06.789Z',
+    null,
+    3,
+    'pledge',
+    AWKWARD,
+    'BY',
+    'RU',
+    'pledged',
+    JSON.stringify({ amount: '12.50', note: AWKWARD }),
+    '12.50',
+    'USD',
+    null,
+    '0',
+    null,
+    JSON.stringify(['a\\b']),
+    JSON.stringify([]),
+    '2023-01-01T00:00:00.000Z',
+    JSON.stringify({ cite: [{ eventId: 'e', source: { title: AWKWARD } }], paths: { status: 0 } }),
   ];
 }
 
 function entityRow(id: string): unknown[] {
-  return ['party', id, '2019-12-31T23:59:59.999Z', null, '2021-02-03T04:05:06.789Z', '2022-01-01T00:00:00.000Z', 1, '{BY,RU}', false, JSON.stringify({ name: AWKWARD })];
+  return [
+    'party',
+    id,
+    '2019-12-31T23:59:59.999Z',
+    null,
+    '2021-02-03T04:05:06.789Z',
+    '2022-01-01T00:00:00.000Z',
+    1,
+    '{BY,RU}',
+    false,
+    JSON.stringify({ name: AWKWARD }),
+  ];
 }
 
 function timelineRow(): unknown[] {
   return [
-    randomUUID(), '42', 'occurrence-x', 'occurrence', 1, 'OccurrenceRecorded', '2020-01-01T00:00:00.000Z', 'day', '2020-01-02T00:00:00.000Z',
-    '2021-02-03T04:05:06.789Z', null, '2021-02-03T04:05:06.789Z', 'actor\twith tab', 'reported', JSON.stringify({ title: AWKWARD }),
-    JSON.stringify({ text: AWKWARD }), '{}', `summary ${AWKWARD}`, JSON.stringify({ source: { source: { title: AWKWARD } }, corrected: {} }),
+    randomUUID(),
+    '42',
+    'occurrence-x',
+    'occurrence',
+    1,
+    'OccurrenceRecorded',
+    '2020-01-01T00:00:00.000Z',
+    'day',
+    '2020-01-02T00:00:00.000Z',
+    '2021-02-03T04:05:06.789Z',
+    null,
+    '2021-02-03T04:05:06.789Z',
+    'actor\twith tab',
+    'reported',
+    JSON.stringify({ title: AWKWARD }),
+    JSON.stringify({ text: AWKWARD }),
+    '{}',
+    `summary ${AWKWARD}`,
+    JSON.stringify({ source: { source: { title: AWKWARD } }, corrected: {} }),
     '2021-09-10T00:00:00.000Z',
   ];
 }
@@ -64,14 +109,16 @@ describe('COPY of read-model rows', () => {
     }
     for (const table of ['commitment_versions', 'entity_versions', 'timeline']) {
       const read = async (schema: string) =>
-        (await testDb.db.pool.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM ${quoteIdent(schema)}.${table} t ORDER BY 1`)).rows.map(
-          (row) => row.row,
-        );
+        (
+          await testDb.db.pool.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM ${quoteIdent(schema)}.${table} t ORDER BY 1`)
+        ).rows.map((row) => row.row);
       const expected = await read(inserted);
       expect(expected).toHaveLength(2);
       expect(await read(copied)).toEqual(expected);
     }
-    const { rows: search } = await testDb.db.pool.query<{ search: string }>(`SELECT search::text FROM ${quoteIdent(copied)}.timeline LIMIT 1`);
+    const { rows: search } = await testDb.db.pool.query<{ search: string }>(
+      `SELECT search::text FROM ${quoteIdent(copied)}.timeline LIMIT 1`,
+    );
     expect(search[0].search).toContain("'summary'");
   });
 });

@@ -2,7 +2,17 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { Kafka, Producer } from 'kafkajs';
-import { commitmentAsOf, CommitmentAsOf, effectiveUntil, EffectiveTime, formatEffectiveTime, NewEvent, parseEffectiveTime, publishedFrom, RecordedEvent } from '@timeline/domain';
+import {
+  commitmentAsOf,
+  CommitmentAsOf,
+  effectiveUntil,
+  EffectiveTime,
+  formatEffectiveTime,
+  NewEvent,
+  parseEffectiveTime,
+  publishedFrom,
+  RecordedEvent,
+} from '@timeline/domain';
 import { PostgresEventStore } from '@timeline/event-store';
 import { createKafka, ensureTopic, Relay } from '@timeline/log';
 import {
@@ -48,12 +58,17 @@ const START = Date.UTC(2018, 0, 1);
 const END = Date.UTC(2023, 11, 31);
 
 const effectiveTime: fc.Arbitrary<EffectiveTime> = fc
-  .tuple(fc.integer({ min: START, max: END }), fc.constantFrom('year', 'month', 'day', 'instant', 'range'), fc.integer({ min: 1, max: 400 }))
+  .tuple(
+    fc.integer({ min: START, max: END }),
+    fc.constantFrom('year', 'month', 'day', 'instant', 'range'),
+    fc.integer({ min: 1, max: 400 }),
+  )
   .map(([millis, precision, days]) => {
     const date = new Date(millis);
     if (precision === 'year') return { at: new Date(Date.UTC(date.getUTCFullYear(), 0, 1)).toISOString(), precision };
     if (precision === 'month') return { at: new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1)).toISOString(), precision };
-    if (precision === 'day') return { at: new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate())).toISOString(), precision };
+    if (precision === 'day')
+      return { at: new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate())).toISOString(), precision };
     if (precision === 'instant') return { at: date.toISOString(), precision };
     return { at: date.toISOString(), precision: 'range', until: new Date(millis + days * 86_400_000).toISOString() };
   });
@@ -66,32 +81,54 @@ const validUntil = fc
 const currency = fc.constantFrom('USD', 'USD', 'RUB');
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant('amend' as const), effective: effectiveTime, amount, validUntil: fc.option(validUntil, { nil: undefined }) }),
+  fc.record({
+    kind: fc.constant('amend' as const),
+    effective: effectiveTime,
+    amount,
+    validUntil: fc.option(validUntil, { nil: undefined }),
+  }),
   fc.record({ kind: fc.constant('disburse' as const), effective: effectiveTime, amount, currency }),
-  fc.record({ kind: fc.constant('status' as const), effective: effectiveTime, to: fc.constantFrom('pledged', 'fulfilled', 'lapsed', 'withdrawn', 'broken') }),
-  fc.record({ kind: fc.constant('correct' as const), target: fc.nat(), effective: fc.option(effectiveTime, { nil: undefined }), amount: fc.option(amount, { nil: undefined }) }),
+  fc.record({
+    kind: fc.constant('status' as const),
+    effective: effectiveTime,
+    to: fc.constantFrom('pledged', 'fulfilled', 'lapsed', 'withdrawn', 'broken'),
+  }),
+  fc.record({
+    kind: fc.constant('correct' as const),
+    target: fc.nat(),
+    effective: fc.option(effectiveTime, { nil: undefined }),
+    amount: fc.option(amount, { nil: undefined }),
+  }),
   fc.record({ kind: fc.constant('retract' as const), target: fc.nat() }),
   fc.record({ kind: fc.constant('corroborate' as const), target: fc.nat(), published: validUntil }),
-  fc.record({ kind: fc.constant('claim' as const), target: fc.nat(), published: validUntil, amount, date: fc.option(effectiveTime, { nil: undefined }) }),
+  fc.record({
+    kind: fc.constant('claim' as const),
+    target: fc.nat(),
+    published: validUntil,
+    amount,
+    date: fc.option(effectiveTime, { nil: undefined }),
+  }),
 );
 
 const CLAIM_TYPES = ['SourceCorroborated', 'ClaimRecorded'];
 
 const streamPlan: fc.Arbitrary<StreamPlan> = fc.record({
   record: fc.record({
-    effective: effectiveTime, status: fc.constantFrom('requested', 'pledged'), amount, currency, kind: fc.constantFrom('loan', 'price', 'cash'),
+    effective: effectiveTime,
+    status: fc.constantFrom('requested', 'pledged'),
+    amount,
+    currency,
+    kind: fc.constantFrom('loan', 'price', 'cash'),
     validUntil: fc.option(validUntil, { nil: undefined }),
   }),
   ops: fc.array(op, { maxLength: 7 }),
 });
 
 /** Several streams, and the order in which their appends interleave. */
-const history = fc
-  .array(streamPlan, { minLength: 1, maxLength: 4 })
-  .chain((streams) => {
-    const slots = streams.flatMap((stream, index) => Array(stream.ops.length).fill(index));
-    return fc.tuple(fc.constant(streams), fc.shuffledSubarray(slots, { minLength: slots.length, maxLength: slots.length }));
-  });
+const history = fc.array(streamPlan, { minLength: 1, maxLength: 4 }).chain((streams) => {
+  const slots = streams.flatMap((stream, index) => Array(stream.ops.length).fill(index));
+  return fc.tuple(fc.constant(streams), fc.shuffledSubarray(slots, { minLength: slots.length, maxLength: slots.length }));
+});
 
 function newEvent(type: string, data: unknown, effectiveAt: EffectiveTime): NewEvent {
   const id = uuidv7();
@@ -120,18 +157,36 @@ function eventFor(stream: Written, plan: Op): NewEvent {
   const facts = stream.events.filter((event) => !event.type.startsWith('Event') && !CLAIM_TYPES.includes(event.type));
   switch (plan.kind) {
     case 'amend':
-      return newEvent('CommitmentTermsAmended', { commitmentId: stream.commitmentId, changes: { amount: plan.amount, ...(plan.validUntil && { validUntil: plan.validUntil }) } }, plan.effective);
+      return newEvent(
+        'CommitmentTermsAmended',
+        { commitmentId: stream.commitmentId, changes: { amount: plan.amount, ...(plan.validUntil && { validUntil: plan.validUntil }) } },
+        plan.effective,
+      );
     case 'disburse':
-      return newEvent('CommitmentDisbursed', { commitmentId: stream.commitmentId, amount: plan.amount, currency: plan.currency }, plan.effective);
+      return newEvent(
+        'CommitmentDisbursed',
+        { commitmentId: stream.commitmentId, amount: plan.amount, currency: plan.currency },
+        plan.effective,
+      );
     case 'status':
       return newEvent('CommitmentStatusChanged', { commitmentId: stream.commitmentId, from: 'pledged', to: plan.to }, plan.effective);
     case 'correct': {
       const target = facts[plan.target % facts.length];
       const changes: Record<string, unknown> = {};
       if (plan.effective) changes.effectiveAt = plan.effective;
-      if (plan.amount) changes.data = target.type === 'CommitmentRecorded' ? { terms: { amount: plan.amount } } : target.type === 'CommitmentTermsAmended' ? { changes: { amount: plan.amount } } : { amount: plan.amount };
+      if (plan.amount)
+        changes.data =
+          target.type === 'CommitmentRecorded'
+            ? { terms: { amount: plan.amount } }
+            : target.type === 'CommitmentTermsAmended'
+              ? { changes: { amount: plan.amount } }
+              : { amount: plan.amount };
       if (!plan.effective && !plan.amount) changes.effectiveAt = target.effectiveAt;
-      return newEvent('EventCorrected', { eventId: target.id, eventType: target.type, changes, reason: 'oracle' }, plan.effective ?? target.effectiveAt);
+      return newEvent(
+        'EventCorrected',
+        { eventId: target.id, eventType: target.type, changes, reason: 'oracle' },
+        plan.effective ?? target.effectiveAt,
+      );
     }
     case 'retract': {
       const target = facts[plan.target % facts.length];
@@ -143,9 +198,20 @@ function eventFor(stream: Written, plan: Op): NewEvent {
     }
     case 'claim': {
       const target = facts[plan.target % facts.length];
-      const field = plan.date ? 'effectiveAt' : target.type === 'CommitmentRecorded' ? 'terms.amount' : target.type === 'CommitmentTermsAmended' ? 'changes.amount' : target.type === 'CommitmentDisbursed' ? 'amount' : 'effectiveAt';
+      const field = plan.date
+        ? 'effectiveAt'
+        : target.type === 'CommitmentRecorded'
+          ? 'terms.amount'
+          : target.type === 'CommitmentTermsAmended'
+            ? 'changes.amount'
+            : target.type === 'CommitmentDisbursed'
+              ? 'amount'
+              : 'effectiveAt';
       const value = field === 'effectiveAt' ? formatEffectiveTime(plan.date ?? target.effectiveAt) : plan.amount;
-      return published(newEvent('ClaimRecorded', { eventId: target.id, eventType: target.type, field, value }, target.effectiveAt), plan.published);
+      return published(
+        newEvent('ClaimRecorded', { eventId: target.id, eventType: target.type, field, value }, target.effectiveAt),
+        plan.published,
+      );
     }
   }
 }
@@ -281,76 +347,92 @@ describe.each<Mode>([
     }
   }
 
-  it(`agrees at every probed (asOf, knownAt) over ${RUNS} generated histories`, async () => {
-    let comparisons = 0;
-    await fc.assert(
-      fc.asyncProperty(history, async ([plans, order]) => {
-        const streams: Written[] = plans.map(() => {
-          const commitmentId = randomUUID();
-          return { commitmentId, streamId: `commitment-${commitmentId}`, events: [] };
-        });
-        const positions: string[] = [];
-        const append = async (stream: Written, event: NewEvent) => {
-          const result = await store.append({
-            streamId: stream.streamId,
-            streamType: 'commitment',
-            expectedVersion: stream.events.length === 0 ? 'no_stream' : stream.events.length,
-            events: [event],
+  it(
+    `agrees at every probed (asOf, knownAt) over ${RUNS} generated histories`,
+    async () => {
+      let comparisons = 0;
+      await fc.assert(
+        fc.asyncProperty(history, async ([plans, order]) => {
+          const streams: Written[] = plans.map(() => {
+            const commitmentId = randomUUID();
+            return { commitmentId, streamId: `commitment-${commitmentId}`, events: [] };
           });
-          stream.events.push(event);
-          positions.push(result.position);
-        };
-        // Records first, in order; then the other changes interleaved across streams.
-        for (const [index, plan] of plans.entries()) {
-          const { effective, status, amount: pledged, currency: money, kind, validUntil: until } = plan.record;
-          await append(
-            streams[index],
-            newEvent('CommitmentRecorded', {
-              commitmentId: streams[index].commitmentId, kind, title: `Commitment ${index}`, by: 'RU', to: 'BY', status,
-              terms: { amount: pledged, currency: money, ...(until && { validUntil: until }) },
-            }, effective),
-          );
-        }
-        const next = plans.map(() => 0);
-        for (const index of order) {
-          await append(streams[index], eventFor(streams[index], plans[index].ops[next[index]++]));
-        }
-        await projected(positions);
+          const positions: string[] = [];
+          const append = async (stream: Written, event: NewEvent) => {
+            const result = await store.append({
+              streamId: stream.streamId,
+              streamType: 'commitment',
+              expectedVersion: stream.events.length === 0 ? 'no_stream' : stream.events.length,
+              events: [event],
+            });
+            stream.events.push(event);
+            positions.push(result.position);
+          };
+          // Records first, in order; then the other changes interleaved across streams.
+          for (const [index, plan] of plans.entries()) {
+            const { effective, status, amount: pledged, currency: money, kind, validUntil: until } = plan.record;
+            await append(
+              streams[index],
+              newEvent(
+                'CommitmentRecorded',
+                {
+                  commitmentId: streams[index].commitmentId,
+                  kind,
+                  title: `Commitment ${index}`,
+                  by: 'RU',
+                  to: 'BY',
+                  status,
+                  terms: { amount: pledged, currency: money, ...(until && { validUntil: until }) },
+                },
+                effective,
+              ),
+            );
+          }
+          const next = plans.map(() => 0);
+          for (const index of order) {
+            await append(streams[index], eventFor(streams[index], plans[index].ops[next[index]++]));
+          }
+          await projected(positions);
 
-        for (const stream of streams) {
-          const events = await store.readStream(stream.streamId);
-          const { asOf, knownAt } = probes(events);
-          for (const known of knownAt) {
-            for (const at of asOf) {
-              const expected = commitmentAsOf(events, at, known);
-              const actual = await readModel.commitment(stream.commitmentId, at, known);
-              comparisons++;
-              if (!expected) {
-                expect({ at, known, actual }).toEqual({ at, known, actual: undefined });
-              } else {
-                expect({ at, known, view: actual && actualView(actual) }).toEqual({ at, known, view: expectedView(expected) });
+          for (const stream of streams) {
+            const events = await store.readStream(stream.streamId);
+            const { asOf, knownAt } = probes(events);
+            for (const known of knownAt) {
+              for (const at of asOf) {
+                const expected = commitmentAsOf(events, at, known);
+                const actual = await readModel.commitment(stream.commitmentId, at, known);
+                comparisons++;
+                if (!expected) {
+                  expect({ at, known, actual }).toEqual({ at, known, actual: undefined });
+                } else {
+                  expect({ at, known, view: actual && actualView(actual) }).toEqual({ at, known, view: expectedView(expected) });
+                }
               }
             }
-          }
-          // The reported axis: at a few publication instants, at a few valid times, known now.
-          const now = new Date(Date.now() + 60_000).toISOString();
-          const dozen = asOf.filter((_, index) => index % Math.max(1, Math.floor(asOf.length / 6)) === 0);
-          for (const reportedBy of reportedProbes(events)) {
-            for (const at of dozen) {
-              const expected = commitmentAsOf(events, at, now, { reportedBy });
-              const actual = await readModel.commitment(stream.commitmentId, at, now, reportedBy);
-              comparisons++;
-              if (!expected) expect({ at, reportedBy, actual }).toEqual({ at, reportedBy, actual: undefined });
-              else expect({ at, reportedBy, view: actual && actualView(actual) }).toEqual({ at, reportedBy, view: expectedView(expected) });
+            // The reported axis: at a few publication instants, at a few valid times, known now.
+            const now = new Date(Date.now() + 60_000).toISOString();
+            const dozen = asOf.filter((_, index) => index % Math.max(1, Math.floor(asOf.length / 6)) === 0);
+            for (const reportedBy of reportedProbes(events)) {
+              for (const at of dozen) {
+                const expected = commitmentAsOf(events, at, now, { reportedBy });
+                const actual = await readModel.commitment(stream.commitmentId, at, now, reportedBy);
+                comparisons++;
+                if (!expected) expect({ at, reportedBy, actual }).toEqual({ at, reportedBy, actual: undefined });
+                else
+                  expect({ at, reportedBy, view: actual && actualView(actual) }).toEqual({ at, reportedBy, view: expectedView(expected) });
+              }
             }
+            const listed = await readModel.commitments('2030-01-01T00:00:00.000Z', new Date(Date.now() + 60_000).toISOString(), {
+              party: 'BY',
+            });
+            const present = commitmentAsOf(events, '2030-01-01T00:00:00.000Z', new Date(Date.now() + 60_000).toISOString());
+            expect(listed.some((view) => view.id === stream.commitmentId)).toBe(present !== undefined);
           }
-          const listed = await readModel.commitments('2030-01-01T00:00:00.000Z', new Date(Date.now() + 60_000).toISOString(), { party: 'BY' });
-          const present = commitmentAsOf(events, '2030-01-01T00:00:00.000Z', new Date(Date.now() + 60_000).toISOString());
-          expect(listed.some((view) => view.id === stream.commitmentId)).toBe(present !== undefined);
-        }
-      }),
-      { numRuns: RUNS, endOnFailure: true },
-    );
-    expect(comparisons).toBeGreaterThan(RUNS * 10);
-  }, TIMEOUT_MS);
+        }),
+        { numRuns: RUNS, endOnFailure: true },
+      );
+      expect(comparisons).toBeGreaterThan(RUNS * 10);
+    },
+    TIMEOUT_MS,
+  );
 });

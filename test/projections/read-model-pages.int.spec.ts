@@ -16,8 +16,15 @@ describe('read-model pages equal their plain definition', () => {
 
   beforeAll(async () => {
     testDb = await createTestDatabase('postgres');
-    const history = new SyntheticHistory({ events: 4000, seed: 11, from: new Date('2015-01-01'), until: new Date('2025-01-01'), prefix: 'p-' });
-    for (let batch = history.next(1000); batch.length > 0; batch = history.next(1000)) await appendBulk(testDb.db.pool, batch.map(aheadOfTime));
+    const history = new SyntheticHistory({
+      events: 4000,
+      seed: 11,
+      from: new Date('2015-01-01'),
+      until: new Date('2025-01-01'),
+      prefix: 'p-',
+    });
+    for (let batch = history.next(1000); batch.length > 0; batch = history.next(1000))
+      await appendBulk(testDb.db.pool, batch.map(aheadOfTime));
     await rebuildReadModels(testDb.db);
     readModel = new ReadModel(testDb.db.pool);
     s = quoteIdent((await activeGeneration(testDb.db.pool))!.schema);
@@ -48,7 +55,11 @@ describe('read-model pages equal their plain definition', () => {
     let compared = 0;
     for (let run = 0; run < 60; run++) {
       // Dates at the start of a year, month or day, and any instant.
-      const from = [instant(START, END).slice(0, 4) + '-01-01T00:00:00.000Z', instant(START, END).slice(0, 7) + '-01T00:00:00.000Z', instant(START, END)][run % 3];
+      const from = [
+        instant(START, END).slice(0, 4) + '-01-01T00:00:00.000Z',
+        instant(START, END).slice(0, 7) + '-01T00:00:00.000Z',
+        instant(START, END),
+      ][run % 3];
       // Known now, at any time after `from`, days after it (few of the later events known yet), or before it.
       const knownAt = [
         new Date().toISOString(),
@@ -56,7 +67,7 @@ describe('read-model pages equal their plain definition', () => {
         instant(Date.parse(from), Date.parse(from) + 10 * 86_400_000),
         instant(Date.parse(from) - 200 * 86_400_000, Date.parse(from)),
       ][run % 4];
-      const party = ['BY', 'RU', 'KZ', undefined][run % 5 % 4];
+      const party = ['BY', 'RU', 'KZ', undefined][(run % 5) % 4];
       const limit = [5, 50, 200][run % 3];
       const page = await readModel.timeline({ knownAt, from, party, limit });
       const { rows } = await testDb.db.pool.query<{ event_id: string; position: string }>(
@@ -118,7 +129,12 @@ describe('read-model pages equal their plain definition', () => {
       };
       const page = await readModel.commitments(asOf, knownAt, filter, { limit: 30 });
       const all = await readModel.commitments(asOf, knownAt, filter);
-      expect(page.map((view) => view.id)).toEqual(all.map((view) => view.id).sort().slice(0, 30));
+      expect(page.map((view) => view.id)).toEqual(
+        all
+          .map((view) => view.id)
+          .sort()
+          .slice(0, 30),
+      );
       expect(page).toEqual(page.map((view) => all.find((other) => other.id === view.id)));
       compared += page.length;
     }
@@ -137,7 +153,7 @@ describe('read-model pages equal their plain definition', () => {
       const filter = { party, status };
       const all = (await readModel.commitments(asOf, knownAt, filter)).map((view) => view.id).sort();
       const paged: string[] = [];
-      for (let after: string | undefined; ; ) {
+      for (let after: string | undefined; ;) {
         const page = await readModel.commitments(asOf, knownAt, filter, { after, limit: 7 });
         paged.push(...page.map((view) => view.id));
         if (page.length < 7) break;

@@ -13,7 +13,13 @@ describe('a generation of an older read-model version', () => {
 
   beforeAll(async () => {
     testDb = await createTestDatabase('postgres');
-    const history = new SyntheticHistory({ events: 600, seed: 5, from: new Date('2015-01-01'), until: new Date('2025-01-01'), prefix: 'v-' });
+    const history = new SyntheticHistory({
+      events: 600,
+      seed: 5,
+      from: new Date('2015-01-01'),
+      until: new Date('2025-01-01'),
+      prefix: 'v-',
+    });
     for (let batch = history.next(300); batch.length > 0; batch = history.next(300)) await appendBulk(testDb.db.pool, batch);
   });
   afterAll(() => testDb?.dispose());

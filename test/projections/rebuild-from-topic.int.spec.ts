@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import { appendBulk, PostgresEventStore } from '@timeline/event-store';
 import { createKafka, ensureTopic, Relay } from '@timeline/log';
-import { activeGeneration, KafkaProjector, quoteIdent, ReadModel, rebuildFromTopic, rebuildReadModels, RebuildProgress } from '@timeline/projections';
+import {
+  activeGeneration,
+  KafkaProjector,
+  quoteIdent,
+  ReadModel,
+  rebuildFromTopic,
+  rebuildReadModels,
+  RebuildProgress,
+} from '@timeline/projections';
 import { SyntheticHistory } from '../../apps/cli/src/generate/synthetic-history';
 import { registeredParties } from '../../apps/cli/src/generate/generate-command';
 import { testKafkaBrokers } from '../setup/environment';
@@ -27,7 +35,9 @@ async function snapshot(testDb: TestDatabase): Promise<Record<string, string[]>>
   const s = quoteIdent(generation!.schema);
   const result: Record<string, string[]> = {};
   for (const [table, order] of Object.entries(TABLES)) {
-    const { rows } = await testDb.db.pool.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM ${s}.${table} t ORDER BY ${order}`);
+    const { rows } = await testDb.db.pool.query<{ row: string }>(
+      `SELECT row_to_json(t)::text AS row FROM ${s}.${table} t ORDER BY ${order}`,
+    );
     result[table] = rows.map((row) => row.row);
   }
   return result;
@@ -75,9 +85,17 @@ describe('rebuild from the Kafka topic', () => {
   }
 
   it('equals a rebuild from the table and the live projection, and the live projector goes on after the switch', async () => {
-    const first = new SyntheticHistory({ events: 3000, seed: 7, from: new Date('2016-01-01'), until: new Date('2021-01-01'), prefix: 'a-' });
+    const first = new SyntheticHistory({
+      events: 3000,
+      seed: 7,
+      from: new Date('2016-01-01'),
+      until: new Date('2021-01-01'),
+      prefix: 'a-',
+    });
     const head = await generate(first);
-    const { rows } = await testDb.db.pool.query<{ type: string; count: number }>('SELECT type, count(*)::int AS count FROM events GROUP BY type');
+    const { rows } = await testDb.db.pool.query<{ type: string; count: number }>(
+      'SELECT type, count(*)::int AS count FROM events GROUP BY type',
+    );
     const counts = Object.fromEntries(rows.map((row) => [row.type, row.count]));
     expect(counts.EventCorrected).toBeGreaterThan(20);
     expect(counts.EventRetracted).toBeGreaterThan(10);
@@ -99,7 +117,14 @@ describe('rebuild from the Kafka topic', () => {
 
     // The live projector (its group's offsets carried over) goes on in the new generation.
     await rebuildFromTopic(testDb.db, kafka, { topic });
-    const more = new SyntheticHistory({ events: 500, seed: 8, from: new Date('2021-01-02'), until: new Date('2022-01-01'), prefix: 'b-', registeredParties: await registeredParties(testDb.db) });
+    const more = new SyntheticHistory({
+      events: 500,
+      seed: 8,
+      from: new Date('2021-01-02'),
+      until: new Date('2022-01-01'),
+      prefix: 'b-',
+      registeredParties: await registeredParties(testDb.db),
+    });
     const newHead = await generate(more);
     await until(() => readModel.hasProjected(newHead));
     const after = await snapshot(testDb);
@@ -110,7 +135,14 @@ describe('rebuild from the Kafka topic', () => {
 
   it('takes the events appended while it runs', async () => {
     const { rows } = await testDb.db.pool.query<{ count: number }>('SELECT count(*)::int AS count FROM events');
-    const during = new SyntheticHistory({ events: 300, seed: 9, from: new Date('2022-01-02'), until: new Date('2023-01-01'), prefix: 'c-', registeredParties: await registeredParties(testDb.db) });
+    const during = new SyntheticHistory({
+      events: 300,
+      seed: 9,
+      from: new Date('2022-01-02'),
+      until: new Date('2023-01-01'),
+      prefix: 'c-',
+      registeredParties: await registeredParties(testDb.db),
+    });
     const rebuilt = rebuildFromTopic(testDb.db, kafka, { topic });
     const head = await generate(during);
     await rebuilt;

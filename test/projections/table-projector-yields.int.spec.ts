@@ -10,7 +10,13 @@ import { createTestDatabase, TestDatabase } from '../support/test-database';
  */
 describe('the table projector on the embedded store', () => {
   let testDb: TestDatabase;
-  const history = new SyntheticHistory({ events: 200, seed: 11, from: new Date('2015-01-01'), until: new Date('2025-01-01'), prefix: 'y-' });
+  const history = new SyntheticHistory({
+    events: 200,
+    seed: 11,
+    from: new Date('2015-01-01'),
+    until: new Date('2025-01-01'),
+    prefix: 'y-',
+  });
 
   beforeAll(async () => {
     testDb = await createTestDatabase('pglite');

@@ -19,8 +19,7 @@ export function assertTestDatabase(url: string): void {
   const name = new URL(url).pathname.replace(/^\//, '');
   if (!/test/i.test(name)) {
     throw new Error(
-      `refusing to run tests against database "${name}" (${url.replace(/:[^:@/]*@/, ':***@')}): ` +
-        'its name must contain "test"',
+      `refusing to run tests against database "${name}" (${url.replace(/:[^:@/]*@/, ':***@')}): ` + 'its name must contain "test"',
     );
   }
 }

@@ -31,10 +31,7 @@ export async function consumeTopic(
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`read ${records.length} records from ${topic} before the time ran out`)),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => reject(new Error(`read ${records.length} records from ${topic} before the time ran out`)), timeoutMs);
       consumer
         .run({
           eachMessage: async ({ partition, message }) => {

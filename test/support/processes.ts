@@ -73,7 +73,10 @@ export class ServiceProcess {
   async waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const ok = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then((response) => response.ok, () => false);
+      const ok = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (ok) return;
       if (!this.running) throw new Error(`${this.name} exited before ${url} answered:\n${this.log}`);
       if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms; ${this.name} said:\n${this.log}`);

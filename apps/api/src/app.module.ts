@@ -8,10 +8,7 @@ import { AccessGuard } from './auth/access.guard';
 import { ApiKeyStore, parseKey } from './auth/api-keys';
 import { KeysController } from './keys/keys.controller';
 import { AmendCommitmentController, AmendCommitmentHandler } from './commitments/amend/amend-commitment';
-import {
-  ChangeCommitmentStatusController,
-  ChangeCommitmentStatusHandler,
-} from './commitments/change-status/change-commitment-status';
+import { ChangeCommitmentStatusController, ChangeCommitmentStatusHandler } from './commitments/change-status/change-commitment-status';
 import { RecentStreams } from './aggregates/recent-streams';
 import { AggregateWriter } from './aggregates/aggregate-writer';
 import { ExecuteAggregateHandler } from './aggregates/definitions';
@@ -57,7 +54,9 @@ export class AppModule {
             level: runtime.config.logLevel,
             // Keys and cookies never reach a log line (request bodies and answers are not logged at all).
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
-            autoLogging: { ignore: (request: { url?: string }) => (request.url?.startsWith('/health') || request.url?.startsWith('/metrics')) ?? false },
+            autoLogging: {
+              ignore: (request: { url?: string }) => (request.url?.startsWith('/health') || request.url?.startsWith('/metrics')) ?? false,
+            },
           }),
         }),
       ],

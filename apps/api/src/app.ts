@@ -30,8 +30,25 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
     app.enableCors({
       origin: runtime.config.corsOrigins.includes('*') ? '*' : [...runtime.config.corsOrigins],
       methods: ['GET', 'HEAD', 'POST', 'DELETE'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Correlation-Id', 'Last-Event-ID'],
-      exposedHeaders: ['ETag', 'Location', 'Retry-After', 'Idempotent-Replayed', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+      allowedHeaders: [
+        'Authorization',
+        'Content-Type',
+        'Accept',
+        'If-Match',
+        'If-None-Match',
+        'Idempotency-Key',
+        'X-Correlation-Id',
+        'Last-Event-ID',
+      ],
+      exposedHeaders: [
+        'ETag',
+        'Location',
+        'Retry-After',
+        'Idempotent-Replayed',
+        'X-RateLimit-Limit',
+        'X-RateLimit-Remaining',
+        'X-RateLimit-Reset',
+      ],
       maxAge: 600,
     });
   }

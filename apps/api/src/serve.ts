@@ -40,10 +40,15 @@ export async function serve(config: AppConfig): Promise<void> {
     logger.info({ roles: [...config.roles] }, 'no api role: running without the HTTP API');
     const metricsServer = config.metricsPort === undefined ? undefined : await serveMetrics(runtime, config.metricsPort, config.host);
     await waitForSignal();
-    await shutDown(logger, config, async () => {
-      await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
-      await runtime.close();
-    }, runtime);
+    await shutDown(
+      logger,
+      config,
+      async () => {
+        await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
+        await runtime.close();
+      },
+      runtime,
+    );
     return;
   }
   const app = await createApp(runtime);
@@ -56,18 +61,23 @@ export async function serve(config: AppConfig): Promise<void> {
   await app.listen(config.port, config.host);
   logger.info({ url: `http://localhost:${config.port}`, openapi: `http://localhost:${config.port}/openapi.json` }, 'listening');
   await waitForSignal();
-  await shutDown(logger, config, async () => {
-    // Stops accepting connections and waits for the requests in flight (event streams are ended).
-    // Answers given from now on close their connections; those left idle are closed as they idle.
-    const server = app.getHttpServer() as Server;
-    const sweeper = setInterval(() => server.closeIdleConnections(), 100);
-    try {
-      await app.close();
-    } finally {
-      clearInterval(sweeper);
-    }
-    await runtime.close();
-  }, runtime);
+  await shutDown(
+    logger,
+    config,
+    async () => {
+      // Stops accepting connections and waits for the requests in flight (event streams are ended).
+      // Answers given from now on close their connections; those left idle are closed as they idle.
+      const server = app.getHttpServer() as Server;
+      const sweeper = setInterval(() => server.closeIdleConnections(), 100);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(sweeper);
+      }
+      await runtime.close();
+    },
+    runtime,
+  );
 }
 
 async function shutDown(logger: pino.Logger, config: AppConfig, stop: () => Promise<void>, runtime: Runtime): Promise<void> {
@@ -117,7 +127,11 @@ function waitForSignal(): Promise<void> {
 }
 
 /** Loads TIMELINE_SEED into a store that holds no events yet; a store with events is left alone. */
-export async function seedEmptyStore(loader: SeedLoader, runtime: Runtime, log: (message: string, details?: Record<string, unknown>) => void) {
+export async function seedEmptyStore(
+  loader: SeedLoader,
+  runtime: Runtime,
+  log: (message: string, details?: Record<string, unknown>) => void,
+) {
   const name = runtime.config.seed;
   if (name === 'none') return;
   if ((await runtime.store.headPosition()) !== '0') return;

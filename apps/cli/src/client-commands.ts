@@ -24,11 +24,9 @@ interface ClientOptions {
 async function fetchJson<T>(options: ClientOptions, path: string, query: Record<string, string | undefined> = {}): Promise<T> {
   const url = new URL(path, options.url);
   for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, value);
-  const response = await fetch(url, { headers: { accept: 'application/json', ...authorization(options) } }).catch(
-    (error: Error) => {
-      throw new Error(`cannot reach ${options.url} (${error.message}); start it with "npm start" or pass --url`);
-    },
-  );
+  const response = await fetch(url, { headers: { accept: 'application/json', ...authorization(options) } }).catch((error: Error) => {
+    throw new Error(`cannot reach ${options.url} (${error.message}); start it with "npm start" or pass --url`);
+  });
   const body = (await response.json()) as T & { detail?: string; errors?: { field: string; message: string }[] };
   if (!response.ok) {
     const fields = body.errors?.map((error) => `${error.field}: ${error.message}`).join('; ');
@@ -43,7 +41,14 @@ const money = (amount: string | null | undefined, currency: string | null | unde
 /** Plain borders off a terminal, so that files and pipes get no colour codes. */
 const style = () => (process.stdout.isTTY ? {} : { style: { head: [], border: [] } });
 
-const show = (value: unknown) => (value === null || value === undefined ? '∅' : typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : (JSON.stringify(value) ?? ''));
+const show = (value: unknown) =>
+  value === null || value === undefined
+    ? '∅'
+    : typeof value === 'string'
+      ? value
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : (JSON.stringify(value) ?? '');
 
 interface HistoryVersion {
   version: number;
@@ -77,7 +82,17 @@ interface CommitmentRow {
 interface CitedFact {
   source: { title: string; publisher?: string };
   corroboratedBy?: { source: { title: string; publisher?: string; publishedAt?: string } }[];
-  claims?: { why: string; reason: string; claims: { value: unknown; current: boolean; quoted: boolean; publishedAt: string | null; source: { title: string; publisher?: string } }[] };
+  claims?: {
+    why: string;
+    reason: string;
+    claims: {
+      value: unknown;
+      current: boolean;
+      quoted: boolean;
+      publishedAt: string | null;
+      source: { title: string; publisher?: string };
+    }[];
+  };
 }
 
 const sourceName = (source: { title: string; publisher?: string }) => `${source.publisher ? `${source.publisher}: ` : ''}${source.title}`;
@@ -89,15 +104,18 @@ function otherSources(name: string, sources: Record<string, CitedFact> | undefin
   for (const [path, fact] of Object.entries(sources ?? {})) {
     for (const other of fact.corroboratedBy ?? []) confirming.add(sourceName(other.source));
     if (!fact.claims) continue;
-    lines.push(`${name} — ${path}, sources disagree (current: ${fact.claims.why === 'chosen' ? `chosen: ${fact.claims.reason}` : 'the latest published'}):`);
+    lines.push(
+      `${name} — ${path}, sources disagree (current: ${fact.claims.why === 'chosen' ? `chosen: ${fact.claims.reason}` : 'the latest published'}):`,
+    );
     for (const claim of fact.claims.claims) {
-      lines.push(`  ${claim.current ? '*' : ' '} ${String(claim.value)} — ${sourceName(claim.source)}, published ${claim.publishedAt ?? 'date unknown'}${claim.quoted ? '' : ' (paraphrase)'}`);
+      lines.push(
+        `  ${claim.current ? '*' : ' '} ${String(claim.value)} — ${sourceName(claim.source)}, published ${claim.publishedAt ?? 'date unknown'}${claim.quoted ? '' : ' (paraphrase)'}`,
+      );
     }
   }
   if (confirming.size) lines.unshift(`${name} — also reported by: ${[...confirming].join('; ')}`);
   return lines;
 }
-
 
 export function registerClientCommands(program: Command): void {
   program
@@ -109,11 +127,24 @@ export function registerClientCommands(program: Command): void {
     .action(async (id: string, options: ClientOptions) => {
       const { versions } = await fetchJson<{ versions: HistoryVersion[] }>(options, `/v1/commitments/${id}/history`);
       if (options.json) return console.log(JSON.stringify(versions, null, 2));
-      const table = new Table({ ...style(), head: ['v', 'event', 'effective', 'recorded', 'actor', 'changes', 'source'], wordWrap: true, colWidths: [4, 24, 12, 22, 14, 44, 36] });
+      const table = new Table({
+        ...style(),
+        head: ['v', 'event', 'effective', 'recorded', 'actor', 'changes', 'source'],
+        wordWrap: true,
+        colWidths: [4, 24, 12, 22, 14, 44, 36],
+      });
       for (const version of versions) {
         const changes = version.changes.map((change) => `${change.path}: ${show(change.from)} → ${show(change.to)}`).join('\n');
         const fixes = version.fixes ? `${version.fixes.kind} of ${version.fixes.eventId}\n` : '';
-        table.push([version.version, version.type, formatEffectiveTime(version.effectiveAt as EffectiveTime), version.recordedAt.replace('T', ' ').slice(0, 19), version.actor, fixes + changes, `${version.source.title} (${version.confidence})${version.source.quote ? `\n“${version.source.quote}”` : ''}${version.source.paraphrase ? `\nparaphrase: ${version.source.paraphrase}` : ''}`]);
+        table.push([
+          version.version,
+          version.type,
+          formatEffectiveTime(version.effectiveAt as EffectiveTime),
+          version.recordedAt.replace('T', ' ').slice(0, 19),
+          version.actor,
+          fixes + changes,
+          `${version.source.title} (${version.confidence})${version.source.quote ? `\n“${version.source.quote}”` : ''}${version.source.paraphrase ? `\nparaphrase: ${version.source.paraphrase}` : ''}`,
+        ]);
       }
       console.log(table.toString());
     });
@@ -138,16 +169,31 @@ export function registerClientCommands(program: Command): void {
       }>(options, '/v1/state', { asOf: options.asOf, knownAt: options.knownAt, reportedBy: options.reportedBy });
       if (options.json) return console.log(JSON.stringify(state, null, 2));
       console.log(`as of ${state.asOf}, as known at ${state.knownAt}${state.reportedBy ? `, as reported by ${state.reportedBy}` : ''}`);
-      const commitments = new Table({ ...style(), head: ['commitment', 'by → to', 'status', 'pledged', 'disbursed', 'outstanding', ''], wordWrap: true, colWidths: [44, 10, 11, 22, 20, 20, 3] });
+      const commitments = new Table({
+        ...style(),
+        head: ['commitment', 'by → to', 'status', 'pledged', 'disbursed', 'outstanding', ''],
+        wordWrap: true,
+        colWidths: [44, 10, 11, 22, 20, 20, 3],
+      });
       for (const row of state.commitments) {
-        commitments.push([row.title, `${row.by} → ${row.to}`, row.status, money(row.pledged, row.currency, row.unit), money(row.disbursed, row.currency, row.unit), row.status === 'pledged' ? money(row.outstanding, row.currency, row.unit) : '', row.uncertain.length ? '?' : '']);
+        commitments.push([
+          row.title,
+          `${row.by} → ${row.to}`,
+          row.status,
+          money(row.pledged, row.currency, row.unit),
+          money(row.disbursed, row.currency, row.unit),
+          row.status === 'pledged' ? money(row.outstanding, row.currency, row.unit) : '',
+          row.uncertain.length ? '?' : '',
+        ]);
       }
       console.log(commitments.toString());
       const tracks = new Table({ ...style(), head: ['track', 'status', 'deadlines'], wordWrap: true, colWidths: [44, 18, 60] });
-      for (const track of state.tracks) tracks.push([track.title, track.status, track.deadlines.map((d) => `${d.due}: ${d.description}`).join('\n')]);
+      for (const track of state.tracks)
+        tracks.push([track.title, track.status, track.deadlines.map((d) => `${d.due}: ${d.description}`).join('\n')]);
       console.log(tracks.toString());
       const deployments = new Table({ ...style(), head: ['deployment', 'place', 'whose → host'], wordWrap: true, colWidths: [44, 30, 16] });
-      for (const deployment of state.deployments) deployments.push([deployment.asset, deployment.place, `${deployment.by} → ${deployment.host}`]);
+      for (const deployment of state.deployments)
+        deployments.push([deployment.asset, deployment.place, `${deployment.by} → ${deployment.host}`]);
       console.log(deployments.toString());
       const others = [
         ...state.commitments.flatMap((row) => otherSources(row.title, row.sources)),
@@ -173,7 +219,9 @@ export function registerClientCommands(program: Command): void {
       for (;;) {
         const url = new URL('/v1/events/stream', options.url);
         for (const name of ['types', 'parties', 'streams'] as const) if (options[name]) url.searchParams.set(name, options[name]);
-        const response = await fetch(url, { headers: { accept: 'text/event-stream', ...authorization(options), ...(last !== undefined ? { 'last-event-id': last } : {}) } }).catch(() => undefined);
+        const response = await fetch(url, {
+          headers: { accept: 'text/event-stream', ...authorization(options), ...(last !== undefined ? { 'last-event-id': last } : {}) },
+        }).catch(() => undefined);
         if (response && !response.ok) throw new Error(`${response.status} ${await response.text()}`);
         if (response?.body) {
           let buffer = '';
@@ -183,7 +231,11 @@ export function registerClientCommands(program: Command): void {
             let end: number;
             while ((end = buffer.indexOf('\n\n')) >= 0) {
               const frame = Object.fromEntries(
-                buffer.slice(0, end).split('\n').filter((line) => /^[a-z]+:/.test(line)).map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart()]),
+                buffer
+                  .slice(0, end)
+                  .split('\n')
+                  .filter((line) => /^[a-z]+:/.test(line))
+                  .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart()]),
               );
               buffer = buffer.slice(end + 2);
               if (frame.event === 'overflow') {
@@ -192,8 +244,18 @@ export function registerClientCommands(program: Command): void {
               }
               if (!frame.id || !frame.data) continue;
               last = frame.id;
-              const event = JSON.parse(frame.data) as { position: string; effectiveAt: EffectiveTime; type: string; streamId: string; source?: { title?: string } };
-              console.log(options.json ? frame.data : `${event.position}\t${formatEffectiveTime(event.effectiveAt)}\t${event.type}\t${event.streamId}\t${event.source?.title ?? ''}`);
+              const event = JSON.parse(frame.data) as {
+                position: string;
+                effectiveAt: EffectiveTime;
+                type: string;
+                streamId: string;
+                source?: { title?: string };
+              };
+              console.log(
+                options.json
+                  ? frame.data
+                  : `${event.position}\t${formatEffectiveTime(event.effectiveAt)}\t${event.type}\t${event.streamId}\t${event.source?.title ?? ''}`,
+              );
             }
           }
         }
@@ -213,14 +275,22 @@ export function registerClientCommands(program: Command): void {
     .option(...KEY_OPTION)
     .action(async (what: string, options: ClientOptions & { format: string; asOf?: string; knownAt?: string; reportedBy?: string }) => {
       if (!['csv', 'ndjson'].includes(options.format)) throw new Error(`--format must be csv or ndjson, not "${options.format}"`);
-      const paths: Record<string, string> = { timeline: '/v1/timeline', commitments: '/v1/commitments', ledger: '/v1/ledger', audit: '/v1/audit' };
+      const paths: Record<string, string> = {
+        timeline: '/v1/timeline',
+        commitments: '/v1/commitments',
+        ledger: '/v1/ledger',
+        audit: '/v1/audit',
+      };
       const path = what.startsWith('history:') ? `/v1/commitments/${what.slice('history:'.length)}/history` : paths[what];
       if (!path) throw new Error(`cannot export "${what}": choose timeline, commitments, ledger, audit or history:<id>`);
       const url = new URL(path, options.url);
       if (options.asOf && (what === 'commitments' || what === 'ledger')) url.searchParams.set('asOf', options.asOf);
       if (options.knownAt) url.searchParams.set('knownAt', options.knownAt);
-      if (options.reportedBy && ['timeline', 'commitments', 'ledger'].includes(what)) url.searchParams.set('reportedBy', options.reportedBy);
-      const response = await fetch(url, { headers: { accept: options.format === 'csv' ? 'text/csv' : 'application/x-ndjson', ...authorization(options) } });
+      if (options.reportedBy && ['timeline', 'commitments', 'ledger'].includes(what))
+        url.searchParams.set('reportedBy', options.reportedBy);
+      const response = await fetch(url, {
+        headers: { accept: options.format === 'csv' ? 'text/csv' : 'application/x-ndjson', ...authorization(options) },
+      });
       if (!response.ok || !response.body) throw new Error(`${response.status} ${await response.text()}`);
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
         if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));

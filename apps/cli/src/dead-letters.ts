@@ -30,14 +30,33 @@ export function registerDeadLetterCommands(program: Command): void {
     .description('the dead letters noted in the database: topic, partition, offset, reason')
     .action(async () => {
       const config = loadConfig();
-      const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, applicationName: config.databaseApplicationName });
+      const db = await openDatabase({
+        url: config.databaseUrl,
+        dataDir: config.dataDir,
+        schema: config.databaseSchema,
+        applicationName: config.databaseApplicationName,
+      });
       try {
-        const { rows } = await db.pool.query<{ topic: string; partition: number; record_offset: string; reason: string; dead_letter_topic: string; recorded_at: Date }>(
+        const { rows } = await db.pool.query<{
+          topic: string;
+          partition: number;
+          record_offset: string;
+          reason: string;
+          dead_letter_topic: string;
+          recorded_at: Date;
+        }>(
           'SELECT topic, partition, record_offset::text, reason, dead_letter_topic, recorded_at FROM dead_letters ORDER BY recorded_at, topic, partition, record_offset',
         );
         if (rows.length === 0) console.log('no dead letters');
         for (const row of rows) {
-          console.log([row.recorded_at.toISOString(), `${row.topic}[${row.partition}]@${row.record_offset}`, `-> ${row.dead_letter_topic}`, row.reason].join('\t'));
+          console.log(
+            [
+              row.recorded_at.toISOString(),
+              `${row.topic}[${row.partition}]@${row.record_offset}`,
+              `-> ${row.dead_letter_topic}`,
+              row.reason,
+            ].join('\t'),
+          );
         }
       } finally {
         await db.close();
@@ -61,8 +80,14 @@ export function registerDeadLetterCommands(program: Command): void {
         return;
       }
       const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      const consumer = kafka.consumer({ groupId: readerGroupFor(config.kafka.deadLetterTopic, 'replay', String(Date.now())), ...CONSUMER_ASSIGNERS });
-      const bar = new SingleBar({ format: 'replay |{bar}| {value}/{total} dead letters', noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
+      const consumer = kafka.consumer({
+        groupId: readerGroupFor(config.kafka.deadLetterTopic, 'replay', String(Date.now())),
+        ...CONSUMER_ASSIGNERS,
+      });
+      const bar = new SingleBar(
+        { format: 'replay |{bar}| {value}/{total} dead letters', noTTYOutput: true, notTTYSchedule: 2000 },
+        Presets.shades_classic,
+      );
       let replayed = 0;
       await producer.connect();
       await consumer.connect();
@@ -70,7 +95,9 @@ export function registerDeadLetterCommands(program: Command): void {
         await consumer.subscribe({ topic: config.kafka.deadLetterTopic, fromBeginning: true });
         bar.start(total, 0);
         // Partitions still to read, to the end they had when the replay began.
-        const remaining = new Map(ends.filter(({ high, low }) => BigInt(high) > BigInt(low)).map(({ partition, high }) => [partition, BigInt(high)]));
+        const remaining = new Map(
+          ends.filter(({ high, low }) => BigInt(high) > BigInt(low)).map(({ partition, high }) => [partition, BigInt(high)]),
+        );
         await new Promise<void>((resolve, reject) => {
           consumer
             .run({

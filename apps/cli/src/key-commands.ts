@@ -26,7 +26,11 @@ export function registerKeyCommands(program: Command): void {
       ].filter(Boolean);
       if (problems.length > 0) throw new Error(problems.join('; '));
       await withKeyStore(async (store) => {
-        const created = await store.create({ owner: options.owner, role: options.role as KeyRole, createdBy: `cli:${userInfo().username}` });
+        const created = await store.create({
+          owner: options.owner,
+          role: options.role as KeyRole,
+          createdBy: `cli:${userInfo().username}`,
+        });
         if (options.json) {
           console.log(JSON.stringify(created, null, 2));
           return;

@@ -38,7 +38,12 @@ program
   .description('bring the database schema up to date (DATABASE_URL, or the embedded store in DATA_DIR)')
   .action(async () => {
     const config = loadConfig();
-    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, applicationName: config.databaseApplicationName });
+    const db = await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.dataDir,
+      schema: config.databaseSchema,
+      applicationName: config.databaseApplicationName,
+    });
     try {
       const { applied } = await migrate(db, (line) => console.log(line));
       console.log(applied.length ? `applied ${applied.length} migration(s)` : 'schema is up to date');
@@ -50,12 +55,17 @@ program
 program
   .command('rebuild')
   .description('rebuild every read model from the log into fresh tables, then switch to them at once')
-  .option('--from <log>', 'what to replay: "table" (the events table) or "topic" (the Kafka topic, from its beginning; needs KAFKA_BROKERS)', 'table')
+  .option(
+    '--from <log>',
+    'what to replay: "table" (the events table) or "topic" (the Kafka topic, from its beginning; needs KAFKA_BROKERS)',
+    'table',
+  )
   .option('--batch-size <n>', 'events per read from the events table', '10000')
   .action(async (options: { from: string; batchSize: string }) => {
     if (options.from !== 'table' && options.from !== 'topic') throw new Error(`--from must be "table" or "topic", not "${options.from}"`);
     const config = loadConfig();
-    if (options.from === 'topic' && !config.kafka) throw new Error('--from topic needs KAFKA_BROKERS: without Kafka the log is the events table (--from table)');
+    if (options.from === 'topic' && !config.kafka)
+      throw new Error('--from topic needs KAFKA_BROKERS: without Kafka the log is the events table (--from table)');
     const bar = progressBar('rebuild', 'events', '| {phase}');
     const started = Date.now();
     let phase = '';
@@ -133,6 +143,10 @@ registerKeyCommands(program);
 registerDeadLetterCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
-  console.error(error instanceof InvalidConfiguration || error instanceof InvalidSeed ? error.message : `timeline: ${(error as Error).message ?? error}`);
+  console.error(
+    error instanceof InvalidConfiguration || error instanceof InvalidSeed
+      ? error.message
+      : `timeline: ${(error as Error).message ?? error}`,
+  );
   process.exit(1);
 });

@@ -109,7 +109,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   let kafka: KafkaConfig | undefined;
   const brokers = text('KAFKA_BROKERS');
   if (brokers !== undefined) {
-    const list = brokers.split(',').map((broker) => broker.trim()).filter(Boolean);
+    const list = brokers
+      .split(',')
+      .map((broker) => broker.trim())
+      .filter(Boolean);
     const bad = list.filter((broker) => !BROKER.test(broker));
     if (list.length === 0 || bad.length > 0) {
       problems.push(`KAFKA_BROKERS must be a comma-separated list of host:port (bad: ${bad.join(', ') || 'empty'})`);
@@ -127,7 +130,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       deadLetterTopic: text('KAFKA_DLQ_TOPIC') ?? `${topic}.dlq`,
       sessionTimeoutMs: integer('KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
     };
-    if (!TOPIC.test(kafka.deadLetterTopic)) problems.push(`KAFKA_DLQ_TOPIC="${kafka.deadLetterTopic}" may hold only letters, digits, '.', '_' and '-'`);
+    if (!TOPIC.test(kafka.deadLetterTopic))
+      problems.push(`KAFKA_DLQ_TOPIC="${kafka.deadLetterTopic}" may hold only letters, digits, '.', '_' and '-'`);
     if (kafka.deadLetterTopic === topic) problems.push('KAFKA_DLQ_TOPIC must differ from KAFKA_TOPIC');
   } else if (text('KAFKA_TOPIC') !== undefined || text('KAFKA_DLQ_TOPIC') !== undefined) {
     problems.push('KAFKA_TOPIC or KAFKA_DLQ_TOPIC is set but KAFKA_BROKERS is not: set both, or neither for the embedded log');
@@ -149,10 +153,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const rateLimitPerWindow = integer('TIMELINE_RATE_LIMIT', 1000, 0, 1_000_000);
   const rateLimitWindowSeconds = integer('TIMELINE_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400);
 
-  const corsOrigins = (text('TIMELINE_CORS_ORIGINS') ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+  const corsOrigins = (text('TIMELINE_CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
   for (const origin of corsOrigins) {
     if (origin !== '*' && !ORIGIN.test(origin)) {
-      problems.push(`TIMELINE_CORS_ORIGINS: "${origin}" must be an origin like https://example.org or http://localhost:5173 (no path), or *`);
+      problems.push(
+        `TIMELINE_CORS_ORIGINS: "${origin}" must be an origin like https://example.org or http://localhost:5173 (no path), or *`,
+      );
     }
   }
 
@@ -185,7 +194,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       parsed = undefined;
     }
     if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.search || parsed.hash || parsed.username || parsed.password) {
-      problems.push(`TIMELINE_PUBLIC_BASE_URL="${env.TIMELINE_PUBLIC_BASE_URL}" must be an absolute http(s) URL like https://timeline.example.org (a path is allowed; no query, fragment or credentials)`);
+      problems.push(
+        `TIMELINE_PUBLIC_BASE_URL="${env.TIMELINE_PUBLIC_BASE_URL}" must be an absolute http(s) URL like https://timeline.example.org (a path is allowed; no query, fragment or credentials)`,
+      );
     }
   }
 

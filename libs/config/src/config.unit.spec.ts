@@ -53,10 +53,13 @@ describe('public base URL', () => {
     expect(loadConfig({ TIMELINE_PUBLIC_BASE_URL: 'http://localhost:3000/api' }).publicBaseUrl).toBe('http://localhost:3000/api');
   });
 
-  it.each(['timeline.example.org', '/v1', 'ftp://timeline.example.org', 'https://timeline.example.org/?a=1', 'https://user:pw@timeline.example.org'])(
-    'refuses %s, naming the variable',
-    (value) => {
-      expect(() => loadConfig({ TIMELINE_PUBLIC_BASE_URL: value })).toThrow(/TIMELINE_PUBLIC_BASE_URL=.* must be an absolute http\(s\) URL/);
-    },
-  );
+  it.each([
+    'timeline.example.org',
+    '/v1',
+    'ftp://timeline.example.org',
+    'https://timeline.example.org/?a=1',
+    'https://user:pw@timeline.example.org',
+  ])('refuses %s, naming the variable', (value) => {
+    expect(() => loadConfig({ TIMELINE_PUBLIC_BASE_URL: value })).toThrow(/TIMELINE_PUBLIC_BASE_URL=.* must be an absolute http\(s\) URL/);
+  });
 });

@@ -66,29 +66,45 @@ const termChanges: Schema = {
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
-  properties: Object.fromEntries(Object.entries((terms as { properties: Record<string, Schema> }).properties).map(([key, schema]) => [key, nullable(schema)])),
+  properties: Object.fromEntries(
+    Object.entries((terms as { properties: Record<string, Schema> }).properties).map(([key, schema]) => [key, nullable(schema)]),
+  ),
 };
-
 
 const DATA_SCHEMAS: Record<string, Record<number, Schema>> = {
   CommitmentRecorded: {
     1: object(['commitmentId', 'kind', 'title', 'by', 'to', 'status', 'terms'], {
-      commitmentId: id, kind: { enum: COMMITMENT_KINDS }, title: text(500), by: party, to: party,
-      status: { enum: OPEN_STATUSES }, terms,
+      commitmentId: id,
+      kind: { enum: COMMITMENT_KINDS },
+      title: text(500),
+      by: party,
+      to: party,
+      status: { enum: OPEN_STATUSES },
+      terms,
     }),
   },
   CommitmentTermsAmended: { 1: object(['commitmentId', 'changes'], { commitmentId: id, changes: termChanges, reason: text() }) },
   CommitmentDisbursed: { 1: object(['commitmentId', 'amount', 'currency'], { commitmentId: id, amount: decimal, currency }) },
   CommitmentStatusChanged: {
-    1: object(['commitmentId', 'from', 'to'], { commitmentId: id, from: { enum: COMMITMENT_STATUSES }, to: { enum: COMMITMENT_STATUSES }, reason: text() }),
+    1: object(['commitmentId', 'from', 'to'], {
+      commitmentId: id,
+      from: { enum: COMMITMENT_STATUSES },
+      to: { enum: COMMITMENT_STATUSES },
+      reason: text(),
+    }),
   },
   PartyRegistered: {
     1: object(['partyId', 'name', 'kind'], { partyId: party, name: text(200), kind: { enum: PARTY_KINDS } }),
   },
   TrackOpened: {
     1: object(['trackId', 'title', 'area', 'kind', 'parties', 'status'], {
-      trackId: id, title: text(500), area: text(200), kind: { enum: TRACK_KINDS },
-      parties, status: { enum: TRACK_STATUSES }, description: text(4000),
+      trackId: id,
+      title: text(500),
+      area: text(200),
+      kind: { enum: TRACK_KINDS },
+      parties,
+      status: { enum: TRACK_STATUSES },
+      description: text(4000),
     }),
   },
   TrackStatusChanged: {
@@ -96,13 +112,23 @@ const DATA_SCHEMAS: Record<string, Record<number, Schema>> = {
   },
   TrackDeadlineSet: {
     1: object(['trackId', 'deadlineId', 'description', 'due'], {
-      trackId: id, deadlineId: { type: 'string', pattern: '^[a-z0-9-]{1,60}$' }, description: text(), due: effectiveTimeText,
+      trackId: id,
+      deadlineId: { type: 'string', pattern: '^[a-z0-9-]{1,60}$' },
+      description: text(),
+      due: effectiveTimeText,
     }),
   },
   DeploymentStarted: {
     1: object(['deploymentId', 'asset', 'place', 'host', 'by'], {
-      deploymentId: id, asset: text(500), quantity: decimal, unit: text(100), place: text(500), host: party, by: party,
-      commandedBy: party, purpose: text(),
+      deploymentId: id,
+      asset: text(500),
+      quantity: decimal,
+      unit: text(100),
+      place: text(500),
+      host: party,
+      by: party,
+      commandedBy: party,
+      purpose: text(),
     }),
   },
   DeploymentEnded: { 1: object(['deploymentId'], { deploymentId: id, reason: text() }) },
@@ -110,32 +136,58 @@ const DATA_SCHEMAS: Record<string, Record<number, Schema>> = {
     1: object(['occurrenceId', 'kind', 'title', 'parties'], {
       occurrenceId: id,
       kind: { enum: OCCURRENCE_KINDS },
-      title: text(500), parties, place: text(500), participants: strings, durationHours: decimal,
+      title: text(500),
+      parties,
+      place: text(500),
+      participants: strings,
+      durationHours: decimal,
       topics: { type: 'array', maxItems: 50, items: object(['topic'], { topic: text(500), hours: decimal }) },
-      speaker: text(200), quote: text(4000), value: decimal, valueMax: decimal, unit: text(100), currency,
-      horizon: effectiveTimeText, description: text(4000),
+      speaker: text(200),
+      quote: text(4000),
+      value: decimal,
+      valueMax: decimal,
+      unit: text(100),
+      currency,
+      horizon: effectiveTimeText,
+      description: text(4000),
     }),
   },
   EventCorrected: {
     1: object(['eventId', 'eventType', 'changes', 'reason'], {
-      eventId: { type: 'string', format: 'uuid' }, eventType: text(100),
-      changes: { type: 'object', additionalProperties: false, minProperties: 1, properties: { effectiveAt: effectiveTime, data: { type: 'object' } } },
+      eventId: { type: 'string', format: 'uuid' },
+      eventType: text(100),
+      changes: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: { effectiveAt: effectiveTime, data: { type: 'object' } },
+      },
       reason: text(),
     }),
   },
-  EventRetracted: { 1: object(['eventId', 'eventType', 'reason'], { eventId: { type: 'string', format: 'uuid' }, eventType: text(100), reason: text() }) },
+  EventRetracted: {
+    1: object(['eventId', 'eventType', 'reason'], { eventId: { type: 'string', format: 'uuid' }, eventType: text(100), reason: text() }),
+  },
   // Claims (see libs/domain/src/shared/claims.ts): the other source is the event's own `source`.
   SourceCorroborated: { 1: object(['eventId', 'eventType'], { eventId: { type: 'string', format: 'uuid' }, eventType: text(100) }) },
   ClaimRecorded: {
     1: object(['eventId', 'eventType', 'field', 'value'], {
-      eventId: { type: 'string', format: 'uuid' }, eventType: text(100), field: claimField,
+      eventId: { type: 'string', format: 'uuid' },
+      eventType: text(100),
+      field: claimField,
       value: { description: "what the source says the field is: an effective time as text for effectiveAt, else the field's own type" },
     }),
   },
   ClaimChosen: {
     1: object(['eventId', 'eventType', 'field', 'claimId', 'reason'], {
-      eventId: { type: 'string', format: 'uuid' }, eventType: text(100), field: claimField,
-      claimId: { type: 'string', format: 'uuid', description: 'a ClaimRecorded event, or eventId for the value the event was recorded with' },
+      eventId: { type: 'string', format: 'uuid' },
+      eventType: text(100),
+      field: claimField,
+      claimId: {
+        type: 'string',
+        format: 'uuid',
+        description: 'a ClaimRecorded event, or eventId for the value the event was recorded with',
+      },
       reason: text(),
     }),
   },
@@ -195,5 +247,7 @@ export function dataSchema(type: string, version = latestSchemaVersion(type)): S
 }
 
 export function schemaVersions(type: string): number[] {
-  return Object.keys(DATA_SCHEMAS[type] ?? {}).map(Number).sort((a, b) => a - b);
+  return Object.keys(DATA_SCHEMAS[type] ?? {})
+    .map(Number)
+    .sort((a, b) => a - b);
 }

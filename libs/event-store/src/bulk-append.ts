@@ -32,7 +32,9 @@ export async function appendBulk(pool: Pool, events: readonly PlacedEvent[]): Pr
     const { rows: lastRows } = await client.query<{ last: Date | null }>('SELECT max(recorded_at) AS last FROM events');
     const last = lastRows[0].last;
     if (last && new Date(events[0].recordedAt) < last) {
-      throw new BulkAppendRefused(`recorded times must not go back: the store holds events recorded up to ${last.toISOString()}, this batch starts at ${events[0].recordedAt}`);
+      throw new BulkAppendRefused(
+        `recorded times must not go back: the store holds events recorded up to ${last.toISOString()}, this batch starts at ${events[0].recordedAt}`,
+      );
     }
     const fresh = [...streams.values()].filter((span) => span.from === 1);
     const continued = [...streams.values()].filter((span) => span.from > 1);
@@ -50,7 +52,8 @@ export async function appendBulk(pool: Pool, events: readonly PlacedEvent[]): Pr
           WHERE s.stream_id = c.stream_id AND s.version = c.expected`,
         [continued.map((s) => s.streamId), continued.map((s) => s.from - 1), continued.map((s) => s.to)],
       );
-      if (rowCount !== continued.length) throw new BulkAppendRefused(`${continued.length - (rowCount ?? 0)} streams are not at the version before this batch`);
+      if (rowCount !== continued.length)
+        throw new BulkAppendRefused(`${continued.length - (rowCount ?? 0)} streams are not at the version before this batch`);
     }
     const { rows } = await client.query<{ first: string; last: string }>(
       `WITH inserted AS (
@@ -108,7 +111,12 @@ function streamSpans(events: readonly PlacedEvent[]): Map<string, StreamSpan> {
     previous = event.recordedAt;
     const span = spans.get(event.streamId);
     if (!span) {
-      spans.set(event.streamId, { streamId: event.streamId, streamType: event.streamType, from: event.streamVersion, to: event.streamVersion });
+      spans.set(event.streamId, {
+        streamId: event.streamId,
+        streamType: event.streamType,
+        from: event.streamVersion,
+        to: event.streamVersion,
+      });
     } else if (event.streamVersion !== span.to + 1) {
       throw new BulkAppendRefused(`stream ${event.streamId} jumps from version ${span.to} to ${event.streamVersion}`);
     } else {

@@ -127,10 +127,12 @@ export class PostgresEventStore implements EventStore {
         if (request.idempotency) {
           const { key, fingerprint, respond } = request.idempotency;
           const response = respond(result);
-          await client.query(
-            'INSERT INTO idempotency_keys (key, fingerprint, status, response) VALUES ($1, $2, $3, $4)',
-            [key, fingerprint, response.status, JSON.stringify(response.body)],
-          );
+          await client.query('INSERT INTO idempotency_keys (key, fingerprint, status, response) VALUES ($1, $2, $3, $4)', [
+            key,
+            fingerprint,
+            response.status,
+            JSON.stringify(response.body),
+          ]);
         }
         return result;
       });
@@ -150,10 +152,9 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamId: string): Promise<RecordedEvent[]> {
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`,
-      [streamId],
-    );
+    const { rows } = await this.pool.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`, [
+      streamId,
+    ]);
     return rows.map(fromRow);
   }
 
@@ -167,9 +168,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async headPosition(): Promise<string> {
-    const { rows } = await this.pool.query<{ head: string }>(
-      'SELECT coalesce(max(position), 0)::text AS head FROM events',
-    );
+    const { rows } = await this.pool.query<{ head: string }>('SELECT coalesce(max(position), 0)::text AS head FROM events');
     return rows[0].head;
   }
 

@@ -58,18 +58,32 @@ describe('CloudEvents records', () => {
     expect(toKafkaMessage(event).headers!.ce_dataschema).toBe('urn:negotiation-timeline:schema:CommitmentRecorded:v1');
   });
 
-  it.each([undefined, 'https://timeline.example.org'])('are read back unchanged, and validate with the SDK (base URL %s)', (publicBaseUrl) => {
-    const message = toKafkaMessage(event, { publicBaseUrl });
-    expect(message.key).toBe(event.streamId);
-    expect(message.headers).toMatchObject({ 'content-type': 'application/json', ce_specversion: '1.0', ce_id: event.id, ce_time: event.recordedAt });
-    // The binding maps datacontenttype to content-type and partitionkey to the key: no ce_ header repeats them.
-    expect(Object.keys(message.headers!)).not.toEqual(expect.arrayContaining(['ce_datacontenttype']));
-    expect(Object.keys(message.headers!)).not.toEqual(expect.arrayContaining(['ce_partitionkey']));
-    expect(fromKafkaMessage(received(message))).toEqual(event);
-    const read = readWithTheSdk(received(message));
-    expect(read).toMatchObject({ id: event.id, type: event.type, subject: event.streamId, partitionkey: event.streamId, datacontenttype: 'application/json' });
-    expect(read.data).toEqual({ data: event.data, source: event.source });
-  });
+  it.each([undefined, 'https://timeline.example.org'])(
+    'are read back unchanged, and validate with the SDK (base URL %s)',
+    (publicBaseUrl) => {
+      const message = toKafkaMessage(event, { publicBaseUrl });
+      expect(message.key).toBe(event.streamId);
+      expect(message.headers).toMatchObject({
+        'content-type': 'application/json',
+        ce_specversion: '1.0',
+        ce_id: event.id,
+        ce_time: event.recordedAt,
+      });
+      // The binding maps datacontenttype to content-type and partitionkey to the key: no ce_ header repeats them.
+      expect(Object.keys(message.headers!)).not.toEqual(expect.arrayContaining(['ce_datacontenttype']));
+      expect(Object.keys(message.headers!)).not.toEqual(expect.arrayContaining(['ce_partitionkey']));
+      expect(fromKafkaMessage(received(message))).toEqual(event);
+      const read = readWithTheSdk(received(message));
+      expect(read).toMatchObject({
+        id: event.id,
+        type: event.type,
+        subject: event.streamId,
+        partitionkey: event.streamId,
+        datacontenttype: 'application/json',
+      });
+      expect(read.data).toEqual({ data: event.data, source: event.source });
+    },
+  );
 
   it('are refused by the SDK with the relative ce_dataschema of earlier releases, which this release still reads', () => {
     const legacy = received(toKafkaMessage(event), { ce_dataschema: '/v1/schemas/CommitmentRecorded?version=1' });

@@ -53,7 +53,7 @@ describe('topic-aware partition assignment', () => {
     }
   });
 
-  it('works as a kafkajs assigner: reads each member\'s subscription and fetches the metadata of topics the leader does not read', async () => {
+  it("works as a kafkajs assigner: reads each member's subscription and fetches the metadata of topics the leader does not read", async () => {
     const added: string[][] = [];
     const cluster = {
       addMultipleTargetTopics: async (topics: string[]) => void added.push(topics),
@@ -65,7 +65,9 @@ describe('topic-aware partition assignment', () => {
     // The leader subscribes to staging only: kafkajs passes only its topics; the assigner must not rely on them.
     const result = await assigner.assign({ members: [member('a', ['staging']), member('b', ['production'])], topics: ['staging'] });
     expect(added).toEqual([['staging', 'production']]);
-    const decoded = Object.fromEntries(result.map(({ memberId, memberAssignment }) => [memberId, AssignerProtocol.MemberAssignment.decode(memberAssignment)!.assignment]));
+    const decoded = Object.fromEntries(
+      result.map(({ memberId, memberAssignment }) => [memberId, AssignerProtocol.MemberAssignment.decode(memberAssignment)!.assignment]),
+    );
     expect(decoded).toEqual({ a: { staging: [0, 1, 2] }, b: { production: [0, 1, 2, 3, 4, 5] } });
   });
 });

@@ -17,7 +17,10 @@ const reached = new Map<string, number>();
 
 export function parseFailpoints(spec: string): Map<string, number> {
   const points = new Map<string, number>();
-  for (const item of spec.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const item of spec
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const match = FAILPOINT.exec(item);
     if (!match) throw new Error(`TIMELINE_FAILPOINTS: "${item}" is not <step>:<n> with a known step`);
     points.set(match[1], Number(match[2]));

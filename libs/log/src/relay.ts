@@ -116,7 +116,11 @@ export class Relay {
     for (;;) {
       const events = await this.store.readAll({ after: checkpoint, limit: this.batchSize });
       if (events.length === 0) break;
-      await this.producer.send({ topic: this.options.topic, acks: -1, messages: events.map((event) => toKafkaMessage(event, { publicBaseUrl: this.options.publicBaseUrl })) });
+      await this.producer.send({
+        topic: this.options.topic,
+        acks: -1,
+        messages: events.map((event) => toKafkaMessage(event, { publicBaseUrl: this.options.publicBaseUrl })),
+      });
       failpoint('relay.after-send');
       await this.options.afterSend?.(events);
       checkpoint = events[events.length - 1].position;

@@ -14,16 +14,14 @@ export async function createGeneration(pool: Pool, baseSchema: string, options: 
   try {
     await client.query('BEGIN');
     await client.query('LOCK TABLE projection_generations IN EXCLUSIVE MODE');
-    const { rows } = await client.query<{ next: number }>(
-      'SELECT coalesce(max(generation), 0) + 1 AS next FROM projection_generations',
-    );
+    const { rows } = await client.query<{ next: number }>('SELECT coalesce(max(generation), 0) + 1 AS next FROM projection_generations');
     const generation = rows[0].next;
     const schema = `${baseSchema}_rm${generation}_v${READ_MODEL_VERSION}`;
     await client.query(readModelDdl(schema, options));
-    await client.query(
-      "INSERT INTO projection_generations (generation, schema_name, status) VALUES ($1, $2, 'building')",
-      [generation, schema],
-    );
+    await client.query("INSERT INTO projection_generations (generation, schema_name, status) VALUES ($1, $2, 'building')", [
+      generation,
+      schema,
+    ]);
     await client.query('COMMIT');
     return { generation, schema };
   } catch (error) {
@@ -60,9 +58,7 @@ export async function ensureActiveGeneration(pool: Pool, baseSchema: string): Pr
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const { rows } = await client.query<{ active_generation: number | null }>(
-      'SELECT active_generation FROM projection_state FOR UPDATE',
-    );
+    const { rows } = await client.query<{ active_generation: number | null }>('SELECT active_generation FROM projection_state FOR UPDATE');
     if (rows[0].active_generation !== (active?.generation ?? null)) {
       // Another process activated one meanwhile: use it, drop ours.
       await client.query('ROLLBACK');

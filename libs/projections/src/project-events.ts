@@ -173,7 +173,14 @@ export function entityIdOf(streamId: string, streamType: string): string {
   return streamId.slice(streamType.length + 1);
 }
 
-async function projectEntity(client: PoolClient, s: string, streamType: string, streamId: string, known: RecordedEvent[], recordedAt: string) {
+async function projectEntity(
+  client: PoolClient,
+  s: string,
+  streamType: string,
+  streamId: string,
+  known: RecordedEvent[],
+  recordedAt: string,
+) {
   const entityId = entityIdOf(streamId, streamType);
   await closeOpenRows(client, `${s}.entity_versions`, 'entity_type = $1 AND entity_id = $2', [streamType, entityId], recordedAt);
   const fold = ENTITY_FOLDS[streamType];
@@ -187,7 +194,6 @@ async function projectEntity(client: PoolClient, s: string, streamType: string, 
     );
   }
 }
-
 
 /**
  * Timeline rows: a new fact opens a row; a correction closes the corrected
@@ -245,7 +251,6 @@ async function projectTimeline(client: PoolClient, s: string, group: RecordedEve
 export function timelineAttribution(item: Parameters<typeof eventAttribution>[0]): string | null {
   return item.corrections.length || item.claims ? JSON.stringify(eventAttribution(item)) : null;
 }
-
 
 /** The events besides the fact's own whose sources a timeline row cites: its corrections, corroborations and claims. */
 export function citedEvents(item: Parameters<typeof eventAttribution>[0]): RecordedEvent[] {

@@ -50,10 +50,7 @@ type Log = (message: string, details?: Record<string, unknown>) => void;
  * SHARE so that a rebuild's switch waits for it: projection changes and the
  * checkpoint commit together, or neither does.
  */
-export function inProjectionTransaction<T>(
-  pool: Pool,
-  work: (client: PoolClient, generation: Generation) => Promise<T>,
-): Promise<T> {
+export function inProjectionTransaction<T>(pool: Pool, work: (client: PoolClient, generation: Generation) => Promise<T>): Promise<T> {
   return inTransaction(pool, async (client) => {
     const generation = await activeGeneration(client, true);
     if (!generation) throw new Error('no active read-model generation');
@@ -139,7 +136,11 @@ export class TableProjector implements Projector {
    * is waiting for a connection. The embedded store has one: a write that arrives while a batch
    * of hundreds of events is projected would otherwise wait for all of them, not for one append.
    */
-  private async projectUntilSomeoneWaits(client: PoolClient, schema: string, events: readonly RecordedEvent[]): Promise<readonly RecordedEvent[]> {
+  private async projectUntilSomeoneWaits(
+    client: PoolClient,
+    schema: string,
+    events: readonly RecordedEvent[],
+  ): Promise<readonly RecordedEvent[]> {
     let done = 0;
     for (const append of consecutiveAppends(events)) {
       this.status.projected += await projectEvents(client, schema, append);

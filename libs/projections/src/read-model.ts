@@ -241,7 +241,8 @@ export class ReadModel {
 
   async commitment(id: string, asOf: string, knownAt: string, reportedBy?: string): Promise<CommitmentAsOfView | undefined> {
     const s = await this.schema();
-    if (reportedBy !== undefined) return (await reportedCommitments(this.pool, s, asOf, knownAt, reportedBy, {}, undefined, `commitment-${id}`))[0];
+    if (reportedBy !== undefined)
+      return (await reportedCommitments(this.pool, s, asOf, knownAt, reportedBy, {}, undefined, `commitment-${id}`))[0];
     const { rows } = await this.pool.query<CommitmentRow>(
       `SELECT ${COMMITMENT_COLUMNS} FROM ${s}.commitment_versions
         WHERE commitment_id = $1 AND valid @> $2::timestamptz AND recorded @> $3::timestamptz`,
@@ -251,7 +252,12 @@ export class ReadModel {
   }
 
   /** Parties, tracks, deployments or occurrences at (asOf, knownAt), optionally those a party takes part in. */
-  async entities<T = Record<string, unknown>>(type: string, asOf: string, knownAt: string, filter: { party?: string; activeOnly?: boolean; reportedBy?: string } = {}): Promise<(T & { validFrom: string; validTo: string | null })[]> {
+  async entities<T = Record<string, unknown>>(
+    type: string,
+    asOf: string,
+    knownAt: string,
+    filter: { party?: string; activeOnly?: boolean; reportedBy?: string } = {},
+  ): Promise<(T & { validFrom: string; validTo: string | null })[]> {
     const s = await this.schema();
     if (filter.reportedBy !== undefined) return reportedEntities<T>(this.pool, s, type, asOf, knownAt, filter.reportedBy, filter);
     const params: unknown[] = [type, asOf, knownAt];
@@ -321,7 +327,11 @@ export class ReadModel {
     if (query.actor) add((n) => `e.actor = $${n}`, query.actor);
     if (query.types?.length) add((n) => `e.type = ANY($${n})`, query.types);
     if (query.streamId) add((n) => `e.stream_id = $${n}`, query.streamId);
-    if (query.party) add((n) => `EXISTS (SELECT 1 FROM ${s}.timeline t WHERE t.stream_id = e.stream_id AND t.parties @> ARRAY[$${n}]::text[])`, query.party);
+    if (query.party)
+      add(
+        (n) => `EXISTS (SELECT 1 FROM ${s}.timeline t WHERE t.stream_id = e.stream_id AND t.parties @> ARRAY[$${n}]::text[])`,
+        query.party,
+      );
     if (query.after) add((n) => `e.position > $${n}::bigint`, query.after);
     params.push(query.limit);
     const { rows } = await this.pool.query<AuditRow>(
@@ -465,10 +475,13 @@ export class ReadModel {
 }
 
 /** How a timeline row cites: the source it now reads with, the one it was recorded with, and those of corrected paths. */
-function citations(source: unknown, attribution: EventAttribution | null): Pick<TimelineEntry, 'source' | 'originalSource' | 'sources' | 'corroboratedBy' | 'claims'> {
+function citations(
+  source: unknown,
+  attribution: EventAttribution | null,
+): Pick<TimelineEntry, 'source' | 'originalSource' | 'sources' | 'corroboratedBy' | 'claims'> {
   if (!attribution) return { source, originalSource: source, sources: {} };
   return {
-    source: (attribution.source).source,
+    source: attribution.source.source,
     originalSource: source,
     sources: attribution.corrected,
     ...(attribution.corroboratedBy && { corroboratedBy: attribution.corroboratedBy }),
@@ -512,10 +525,16 @@ function timelineFrom(s: string, conditions: string[], params: unknown[], limit:
   ];
   for (const start of new Set(starts)) {
     params.push(new Date(start).toISOString());
-    parts.push(part(`effective_at = $${params.length}::timestamptz AND effective_precision <> 'range' AND effective_at < ${fromParam} AND effective_until > ${fromParam}`));
+    parts.push(
+      part(
+        `effective_at = $${params.length}::timestamptz AND effective_precision <> 'range' AND effective_at < ${fromParam} AND effective_until > ${fromParam}`,
+      ),
+    );
   }
   parts.push(
-    part(`effective_precision = 'range' AND tstzrange(effective_at, effective_until, '[)') @> ${fromParam} AND effective_at < ${fromParam}`),
+    part(
+      `effective_precision = 'range' AND tstzrange(effective_at, effective_until, '[)') @> ${fromParam} AND effective_at < ${fromParam}`,
+    ),
   );
   return `SELECT effective_at, position FROM (${parts.join(' UNION ALL ')}) parts ORDER BY effective_at, position LIMIT ${limit}`;
 }
@@ -529,7 +548,14 @@ function timelineFrom(s: string, conditions: string[], params: unknown[], limit:
  * no id comes twice. Each walk may also be answered from the GiST (valid, recorded) index, which
  * the planner takes for a date early in the history, when few commitments hold at all.
  */
-function pageIdsByPartyAndStatus(s: string, conditions: string[], params: unknown[], party: string, statuses: readonly string[], limit: string): string {
+function pageIdsByPartyAndStatus(
+  s: string,
+  conditions: string[],
+  params: unknown[],
+  party: string,
+  statuses: readonly string[],
+  limit: string,
+): string {
   const where = conditions.join(' AND ');
   params.push(party);
   const partyParam = `$${params.length}`;
@@ -538,7 +564,9 @@ function pageIdsByPartyAndStatus(s: string, conditions: string[], params: unknow
     params.push(status);
     const statusParam = `$${params.length}`;
     for (const side of [`by_party = ${partyParam}`, `to_party = ${partyParam} AND by_party <> ${partyParam}`]) {
-      walks.push(`(SELECT commitment_id FROM ${s}.commitment_versions WHERE ${side} AND status = ${statusParam} AND ${where} ORDER BY commitment_id LIMIT ${limit})`);
+      walks.push(
+        `(SELECT commitment_id FROM ${s}.commitment_versions WHERE ${side} AND status = ${statusParam} AND ${where} ORDER BY commitment_id LIMIT ${limit})`,
+      );
     }
   }
   return `SELECT commitment_id FROM (${walks.join(' UNION ALL ')}) walks ORDER BY commitment_id LIMIT ${limit}`;

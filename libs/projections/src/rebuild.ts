@@ -114,7 +114,14 @@ export async function rebuildFromTopic(db: Database, kafka: Kafka, options: Rebu
     });
 
     progress.start('catching up', 0);
-    const previous = await catchUpAndSwitch(db, kafka, generation, { topic, groupId, source, ends, applied: reached, onEvents: (count) => progress.add(count) });
+    const previous = await catchUpAndSwitch(db, kafka, generation, {
+      topic,
+      groupId,
+      source,
+      ends,
+      applied: reached,
+      onEvents: (count) => progress.add(count),
+    });
     const events = loaded + progress.done;
     progress.start('done', events);
     return { generation: generation.generation, previous, events, seconds: (Date.now() - started) / 1000 };
@@ -236,14 +243,24 @@ async function catchUpAndSwitch(
     return run;
   };
   let switched: { previous: number | undefined } | undefined;
-  const consumer: Consumer = kafka.consumer({ groupId: context.groupId, ...CONSUMER_ASSIGNERS, sessionTimeout: 60_000, heartbeatInterval: 3_000, maxWaitTimeInMs: FETCH_WAIT_MS });
+  const consumer: Consumer = kafka.consumer({
+    groupId: context.groupId,
+    ...CONSUMER_ASSIGNERS,
+    sessionTimeout: 60_000,
+    heartbeatInterval: 3_000,
+    maxWaitTimeInMs: FETCH_WAIT_MS,
+  });
   let crashed: Error | undefined;
   consumer.on(consumer.events.CRASH, ({ payload }) => (crashed = payload.error));
   const { applied } = context;
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     for (const partition of payload.memberAssignment[topic] ?? []) {
       const offset = applied.get(partition);
-      consumer.seek({ topic, partition, offset: offset === undefined ? String(context.ends.get(partition)?.low ?? 0n) : String(offset + 1n) });
+      consumer.seek({
+        topic,
+        partition,
+        offset: offset === undefined ? String(context.ends.get(partition)?.low ?? 0n) : String(offset + 1n),
+      });
     }
   });
   try {
@@ -285,7 +302,12 @@ async function catchUpAndSwitch(
 }
 
 /** Switches when the new generation holds every record of the topic the active one holds; undefined when it does not yet. */
-async function trySwitch(pool: Pool, generation: Generation, source: string, ends: Map<number, PartitionEnd>): Promise<{ previous: number | undefined } | undefined> {
+async function trySwitch(
+  pool: Pool,
+  generation: Generation,
+  source: string,
+  ends: Map<number, PartitionEnd>,
+): Promise<{ previous: number | undefined } | undefined> {
   return inTransaction(pool, async (client) => {
     await client.query('SELECT active_generation FROM projection_state FOR UPDATE');
     const previous = await activeGeneration(client);
@@ -315,7 +337,7 @@ async function switchTo(
 ): Promise<number | undefined> {
   return inTransaction(pool, async (client) => {
     await client.query('SELECT active_generation FROM projection_state FOR UPDATE');
-    for (let position = after; ; ) {
+    for (let position = after; ;) {
       const read = await replayInto(client, generation, position, batchSize);
       if (read.count === 0) break;
       onCaughtUp(read.count);
@@ -350,7 +372,9 @@ async function kafkaCheckpoints(client: PoolClient, schema: string) {
 }
 
 async function markFailed(pool: Pool, generation: Generation): Promise<void> {
-  await pool.query("UPDATE projection_generations SET status = 'failed' WHERE generation = $1", [generation.generation]).catch(() => undefined);
+  await pool
+    .query("UPDATE projection_generations SET status = 'failed' WHERE generation = $1", [generation.generation])
+    .catch(() => undefined);
 }
 
 /** Generations left by an earlier rebuild that failed or was superseded. */

@@ -26,7 +26,14 @@ import { COMMITMENT_STREAM_TYPE, ENTITY_FOLDS } from './project-events';
 import type { CommitmentAsOfView, CommitmentFilter, LedgerRow } from './read-model-views';
 
 /** The streams of a type with an event published by `reportedBy` and recorded by `knownAt`, whole. */
-async function reportedStreams(pool: Pool, s: string, streamType: string, reportedBy: string, knownAt: string, streamId?: string): Promise<RecordedEvent[][]> {
+async function reportedStreams(
+  pool: Pool,
+  s: string,
+  streamType: string,
+  reportedBy: string,
+  knownAt: string,
+  streamId?: string,
+): Promise<RecordedEvent[][]> {
   const params: unknown[] = [streamType, reportedBy, knownAt];
   if (streamId !== undefined) params.push(streamId);
   const { rows } = await pool.query<EventRow>(
@@ -108,7 +115,10 @@ export async function reportedEntities<T>(
   if (!fold) return [];
   const items: (T & { validFrom: string; validTo: string | null; entityId: string })[] = [];
   for (const events of await reportedStreams(pool, s, type, reportedBy, knownAt)) {
-    const segment = temporalSegmentAt(temporalSegments(events, knownAt, (stream, at, known) => fold(stream, at, known, reportedBy)), asOf);
+    const segment = temporalSegmentAt(
+      temporalSegments(events, knownAt, (stream, at, known) => fold(stream, at, known, reportedBy)),
+      asOf,
+    );
     if (!segment) continue;
     const state = segment.state as T & { active?: boolean };
     if (filter.activeOnly && state.active === false) continue;
@@ -128,7 +138,17 @@ export function ledgerOf(commitments: readonly CommitmentAsOfView[], filter: { b
     if ((filter.by && item.by !== filter.by) || (filter.to && item.to !== filter.to)) continue;
     const key = [item.by, item.to, item.kind, item.currency].join('\n');
     const sums = rows.get(key) ?? {
-      row: { by: item.by, to: item.to, kind: item.kind, currency: item.currency, pledged: '0', disbursed: '0', outstanding: '0', requested: '0', commitments: 0 },
+      row: {
+        by: item.by,
+        to: item.to,
+        kind: item.kind,
+        currency: item.currency,
+        pledged: '0',
+        disbursed: '0',
+        outstanding: '0',
+        requested: '0',
+        commitments: 0,
+      },
       pledged: 0n,
       disbursed: 0n,
       outstanding: 0n,

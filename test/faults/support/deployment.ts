@@ -87,7 +87,9 @@ export class Deployment {
   /** Event ids in the active generation's read model. */
   async projectedIds(): Promise<string[]> {
     const generation = (await activeGeneration(this.testDb.db.pool))!;
-    const { rows } = await this.testDb.db.pool.query<{ id: string }>(`SELECT event_id AS id FROM ${quoteIdent(generation.schema)}.stream_events`);
+    const { rows } = await this.testDb.db.pool.query<{ id: string }>(
+      `SELECT event_id AS id FROM ${quoteIdent(generation.schema)}.stream_events`,
+    );
     return rows.map((row) => row.id);
   }
 

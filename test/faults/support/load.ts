@@ -100,7 +100,13 @@ export class WriteLoad {
         });
         const answer = (await response.json()) as { id: string; eventIds: string[]; position: string };
         if (response.ok) {
-          this.answered.push({ idempotencyKey, status: response.status, commitmentId, eventIds: answer.eventIds, position: answer.position });
+          this.answered.push({
+            idempotencyKey,
+            status: response.status,
+            commitmentId,
+            eventIds: answer.eventIds,
+            position: answer.position,
+          });
           return true;
         }
         if (response.status < 500) throw new Error(`${path} answered ${response.status}: ${JSON.stringify(answer)}`);

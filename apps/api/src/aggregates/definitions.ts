@@ -1,10 +1,4 @@
-import {
-  deploymentDecider,
-  DomainEvent,
-  occurrenceDecider,
-  partyDecider,
-  trackDecider,
-} from '@timeline/domain';
+import { deploymentDecider, DomainEvent, occurrenceDecider, partyDecider, trackDecider } from '@timeline/domain';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { WriteContext } from '../http/write-context';
 import { COMMITMENTS } from '../commitments/commitment-writer';

@@ -31,7 +31,13 @@ export class RecentStreams {
   }
 
   /** Keeps `history` followed by the events just appended to it, as the store recorded them. */
-  remember(streamId: string, streamType: string, history: readonly RecordedEvent[], appended: readonly NewEvent[], result: AppendResult): void {
+  remember(
+    streamId: string,
+    streamType: string,
+    history: readonly RecordedEvent[],
+    appended: readonly NewEvent[],
+    result: AppendResult,
+  ): void {
     this.forget(streamId);
     const total = history.length + appended.length;
     if (total > this.capacity) return;

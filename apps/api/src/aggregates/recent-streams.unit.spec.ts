@@ -21,8 +21,18 @@ function newEvent(n: number): NewEvent {
 function write(cache: RecentStreams, streamId: string, count: number): void {
   const history = cache.get(streamId) ?? [];
   const appended = Array.from({ length: count }, (_, i) => newEvent(history.length + i));
-  const events = appended.map((event, i) => ({ id: event.id, position: String(i + 1), streamVersion: history.length + i + 1, recordedAt: '2026-01-01T00:00:00.000Z' }));
-  cache.remember(streamId, 'note', history, appended, { streamId, version: history.length + count, events, position: events[events.length - 1].position });
+  const events = appended.map((event, i) => ({
+    id: event.id,
+    position: String(i + 1),
+    streamVersion: history.length + i + 1,
+    recordedAt: '2026-01-01T00:00:00.000Z',
+  }));
+  cache.remember(streamId, 'note', history, appended, {
+    streamId,
+    version: history.length + count,
+    events,
+    position: events[events.length - 1].position,
+  });
 }
 
 describe('RecentStreams', () => {

@@ -15,28 +15,55 @@ import { ConsistencyParams, endOfPeriod, ProjectionWait, resolveTime, startOfPer
 
 export class LedgerParams extends TimeParams {
   @ApiPropertyOptional({ example: 'RU', description: 'The party that pledged' })
-  @IsOptional() @Matches(PARTY_CODE, { message: 'by must be a party code like "RU"' }) by?: string;
+  @IsOptional()
+  @Matches(PARTY_CODE, { message: 'by must be a party code like "RU"' })
+  by?: string;
   @ApiPropertyOptional({ example: 'BY', description: 'The party that receives' })
-  @IsOptional() @Matches(PARTY_CODE, { message: 'to must be a party code like "BY"' }) to?: string;
+  @IsOptional()
+  @Matches(PARTY_CODE, { message: 'to must be a party code like "BY"' })
+  to?: string;
 }
 
 export class AuditParams extends ConsistencyParams {
-  @ApiPropertyOptional({ example: '2026-01-01', description: 'Recorded at or after the start of this date' }) @IsOptional() @IsString() from?: string;
+  @ApiPropertyOptional({ example: '2026-01-01', description: 'Recorded at or after the start of this date' })
+  @IsOptional()
+  @IsString()
+  from?: string;
   @ApiPropertyOptional({ example: '2026-12-31', description: 'Recorded by the end of this date' }) @IsOptional() @IsString() to?: string;
   @ApiPropertyOptional({ example: 'seed:belarus-russia-2021' }) @IsOptional() @IsString() @MaxLength(200) actor?: string;
-  @ApiPropertyOptional({ example: 'BY' }) @IsOptional() @Matches(PARTY_CODE, { message: 'party must be a party code like "BY"' }) party?: string;
+  @ApiPropertyOptional({ example: 'BY' })
+  @IsOptional()
+  @Matches(PARTY_CODE, { message: 'party must be a party code like "BY"' })
+  party?: string;
   @ApiPropertyOptional({ example: 'EventCorrected,EventRetracted' })
-  @IsOptional() @Transform(commaList) @IsIn(EVENT_TYPES, { each: true, message: `type must be among ${EVENT_TYPES.join(', ')}` }) type?: string[];
+  @IsOptional()
+  @Transform(commaList)
+  @IsIn(EVENT_TYPES, { each: true, message: `type must be among ${EVENT_TYPES.join(', ')}` })
+  type?: string[];
   @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page' })
-  @IsOptional() @Matches(/^\d{1,18}$/, { message: 'cursor must be a nextCursor from an earlier page' }) cursor?: string;
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'cursor must be a nextCursor from an earlier page' })
+  cursor?: string;
   @ApiPropertyOptional({ default: 100 })
-  @IsOptional() @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
-  @IsInt({ message: 'limit must be a whole number' }) @Min(1) @Max(1000) limit?: number;
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(1000)
+  limit?: number;
 }
 
-const LEDGER_COLUMNS: Column<LedgerRow>[] = ['by', 'to', 'kind', 'currency', 'pledged', 'disbursed', 'outstanding', 'requested', 'commitments'].map(
-  (name) => ({ name, value: (row: LedgerRow) => row[name as keyof LedgerRow] }),
-);
+const LEDGER_COLUMNS: Column<LedgerRow>[] = [
+  'by',
+  'to',
+  'kind',
+  'currency',
+  'pledged',
+  'disbursed',
+  'outstanding',
+  'requested',
+  'commitments',
+].map((name) => ({ name, value: (row: LedgerRow) => row[name as keyof LedgerRow] }));
 
 const AUDIT_COLUMNS: Column<AuditEntry>[] = [
   { name: 'position', value: (row) => row.position },
@@ -64,7 +91,10 @@ const HISTORY_COLUMNS: Column<HistoryVersion>[] = [
   { name: 'actor', value: (row) => row.actor },
   { name: 'confidence', value: (row) => row.confidence },
   ...sourceColumns<HistoryVersion>((row) => row.source),
-  { name: 'changes', value: (row) => row.changes.map((change) => `${change.path}: ${JSON.stringify(change.from)} → ${JSON.stringify(change.to)}`) },
+  {
+    name: 'changes',
+    value: (row) => row.changes.map((change) => `${change.path}: ${JSON.stringify(change.from)} → ${JSON.stringify(change.to)}`),
+  },
   { name: 'fixes', value: (row) => row.fixes?.eventId },
 ];
 
@@ -121,7 +151,10 @@ export class AuditController {
     };
     const format = exportFormat(request);
     if (format) {
-      const rows = pages((after: string | undefined, limit) => this.readModel.audit({ ...query, after, limit }), (row) => row.position);
+      const rows = pages(
+        (after: string | undefined, limit) => this.readModel.audit({ ...query, after, limit }),
+        (row) => row.position,
+      );
       return exportRows(format, rows, AUDIT_COLUMNS, 'audit');
     }
     const limit = params.limit ?? 100;
@@ -143,4 +176,3 @@ export class AuditController {
     return reportedBy ? reportedEvents(events, reportedBy) : events;
   }
 }
-

@@ -49,7 +49,10 @@ export class AccessGuard implements CanActivate {
     const header = request.headers.authorization;
     if (header === undefined) {
       if (access === 'read' && this.runtime.config.anonymousReads) return { actor: 'anonymous', role: 'reader' };
-      throw unauthorized(`this needs an Authorization: Bearer <key> header with a key of role ${LEAST_ROLE[access]} or higher`, 'is missing');
+      throw unauthorized(
+        `this needs an Authorization: Bearer <key> header with a key of role ${LEAST_ROLE[access]} or higher`,
+        'is missing',
+      );
     }
     const token = BEARER.exec(header)?.[1];
     if (!token) throw unauthorized('the Authorization header must be "Bearer <key>"', 'must be "Bearer <key>"');

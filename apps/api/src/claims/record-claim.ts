@@ -30,7 +30,10 @@ export class ClaimDto extends SourcedDto {
   @MaxLength(200)
   field!: string;
 
-  @ApiProperty({ example: '630000000', description: "What this source says the field is: an effective time as text for effectiveAt, else the field's own type" })
+  @ApiProperty({
+    example: '630000000',
+    description: "What this source says the field is: an effective time as text for effectiveAt, else the field's own type",
+  })
   @IsDefined({ message: 'value is required' })
   value!: unknown;
 }
@@ -106,8 +109,17 @@ export class ClaimEventController {
 
   @Post(':eventId/corroborations')
   @HttpCode(201)
-  @ApiResponse({ status: 201, type: WriteResponseDto, description: 'A SourceCorroborated event: another source confirms this event; no second entity' })
-  async corroborate(@Param() params: EventIdParams, @Body() body: CorroborationDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+  @ApiResponse({
+    status: 201,
+    type: WriteResponseDto,
+    description: 'A SourceCorroborated event: another source confirms this event; no second entity',
+  })
+  async corroborate(
+    @Param() params: EventIdParams,
+    @Body() body: CorroborationDto,
+    @Write() context: WriteContext,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const source = sentFields(body.source) as SourceDto;
     const command: ClaimCommand = { type: 'CorroborateSource', data: { eventId: params.eventId, source } };
     return sendWriteAnswer(response, await this.commandBus.execute(new ClaimEventCommand(command, source, body.confidence, context)));
@@ -115,8 +127,17 @@ export class ClaimEventController {
 
   @Post(':eventId/claims')
   @HttpCode(201)
-  @ApiResponse({ status: 201, type: WriteResponseDto, description: 'A ClaimRecorded event: a source that disagrees on one field, kept beside the others' })
-  async claim(@Param() params: EventIdParams, @Body() body: ClaimDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+  @ApiResponse({
+    status: 201,
+    type: WriteResponseDto,
+    description: 'A ClaimRecorded event: a source that disagrees on one field, kept beside the others',
+  })
+  async claim(
+    @Param() params: EventIdParams,
+    @Body() body: ClaimDto,
+    @Write() context: WriteContext,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const source = sentFields(body.source) as SourceDto;
     const command: ClaimCommand = { type: 'RecordClaim', data: { eventId: params.eventId, field: body.field, value: body.value, source } };
     return sendWriteAnswer(response, await this.commandBus.execute(new ClaimEventCommand(command, source, body.confidence, context)));
@@ -124,10 +145,22 @@ export class ClaimEventController {
 
   @Post(':eventId/claims/choice')
   @HttpCode(201)
-  @ApiResponse({ status: 201, type: WriteResponseDto, description: "A ClaimChosen event: the analyst's choice of the current claim of a field, with a reason" })
-  async choose(@Param() params: EventIdParams, @Body() body: ClaimChoiceDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+  @ApiResponse({
+    status: 201,
+    type: WriteResponseDto,
+    description: "A ClaimChosen event: the analyst's choice of the current claim of a field, with a reason",
+  })
+  async choose(
+    @Param() params: EventIdParams,
+    @Body() body: ClaimChoiceDto,
+    @Write() context: WriteContext,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const source = sentFields(body.source) as SourceDto;
-    const command: ClaimCommand = { type: 'ChooseClaim', data: { eventId: params.eventId, field: body.field, claimId: body.claimId, reason: body.reason } };
+    const command: ClaimCommand = {
+      type: 'ChooseClaim',
+      data: { eventId: params.eventId, field: body.field, claimId: body.claimId, reason: body.reason },
+    };
     return sendWriteAnswer(response, await this.commandBus.execute(new ClaimEventCommand(command, source, body.confidence, context)));
   }
 }

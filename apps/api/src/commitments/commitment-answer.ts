@@ -25,7 +25,10 @@ export function citation(attribution: Attribution | undefined): string | undefin
 export function claimsCell(sources: Readonly<Record<string, Pick<Attribution, 'claims'>>>): string {
   return Object.entries(sources)
     .filter(([, attribution]) => attribution.claims)
-    .map(([path, { claims }]) => `${path}: ${claims!.claims.map((claim) => `${JSON.stringify(claim.value)} (${sourceName(claim.source)}, published ${claim.publishedAt ?? 'unknown'})${claim.current ? ` [current: ${claims!.why}]` : ''}`).join(' | ')}`)
+    .map(
+      ([path, { claims }]) =>
+        `${path}: ${claims!.claims.map((claim) => `${JSON.stringify(claim.value)} (${sourceName(claim.source)}, published ${claim.publishedAt ?? 'unknown'})${claim.current ? ` [current: ${claims!.why}]` : ''}`).join(' | ')}`,
+    )
     .join('; ');
 }
 

@@ -56,19 +56,26 @@ export class SourceDto {
 
   @ApiPropertyOptional({
     example: '2021-09-09/2021-09-16',
-    description: 'When the source was published, with its precision: YYYY, YYYY-MM, YYYY-MM-DD, an ISO 8601 instant with a zone, or a range A/B',
+    description:
+      'When the source was published, with its precision: YYYY, YYYY-MM, YYYY-MM-DD, an ISO 8601 instant with a zone, or a range A/B',
   })
   @IsOptional()
   @IsEffectiveTime()
   publishedAt?: string;
 
-  @ApiPropertyOptional({ example: true, description: 'true: `publishedAt` is an estimate, not a date the source gives (needs `publishedAt`)' })
+  @ApiPropertyOptional({
+    example: true,
+    description: 'true: `publishedAt` is an estimate, not a date the source gives (needs `publishedAt`)',
+  })
   @IsOptional()
   @IsBoolean({ message: 'publishedAtEstimated must be true or false' })
   @NeedsSibling('publishedAt', 'publishedAtEstimated needs publishedAt: the date it says is an estimate')
   publishedAtEstimated?: boolean;
 
-  @ApiPropertyOptional({ example: 'pledging only a $600m loan until the end of 2022', description: 'The passage that supports the fact, word for word' })
+  @ApiPropertyOptional({
+    example: 'pledging only a $600m loan until the end of 2022',
+    description: 'The passage that supports the fact, word for word',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(4000)

@@ -30,24 +30,37 @@ class EntityIdParams {
 }
 
 class EntityListParams extends TimeParams {
-  @ApiPropertyOptional({ example: 'BY' }) @IsOptional() @Matches(PARTY_CODE, { message: 'party must be a party code like "BY"' }) party?: string;
+  @ApiPropertyOptional({ example: 'BY' })
+  @IsOptional()
+  @Matches(PARTY_CODE, { message: 'party must be a party code like "BY"' })
+  party?: string;
 }
 class TrackListParams extends EntityListParams {
   @ApiPropertyOptional({ example: 'signed,in_implementation' })
-  @IsOptional() @Transform(commaList) @IsIn(TRACK_STATUSES, { each: true, message: `status must be among ${TRACK_STATUSES.join(', ')}` })
+  @IsOptional()
+  @Transform(commaList)
+  @IsIn(TRACK_STATUSES, { each: true, message: `status must be among ${TRACK_STATUSES.join(', ')}` })
   status?: string[];
 }
 class DeadlineParams extends TrackListParams {
-  @ApiPropertyOptional({ example: '2022', description: 'Deadlines whose due period ends after the start of this date' }) @IsOptional() from?: string;
-  @ApiPropertyOptional({ example: '2023', description: 'Deadlines whose due period starts before the end of this date' }) @IsOptional() to?: string;
+  @ApiPropertyOptional({ example: '2022', description: 'Deadlines whose due period ends after the start of this date' })
+  @IsOptional()
+  from?: string;
+  @ApiPropertyOptional({ example: '2023', description: 'Deadlines whose due period starts before the end of this date' })
+  @IsOptional()
+  to?: string;
 }
 class DeploymentListParams extends EntityListParams {
   @ApiPropertyOptional({ example: 'true', description: 'Only deployments active at asOf (default true)' })
-  @IsOptional() @IsBooleanString({ message: 'active must be true or false' }) active?: string;
+  @IsOptional()
+  @IsBooleanString({ message: 'active must be true or false' })
+  active?: string;
 }
 class OccurrenceListParams extends EntityListParams {
   @ApiPropertyOptional({ example: 'meeting,exercise' })
-  @IsOptional() @Transform(commaList) @IsIn(OCCURRENCE_KINDS, { each: true, message: `kind must be among ${OCCURRENCE_KINDS.join(', ')}` })
+  @IsOptional()
+  @Transform(commaList)
+  @IsIn(OCCURRENCE_KINDS, { each: true, message: `kind must be among ${OCCURRENCE_KINDS.join(', ')}` })
   kind?: string[];
 }
 
@@ -70,7 +83,15 @@ export class EntitiesController {
     @Inject(CLOCK) private readonly clock: () => Date,
   ) {}
 
-  private async write(response: Response, streamType: string, type: string, data: object, dto: Parameters<typeof factOf>[0], context: WriteContext, status: number) {
+  private async write(
+    response: Response,
+    streamType: string,
+    type: string,
+    data: object,
+    dto: Parameters<typeof factOf>[0],
+    context: WriteContext,
+    status: number,
+  ) {
     const fields = sentFields(data as Record<string, unknown>);
     delete fields.effectiveAt;
     delete fields.source;
@@ -81,40 +102,77 @@ export class EntitiesController {
     return sendWriteAnswer(response, answer);
   }
 
-  @Post('parties') @HttpCode(201) @ApiBearerAuth()
+  @Post('parties')
+  @HttpCode(201)
+  @ApiBearerAuth()
   registerParty(@Body() body: RegisterPartyDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
     return this.write(response, 'party', 'RegisterParty', body, body, context, 201);
   }
 
-  @Post('tracks') @HttpCode(201) @ApiBearerAuth()
+  @Post('tracks')
+  @HttpCode(201)
+  @ApiBearerAuth()
   openTrack(@Body() body: OpenTrackDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
     return this.write(response, 'track', 'OpenTrack', { ...body, trackId: uuidv7() }, body, context, 201);
   }
 
-  @Post('tracks/:id/status') @HttpCode(200) @ApiBearerAuth()
-  changeTrackStatus(@Param() params: EntityIdParams, @Body() body: ChangeTrackStatusDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+  @Post('tracks/:id/status')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  changeTrackStatus(
+    @Param() params: EntityIdParams,
+    @Body() body: ChangeTrackStatusDto,
+    @Write() context: WriteContext,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     return this.write(response, 'track', 'ChangeTrackStatus', { ...body, trackId: params.id }, body, context, 200);
   }
 
-  @Post('tracks/:id/deadlines') @HttpCode(200) @ApiBearerAuth()
-  setTrackDeadline(@Param() params: EntityIdParams, @Body() body: SetTrackDeadlineDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+  @Post('tracks/:id/deadlines')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  setTrackDeadline(
+    @Param() params: EntityIdParams,
+    @Body() body: SetTrackDeadlineDto,
+    @Write() context: WriteContext,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     return this.write(response, 'track', 'SetTrackDeadline', { ...body, trackId: params.id }, body, context, 200);
   }
 
-  @Post('deployments') @HttpCode(201) @ApiBearerAuth()
+  @Post('deployments')
+  @HttpCode(201)
+  @ApiBearerAuth()
   startDeployment(@Body() body: StartDeploymentDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
     return this.write(response, 'deployment', 'StartDeployment', { ...body, deploymentId: uuidv7() }, body, context, 201);
   }
 
-  @Post('deployments/:id/end') @HttpCode(200) @ApiBearerAuth()
-  endDeployment(@Param() params: EntityIdParams, @Body() body: EndDeploymentDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+  @Post('deployments/:id/end')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  endDeployment(
+    @Param() params: EntityIdParams,
+    @Body() body: EndDeploymentDto,
+    @Write() context: WriteContext,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     return this.write(response, 'deployment', 'EndDeployment', { ...body, deploymentId: params.id }, body, context, 200);
   }
 
-  @Post('occurrences') @HttpCode(201) @ApiBearerAuth()
+  @Post('occurrences')
+  @HttpCode(201)
+  @ApiBearerAuth()
   recordOccurrence(@Body() body: RecordOccurrenceDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
     const topics = body.topics?.map((topic) => sentFields(topic));
-    return this.write(response, 'occurrence', 'RecordOccurrence', { ...body, ...(topics ? { topics } : {}), occurrenceId: uuidv7() }, body, context, 201);
+    return this.write(
+      response,
+      'occurrence',
+      'RecordOccurrence',
+      { ...body, ...(topics ? { topics } : {}), occurrenceId: uuidv7() },
+      body,
+      context,
+      201,
+    );
   }
 
   private async read(type: string, params: TimeParams & { party?: string }, activeOnly = false) {
@@ -173,4 +231,3 @@ export class EntitiesController {
     return { ...result, count: items.length, items };
   }
 }
-

@@ -27,13 +27,16 @@ export class RegisterPartyDto extends FactDto {
   @ApiProperty({ enum: PARTY_KINDS }) @IsIn(PARTY_KINDS) kind!: string;
 }
 
-
 export class OpenTrackDto extends FactDto {
   @ApiProperty({ example: 'Harmonization of Monetary Policy' }) @IsString() @IsNotEmpty() @MaxLength(500) title!: string;
   @ApiProperty({ example: 'monetary policy' }) @IsString() @IsNotEmpty() @MaxLength(200) area!: string;
   @ApiProperty({ enum: TRACK_KINDS }) @IsIn(TRACK_KINDS) kind!: string;
   @ApiProperty({ example: ['BY', 'RU'] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ArrayUnique() @Matches(PARTY_CODE, { each: true, message: `parties ${PARTY_TEXT}` })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @Matches(PARTY_CODE, { each: true, message: `parties ${PARTY_TEXT}` })
   parties!: string[];
   @ApiProperty({ enum: TRACK_STATUSES }) @IsIn(TRACK_STATUSES) status!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) description?: string;
@@ -45,8 +48,14 @@ export class ChangeTrackStatusDto extends FactDto {
 }
 
 export class SetTrackDeadlineDto extends FactDto {
-  @ApiProperty({ example: 'principles' }) @Matches(/^[a-z0-9-]{1,60}$/, { message: 'deadlineId must be a lower-case slug' }) deadlineId!: string;
-  @ApiProperty({ example: 'Central banks agree principles and mechanisms' }) @IsString() @IsNotEmpty() @MaxLength(2000) description!: string;
+  @ApiProperty({ example: 'principles' })
+  @Matches(/^[a-z0-9-]{1,60}$/, { message: 'deadlineId must be a lower-case slug' })
+  deadlineId!: string;
+  @ApiProperty({ example: 'Central banks agree principles and mechanisms' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  description!: string;
   @ApiProperty({ example: '2022-12', description: 'When it is due, at the precision the source gives' }) @IsEffectiveTime() due!: string;
 }
 
@@ -70,17 +79,29 @@ class TopicDto {
   @ApiPropertyOptional({ example: '3.5' }) @IsOptional() @Matches(SIGNED_DECIMAL, { message: `hours ${DECIMAL_TEXT}` }) hours?: string;
 }
 
-
 export class RecordOccurrenceDto extends FactDto {
   @ApiProperty({ enum: OCCURRENCE_KINDS }) @IsIn(OCCURRENCE_KINDS) kind!: string;
   @ApiProperty({ example: 'Putin and Lukashenka meet' }) @IsString() @IsNotEmpty() @MaxLength(500) title!: string;
   @ApiProperty({ example: ['BY', 'RU'] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ArrayUnique() @Matches(PARTY_CODE, { each: true, message: `parties ${PARTY_TEXT}` })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @Matches(PARTY_CODE, { each: true, message: `parties ${PARTY_TEXT}` })
   parties!: string[];
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) place?: string;
   @ApiPropertyOptional() @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) participants?: string[];
-  @ApiPropertyOptional({ example: '8' }) @IsOptional() @Matches(SIGNED_DECIMAL, { message: `durationHours ${DECIMAL_TEXT}` }) durationHours?: string;
-  @ApiPropertyOptional({ type: [TopicDto] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => TopicDto) topics?: TopicDto[];
+  @ApiPropertyOptional({ example: '8' })
+  @IsOptional()
+  @Matches(SIGNED_DECIMAL, { message: `durationHours ${DECIMAL_TEXT}` })
+  durationHours?: string;
+  @ApiPropertyOptional({ type: [TopicDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => TopicDto)
+  topics?: TopicDto[];
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) speaker?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) quote?: string;
   @ApiPropertyOptional({ example: '-6' }) @IsOptional() @Matches(SIGNED_DECIMAL, { message: `value ${DECIMAL_TEXT}` }) value?: string;

@@ -128,7 +128,10 @@ export class HealthController {
       if (stalled.length > 0) {
         const where = group ? `of consumer group ${group} ` : '';
         const message = stalled
-          .map((p) => `partition ${p.partition} ${where}has ${p.lag} records not projected and no progress for ${Math.round(p.stalledForMs / 1000)} s`)
+          .map(
+            (p) =>
+              `partition ${p.partition} ${where}has ${p.lag} records not projected and no progress for ${Math.round(p.stalledForMs / 1000)} s`,
+          )
           .join('; ');
         return check.down({ ...details, stalledPartitions: stalled.map((p) => p.partition), message });
       }

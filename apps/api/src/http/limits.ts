@@ -27,9 +27,13 @@ export function refusingOversizedRequests(request: Request, _response: Response,
   const url = request.originalUrl ?? request.url;
   if (Buffer.byteLength(url) > REQUEST_LIMITS.urlBytes) {
     next(
-      new ProblemException(HttpStatus.URI_TOO_LONG, 'uri_too_long', 'The URL is too long', `the URL is longer than ${REQUEST_LIMITS.urlBytes} bytes`, [
-        { field: 'url', message: `must be at most ${REQUEST_LIMITS.urlBytes} bytes` },
-      ]),
+      new ProblemException(
+        HttpStatus.URI_TOO_LONG,
+        'uri_too_long',
+        'The URL is too long',
+        `the URL is longer than ${REQUEST_LIMITS.urlBytes} bytes`,
+        [{ field: 'url', message: `must be at most ${REQUEST_LIMITS.urlBytes} bytes` }],
+      ),
     );
     return;
   }
@@ -41,7 +45,11 @@ export function refusingOversizedRequests(request: Request, _response: Response,
   // Lists are comma-separated (`status=a,b`); a parameter given twice would reach the handlers as an array.
   const repeated = Object.entries(request.query).filter(([, value]) => Array.isArray(value));
   if (repeated.length > 0) {
-    next(invalidRequest(repeated.map(([name]) => ({ field: name, message: 'is given more than once; give a list as one comma-separated value' }))));
+    next(
+      invalidRequest(
+        repeated.map(([name]) => ({ field: name, message: 'is given more than once; give a list as one comma-separated value' })),
+      ),
+    );
     return;
   }
   next();
@@ -92,7 +100,11 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 export function refusingUnstorableText(request: Request, _response: Response, next: NextFunction): void {
   const found = [...unstorablePaths(request.body, 'body'), ...unstorablePaths(request.query, '')].slice(0, 10);
   if (found.length > 0) {
-    next(invalidRequest(found.map((field) => ({ field, message: 'holds a NUL character or a lone UTF-16 surrogate, which cannot be stored' }))));
+    next(
+      invalidRequest(
+        found.map((field) => ({ field, message: 'holds a NUL character or a lone UTF-16 surrogate, which cannot be stored' })),
+      ),
+    );
     return;
   }
   next();

@@ -17,7 +17,10 @@ class KeyOwnerConstraint implements ValidatorConstraintInterface {
 }
 
 export class CreateKeyDto {
-  @ApiProperty({ description: 'who the key belongs to; recorded as the actor of every event written with it', example: 'a.analyst@example.org' })
+  @ApiProperty({
+    description: 'who the key belongs to; recorded as the actor of every event written with it',
+    example: 'a.analyst@example.org',
+  })
   @IsString()
   @Validate(KeyOwnerConstraint)
   owner!: string;

@@ -15,7 +15,9 @@ export class MetricsController {
 
   @Get()
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text format 0.0.4: appends, relay lag, projector lag per partition, subscribers, dead letters, HTTP durations' })
+  @ApiOkResponse({
+    description: 'Prometheus text format 0.0.4: appends, relay lag, projector lag per partition, subscribers, dead letters, HTTP durations',
+  })
   @Header('Cache-Control', 'no-store')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async scrape(): Promise<string> {

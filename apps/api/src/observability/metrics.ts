@@ -78,7 +78,10 @@ export class Metrics {
         async collect() {
           // A source that cannot answer (database down) leaves the gauge empty rather than failing the scrape.
           this.reset();
-          await relayLag().then((value) => this.set(value), () => undefined);
+          await relayLag().then(
+            (value) => this.set(value),
+            () => undefined,
+          );
         },
       });
     }

@@ -82,7 +82,10 @@ export class ReviseEventHandler implements ICommandHandler<ReviseEventCommand, W
     const command: RevisionCommand =
       revision.kind === 'retraction'
         ? { type: 'RetractEvent', data: { eventId: target.id, reason: revision.reason } }
-        : { type: 'CorrectEvent', data: { eventId: target.id, effectiveAt: revision.effectiveAt, changes: revision.data, reason: revision.reason } };
+        : {
+            type: 'CorrectEvent',
+            data: { eventId: target.id, effectiveAt: revision.effectiveAt, changes: revision.data, reason: revision.reason },
+          };
     const definition = AGGREGATES[target.streamType] as AggregateDefinition<unknown, never> | undefined;
     const check = definition && ((events: readonly RecordedEvent[]) => void foldAggregate(definition, events));
     return this.writer.appendDecided(
@@ -113,10 +116,20 @@ export class ReviseEventController {
   @Post(':eventId/corrections')
   @HttpCode(201)
   @ApiResponse({ status: 201, type: WriteResponseDto, description: 'The correction, appended to the stream of the event it fixes' })
-  async correct(@Param() params: EventIdParams, @Body() body: CorrectionDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+  async correct(
+    @Param() params: EventIdParams,
+    @Body() body: CorrectionDto,
+    @Write() context: WriteContext,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     if (body.effectiveAt === undefined && body.data === undefined) {
-      throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid_request', 'The request is not valid', 'a correction changes effectiveAt, data or both',
-        [{ field: 'effectiveAt', message: 'or data is required' }]);
+      throw new ProblemException(
+        HttpStatus.BAD_REQUEST,
+        'invalid_request',
+        'The request is not valid',
+        'a correction changes effectiveAt, data or both',
+        [{ field: 'effectiveAt', message: 'or data is required' }],
+      );
     }
     const revision: Revision = {
       kind: 'correction',
@@ -133,7 +146,12 @@ export class ReviseEventController {
   @Post(':eventId/retraction')
   @HttpCode(201)
   @ApiResponse({ status: 201, type: WriteResponseDto, description: 'The retraction, appended to the stream of the event it withdraws' })
-  async retract(@Param() params: EventIdParams, @Body() body: RetractionDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+  async retract(
+    @Param() params: EventIdParams,
+    @Body() body: RetractionDto,
+    @Write() context: WriteContext,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const revision: Revision = {
       kind: 'retraction',
       eventId: params.eventId,

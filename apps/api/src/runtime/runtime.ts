@@ -120,7 +120,8 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
       return admin;
     };
     const topic = config.kafka?.topic;
-    const projectorLag = () => (topic ? kafkaAdmin().then((connected) => kafkaProjectorLag(db.pool, connected, topic)) : tableProjectorLag(db.pool));
+    const projectorLag = () =>
+      topic ? kafkaAdmin().then((connected) => kafkaProjectorLag(db.pool, connected, topic)) : tableProjectorLag(db.pool);
     const relayLag = async () => (topic ? unpublishedEvents(db.pool, topic) : undefined);
     const staleness = new ProjectorStaleness(config.readyMaxProjectorStallMs);
     const projectorStaleness = async () => staleness.observe(await projectorLag());

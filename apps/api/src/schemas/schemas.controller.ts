@@ -5,7 +5,10 @@ import { dataSchema, EVENT_TYPES, latestSchemaVersion, schemaVersions, sourceSch
 import { ProblemException } from '../http/problem';
 
 class SchemaQuery {
-  @ApiPropertyOptional({ example: '1' }) @IsOptional() @Matches(/^\d{1,4}$/, { message: 'version must be a whole number' }) version?: string;
+  @ApiPropertyOptional({ example: '1' })
+  @IsOptional()
+  @Matches(/^\d{1,4}$/, { message: 'version must be a whole number' })
+  version?: string;
 }
 
 /** The published JSON Schema of each event type's data, by version. */
@@ -30,9 +33,13 @@ export class SchemasController {
   get(@Param('type') type: string, @Query() query: SchemaQuery) {
     const schema = dataSchema(type, query.version ? Number(query.version) : undefined);
     if (!schema) {
-      throw new ProblemException(HttpStatus.NOT_FOUND, 'schema_not_found', 'Not found', `no schema for ${type}${query.version ? ` version ${query.version}` : ''}`, [
-        { field: query.version && EVENT_TYPES.includes(type) ? 'version' : 'type', message: `known types: ${EVENT_TYPES.join(', ')}` },
-      ]);
+      throw new ProblemException(
+        HttpStatus.NOT_FOUND,
+        'schema_not_found',
+        'Not found',
+        `no schema for ${type}${query.version ? ` version ${query.version}` : ''}`,
+        [{ field: query.version && EVENT_TYPES.includes(type) ? 'version' : 'type', message: `known types: ${EVENT_TYPES.join(', ')}` }],
+      );
     }
     return schema;
   }

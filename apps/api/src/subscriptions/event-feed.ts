@@ -93,9 +93,11 @@ export class EventFeed {
   }
 
   private schedule(): void {
-    this.delivering = this.delivering.then(() => this.drain()).catch((error: Error) => {
-      this.options.log?.('event feed: delivery failed', { error: error.message });
-    });
+    this.delivering = this.delivering
+      .then(() => this.drain())
+      .catch((error: Error) => {
+        this.options.log?.('event feed: delivery failed', { error: error.message });
+      });
   }
 
   /** Hands over every pending event that is next in position order. */

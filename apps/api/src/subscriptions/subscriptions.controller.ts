@@ -14,19 +14,28 @@ import { Subscriber } from './subscriber';
 
 export class StreamParams {
   @ApiPropertyOptional({ example: 'CommitmentRecorded,DeploymentStarted' })
-  @IsOptional() @Transform(commaList) @IsIn(EVENT_TYPES, { each: true, message: `types must be among ${EVENT_TYPES.join(', ')}` })
+  @IsOptional()
+  @Transform(commaList)
+  @IsIn(EVENT_TYPES, { each: true, message: `types must be among ${EVENT_TYPES.join(', ')}` })
   types?: string[];
 
   @ApiPropertyOptional({ example: 'BY,RU' })
-  @IsOptional() @Transform(commaList) @ArrayMaxSize(50) @Matches(PARTY_CODE, { each: true, message: 'parties must be party codes like "BY"' })
+  @IsOptional()
+  @Transform(commaList)
+  @ArrayMaxSize(50)
+  @Matches(PARTY_CODE, { each: true, message: 'parties must be party codes like "BY"' })
   parties?: string[];
 
   @ApiPropertyOptional({ example: 'commitment-0190f5a8-0000-7000-8000-000000000001' })
-  @IsOptional() @Transform(commaList) @ArrayMaxSize(100) @IsString({ each: true })
+  @IsOptional()
+  @Transform(commaList)
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
   streams?: string[];
 
   @ApiPropertyOptional({ example: '1042', description: 'Resume after this position (Last-Event-ID wins); 0 for everything' })
-  @IsOptional() @Matches(/^\d{1,18}$/, { message: 'from must be a position, like "1042"' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'from must be a position, like "1042"' })
   from?: string;
 }
 
@@ -70,11 +79,17 @@ export class SubscriptionsController implements OnModuleDestroy {
     };
     let unsubscribe = () => undefined as unknown;
     const heartbeat = setInterval(() => subscriber.heartbeat(), this.runtime.config.sseHeartbeatMs ?? SSE_LIMITS.heartbeatMs);
-    const subscriber: Subscriber = new Subscriber(response, filter, { maxQueuedEvents: this.runtime.config.sseMaxQueuedEvents ?? SSE_LIMITS.maxQueuedEvents }, from, () => {
-      clearInterval(heartbeat);
-      unsubscribe();
-      this.subscribers.delete(subscriber);
-    });
+    const subscriber: Subscriber = new Subscriber(
+      response,
+      filter,
+      { maxQueuedEvents: this.runtime.config.sseMaxQueuedEvents ?? SSE_LIMITS.maxQueuedEvents },
+      from,
+      () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+        this.subscribers.delete(subscriber);
+      },
+    );
     this.subscribers.add(subscriber);
     request.on('close', () => subscriber.close());
     unsubscribe = this.feed.subscribe((item) => subscriber.onLive(item));

@@ -8,7 +8,10 @@ import { COMMITMENT_STATUSES, CONFIDENCES } from '@timeline/domain';
 import { SourceDto } from '../commitments/commitment.dto';
 
 export class AttributionDto {
-  @ApiProperty({ format: 'uuid', description: "The event whose source established the value: the fact's own event, or the correction that changed it" })
+  @ApiProperty({
+    format: 'uuid',
+    description: "The event whose source established the value: the fact's own event, or the correction that changed it",
+  })
   eventId!: string;
   @ApiProperty({ example: 'EventCorrected', description: 'Its type: `EventCorrected` for a correction' })
   type!: string;
@@ -31,19 +34,32 @@ export class CommitmentAnswerDto {
   @ApiProperty({ example: 'BY' }) to!: string;
   @ApiProperty({
     enum: COMMITMENT_STATUSES,
-    description: 'As the events set it, except that an open status (`requested`, `pledged`) is `lapsed` from the first instant after the period `terms.validUntil` names',
+    description:
+      'As the events set it, except that an open status (`requested`, `pledged`) is `lapsed` from the first instant after the period `terms.validUntil` names',
   })
   status!: string;
-  @ApiProperty({ nullable: true, example: '2023-01-01T00:00:00.000Z', description: 'For a derived lapse: the first instant after `terms.validUntil`; null otherwise' })
+  @ApiProperty({
+    nullable: true,
+    example: '2023-01-01T00:00:00.000Z',
+    description: 'For a derived lapse: the first instant after `terms.validUntil`; null otherwise',
+  })
   lapsedAt!: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'amount, currency, unit, validFrom, validUntil, conditions, restrictions, description' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'amount, currency, unit, validFrom, validUntil, conditions, restrictions, description',
+  })
   terms!: Record<string, unknown>;
   @ApiProperty({ nullable: true, example: 'USD' }) currency!: string | null;
   @ApiProperty({ nullable: true, example: 'USD per 1000 m3' }) unit!: string | null;
   @ApiProperty({ nullable: true, example: '630000000', description: '`terms.amount`' }) pledged!: string | null;
   @ApiPropertyOptional({ example: '0', description: 'Sum of the disbursements; absent for a price (a rate is not a sum)' })
   disbursed?: string;
-  @ApiPropertyOptional({ nullable: true, example: '630000000', description: 'pledged − disbursed; null without an amount and once lapsed; absent for a price' })
+  @ApiPropertyOptional({
+    nullable: true,
+    example: '630000000',
+    description: 'pledged − disbursed; null without an amount and once lapsed; absent for a price',
+  })
   outstanding?: string | null;
   @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Facts counted whose period has not closed at asOf' })
   uncertain!: unknown[];
@@ -75,7 +91,8 @@ export class TimelineEntryDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: { $ref: '#/components/schemas/AttributionDto' },
-    description: 'For each path a correction changed (`effectiveAt`, `data.terms.amount`), the correction that set it; `{}` when uncorrected',
+    description:
+      'For each path a correction changed (`effectiveAt`, `data.terms.amount`), the correction that set it; `{}` when uncorrected',
   })
   sources!: Record<string, AttributionDto>;
   @ApiProperty({ type: [String] }) parties!: string[];
@@ -102,5 +119,6 @@ export class TimelineDensityDto {
   @ApiProperty({ description: 'Exclusive' }) to!: string;
   @ApiProperty({ description: 'Width of a slice in milliseconds' }) bucketMs!: number;
   @ApiProperty() total!: number;
-  @ApiProperty({ type: [TimelineDensityBucketDto], description: 'Non-empty slices only, in time order' }) items!: TimelineDensityBucketDto[];
+  @ApiProperty({ type: [TimelineDensityBucketDto], description: 'Non-empty slices only, in time order' })
+  items!: TimelineDensityBucketDto[];
 }

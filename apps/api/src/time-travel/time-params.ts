@@ -18,7 +18,7 @@ export class ConsistencyParams {
 
   @ApiPropertyOptional({
     description:
-      'Reported time: only what the sources had published by the end of this date or this instant (each source\'s publishedAt, ' +
+      "Reported time: only what the sources had published by the end of this date or this instant (each source's publishedAt, " +
       'counted from the first instant of its period, as asOf counts effectiveAt). Default: everything recorded.',
     example: '2021-09-08',
   })
@@ -107,7 +107,9 @@ export class ProjectionWait {
     if (minPosition === undefined) return;
     const head = await this.store.headPosition();
     if (BigInt(minPosition) > BigInt(head)) {
-      throw invalidRequest([{ field: 'minPosition', message: `is beyond the newest recorded event (position ${head}); take it from a write's answer` }]);
+      throw invalidRequest([
+        { field: 'minPosition', message: `is beyond the newest recorded event (position ${head}); take it from a write's answer` },
+      ]);
     }
     const deadline = Date.now() + WAIT_MS;
     while (!(await readModel.hasProjected(minPosition))) {

@@ -4,11 +4,7 @@ import { AttributionDto, CommitmentPageDto, TimelineDensityDto, TimelinePageDto 
 import { Transform } from 'class-transformer';
 import { commaList } from '../http/query';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import {
-  COMMITMENT_KINDS,
-  COMMITMENT_STATUSES,
-  PARTY_CODE,
-} from '@timeline/domain';
+import { COMMITMENT_KINDS, COMMITMENT_STATUSES, PARTY_CODE } from '@timeline/domain';
 import { EVENT_TYPES } from '@timeline/event-schemas';
 import type { Attribution } from '@timeline/domain';
 import { CommitmentAsOfView, ReadModel, TimelineEntry } from '@timeline/projections';
@@ -18,7 +14,6 @@ import { citation, claimsCell, commitmentAnswer, corroborationsCell, sourceIds }
 import { invalidRequest } from '../http/problem';
 import { CLOCK } from '../runtime/tokens';
 import { ConsistencyParams, endOfPeriod, ProjectionWait, resolveTime, startOfPeriod, TimeParams } from './time-params';
-
 
 export class CommitmentListParams extends TimeParams {
   @ApiPropertyOptional({ example: 'BY', description: 'Commitments by or to this party' })
@@ -63,7 +58,10 @@ export class DiffParams extends ConsistencyParams {
   @IsString()
   to?: string;
 
-  @ApiPropertyOptional({ example: '2021-10-01T00:00:00Z', description: 'Transaction time of the earlier side (default: knownAt): compare what was known then with what is known at toKnownAt' })
+  @ApiPropertyOptional({
+    example: '2021-10-01T00:00:00Z',
+    description: 'Transaction time of the earlier side (default: knownAt): compare what was known then with what is known at toKnownAt',
+  })
   @IsOptional()
   @IsString()
   fromKnownAt?: string;
@@ -72,7 +70,6 @@ export class DiffParams extends ConsistencyParams {
   @IsOptional()
   @IsString()
   toKnownAt?: string;
-
 }
 
 /** What selects timeline events: shared by a page of them and their density. */
@@ -100,7 +97,6 @@ export class TimelineFilterParams extends ConsistencyParams {
   @IsOptional()
   @MaxLength(200)
   q?: string;
-
 }
 
 export class TimelineParams extends TimelineFilterParams {
@@ -116,7 +112,6 @@ export class TimelineParams extends TimelineFilterParams {
   @Min(1)
   @Max(1000)
   limit?: number;
-
 }
 
 export class TimelineDensityParams extends TimelineFilterParams {
@@ -142,7 +137,10 @@ export class TimeTravelController {
   /** Commitments as of a date, as known at a time, by indexed lookup in the bitemporal read model. */
   @Get('commitments')
   @ApiProduces('application/json', 'text/csv', 'application/x-ndjson')
-  @ApiOkResponse({ type: CommitmentPageDto, description: 'A page of commitments; CSV adds lapsedAt and the sources of status, amount, validUntil and disbursed' })
+  @ApiOkResponse({
+    type: CommitmentPageDto,
+    description: 'A page of commitments; CSV adds lapsedAt and the sources of status, amount, validUntil and disbursed',
+  })
   async list(@Query() params: CommitmentListParams, @Req() request: Request) {
     const { asOf, knownAt, reportedBy } = resolveTime(params, this.clock());
     await this.wait.until(this.readModel, params.minPosition);
@@ -151,7 +149,8 @@ export class TimeTravelController {
     if (format) {
       // Every commitment that matches, page by page in id order: memory stays flat.
       const rows = pages(
-        async (after: string | undefined, limit) => (await this.readModel.commitments(asOf, knownAt, filter, { after, limit }, reportedBy)).map(commitmentAnswer),
+        async (after: string | undefined, limit) =>
+          (await this.readModel.commitments(asOf, knownAt, filter, { after, limit }, reportedBy)).map(commitmentAnswer),
         (row) => row.id,
       );
       return exportRows(format, rows, COMMITMENT_COLUMNS, `commitments-${asOf.slice(0, 10)}`);
@@ -224,7 +223,15 @@ export class TimeTravelController {
     if (Date.parse(to) <= Date.parse(from)) throw invalidRequest([{ field: 'to', message: 'must be after from' }]);
     const buckets = params.buckets ?? 100;
     await this.wait.until(this.readModel, params.minPosition);
-    const counted = await this.readModel.timelineDensity({ knownAt, from, to, buckets, party: params.party, types: params.type, q: params.q });
+    const counted = await this.readModel.timelineDensity({
+      knownAt,
+      from,
+      to,
+      buckets,
+      party: params.party,
+      types: params.type,
+      q: params.q,
+    });
     const width = (Date.parse(to) - Date.parse(from)) / buckets;
     const edge = (index: number) => new Date(Date.parse(from) + Math.round(index * width)).toISOString();
     return {
@@ -233,7 +240,13 @@ export class TimeTravelController {
       to,
       bucketMs: width,
       total: counted.reduce((sum, row) => sum + row.count, 0),
-      items: counted.map((row) => ({ start: edge(row.bucket), end: edge(row.bucket + 1), streamType: row.streamType, type: row.type, count: row.count })),
+      items: counted.map((row) => ({
+        start: edge(row.bucket),
+        end: edge(row.bucket + 1),
+        streamType: row.streamType,
+        type: row.type,
+        count: row.count,
+      })),
     };
   }
 
@@ -253,7 +266,8 @@ export class TimeTravelController {
     if (format) {
       // The whole timeline that matches, streamed page by page: memory stays flat.
       const rows = pages(
-        (after: { effectiveAt: string; position: string } | undefined, pageSize) => this.readModel.timeline({ ...query, after, limit: pageSize }),
+        (after: { effectiveAt: string; position: string } | undefined, pageSize) =>
+          this.readModel.timeline({ ...query, after, limit: pageSize }),
         (row) => ({ effectiveAt: row.effectiveAt.at, position: row.position }),
       );
       return exportRows(format, rows, TIMELINE_COLUMNS, 'timeline');
@@ -273,7 +287,6 @@ export class TimeTravelController {
     };
   }
 }
-
 
 const COMMITMENT_COLUMNS: Column<CommitmentAsOfView>[] = [
   { name: 'id', value: (row) => row.id },
@@ -323,7 +336,10 @@ const TIMELINE_COLUMNS: Column<TimelineEntry>[] = [
   { name: 'originalParaphrase', value: (row) => (row.originalSource as { paraphrase?: string }).paraphrase },
   { name: 'correctedSources', value: (row) => sourceIds(row.sources) },
   { name: 'data', value: (row) => row.data },
-  { name: 'claims', value: (row) => claimsCell(Object.fromEntries(Object.entries(row.claims ?? {}).map(([path, claims]) => [path, { claims }]))) },
+  {
+    name: 'claims',
+    value: (row) => claimsCell(Object.fromEntries(Object.entries(row.claims ?? {}).map(([path, claims]) => [path, { claims }]))),
+  },
   { name: 'corroboratedBy', value: (row) => corroborationsCell(row.corroboratedBy ? [{ corroboratedBy: row.corroboratedBy }] : []) },
 ];
 
@@ -363,7 +379,17 @@ export function stateOf(commitments: CommitmentAsOfView[], entities: { parties: 
   };
 }
 
-const COMPARED: (keyof CommitmentAsOfView)[] = ['status', 'lapsedAt', 'title', 'terms', 'pledged', 'disbursed', 'outstanding', 'currency', 'unit'];
+const COMPARED: (keyof CommitmentAsOfView)[] = [
+  'status',
+  'lapsedAt',
+  'title',
+  'terms',
+  'pledged',
+  'disbursed',
+  'outstanding',
+  'currency',
+  'unit',
+];
 
 /** The fact whose source a compared field cites: sums follow the amount and the disbursements, a lapse its validity. */
 const CITED: Record<string, string[]> = {
@@ -397,14 +423,25 @@ export function diffCommitments(before: CommitmentAsOfView[], after: CommitmentA
         changes.push({ ...change, source: sourceOf(change.path, change.to === null ? previous : commitment) });
       }
     }
-    if (changes.length) changed.push({ id: commitment.id, title: commitment.title, kind: commitment.kind, by: commitment.by, to: commitment.to, currency: commitment.currency, unit: commitment.unit, changes });
+    if (changes.length)
+      changed.push({
+        id: commitment.id,
+        title: commitment.title,
+        kind: commitment.kind,
+        by: commitment.by,
+        to: commitment.to,
+        currency: commitment.currency,
+        unit: commitment.unit,
+        changes,
+      });
   }
   return { added: added.map(commitmentAnswer), removed: removed.map(commitmentAnswer), changed };
 }
 
 /** Two values compared field by field: objects (`terms`) down to their fields, the rest whole. */
 function leafChanges(path: string, before: unknown, after: unknown): { path: string; from: unknown; to: unknown }[] {
-  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
   if (isObject(before) || isObject(after)) {
     const a = isObject(before) ? before : {};
     const b = isObject(after) ? after : {};
@@ -435,7 +472,8 @@ interface DiffRow {
 }
 
 function* diffRows(diff: Diff): Generator<DiffRow> {
-  for (const c of diff.added) yield { change: 'added', id: c.id, title: c.title, source: c.sources.effectiveAt ?? c.sources.status ?? null };
+  for (const c of diff.added)
+    yield { change: 'added', id: c.id, title: c.title, source: c.sources.effectiveAt ?? c.sources.status ?? null };
   for (const c of diff.removed) yield { change: 'removed', id: c.id, title: c.title, source: c.sources.status ?? null };
   for (const c of diff.changed) for (const change of c.changes) yield { change: 'changed', id: c.id, title: c.title, ...change };
 }

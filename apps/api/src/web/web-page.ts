@@ -16,9 +16,15 @@ export function webPageDirectory(): string | undefined {
 export function serveWebPage(app: NestExpressApplication): void {
   const dir = webPageDirectory();
   if (!dir) {
-    app.getHttpAdapter().getInstance().get('/', (_request: Request, response: Response) => {
-      response.status(503).type('text/plain').send('The web page is not built: run `npm run build`. The API is at /v1 and /openapi.json.\n');
-    });
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .get('/', (_request: Request, response: Response) => {
+        response
+          .status(503)
+          .type('text/plain')
+          .send('The web page is not built: run `npm run build`. The API is at /v1 and /openapi.json.\n');
+      });
     return;
   }
   // The files the build made, looked up by name, not a static directory: a static middleware

@@ -34,7 +34,9 @@ interface GenerateOptions {
 export function registerGenerateCommand(program: Command): void {
   program
     .command('generate')
-    .description('append a made-up but realistic history (parties, commitments with amendments, corrections and retractions, tracks, deployments, occurrences) for load and benchmarks')
+    .description(
+      'append a made-up but realistic history (parties, commitments with amendments, corrections and retractions, tracks, deployments, occurrences) for load and benchmarks',
+    )
     .option('--events <n>', 'how many events (0: only publish what the topic lacks)', '100000')
     .option('--seed <n>', 'same seed, same history', '1')
     .option('--from <date>', 'recorded times start after this date (or after the last recorded event)', '2015-01-01')
@@ -54,7 +56,8 @@ export function registerGenerateCommand(program: Command): void {
         await migrate(db);
         const until = options.until ? date(options.until, '--until') : new Date();
         const from = new Date(Math.max(date(options.from, '--from').getTime(), (await lastRecorded(db)) ?? 0));
-        if (from >= until) throw new Error(`--until (${until.toISOString()}) must be after the last recorded event and --from (${from.toISOString()})`);
+        if (from >= until)
+          throw new Error(`--until (${until.toISOString()}) must be after the last recorded event and --from (${from.toISOString()})`);
         if (count === 0) {
           if (config.kafka && options.publish) await publish(db, config.kafka, config.publicBaseUrl);
           return;
@@ -83,7 +86,11 @@ export function registerGenerateCommand(program: Command): void {
 }
 
 /** Puts the new events on the topic now (as the relay would), unless a running relay leads. */
-async function publish(db: Database, kafkaConfig: NonNullable<ReturnType<typeof loadConfig>['kafka']>, publicBaseUrl?: string): Promise<void> {
+async function publish(
+  db: Database,
+  kafkaConfig: NonNullable<ReturnType<typeof loadConfig>['kafka']>,
+  publicBaseUrl?: string,
+): Promise<void> {
   const kafka = createKafka(kafkaConfig);
   await ensureTopic(kafka, kafkaConfig);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });

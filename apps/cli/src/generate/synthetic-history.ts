@@ -43,25 +43,69 @@ function seededRandom(seed: number): Random {
 }
 
 const PARTIES: readonly [string, string, string][] = [
-  ['RU', 'Russian Federation', 'state'], ['BY', 'Republic of Belarus', 'state'], ['UA', 'Ukraine', 'state'],
-  ['KZ', 'Kazakhstan', 'state'], ['AM', 'Armenia', 'state'], ['KG', 'Kyrgyzstan', 'state'], ['TJ', 'Tajikistan', 'state'],
-  ['UZ', 'Uzbekistan', 'state'], ['AZ', 'Azerbaijan', 'state'], ['GE', 'Georgia', 'state'], ['MD', 'Moldova', 'state'],
-  ['LT', 'Lithuania', 'state'], ['LV', 'Latvia', 'state'], ['PL', 'Poland', 'state'], ['EE', 'Estonia', 'state'],
-  ['DE', 'Germany', 'state'], ['FR', 'France', 'state'], ['CN', 'China', 'state'], ['US', 'United States', 'state'],
-  ['TR', 'Türkiye', 'state'], ['RS', 'Serbia', 'state'], ['EU', 'European Union', 'bloc'],
-  ['EAEU', 'Eurasian Economic Union', 'bloc'], ['CSTO', 'Collective Security Treaty Organization', 'organisation'],
-  ['IMF', 'International Monetary Fund', 'organisation'], ['EDB', 'Eurasian Development Bank', 'organisation'],
-  ['UNION', 'Union State of Russia and Belarus', 'union'], ['CIS', 'Commonwealth of Independent States', 'organisation'],
+  ['RU', 'Russian Federation', 'state'],
+  ['BY', 'Republic of Belarus', 'state'],
+  ['UA', 'Ukraine', 'state'],
+  ['KZ', 'Kazakhstan', 'state'],
+  ['AM', 'Armenia', 'state'],
+  ['KG', 'Kyrgyzstan', 'state'],
+  ['TJ', 'Tajikistan', 'state'],
+  ['UZ', 'Uzbekistan', 'state'],
+  ['AZ', 'Azerbaijan', 'state'],
+  ['GE', 'Georgia', 'state'],
+  ['MD', 'Moldova', 'state'],
+  ['LT', 'Lithuania', 'state'],
+  ['LV', 'Latvia', 'state'],
+  ['PL', 'Poland', 'state'],
+  ['EE', 'Estonia', 'state'],
+  ['DE', 'Germany', 'state'],
+  ['FR', 'France', 'state'],
+  ['CN', 'China', 'state'],
+  ['US', 'United States', 'state'],
+  ['TR', 'Türkiye', 'state'],
+  ['RS', 'Serbia', 'state'],
+  ['EU', 'European Union', 'bloc'],
+  ['EAEU', 'Eurasian Economic Union', 'bloc'],
+  ['CSTO', 'Collective Security Treaty Organization', 'organisation'],
+  ['IMF', 'International Monetary Fund', 'organisation'],
+  ['EDB', 'Eurasian Development Bank', 'organisation'],
+  ['UNION', 'Union State of Russia and Belarus', 'union'],
+  ['CIS', 'Commonwealth of Independent States', 'organisation'],
 ];
 /** Most of what happens is between a few parties: weights follow the seed data's shape. */
-const PARTY_WEIGHTS = PARTIES.map(([code]) => (code === 'RU' || code === 'BY' ? 30 : ['UA', 'KZ', 'EU', 'CN', 'EAEU'].includes(code) ? 4 : 1));
+const PARTY_WEIGHTS = PARTIES.map(([code]) =>
+  code === 'RU' || code === 'BY' ? 30 : ['UA', 'KZ', 'EU', 'CN', 'EAEU'].includes(code) ? 4 : 1,
+);
 const CURRENCIES = ['USD', 'USD', 'USD', 'RUB', 'RUB', 'EUR', 'CNY'];
 const PUBLISHERS = ['Reuters', 'TASS', 'BelTA', 'Interfax', 'RFE/RL', 'Kommersant', 'Meduza', 'EIU', 'Nasha Niva', 'Vedomosti'];
-const SUBJECTS = ['oil supplies', 'gas price', 'refinancing', 'tax manoeuvre', 'border', 'airbase', 'potash transit', 'nuclear plant',
-  'single currency', 'customs code', 'energy market', 'sanctions', 'food safety', 'air defence', 'migration', 'grain exports'];
+const SUBJECTS = [
+  'oil supplies',
+  'gas price',
+  'refinancing',
+  'tax manoeuvre',
+  'border',
+  'airbase',
+  'potash transit',
+  'nuclear plant',
+  'single currency',
+  'customs code',
+  'energy market',
+  'sanctions',
+  'food safety',
+  'air defence',
+  'migration',
+  'grain exports',
+];
 const PLACES = ['Minsk', 'Moscow', 'Sochi', 'St Petersburg', 'Brest', 'Grodno', 'Baranovichi', 'Gomel', 'Vitebsk', 'Kaliningrad'];
 const SPEAKERS = ['Lukashenko', 'Putin', 'Medvedev', 'Siluanov', 'Makei', 'Lavrov', 'Golovchenko', 'Mishustin', 'Peskov', 'Kobyakov'];
-const ASSETS = ['S-400 battalion', 'Su-30SM fighters', 'Iskander-M launchers', 'motor rifle battalion', 'radar station', 'Mi-8 helicopters'];
+const ASSETS = [
+  'S-400 battalion',
+  'Su-30SM fighters',
+  'Iskander-M launchers',
+  'motor rifle battalion',
+  'radar station',
+  'Mi-8 helicopters',
+];
 const AREAS = ['tax', 'customs', 'energy', 'transport', 'banking', 'agriculture', 'industry', 'labour', 'health', 'defence'];
 const STATUS_PATHS: Record<string, string[]> = {
   proposed: ['agreed', 'stalled', 'dropped'],
@@ -129,7 +173,11 @@ export class SyntheticHistory {
 
   private registerParty([partyId, name, kind]: (typeof PARTIES)[number]): SyntheticEvent {
     const stream = this.openStream('party', partyId, false);
-    return this.decide(stream, { type: 'RegisterParty', data: { partyId, name, kind } }, this.effective(this.recorded - 20 * 365 * DAY, 'year'))!;
+    return this.decide(
+      stream,
+      { type: 'RegisterParty', data: { partyId, name, kind } },
+      this.effective(this.recorded - 20 * 365 * DAY, 'year'),
+    )!;
   }
 
   private newCommitment(): SyntheticEvent | undefined {
@@ -149,7 +197,15 @@ export class SyntheticHistory {
       stream,
       {
         type: 'RecordCommitment',
-        data: { commitmentId: stream.entityId, kind, title: `${by} ${kind} to ${to} on ${this.pick(SUBJECTS)}`, by, to, status: this.random() < 0.35 ? 'requested' : 'pledged', terms },
+        data: {
+          commitmentId: stream.entityId,
+          kind,
+          title: `${by} ${kind} to ${to} on ${this.pick(SUBJECTS)}`,
+          by,
+          to,
+          status: this.random() < 0.35 ? 'requested' : 'pledged',
+          terms,
+        },
       },
       this.lagged(),
     );
@@ -160,7 +216,17 @@ export class SyntheticHistory {
     const parties = [...new Set(this.pair())];
     return this.decide(
       stream,
-      { type: 'OpenTrack', data: { trackId: stream.entityId, title: `Union programme on ${this.pick(SUBJECTS)}`, area: this.pick(AREAS), kind: this.pick(['program', 'agreement', 'reform', 'plan']), parties, status: 'proposed' } },
+      {
+        type: 'OpenTrack',
+        data: {
+          trackId: stream.entityId,
+          title: `Union programme on ${this.pick(SUBJECTS)}`,
+          area: this.pick(AREAS),
+          kind: this.pick(['program', 'agreement', 'reform', 'plan']),
+          parties,
+          status: 'proposed',
+        },
+      },
       this.lagged(),
     );
   }
@@ -169,21 +235,54 @@ export class SyntheticHistory {
     const stream = this.openStream('deployment', this.nextId('d'), true);
     return this.decide(
       stream,
-      { type: 'StartDeployment', data: { deploymentId: stream.entityId, asset: this.pick(ASSETS), quantity: String(this.int(1, 24)), unit: 'units', place: this.pick(PLACES), host: 'BY', by: 'RU', purpose: 'joint air defence' } },
+      {
+        type: 'StartDeployment',
+        data: {
+          deploymentId: stream.entityId,
+          asset: this.pick(ASSETS),
+          quantity: String(this.int(1, 24)),
+          unit: 'units',
+          place: this.pick(PLACES),
+          host: 'BY',
+          by: 'RU',
+          purpose: 'joint air defence',
+        },
+      },
       this.lagged(),
     );
   }
 
   private newOccurrence(): SyntheticEvent | undefined {
-    const kind = this.pick(['meeting', 'meeting', 'statement', 'statement', 'statement', 'exercise', 'sanction', 'forecast', 'indicator', 'decision']);
+    const kind = this.pick([
+      'meeting',
+      'meeting',
+      'statement',
+      'statement',
+      'statement',
+      'exercise',
+      'sanction',
+      'forecast',
+      'indicator',
+      'decision',
+    ]);
     const parties = [...new Set(this.pair())];
     const subject = this.pick(SUBJECTS);
     const data: Record<string, unknown> = { kind, title: `${kind} on ${subject}`, parties };
-    if (kind === 'meeting') Object.assign(data, { place: this.pick(PLACES), participants: [this.pick(SPEAKERS), this.pick(SPEAKERS)], durationHours: String(this.int(1, 9)) });
+    if (kind === 'meeting')
+      Object.assign(data, {
+        place: this.pick(PLACES),
+        participants: [this.pick(SPEAKERS), this.pick(SPEAKERS)],
+        durationHours: String(this.int(1, 9)),
+      });
     if (kind === 'statement') Object.assign(data, { speaker: this.pick(SPEAKERS), quote: `we will not give up on the ${subject}` });
     if (kind === 'forecast' || kind === 'indicator') {
       const value = this.int(-8, 12);
-      Object.assign(data, { value: String(value), valueMax: String(value + this.int(0, 3)), unit: '% of GDP', horizon: String(new Date(this.recorded).getUTCFullYear() + 1) });
+      Object.assign(data, {
+        value: String(value),
+        valueMax: String(value + this.int(0, 3)),
+        unit: '% of GDP',
+        horizon: String(new Date(this.recorded).getUTCFullYear() + 1),
+      });
     }
     // Most occurrences are one event; some stay open for a later correction or retraction.
     const stream = this.openStream('occurrence', this.nextId('o'), this.random() < 0.1);
@@ -209,15 +308,30 @@ export class SyntheticHistory {
             ? { amount: String(Number(terms.amount) + this.int(1, 50) * (terms.unit ? 1 : 5_000_000)) }
             : { description: `${this.pick(SUBJECTS)} arrangement, revised` };
           if (this.random() < 0.3) changes.validUntil = String(new Date(effective.at).getUTCFullYear() + this.int(1, 3));
-          return this.decide(stream, { type: 'AmendCommitmentTerms', data: { commitmentId: id, changes, reason: 'renegotiated' } }, effective);
+          return this.decide(
+            stream,
+            { type: 'AmendCommitmentTerms', data: { commitmentId: id, changes, reason: 'renegotiated' } },
+            effective,
+          );
         }
         const disbursable = status === 'pledged' && terms.currency && !terms.unit && state.kind !== 'price';
         if (roll < 0.7 && disbursable) {
           const amount = String(Math.max(1, Math.floor(Number(terms.amount) / this.int(3, 8))));
-          return this.decide(stream, { type: 'RecordDisbursement', data: { commitmentId: id, amount, currency: terms.currency } }, effective);
+          return this.decide(
+            stream,
+            { type: 'RecordDisbursement', data: { commitmentId: id, amount, currency: terms.currency } },
+            effective,
+          );
         }
-        const next = status === 'requested' ? this.pick(['pledged', 'pledged', 'rejected', 'withdrawn', 'lapsed']) : this.pick(['fulfilled', 'fulfilled', 'lapsed', 'withdrawn', 'broken']);
-        return this.decide(stream, { type: 'ChangeCommitmentStatus', data: { commitmentId: id, status: next, reason: 'as reported' } }, effective);
+        const next =
+          status === 'requested'
+            ? this.pick(['pledged', 'pledged', 'rejected', 'withdrawn', 'lapsed'])
+            : this.pick(['fulfilled', 'fulfilled', 'lapsed', 'withdrawn', 'broken']);
+        return this.decide(
+          stream,
+          { type: 'ChangeCommitmentStatus', data: { commitmentId: id, status: next, reason: 'as reported' } },
+          effective,
+        );
       }
       case 'track': {
         const status = state.status as string;
@@ -225,9 +339,25 @@ export class SyntheticHistory {
         if (roll < 0.45) {
           const due = new Date(effective.at);
           const text = `${due.getUTCFullYear() + this.int(0, 2)}-${String(this.int(1, 12)).padStart(2, '0')}`;
-          return this.decide(stream, { type: 'SetTrackDeadline', data: { trackId: stream.entityId, deadlineId: `d${stream.events.length}`, description: `stage ${stream.events.length}`, due: text } }, effective);
+          return this.decide(
+            stream,
+            {
+              type: 'SetTrackDeadline',
+              data: {
+                trackId: stream.entityId,
+                deadlineId: `d${stream.events.length}`,
+                description: `stage ${stream.events.length}`,
+                due: text,
+              },
+            },
+            effective,
+          );
         }
-        return this.decide(stream, { type: 'ChangeTrackStatus', data: { trackId: stream.entityId, status: this.pick(STATUS_PATHS[status]), reason: 'as reported' } }, effective);
+        return this.decide(
+          stream,
+          { type: 'ChangeTrackStatus', data: { trackId: stream.entityId, status: this.pick(STATUS_PATHS[status]), reason: 'as reported' } },
+          effective,
+        );
       }
       case 'deployment':
         if (state.active === false || stream.events.length > 1) return this.close(stream);
@@ -250,24 +380,65 @@ export class SyntheticHistory {
     const original = stream.events.find((event) => event.id === target.id)!;
     const source = this.source();
     if (kind === 'retraction') {
-      return this.append(stream, { type: 'EventRetracted', data: { eventId: target.id, eventType: target.type, reason: 'the report was denied' } }, target.effectiveAt, source, original.id, true);
+      return this.append(
+        stream,
+        { type: 'EventRetracted', data: { eventId: target.id, eventType: target.type, reason: 'the report was denied' } },
+        target.effectiveAt,
+        source,
+        original.id,
+        true,
+      );
     }
     const data = target.data as { terms?: { amount?: string; unit?: string }; title?: string };
     if (target.type === 'CommitmentRecorded' && data.terms?.amount && this.random() < 0.5) {
       const amount = String(Number(data.terms.amount) + this.int(1, 9) * (data.terms.unit ? 1 : 1_000_000));
       const changes = { data: { terms: { amount } } };
-      return this.append(stream, { type: 'EventCorrected', data: { eventId: target.id, eventType: target.type, changes, reason: 'the amount was misreported' } }, target.effectiveAt, source, original.id, true);
+      return this.append(
+        stream,
+        { type: 'EventCorrected', data: { eventId: target.id, eventType: target.type, changes, reason: 'the amount was misreported' } },
+        target.effectiveAt,
+        source,
+        original.id,
+        true,
+      );
     }
     if (target.type === 'OccurrenceRecorded' && this.random() < 0.5) {
       const changes = { data: { title: `${data.title} (as corrected)` } };
-      return this.append(stream, { type: 'EventCorrected', data: { eventId: target.id, eventType: target.type, changes, reason: 'the wording was misreported' } }, target.effectiveAt, source, original.id, true);
+      return this.append(
+        stream,
+        { type: 'EventCorrected', data: { eventId: target.id, eventType: target.type, changes, reason: 'the wording was misreported' } },
+        target.effectiveAt,
+        source,
+        original.id,
+        true,
+      );
     }
-    const shifted = this.effective(new Date(target.effectiveAt.at).getTime() + this.int(-40, 40) * DAY, target.effectiveAt.precision === 'range' ? 'day' : target.effectiveAt.precision);
-    return this.append(stream, { type: 'EventCorrected', data: { eventId: target.id, eventType: target.type, changes: { effectiveAt: shifted }, reason: 'the date was misreported' } }, shifted, source, original.id, true);
+    const shifted = this.effective(
+      new Date(target.effectiveAt.at).getTime() + this.int(-40, 40) * DAY,
+      target.effectiveAt.precision === 'range' ? 'day' : target.effectiveAt.precision,
+    );
+    return this.append(
+      stream,
+      {
+        type: 'EventCorrected',
+        data: { eventId: target.id, eventType: target.type, changes: { effectiveAt: shifted }, reason: 'the date was misreported' },
+      },
+      shifted,
+      source,
+      original.id,
+      true,
+    );
   }
 
   private openStream(streamType: string, entityId: string, keepOpen: boolean): OpenStream {
-    const stream: OpenStream = { streamId: `${streamType}-${entityId}`, streamType, entityId, events: [], lastEffective: 0, state: AGGREGATES[streamType].initialState() };
+    const stream: OpenStream = {
+      streamId: `${streamType}-${entityId}`,
+      streamType,
+      entityId,
+      events: [],
+      lastEffective: 0,
+      state: AGGREGATES[streamType].initialState(),
+    };
     if (keepOpen) {
       // A bounded set of open streams keeps memory flat however many events are made.
       if (this.open.length >= 20_000) this.open.splice(Math.floor(this.random() * this.open.length), 1);
@@ -282,7 +453,11 @@ export class SyntheticHistory {
     return undefined;
   }
 
-  private decide(stream: OpenStream, command: { type: string; data: Record<string, unknown> }, effectiveAt: EffectiveTime): SyntheticEvent | undefined {
+  private decide(
+    stream: OpenStream,
+    command: { type: string; data: Record<string, unknown> },
+    effectiveAt: EffectiveTime,
+  ): SyntheticEvent | undefined {
     let event: DomainEvent;
     try {
       [event] = AGGREGATES[stream.streamType].decide(command, stream.state);
@@ -293,9 +468,17 @@ export class SyntheticHistory {
     return this.append(stream, event, effectiveAt, this.source(), null, false);
   }
 
-  private append(stream: OpenStream, event: DomainEvent, effectiveAt: EffectiveTime, source: Source, causationId: string | null, revision: boolean): SyntheticEvent | undefined {
+  private append(
+    stream: OpenStream,
+    event: DomainEvent,
+    effectiveAt: EffectiveTime,
+    source: Source,
+    causationId: string | null,
+    revision: boolean,
+  ): SyntheticEvent | undefined {
     const problems = validateEventData(event.type, event.data);
-    if (problems.length) throw new Error(`generated ${event.type} does not match its schema: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+    if (problems.length)
+      throw new Error(`generated ${event.type} does not match its schema: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
     this.recorded += this.step;
     const recordedAt = new Date(this.recorded).toISOString();
     const recorded: RecordedEvent = {

@@ -35,6 +35,8 @@ export function rebuildInWorker(request: RebuildRequest, onProgress: (progress: 
           : error,
       ),
     );
-    worker.on('exit', (code) => (result ? resolve(result) : reject(new Error(`the rebuild's thread stopped (exit code ${code}) before it finished`))));
+    worker.on('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`the rebuild's thread stopped (exit code ${code}) before it finished`)),
+    );
   });
 }

@@ -15,7 +15,12 @@ export type RebuildMessage = { readonly progress: RebuildProgress } | { readonly
 
 async function run(request: RebuildRequest): Promise<void> {
   const config = loadConfig();
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, applicationName: config.databaseApplicationName });
+  const db = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    schema: config.databaseSchema,
+    applicationName: config.databaseApplicationName,
+  });
   const post = (message: RebuildMessage) => parentPort!.postMessage(message);
   try {
     await migrate(db);

@@ -216,15 +216,9 @@ describe('audit views (properties)', () => {
         const times = axis.map((entry) => Date.parse(entry.recordedAt));
         times.slice(1).forEach((time, index) => expect(time).toBeGreaterThan(times[index]));
         const last = axis[axis.length - 1].recordedAt;
-        expectSameFields(
-          replay(axis.map((entry) => entry.changes)),
-          auditedFields(commitmentAsOf(events, END_OF_TIME, last, RECORDED)),
-        );
+        expectSameFields(replay(axis.map((entry) => entry.changes)), auditedFields(commitmentAsOf(events, END_OF_TIME, last, RECORDED)));
         // recordedAt never decreases here, so what we end up believing is what the history ends with.
-        expectSameFields(
-          replay(axis.map((entry) => entry.changes)),
-          replay(commitmentHistory(events).map((version) => version.changes)),
-        );
+        expectSameFields(replay(axis.map((entry) => entry.changes)), replay(commitmentHistory(events).map((version) => version.changes)));
       }),
       RUNS,
     );

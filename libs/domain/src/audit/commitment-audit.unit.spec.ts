@@ -192,9 +192,7 @@ describe('knowledgeAxis', () => {
 
   it('says when we learned of the restriction: at the amendment, not at its effective time', () => {
     const { stream, amendment } = loan();
-    const learned = knowledgeAxis(stream.events).filter((entry) =>
-      entry.changes.some((change) => change.path === 'terms.restrictions'),
-    );
+    const learned = knowledgeAxis(stream.events).filter((entry) => entry.changes.some((change) => change.path === 'terms.restrictions'));
     expect(learned.map((entry) => entry.recordedAt)).toEqual([amendment.recordedAt]);
     expect(amendment.recordedAt).toBe('2022-03-01T09:00:00.000Z');
     expect(amendment.effectiveAt.at).toBe('2021-09-20T00:00:00.000Z');

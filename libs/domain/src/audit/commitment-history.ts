@@ -1,13 +1,7 @@
 import type { EffectiveTime } from '../shared/effective-time';
 import type { Confidence, RecordedEvent, Source } from '../shared/envelope';
 import { isClaimEventType } from '../shared/claims';
-import {
-  byStreamVersion,
-  findRevisionProblems,
-  isEventRetracted,
-  isRevisionEvent,
-  RevisionProblemCode,
-} from '../shared/revisions';
+import { byStreamVersion, findRevisionProblems, isEventRetracted, isRevisionEvent, RevisionProblemCode } from '../shared/revisions';
 import { commitmentAsOf } from '../temporal/commitment-as-of';
 import { auditedFields, AuditedFields, END_OF_TIME, RECORDED } from './audit-fields';
 import { FieldChange, fieldChanges, isPlainObject } from './field-changes';

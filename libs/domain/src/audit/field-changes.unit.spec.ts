@@ -37,23 +37,22 @@ describe('fieldChanges', () => {
       { path: 'status', from: null, to: 'pledged' },
       { path: 'terms', from: null, to: { amount: '1' } },
     ]);
-    expect(fieldChanges({ terms: { amount: '1' } }, { terms: ['x'] })).toEqual([
-      { path: 'terms', from: { amount: '1' }, to: ['x'] },
-    ]);
+    expect(fieldChanges({ terms: { amount: '1' } }, { terms: ['x'] })).toEqual([{ path: 'terms', from: { amount: '1' }, to: ['x'] }]);
   });
 
   it('prefixes paths, and reports differing scalars at the given path', () => {
-    expect(fieldChanges({ amount: '1' }, { amount: '2' }, 'terms')).toEqual([
-      { path: 'terms.amount', from: '1', to: '2' },
-    ]);
+    expect(fieldChanges({ amount: '1' }, { amount: '2' }, 'terms')).toEqual([{ path: 'terms.amount', from: '1', to: '2' }]);
     expect(fieldChanges(1, 2)).toEqual([{ path: '', from: 1, to: 2 }]);
     expect(fieldChanges('same', 'same')).toEqual([]);
   });
 
   it('sorts paths across levels', () => {
-    expect(
-      fieldChanges({ b: 1, a: { z: 1, y: 1 }, c: 1 }, { b: 2, a: { z: 2, y: 2 }, c: 2 }).map((change) => change.path),
-    ).toEqual(['a.y', 'a.z', 'b', 'c']);
+    expect(fieldChanges({ b: 1, a: { z: 1, y: 1 }, c: 1 }, { b: 2, a: { z: 2, y: 2 }, c: 2 }).map((change) => change.path)).toEqual([
+      'a.y',
+      'a.z',
+      'b',
+      'c',
+    ]);
   });
 });
 

@@ -43,10 +43,15 @@ export function decideClaim(command: ClaimCommand, stream: readonly RecordedEven
   const target = stream.find((event) => event.id === eventId);
   if (!target) throw new DomainRuleViolation('event_not_found', `no event has id ${eventId} in this stream`, 'eventId');
   if (isRevisionEventType(target.type) || isClaimEventType(target.type)) {
-    throw new DomainRuleViolation('not_a_fact', `a ${target.type} is no fact a source can confirm or dispute; name the fact's own event`, 'eventId');
+    throw new DomainRuleViolation(
+      'not_a_fact',
+      `a ${target.type} is no fact a source can confirm or dispute; name the fact's own event`,
+      'eventId',
+    );
   }
   const resolved = resolveRevisions(stream).find((item) => item.event.id === eventId);
-  if (!resolved) throw new DomainRuleViolation('event_retracted', 'this event was retracted; there is nothing left to confirm or dispute', 'eventId');
+  if (!resolved)
+    throw new DomainRuleViolation('event_retracted', 'this event was retracted; there is nothing left to confirm or dispute', 'eventId');
   const effectiveAt = resolved.event.effectiveAt;
   const claimsOn = stream.filter((event) => isClaimEventType(event.type) && (event.data as { eventId?: unknown }).eventId === eventId);
 
@@ -60,7 +65,8 @@ export function decideClaim(command: ClaimCommand, stream: readonly RecordedEven
     }
     case 'RecordClaim': {
       const { field, value, source } = command.data;
-      if (!isClaimField(field)) throw new DomainRuleViolation('invalid_field', 'field is effectiveAt or a dotted path into the data (terms.amount)', 'field');
+      if (!isClaimField(field))
+        throw new DomainRuleViolation('invalid_field', 'field is effectiveAt or a dotted path into the data (terms.amount)', 'field');
       const versions = correctedVersions(resolved);
       const recorded = fieldValue(versions[versions.length - 1], field);
       if (recorded === undefined) throw new DomainRuleViolation('unknown_field', `the event has no ${field} to dispute`, 'field');
@@ -69,7 +75,8 @@ export function decideClaim(command: ClaimCommand, stream: readonly RecordedEven
         throw new DomainRuleViolation('claim_agrees', 'the source agrees with the recorded value: record it as a corroboration', 'value');
       }
       const sameClaim = claimsOn.some(
-        (event) => event.type === 'ClaimRecorded' && (event.data as ClaimRecorded['data']).field === field && sameSource(event.source, source),
+        (event) =>
+          event.type === 'ClaimRecorded' && (event.data as ClaimRecorded['data']).field === field && sameSource(event.source, source),
       );
       if (sameClaim) throw new DomainRuleViolation('already_claimed', 'this source already has a claim on that field', 'source');
       return [{ type: 'ClaimRecorded', data: { eventId, eventType: target.type, field, value }, effectiveAt }];

@@ -14,7 +14,15 @@ function loanStream() {
   const stream = new StreamBuilder();
   const record = stream.add({
     type: 'CommitmentRecorded',
-    data: { commitmentId: 'c-loan', kind: 'loan', title: 'Loan', by: 'RU', to: 'BY', status: 'pledged', terms: { amount: '600000000', currency: 'USD' } },
+    data: {
+      commitmentId: 'c-loan',
+      kind: 'loan',
+      title: 'Loan',
+      by: 'RU',
+      to: 'BY',
+      status: 'pledged',
+      terms: { amount: '600000000', currency: 'USD' },
+    },
     effective: '2021-09',
     recordedAt: '2021-10-01T00:00:00Z',
     source: FIRST,
@@ -38,17 +46,28 @@ describe('CorroborateSource', () => {
     spec
       .given(stream.events)
       .when(corroborate(record.id, THIRD))
-      .then([{ type: 'SourceCorroborated', data: { eventId: record.id, eventType: 'CommitmentRecorded' }, effectiveAt: record.effectiveAt }]);
+      .then([
+        { type: 'SourceCorroborated', data: { eventId: record.id, eventType: 'CommitmentRecorded' }, effectiveAt: record.effectiveAt },
+      ]);
   });
 
   it('refuses a source the event already cites', () => {
     const { stream, record } = loanStream();
-    spec.given(stream.events).when(corroborate(record.id, { ...FIRST })).thenThrows('already_cited', 'source');
+    spec
+      .given(stream.events)
+      .when(corroborate(record.id, { ...FIRST }))
+      .thenThrows('already_cited', 'source');
   });
 
   it('refuses a source that already corroborated it', () => {
     const { stream, record } = loanStream();
-    stream.add({ type: 'SourceCorroborated', data: { eventId: record.id, eventType: record.type }, effective: '2021-09', recordedAt: '2021-10-02T00:00:00Z', source: THIRD });
+    stream.add({
+      type: 'SourceCorroborated',
+      data: { eventId: record.id, eventType: record.type },
+      effective: '2021-09',
+      recordedAt: '2021-10-02T00:00:00Z',
+      source: THIRD,
+    });
     spec.given(stream.events).when(corroborate(record.id, THIRD)).thenThrows('already_cited', 'source');
   });
 
@@ -101,35 +120,62 @@ describe('RecordClaim', () => {
 
   it('refuses a date that is none', () => {
     const { stream, record } = loanStream();
-    spec.given(stream.events).when(claim(record.id, 'effectiveAt', '9 September')).thenThrows('invalid_value', 'value');
+    spec
+      .given(stream.events)
+      .when(claim(record.id, 'effectiveAt', '9 September'))
+      .thenThrows('invalid_value', 'value');
   });
 
   it('refuses a claim that agrees with the recorded value: that is a corroboration', () => {
     const { stream, record } = loanStream();
-    spec.given(stream.events).when(claim(record.id, 'terms.amount', '600000000')).thenThrows('claim_agrees', 'value');
+    spec
+      .given(stream.events)
+      .when(claim(record.id, 'terms.amount', '600000000'))
+      .thenThrows('claim_agrees', 'value');
   });
 
   it('refuses a field the event does not have', () => {
     const { stream, record } = loanStream();
-    spec.given(stream.events).when(claim(record.id, 'terms.validUntil', '2022-12')).thenThrows('unknown_field', 'field');
+    spec
+      .given(stream.events)
+      .when(claim(record.id, 'terms.validUntil', '2022-12'))
+      .thenThrows('unknown_field', 'field');
   });
 
   it('refuses a field that is no path', () => {
     const { stream, record } = loanStream();
-    spec.given(stream.events).when(claim(record.id, 'terms..amount', '1')).thenThrows('invalid_field', 'field');
+    spec
+      .given(stream.events)
+      .when(claim(record.id, 'terms..amount', '1'))
+      .thenThrows('invalid_field', 'field');
   });
 
   it('refuses a second claim of one source on one field', () => {
     const { stream, record } = loanStream();
-    stream.add({ type: 'ClaimRecorded', data: { eventId: record.id, eventType: record.type, field: 'terms.amount', value: '630000000' }, effective: '2021-09', recordedAt: '2021-10-02T00:00:00Z', source: SECOND });
-    spec.given(stream.events).when(claim(record.id, 'terms.amount', '640000000')).thenThrows('already_claimed', 'source');
+    stream.add({
+      type: 'ClaimRecorded',
+      data: { eventId: record.id, eventType: record.type, field: 'terms.amount', value: '630000000' },
+      effective: '2021-09',
+      recordedAt: '2021-10-02T00:00:00Z',
+      source: SECOND,
+    });
+    spec
+      .given(stream.events)
+      .when(claim(record.id, 'terms.amount', '640000000'))
+      .thenThrows('already_claimed', 'source');
   });
 });
 
 describe('ChooseClaim', () => {
   function disputed() {
     const { stream, record } = loanStream();
-    const second = stream.add({ type: 'ClaimRecorded', data: { eventId: record.id, eventType: record.type, field: 'terms.amount', value: '630000000' }, effective: '2021-09', recordedAt: '2021-10-02T00:00:00Z', source: SECOND });
+    const second = stream.add({
+      type: 'ClaimRecorded',
+      data: { eventId: record.id, eventType: record.type, field: 'terms.amount', value: '630000000' },
+      effective: '2021-09',
+      recordedAt: '2021-10-02T00:00:00Z',
+      source: SECOND,
+    });
     return { stream, record, second };
   }
 
@@ -141,7 +187,13 @@ describe('ChooseClaim', () => {
       .then([
         {
           type: 'ClaimChosen',
-          data: { eventId: record.id, eventType: 'CommitmentRecorded', field: 'terms.amount', claimId: record.id, reason: 'the later report names the meeting' },
+          data: {
+            eventId: record.id,
+            eventType: 'CommitmentRecorded',
+            field: 'terms.amount',
+            claimId: record.id,
+            reason: 'the later report names the meeting',
+          },
           effectiveAt: record.effectiveAt,
         },
       ]);
@@ -149,7 +201,10 @@ describe('ChooseClaim', () => {
 
   it('refuses a choice without a reason', () => {
     const { stream, record, second } = disputed();
-    spec.given(stream.events).when(choose(record.id, second.id, '  ')).thenThrows('reason_required', 'reason');
+    spec
+      .given(stream.events)
+      .when(choose(record.id, second.id, '  '))
+      .thenThrows('reason_required', 'reason');
   });
 
   it('refuses a claim that is not on that field', () => {
@@ -164,7 +219,12 @@ describe('ChooseClaim', () => {
 
   it('refuses choosing again the claim already chosen', () => {
     const { stream, record, second } = disputed();
-    stream.add({ type: 'ClaimChosen', data: { eventId: record.id, eventType: record.type, field: 'terms.amount', claimId: second.id, reason: 'r' }, effective: '2021-09', recordedAt: '2021-10-03T00:00:00Z' });
+    stream.add({
+      type: 'ClaimChosen',
+      data: { eventId: record.id, eventType: record.type, field: 'terms.amount', claimId: second.id, reason: 'r' },
+      effective: '2021-09',
+      recordedAt: '2021-10-03T00:00:00Z',
+    });
     spec.given(stream.events).when(choose(record.id, second.id)).thenThrows('already_chosen', 'claimId');
   });
 });

@@ -1,11 +1,5 @@
 import { deciderSpecification } from '../testing/decider-specification';
-import {
-  amendTerms,
-  disbursed,
-  loanRecorded,
-  statusChanged,
-  termsAmended,
-} from '../testing/commitment-fixtures';
+import { amendTerms, disbursed, loanRecorded, statusChanged, termsAmended } from '../testing/commitment-fixtures';
 import { AmendCommitmentTerms, commitmentDecider, TerminalStatus } from './commitment';
 
 const spec = deciderSpecification(commitmentDecider);
@@ -56,7 +50,10 @@ describe('AmendCommitmentTerms', () => {
   });
 
   it('refuses a commitment that was never recorded', () => {
-    spec.given([]).when(amendTerms({ amount: '1' })).thenThrows('commitment_not_found', 'commitmentId');
+    spec
+      .given([])
+      .when(amendTerms({ amount: '1' }))
+      .thenThrows('commitment_not_found', 'commitmentId');
   });
 
   it('refuses a command for another commitment', () => {
@@ -96,13 +93,25 @@ describe('AmendCommitmentTerms', () => {
   });
 
   it('refuses a term it does not know', () => {
-    spec.given([loanRecorded()]).when(loose({ interest: '3%' })).thenThrows('unknown_term', 'changes.interest');
+    spec
+      .given([loanRecorded()])
+      .when(loose({ interest: '3%' }))
+      .thenThrows('unknown_term', 'changes.interest');
   });
 
   it('refuses changes that make the terms invalid', () => {
-    spec.given([loanRecorded()]).when(amendTerms({ currency: 'usd' })).thenThrows('invalid_currency', 'changes.currency');
-    spec.given([loanRecorded()]).when(amendTerms({ amount: '-5' })).thenThrows('invalid_amount', 'changes.amount');
-    spec.given([loanRecorded()]).when(amendTerms({ currency: null })).thenThrows('currency_required', 'changes.currency');
+    spec
+      .given([loanRecorded()])
+      .when(amendTerms({ currency: 'usd' }))
+      .thenThrows('invalid_currency', 'changes.currency');
+    spec
+      .given([loanRecorded()])
+      .when(amendTerms({ amount: '-5' }))
+      .thenThrows('invalid_amount', 'changes.amount');
+    spec
+      .given([loanRecorded()])
+      .when(amendTerms({ currency: null }))
+      .thenThrows('currency_required', 'changes.currency');
   });
 
   it('blames the date the caller sent when the validity becomes reversed', () => {
@@ -138,6 +147,9 @@ describe('AmendCommitmentTerms', () => {
   });
 
   it('refuses a blank reason', () => {
-    spec.given([loanRecorded()]).when(amendTerms({ amount: '1' }, ' ')).thenThrows('invalid_text', 'reason');
+    spec
+      .given([loanRecorded()])
+      .when(amendTerms({ amount: '1' }, ' '))
+      .thenThrows('invalid_text', 'reason');
   });
 });

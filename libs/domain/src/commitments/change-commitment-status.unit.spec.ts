@@ -16,7 +16,10 @@ describe('ChangeCommitmentStatus', () => {
     ['pledged', 'withdrawn'],
     ['pledged', 'broken'],
   ])('moves %s to %s', (from, to) => {
-    spec.given([recorded(from)]).when(changeStatus(to)).then([statusChanged(from, to)]);
+    spec
+      .given([recorded(from)])
+      .when(changeStatus(to))
+      .then([statusChanged(from, to)]);
   });
 
   it('keeps the reason', () => {
@@ -40,11 +43,17 @@ describe('ChangeCommitmentStatus', () => {
   it('refuses an unknown status', () => {
     const command = changeStatus('pledged');
     const unknown = { ...command, data: { ...command.data, status: 'granted' } } as unknown as ChangeCommitmentStatus;
-    spec.given([recorded('requested')]).when(unknown).thenThrows('invalid_status', 'status');
+    spec
+      .given([recorded('requested')])
+      .when(unknown)
+      .thenThrows('invalid_status', 'status');
   });
 
   it.each<OpenStatus>(['requested', 'pledged'])('refuses %s to itself', (status) => {
-    spec.given([recorded(status)]).when(changeStatus(status)).thenThrows('no_change', 'status');
+    spec
+      .given([recorded(status)])
+      .when(changeStatus(status))
+      .thenThrows('no_change', 'status');
   });
 
   it.each<[OpenStatus, CommitmentStatus]>([
@@ -53,7 +62,10 @@ describe('ChangeCommitmentStatus', () => {
     ['pledged', 'requested'],
     ['pledged', 'rejected'],
   ])('refuses %s to %s', (from, to) => {
-    spec.given([recorded(from)]).when(changeStatus(to)).thenThrows('invalid_transition', 'status');
+    spec
+      .given([recorded(from)])
+      .when(changeStatus(to))
+      .thenThrows('invalid_transition', 'status');
   });
 
   it.each<TerminalStatus>(['fulfilled', 'lapsed', 'withdrawn', 'broken'])('refuses to reopen a %s pledge', (status) => {
@@ -71,6 +83,9 @@ describe('ChangeCommitmentStatus', () => {
   });
 
   it('refuses a blank reason', () => {
-    spec.given([recorded('pledged')]).when(changeStatus('broken', '')).thenThrows('invalid_text', 'reason');
+    spec
+      .given([recorded('pledged')])
+      .when(changeStatus('broken', ''))
+      .thenThrows('invalid_text', 'reason');
   });
 });

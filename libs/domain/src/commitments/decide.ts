@@ -1,31 +1,11 @@
 import { DomainRuleViolation, unknownCommand } from '../shared/errors';
-import type {
-  AmendCommitmentTerms,
-  ChangeCommitmentStatus,
-  CommitmentCommand,
-  RecordCommitment,
-  RecordDisbursement,
-} from './commands';
+import type { AmendCommitmentTerms, ChangeCommitmentStatus, CommitmentCommand, RecordCommitment, RecordDisbursement } from './commands';
 import { compareDecimals, fromScaled, toScaled } from './decimal';
-import type {
-  CommitmentDisbursed,
-  CommitmentEvent,
-  CommitmentRecorded,
-  CommitmentStatusChanged,
-  CommitmentTermsAmended,
-} from './events';
+import type { CommitmentDisbursed, CommitmentEvent, CommitmentRecorded, CommitmentStatusChanged, CommitmentTermsAmended } from './events';
 import { Commitment, commitmentExists, CommitmentState } from './state';
 import { applyTermChanges, checkTerms, diffTerms, isTermKey, TermChanges, TermKey } from './terms';
 import { checkText, isPlainObject, readAmount } from './validation';
-import {
-  canTransition,
-  CommitmentKind,
-  isCommitmentKind,
-  isCommitmentStatus,
-  isOpenStatus,
-  isPartyCode,
-  isTerminal,
-} from './vocabulary';
+import { canTransition, CommitmentKind, isCommitmentKind, isCommitmentStatus, isOpenStatus, isPartyCode, isTerminal } from './vocabulary';
 
 /** Kinds paid out in instalments; a price is a rate, and the rest are not paid at all. */
 const DISBURSABLE_KINDS: readonly CommitmentKind[] = ['loan', 'cash', 'compensation', 'other'];
@@ -48,11 +28,7 @@ export function decideCommitment(command: CommitmentCommand, state: CommitmentSt
 
 function recordCommitment({ data }: RecordCommitment, state: CommitmentState): CommitmentRecorded {
   if (commitmentExists(state)) {
-    throw new DomainRuleViolation(
-      'commitment_already_exists',
-      `commitment ${state.commitmentId} is already recorded`,
-      'commitmentId',
-    );
+    throw new DomainRuleViolation('commitment_already_exists', `commitment ${state.commitmentId} is already recorded`, 'commitmentId');
   }
   if (typeof data.commitmentId !== 'string' || data.commitmentId.trim() === '') {
     throw new DomainRuleViolation('commitment_id_required', 'a commitment needs an id', 'commitmentId');
@@ -72,11 +48,7 @@ function recordCommitment({ data }: RecordCommitment, state: CommitmentState): C
   }
   for (const side of ['by', 'to'] as const) {
     if (!isPartyCode(data[side])) {
-      throw new DomainRuleViolation(
-        'invalid_party',
-        `"${String(data[side])}" is not a party code (2 to 10 of A-Z, 0-9, "-")`,
-        side,
-      );
+      throw new DomainRuleViolation('invalid_party', `"${String(data[side])}" is not a party code (2 to 10 of A-Z, 0-9, "-")`, side);
     }
   }
   if (data.by === data.to) {
@@ -142,11 +114,7 @@ function amendCommitmentTerms({ data }: AmendCommitmentTerms, state: CommitmentS
 function recordDisbursement({ data }: RecordDisbursement, state: CommitmentState): CommitmentDisbursed {
   const current = openCommitment(state, data.commitmentId);
   if (current.status !== 'pledged') {
-    throw new DomainRuleViolation(
-      'not_pledged',
-      `commitment ${current.commitmentId} is a request that was never granted`,
-      'commitmentId',
-    );
+    throw new DomainRuleViolation('not_pledged', `commitment ${current.commitmentId} is a request that was never granted`, 'commitmentId');
   }
   if (!DISBURSABLE_KINDS.includes(current.kind)) {
     throw new DomainRuleViolation('not_disbursable', `a ${current.kind} commitment is not paid out`, 'commitmentId');
@@ -182,10 +150,7 @@ function recordDisbursement({ data }: RecordDisbursement, state: CommitmentState
   };
 }
 
-function changeCommitmentStatus(
-  { data }: ChangeCommitmentStatus,
-  state: CommitmentState,
-): CommitmentStatusChanged {
+function changeCommitmentStatus({ data }: ChangeCommitmentStatus, state: CommitmentState): CommitmentStatusChanged {
   const current = existingCommitment(state, data.commitmentId);
   if (!isCommitmentStatus(data.status)) {
     throw new DomainRuleViolation('invalid_status', `"${String(data.status)}" is not a commitment status`, 'status');
@@ -223,11 +188,7 @@ function existingCommitment(state: CommitmentState, commitmentId: string): Commi
 function openCommitment(state: CommitmentState, commitmentId: string): Commitment {
   const current = existingCommitment(state, commitmentId);
   if (isTerminal(current.status)) {
-    throw new DomainRuleViolation(
-      'commitment_closed',
-      `commitment ${current.commitmentId} is ${current.status}`,
-      'commitmentId',
-    );
+    throw new DomainRuleViolation('commitment_closed', `commitment ${current.commitmentId} is ${current.status}`, 'commitmentId');
   }
   return current;
 }

@@ -45,11 +45,7 @@ export type CommitmentStatusChanged = DomainEvent<
   }
 >;
 
-export type CommitmentEvent =
-  | CommitmentRecorded
-  | CommitmentTermsAmended
-  | CommitmentDisbursed
-  | CommitmentStatusChanged;
+export type CommitmentEvent = CommitmentRecorded | CommitmentTermsAmended | CommitmentDisbursed | CommitmentStatusChanged;
 
 export type CommitmentEventType = CommitmentEvent['type'];
 
@@ -62,9 +58,7 @@ export const COMMITMENT_EVENT_TYPES = [
 
 // Fails to compile when an event joins the union but not the list above.
 type ListsEvery<Missing extends never> = Missing;
-type _EveryEventTypeListed = ListsEvery<
-  Exclude<CommitmentEventType, (typeof COMMITMENT_EVENT_TYPES)[number]>
->;
+type _EveryEventTypeListed = ListsEvery<Exclude<CommitmentEventType, (typeof COMMITMENT_EVENT_TYPES)[number]>>;
 
 export function isCommitmentEventType(type: string): type is CommitmentEventType {
   return (COMMITMENT_EVENT_TYPES as readonly string[]).includes(type);

@@ -62,10 +62,7 @@ export function evolveCommitment(state: CommitmentState, event: CommitmentEvent)
     case 'CommitmentStatusChanged': {
       const current = recorded(state, event);
       if (event.data.from !== current.status) {
-        throw new UnexpectedCommitmentEvent(
-          event.type,
-          `the change is from ${event.data.from} but the commitment is ${current.status}`,
-        );
+        throw new UnexpectedCommitmentEvent(event.type, `the change is from ${event.data.from} but the commitment is ${current.status}`);
       }
       return { ...current, status: event.data.to };
     }

@@ -10,8 +10,7 @@ import {
   UnexpectedCommitmentEvent,
 } from './commitment';
 
-const fold = (events: readonly CommitmentEvent[]): CommitmentState =>
-  events.reduce(evolveCommitment, initialCommitmentState());
+const fold = (events: readonly CommitmentEvent[]): CommitmentState => events.reduce(evolveCommitment, initialCommitmentState());
 
 describe('evolveCommitment', () => {
   it('starts with no commitment', () => {

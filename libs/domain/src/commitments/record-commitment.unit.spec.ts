@@ -4,8 +4,7 @@ import { commitmentDecider, RecordCommitment, Terms } from './commitment';
 
 const spec = deciderSpecification(commitmentDecider);
 const withTerms = (terms: Terms): RecordCommitment => recordLoan({ terms });
-const loose = (data: Record<string, unknown>): RecordCommitment =>
-  ({ type: 'RecordCommitment', data: { ...recordLoan().data, ...data } });
+const loose = (data: Record<string, unknown>): RecordCommitment => ({ type: 'RecordCommitment', data: { ...recordLoan().data, ...data } });
 
 describe('RecordCommitment', () => {
   it('records a pledge', () => {
@@ -51,7 +50,10 @@ describe('RecordCommitment', () => {
 
   it('accepts validUntil inside the period of validFrom', () => {
     const terms: Terms = { amount: '1', currency: 'USD', validFrom: '2021-09', validUntil: '2021' };
-    spec.given([]).when(withTerms(terms)).then([loanRecorded({ terms })]);
+    spec
+      .given([])
+      .when(withTerms(terms))
+      .then([loanRecorded({ terms })]);
   });
 
   it('refuses a second record on the same stream', () => {
@@ -59,11 +61,17 @@ describe('RecordCommitment', () => {
   });
 
   it('refuses a blank id', () => {
-    spec.given([]).when(recordLoan({ commitmentId: ' ' })).thenThrows('commitment_id_required', 'commitmentId');
+    spec
+      .given([])
+      .when(recordLoan({ commitmentId: ' ' }))
+      .thenThrows('commitment_id_required', 'commitmentId');
   });
 
   it('refuses an unknown kind', () => {
-    spec.given([]).when(loose({ kind: 'gift' })).thenThrows('invalid_kind', 'kind');
+    spec
+      .given([])
+      .when(loose({ kind: 'gift' }))
+      .thenThrows('invalid_kind', 'kind');
   });
 
   it.each(['fulfilled', 'rejected', 'promised'])('refuses to record as %s', (status) => {
@@ -71,7 +79,10 @@ describe('RecordCommitment', () => {
   });
 
   it('refuses a blank title', () => {
-    spec.given([]).when(recordLoan({ title: '   ' })).thenThrows('title_required', 'title');
+    spec
+      .given([])
+      .when(recordLoan({ title: '   ' }))
+      .thenThrows('title_required', 'title');
   });
 
   it.each([
@@ -80,19 +91,31 @@ describe('RecordCommitment', () => {
     ['to', 'BELARUS-STATE'],
     ['to', 'B Y'],
   ])('refuses %s = %s, which is not a party code', (side, code) => {
-    spec.given([]).when(loose({ [side]: code })).thenThrows('invalid_party', side);
+    spec
+      .given([])
+      .when(loose({ [side]: code }))
+      .thenThrows('invalid_party', side);
   });
 
   it('refuses a party committing to itself', () => {
-    spec.given([]).when(recordLoan({ by: 'BY', to: 'BY' })).thenThrows('same_party', 'to');
+    spec
+      .given([])
+      .when(recordLoan({ by: 'BY', to: 'BY' }))
+      .thenThrows('same_party', 'to');
   });
 
   it('refuses terms that are not an object', () => {
-    spec.given([]).when(loose({ terms: undefined })).thenThrows('invalid_terms', 'terms');
+    spec
+      .given([])
+      .when(loose({ terms: undefined }))
+      .thenThrows('invalid_terms', 'terms');
   });
 
   it('refuses a term it does not know', () => {
-    spec.given([]).when(loose({ terms: { interest: '3%' } })).thenThrows('unknown_term', 'terms.interest');
+    spec
+      .given([])
+      .when(loose({ terms: { interest: '3%' } }))
+      .thenThrows('unknown_term', 'terms.interest');
   });
 
   it.each([
@@ -101,11 +124,17 @@ describe('RecordCommitment', () => {
     ['6e8', 'not plain decimal'],
     [600000000, 'a number'],
   ])('refuses the amount %s (%s)', (amount, _reason) => {
-    spec.given([]).when(loose({ terms: { amount, currency: 'USD' } })).thenThrows('invalid_amount', 'terms.amount');
+    spec
+      .given([])
+      .when(loose({ terms: { amount, currency: 'USD' } }))
+      .thenThrows('invalid_amount', 'terms.amount');
   });
 
   it.each(['usd', 'US', 'USDT'])('refuses the currency %s', (currency) => {
-    spec.given([]).when(withTerms({ amount: '1', currency })).thenThrows('invalid_currency', 'terms.currency');
+    spec
+      .given([])
+      .when(withTerms({ amount: '1', currency }))
+      .thenThrows('invalid_currency', 'terms.currency');
   });
 
   it.each(['loan', 'price', 'cash', 'compensation'] as const)('requires a currency for an amount of a %s', (kind) => {
@@ -128,7 +157,10 @@ describe('RecordCommitment', () => {
     ['validUntil', '2021-09-09T12:00:00'],
     ['validUntil', 'soon'],
   ])('refuses %s = %s', (key, value) => {
-    spec.given([]).when(withTerms({ [key]: value })).thenThrows('invalid_effective_time', `terms.${key}`);
+    spec
+      .given([])
+      .when(withTerms({ [key]: value }))
+      .thenThrows('invalid_effective_time', `terms.${key}`);
   });
 
   it('refuses validUntil that ends before validFrom begins', () => {
@@ -145,7 +177,10 @@ describe('RecordCommitment', () => {
     ['restrictions', 'not a list'],
   ])('refuses blank or malformed text in %s', (key, value) => {
     const field = Array.isArray(value) ? `terms.${key}[1]` : `terms.${key}`;
-    spec.given([]).when(loose({ terms: { [key]: value } })).thenThrows('invalid_text', field);
+    spec
+      .given([])
+      .when(loose({ terms: { [key]: value } }))
+      .thenThrows('invalid_text', field);
   });
 
   it('uses the id of the command', () => {

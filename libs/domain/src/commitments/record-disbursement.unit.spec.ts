@@ -6,7 +6,10 @@ const spec = deciderSpecification(commitmentDecider);
 
 describe('RecordDisbursement', () => {
   it('records a tranche', () => {
-    spec.given([loanRecorded()]).when(disburse('200000000')).then([disbursed('200000000')]);
+    spec
+      .given([loanRecorded()])
+      .when(disburse('200000000'))
+      .then([disbursed('200000000')]);
   });
 
   it('records the exact remainder, in canonical form', () => {
@@ -28,7 +31,10 @@ describe('RecordDisbursement', () => {
   });
 
   it('refuses a request that was never granted', () => {
-    spec.given([loanRecorded({ status: 'requested' })]).when(disburse('1')).thenThrows('not_pledged', 'commitmentId');
+    spec
+      .given([loanRecorded({ status: 'requested' })])
+      .when(disburse('1'))
+      .thenThrows('not_pledged', 'commitmentId');
   });
 
   it('accepts a request once it is pledged', () => {

@@ -51,12 +51,7 @@ export function isTermKey(key: string): key is TermKey {
  * (`terms.amount`, `changes.amount`); `changed` says which keys an amendment
  * touched, to blame the one the caller actually sent.
  */
-export function checkTerms(
-  input: unknown,
-  kind: CommitmentKind,
-  path: string,
-  changed?: ReadonlySet<TermKey>,
-): Terms {
+export function checkTerms(input: unknown, kind: CommitmentKind, path: string, changed?: ReadonlySet<TermKey>): Terms {
   if (!isPlainObject(input)) throw new DomainRuleViolation('invalid_terms', `${path} must be an object`, path);
   const field = (key: string): string => `${path}.${key}`;
   for (const key of Object.keys(input)) {
@@ -92,11 +87,7 @@ export function checkTerms(
       );
     }
     if (terms.unit === undefined) {
-      throw new DomainRuleViolation(
-        'unit_required',
-        'an amount needs a currency or a unit that says what it counts',
-        field('unit'),
-      );
+      throw new DomainRuleViolation('unit_required', 'an amount needs a currency or a unit that says what it counts', field('unit'));
     }
   }
 

@@ -1,14 +1,6 @@
 export type CommitmentKind = 'loan' | 'price' | 'cash' | 'compensation' | 'deployment' | 'legal' | 'other';
 
-export const COMMITMENT_KINDS: readonly CommitmentKind[] = [
-  'loan',
-  'price',
-  'cash',
-  'compensation',
-  'deployment',
-  'legal',
-  'other',
-];
+export const COMMITMENT_KINDS: readonly CommitmentKind[] = ['loan', 'price', 'cash', 'compensation', 'deployment', 'legal', 'other'];
 
 /** Kinds whose amount is a sum of money, so it means nothing without a currency. */
 export const MONEY_KINDS: readonly CommitmentKind[] = ['loan', 'price', 'cash', 'compensation'];

@@ -19,11 +19,7 @@ export function decideDeployment(command: DeploymentCommand, state: DeploymentSt
 
 function startDeployment({ data }: StartDeployment, state: DeploymentState): DeploymentStarted {
   if (deploymentExists(state)) {
-    throw new DomainRuleViolation(
-      'deployment_already_exists',
-      `deployment ${state.deploymentId} is already started`,
-      'deploymentId',
-    );
+    throw new DomainRuleViolation('deployment_already_exists', `deployment ${state.deploymentId} is already started`, 'deploymentId');
   }
   if (typeof data.deploymentId !== 'string' || data.deploymentId.trim() === '') {
     throw new DomainRuleViolation('deployment_id_required', 'a deployment needs an id', 'deploymentId');
@@ -58,11 +54,7 @@ function startDeployment({ data }: StartDeployment, state: DeploymentState): Dep
 function endDeployment({ data }: EndDeployment, state: DeploymentState): DeploymentEnded {
   const current = existingDeployment(state, data.deploymentId);
   if (current.status === 'ended') {
-    throw new DomainRuleViolation(
-      'deployment_ended',
-      `deployment ${current.deploymentId} has already ended`,
-      'deploymentId',
-    );
+    throw new DomainRuleViolation('deployment_ended', `deployment ${current.deploymentId} has already ended`, 'deploymentId');
   }
   const reason = optionalText(data.reason, 'reason');
   return {

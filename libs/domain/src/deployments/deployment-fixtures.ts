@@ -23,8 +23,10 @@ export const deploymentStarted = (overrides: Partial<DeploymentStarted['data']> 
 });
 
 /** A StartDeployment with data its static type does not allow, as decoded JSON may carry. */
-export const looseStartDeployment = (data: Record<string, unknown>): StartDeployment =>
-  ({ type: 'StartDeployment', data: { ...startDeployment().data, ...data } });
+export const looseStartDeployment = (data: Record<string, unknown>): StartDeployment => ({
+  type: 'StartDeployment',
+  data: { ...startDeployment().data, ...data },
+});
 
 export const endDeployment = (reason?: string): EndDeployment => ({
   type: 'EndDeployment',

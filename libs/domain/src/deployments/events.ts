@@ -33,10 +33,7 @@ export type DeploymentEvent = DeploymentStarted | DeploymentEnded;
 
 export type DeploymentEventType = DeploymentEvent['type'];
 
-export const DEPLOYMENT_EVENT_TYPES = [
-  'DeploymentStarted',
-  'DeploymentEnded',
-] as const satisfies readonly DeploymentEventType[];
+export const DEPLOYMENT_EVENT_TYPES = ['DeploymentStarted', 'DeploymentEnded'] as const satisfies readonly DeploymentEventType[];
 
 // Fails to compile when an event joins the union but not the list above.
 type ListsEvery<Missing extends never> = Missing;

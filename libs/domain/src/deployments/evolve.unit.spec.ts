@@ -10,8 +10,7 @@ import {
   UnexpectedDeploymentEvent,
 } from './deployment';
 
-const fold = (events: readonly DeploymentEvent[]): DeploymentState =>
-  events.reduce(evolveDeployment, initialDeploymentState());
+const fold = (events: readonly DeploymentEvent[]): DeploymentState => events.reduce(evolveDeployment, initialDeploymentState());
 
 describe('evolveDeployment', () => {
   it('starts with no deployment', () => {

@@ -11,15 +11,24 @@ describe('StartDeployment', () => {
 
   it('keeps who commands it and why', () => {
     const extra = { commandedBy: 'RU', purpose: 'joint air-defence duty' };
-    spec.given([]).when(startDeployment(extra)).then([deploymentStarted(extra)]);
+    spec
+      .given([])
+      .when(startDeployment(extra))
+      .then([deploymentStarted(extra)]);
   });
 
   it('starts a deployment without a number, with or without a unit', () => {
     const { quantity: _quantity, ...uncounted } = startDeployment().data;
     const command = { type: 'StartDeployment' as const, data: uncounted };
-    spec.given([]).when(command).then([{ type: 'DeploymentStarted', data: uncounted }]);
+    spec
+      .given([])
+      .when(command)
+      .then([{ type: 'DeploymentStarted', data: uncounted }]);
     const { unit: _unit, ...bare } = uncounted;
-    spec.given([]).when({ ...command, data: bare }).then([{ type: 'DeploymentStarted', data: bare }]);
+    spec
+      .given([])
+      .when({ ...command, data: bare })
+      .then([{ type: 'DeploymentStarted', data: bare }]);
   });
 
   it('stores the quantity in canonical form and asset and place trimmed', () => {
@@ -30,7 +39,10 @@ describe('StartDeployment', () => {
   });
 
   it('allows a party to deploy on its own territory', () => {
-    spec.given([]).when(startDeployment({ host: 'RU' })).then([deploymentStarted({ host: 'RU' })]);
+    spec
+      .given([])
+      .when(startDeployment({ host: 'RU' }))
+      .then([deploymentStarted({ host: 'RU' })]);
   });
 
   it('refuses a second start on the same stream, even after the end', () => {
@@ -38,7 +50,10 @@ describe('StartDeployment', () => {
   });
 
   it('refuses a blank id', () => {
-    spec.given([]).when(startDeployment({ deploymentId: '' })).thenThrows('deployment_id_required', 'deploymentId');
+    spec
+      .given([])
+      .when(startDeployment({ deploymentId: '' }))
+      .thenThrows('deployment_id_required', 'deploymentId');
   });
 
   it.each(['', '  ', undefined])('refuses the asset %p', (asset) => {
@@ -57,7 +72,10 @@ describe('StartDeployment', () => {
     ['commandedBy', 'R'],
     ['commandedBy', null],
   ])('refuses %s = %p', (field, code) => {
-    spec.given([]).when(looseStartDeployment({ [field]: code })).thenThrows('invalid_party', field);
+    spec
+      .given([])
+      .when(looseStartDeployment({ [field]: code }))
+      .thenThrows('invalid_party', field);
   });
 
   it.each(['0', '-4', 'four', '4e2', '1.1234567', 4])('refuses the quantity %p', (quantity) => {
@@ -65,10 +83,16 @@ describe('StartDeployment', () => {
   });
 
   it('requires a unit for a quantity', () => {
-    spec.given([]).when(looseStartDeployment({ unit: undefined })).thenThrows('unit_required', 'unit');
+    spec
+      .given([])
+      .when(looseStartDeployment({ unit: undefined }))
+      .thenThrows('unit_required', 'unit');
   });
 
   it.each(['unit', 'purpose'])('refuses a blank %s', (field) => {
-    spec.given([]).when(looseStartDeployment({ [field]: ' ' })).thenThrows('invalid_text', field);
+    spec
+      .given([])
+      .when(looseStartDeployment({ [field]: ' ' }))
+      .thenThrows('invalid_text', field);
   });
 });

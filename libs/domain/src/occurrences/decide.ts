@@ -28,21 +28,13 @@ export function decideOccurrence(command: OccurrenceCommand, state: OccurrenceSt
  */
 function recordOccurrence({ data }: RecordOccurrence, state: OccurrenceState): OccurrenceRecorded {
   if (occurrenceExists(state)) {
-    throw new DomainRuleViolation(
-      'occurrence_already_exists',
-      `occurrence ${state.occurrenceId} is already recorded`,
-      'occurrenceId',
-    );
+    throw new DomainRuleViolation('occurrence_already_exists', `occurrence ${state.occurrenceId} is already recorded`, 'occurrenceId');
   }
   if (typeof data.occurrenceId !== 'string' || data.occurrenceId.trim() === '') {
     throw new DomainRuleViolation('occurrence_id_required', 'an occurrence needs an id', 'occurrenceId');
   }
   if (!isOccurrenceKind(data.kind)) {
-    throw new DomainRuleViolation(
-      'invalid_occurrence_kind',
-      `"${String(data.kind)}" is not an occurrence kind`,
-      'kind',
-    );
+    throw new DomainRuleViolation('invalid_occurrence_kind', `"${String(data.kind)}" is not an occurrence kind`, 'kind');
   }
   const kind = data.kind;
   const title = requireText(data.title, 'title_required', 'title', 'an occurrence needs a title');
@@ -77,11 +69,7 @@ function recordOccurrence({ data }: RecordOccurrence, state: OccurrenceState): O
   const valueMax = optionalDecimal(data.valueMax, 'valueMax', true);
   if (valueMax !== undefined) {
     if (value === undefined) {
-      throw new DomainRuleViolation(
-        'invalid_range',
-        'valueMax is the upper end of a range that starts at value',
-        'valueMax',
-      );
+      throw new DomainRuleViolation('invalid_range', 'valueMax is the upper end of a range that starts at value', 'valueMax');
     }
     if (toScaled(valueMax) < toScaled(value)) {
       throw new DomainRuleViolation('invalid_range', `valueMax ${valueMax} is below value ${value}`, 'valueMax');
@@ -97,11 +85,7 @@ function recordOccurrence({ data }: RecordOccurrence, state: OccurrenceState): O
   }
   const currency = data.currency;
   if (value !== undefined && unit === undefined && currency === undefined) {
-    throw new DomainRuleViolation(
-      'value_needs_unit',
-      'a value needs a unit or a currency that says what it counts',
-      'unit',
-    );
+    throw new DomainRuleViolation('value_needs_unit', 'a value needs a unit or a currency that says what it counts', 'unit');
   }
 
   const horizon = data.horizon === undefined ? undefined : checkHorizon(data.horizon);

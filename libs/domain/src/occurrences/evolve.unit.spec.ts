@@ -10,8 +10,7 @@ import {
   UnexpectedOccurrenceEvent,
 } from './occurrence';
 
-const fold = (events: readonly OccurrenceEvent[]): OccurrenceState =>
-  events.reduce(evolveOccurrence, initialOccurrenceState());
+const fold = (events: readonly OccurrenceEvent[]): OccurrenceState => events.reduce(evolveOccurrence, initialOccurrenceState());
 
 describe('evolveOccurrence', () => {
   it('starts with no occurrence', () => {

@@ -20,5 +20,7 @@ export const occurrenceRecorded = (overrides: Partial<OccurrenceData> = {}): Occ
 });
 
 /** A RecordOccurrence with data its static type does not allow, as decoded JSON may carry. */
-export const looseRecordOccurrence = (data: Record<string, unknown>): RecordOccurrence =>
-  ({ type: 'RecordOccurrence', data: { ...recordOccurrence().data, ...data } });
+export const looseRecordOccurrence = (data: Record<string, unknown>): RecordOccurrence => ({
+  type: 'RecordOccurrence',
+  data: { ...recordOccurrence().data, ...data },
+});

@@ -17,7 +17,10 @@ describe('RecordOccurrence', () => {
       topics: [{ topic: 'oil tax manoeuvre', hours: '3' }, { topic: 'gas price', hours: '2.5' }, { topic: 'roadmaps' }],
       description: 'No agreement on oil and gas',
     };
-    spec.given([]).when(recordOccurrence(details)).then([occurrenceRecorded(details)]);
+    spec
+      .given([])
+      .when(recordOccurrence(details))
+      .then([occurrenceRecorded(details)]);
   });
 
   it('records a statement with its speaker and quote', () => {
@@ -28,19 +31,31 @@ describe('RecordOccurrence', () => {
       speaker: 'Alexander Lukashenko',
       quote: 'Sovereignty is sacred',
     };
-    spec.given([]).when(recordOccurrence(statement)).then([occurrenceRecorded(statement)]);
+    spec
+      .given([])
+      .when(recordOccurrence(statement))
+      .then([occurrenceRecorded(statement)]);
   });
 
   it('records a forecast as a negative value with a unit and a horizon', () => {
     const forecast: Partial<OccurrenceData> = { kind: 'forecast', value: '-6', unit: '% GDP', horizon: '2020' };
-    spec.given([]).when(recordOccurrence(forecast)).then([occurrenceRecorded(forecast)]);
+    spec
+      .given([])
+      .when(recordOccurrence(forecast))
+      .then([occurrenceRecorded(forecast)]);
   });
 
   it('records a range of money', () => {
     const range: Partial<OccurrenceData> = { kind: 'indicator', value: '300', valueMax: '400', currency: 'USD', unit: 'million' };
-    spec.given([]).when(recordOccurrence(range)).then([occurrenceRecorded(range)]);
+    spec
+      .given([])
+      .when(recordOccurrence(range))
+      .then([occurrenceRecorded(range)]);
     const point: Partial<OccurrenceData> = { kind: 'indicator', value: '300', valueMax: '300', currency: 'USD' };
-    spec.given([]).when(recordOccurrence(point)).then([occurrenceRecorded(point)]);
+    spec
+      .given([])
+      .when(recordOccurrence(point))
+      .then([occurrenceRecorded(point)]);
   });
 
   it('stores decimals in canonical form, the title and horizon trimmed', () => {
@@ -73,14 +88,29 @@ describe('RecordOccurrence', () => {
   });
 
   it('accepts topic hours that add up to the duration exactly, and topic hours without a duration', () => {
-    const exact: Partial<OccurrenceData> = { durationHours: '3', topics: [{ topic: 'a', hours: '1.5' }, { topic: 'b', hours: '1.5' }] };
-    spec.given([]).when(recordOccurrence(exact)).then([occurrenceRecorded(exact)]);
+    const exact: Partial<OccurrenceData> = {
+      durationHours: '3',
+      topics: [
+        { topic: 'a', hours: '1.5' },
+        { topic: 'b', hours: '1.5' },
+      ],
+    };
+    spec
+      .given([])
+      .when(recordOccurrence(exact))
+      .then([occurrenceRecorded(exact)]);
     const free: Partial<OccurrenceData> = { topics: [{ topic: 'a', hours: '12' }] };
-    spec.given([]).when(recordOccurrence(free)).then([occurrenceRecorded(free)]);
+    spec
+      .given([])
+      .when(recordOccurrence(free))
+      .then([occurrenceRecorded(free)]);
   });
 
   it.each(OCCURRENCE_KINDS.filter((kind) => kind !== 'statement'))('records a %s', (kind) => {
-    spec.given([]).when(recordOccurrence({ kind })).then([occurrenceRecorded({ kind })]);
+    spec
+      .given([])
+      .when(recordOccurrence({ kind }))
+      .then([occurrenceRecorded({ kind })]);
   });
 
   it('lists the kinds', () => {
@@ -92,7 +122,10 @@ describe('RecordOccurrence', () => {
   });
 
   it('refuses a blank id', () => {
-    spec.given([]).when(recordOccurrence({ occurrenceId: ' ' })).thenThrows('occurrence_id_required', 'occurrenceId');
+    spec
+      .given([])
+      .when(recordOccurrence({ occurrenceId: ' ' }))
+      .thenThrows('occurrence_id_required', 'occurrenceId');
   });
 
   it.each(['summit', undefined])('refuses the kind %p', (kind) => {
@@ -123,7 +156,10 @@ describe('RecordOccurrence', () => {
   });
 
   it('refuses a value that says neither its unit nor its currency', () => {
-    spec.given([]).when(recordOccurrence({ kind: 'forecast', value: '-6' })).thenThrows('value_needs_unit', 'unit');
+    spec
+      .given([])
+      .when(recordOccurrence({ kind: 'forecast', value: '-6' }))
+      .thenThrows('value_needs_unit', 'unit');
   });
 
   it.each([
@@ -134,7 +170,10 @@ describe('RecordOccurrence', () => {
     ['durationHours', 'five'],
     ['durationHours', 5],
   ])('refuses %s = %p', (field, value) => {
-    spec.given([]).when(looseRecordOccurrence({ [field]: value, unit: 'x' })).thenThrows('invalid_decimal', field);
+    spec
+      .given([])
+      .when(looseRecordOccurrence({ [field]: value, unit: 'x' }))
+      .thenThrows('invalid_decimal', field);
   });
 
   it.each(['-1', 'two'])('refuses topic hours %p', (hours) => {
@@ -149,13 +188,24 @@ describe('RecordOccurrence', () => {
       .given([])
       .when(recordOccurrence({ value: '400', valueMax: '300', unit: 'aircraft' }))
       .thenThrows('invalid_range', 'valueMax');
-    spec.given([]).when(recordOccurrence({ valueMax: '300', unit: 'aircraft' })).thenThrows('invalid_range', 'valueMax');
+    spec
+      .given([])
+      .when(recordOccurrence({ valueMax: '300', unit: 'aircraft' }))
+      .thenThrows('invalid_range', 'valueMax');
   });
 
   it('refuses topics that take longer than the occurrence', () => {
     spec
       .given([])
-      .when(recordOccurrence({ durationHours: '3', topics: [{ topic: 'oil', hours: '2' }, { topic: 'gas', hours: '1.000001' }] }))
+      .when(
+        recordOccurrence({
+          durationHours: '3',
+          topics: [
+            { topic: 'oil', hours: '2' },
+            { topic: 'gas', hours: '1.000001' },
+          ],
+        }),
+      )
       .thenThrows('topic_hours_exceed_duration', 'topics');
   });
 
@@ -164,7 +214,10 @@ describe('RecordOccurrence', () => {
   });
 
   it.each(['usd', 'US', 7])('refuses the currency %p', (currency) => {
-    spec.given([]).when(looseRecordOccurrence({ value: '1', currency })).thenThrows('invalid_currency', 'currency');
+    spec
+      .given([])
+      .when(looseRecordOccurrence({ value: '1', currency }))
+      .thenThrows('invalid_currency', 'currency');
   });
 
   it.each([

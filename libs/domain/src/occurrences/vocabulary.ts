@@ -1,13 +1,5 @@
 /** What happened: a meeting, a military exercise, a statement, a sanction, a forecast, an indicator, a decision. */
-export type OccurrenceKind =
-  | 'meeting'
-  | 'exercise'
-  | 'statement'
-  | 'sanction'
-  | 'forecast'
-  | 'indicator'
-  | 'decision'
-  | 'other';
+export type OccurrenceKind = 'meeting' | 'exercise' | 'statement' | 'sanction' | 'forecast' | 'indicator' | 'decision' | 'other';
 
 export const OCCURRENCE_KINDS: readonly OccurrenceKind[] = [
   'meeting',

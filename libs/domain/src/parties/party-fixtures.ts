@@ -12,5 +12,7 @@ export const partyRegistered = (overrides: Partial<PartyRegistered['data']> = {}
 });
 
 /** A command with data its static type does not allow, as decoded JSON may carry. */
-export const looseRegisterParty = (data: Record<string, unknown>): RegisterParty =>
-  ({ type: 'RegisterParty', data: { ...registerParty().data, ...data } });
+export const looseRegisterParty = (data: Record<string, unknown>): RegisterParty => ({
+  type: 'RegisterParty',
+  data: { ...registerParty().data, ...data },
+});

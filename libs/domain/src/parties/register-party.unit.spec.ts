@@ -15,20 +15,31 @@ describe('RegisterParty', () => {
     ['CSTO', 'Collective Security Treaty Organization', 'organisation'],
     ['EAEU', 'Eurasian Economic Union', 'bloc'],
   ])('registers %s (%s), a %s', (partyId, name, kind) => {
-    spec.given([]).when(registerParty({ partyId, name, kind })).then([partyRegistered({ partyId, name, kind })]);
+    spec
+      .given([])
+      .when(registerParty({ partyId, name, kind }))
+      .then([partyRegistered({ partyId, name, kind })]);
   });
 
   it.each(['GEO', 'UKR', 'BLR', 'EU-1'])('refuses %p as the code of a state: states have ISO 3166-1 alpha-2 codes', (partyId) => {
-    spec.given([]).when(registerParty({ partyId, kind: 'state' })).thenThrows('invalid_state_code', 'partyId');
+    spec
+      .given([])
+      .when(registerParty({ partyId, kind: 'state' }))
+      .thenThrows('invalid_state_code', 'partyId');
   });
 
   it('keeps longer codes for what is not a state', () => {
-    spec.given([]).when(registerParty({ partyId: 'EFSD', name: 'Eurasian Fund for Stabilization and Development', kind: 'organisation' }))
+    spec
+      .given([])
+      .when(registerParty({ partyId: 'EFSD', name: 'Eurasian Fund for Stabilization and Development', kind: 'organisation' }))
       .then([partyRegistered({ partyId: 'EFSD', name: 'Eurasian Fund for Stabilization and Development', kind: 'organisation' })]);
   });
 
   it('trims the name', () => {
-    spec.given([]).when(registerParty({ name: '  Republic of Belarus ' })).then([partyRegistered()]);
+    spec
+      .given([])
+      .when(registerParty({ name: '  Republic of Belarus ' }))
+      .then([partyRegistered()]);
   });
 
   it('lists the party kinds', () => {

@@ -7,11 +7,7 @@ import { DomainRuleViolation } from '../shared/errors';
 /** A party code (`BY`, `RU`, `EAEU`), or `invalid_party` on `field`. */
 export function checkPartyCode(value: unknown, field: string): string {
   if (!isPartyCode(value)) {
-    throw new DomainRuleViolation(
-      'invalid_party',
-      `"${String(value)}" is not a party code (2 to 10 of A-Z, 0-9, "-")`,
-      field,
-    );
+    throw new DomainRuleViolation('invalid_party', `"${String(value)}" is not a party code (2 to 10 of A-Z, 0-9, "-")`, field);
   }
   return value;
 }

@@ -37,11 +37,7 @@ export type StreamCheck = (events: readonly RecordedEvent[]) => void;
  * of a revision, an event already retracted, a correction that changes
  * nothing, and a revision after which `check` no longer accepts the history.
  */
-export function decideRevision(
-  command: RevisionCommand,
-  stream: readonly RecordedEvent[],
-  check?: StreamCheck,
-): DecidedRevision[] {
+export function decideRevision(command: RevisionCommand, stream: readonly RecordedEvent[], check?: StreamCheck): DecidedRevision[] {
   const { eventId, reason } = command.data;
   const target = stream.find((event) => event.id === eventId);
   if (!target) throw new DomainRuleViolation('event_not_found', `no event has id ${eventId} in this stream`, 'eventId');
@@ -119,7 +115,6 @@ export function revisionDecider(check?: StreamCheck) {
   return {
     initialState: (): readonly RecordedEvent[] => [],
     evolve: (stream: readonly RecordedEvent[], event: RecordedEvent): readonly RecordedEvent[] => [...stream, event],
-    decide: (command: RevisionCommand, stream: readonly RecordedEvent[]): DecidedRevision[] =>
-      decideRevision(command, stream, check),
+    decide: (command: RevisionCommand, stream: readonly RecordedEvent[]): DecidedRevision[] => decideRevision(command, stream, check),
   } as const;
 }

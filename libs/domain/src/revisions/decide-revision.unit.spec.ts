@@ -10,10 +10,7 @@ import { CorrectEvent, decideRevision, RetractEvent, revisionDecider } from './d
 const foldCommitment = (events: readonly RecordedEvent[]): void => {
   const resolved = applyRevisions(events);
   if (resolved[0]?.type !== 'CommitmentRecorded') return;
-  resolved.reduce<CommitmentState>(
-    (state, event) => commitmentDecider.evolve(state, event as never),
-    commitmentDecider.initialState(),
-  );
+  resolved.reduce<CommitmentState>((state, event) => commitmentDecider.evolve(state, event as never), commitmentDecider.initialState());
 };
 
 const spec = deciderSpecification(revisionDecider(foldCommitment));
@@ -61,7 +58,12 @@ describe('CorrectEvent', () => {
       .then([
         {
           type: 'EventCorrected',
-          data: { eventId: payment.id, eventType: 'CommitmentDisbursed', changes: { effectiveAt }, reason: 'the source gives another figure' },
+          data: {
+            eventId: payment.id,
+            eventType: 'CommitmentDisbursed',
+            changes: { effectiveAt },
+            reason: 'the source gives another figure',
+          },
           effectiveAt,
         },
       ]);
@@ -82,19 +84,28 @@ describe('CorrectEvent', () => {
 
   it('refuses an event that is not in the stream', () => {
     const { stream } = loanStream();
-    spec.given(stream.events).when(correct('e-elsewhere', { changes: { amount: '1' } })).thenThrows('event_not_found', 'eventId');
+    spec
+      .given(stream.events)
+      .when(correct('e-elsewhere', { changes: { amount: '1' } }))
+      .thenThrows('event_not_found', 'eventId');
   });
 
   it('refuses to correct a correction', () => {
     const { stream, payment } = loanStream();
     const correction = stream.correct(payment, { data: { amount: '1' } }, '2020-04-01T00:00:00Z');
-    spec.given(stream.events).when(correct(correction.id, { changes: { amount: '2' } })).thenThrows('revision_of_revision', 'eventId');
+    spec
+      .given(stream.events)
+      .when(correct(correction.id, { changes: { amount: '2' } }))
+      .thenThrows('revision_of_revision', 'eventId');
   });
 
   it('refuses to correct a retracted event', () => {
     const { stream, payment } = loanStream();
     stream.retract(payment, '2020-04-01T00:00:00Z');
-    spec.given(stream.events).when(correct(payment.id, { changes: { amount: '2' } })).thenThrows('event_retracted', 'eventId');
+    spec
+      .given(stream.events)
+      .when(correct(payment.id, { changes: { amount: '2' } }))
+      .thenThrows('event_retracted', 'eventId');
   });
 
   it('refuses a correction after which the history no longer holds', () => {

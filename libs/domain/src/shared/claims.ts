@@ -248,7 +248,8 @@ export function resolveClaims(
     // The last choice (in stream order) of a claim still among the candidates.
     let choice: RecordedEvent<ClaimChosen> | undefined;
     for (const chosen of choices.values()) {
-      if (chosen.data.field === field && ids.has(chosen.data.claimId) && (!choice || chosen.streamVersion > choice.streamVersion)) choice = chosen;
+      if (chosen.data.field === field && ids.has(chosen.data.claimId) && (!choice || chosen.streamVersion > choice.streamVersion))
+        choice = chosen;
     }
     const latest = [...candidates].sort(byLatestPublished)[0];
     const winner = choice ? candidates.find((candidate) => candidate.event.id === choice.data.claimId)! : latest;
@@ -257,7 +258,9 @@ export function resolveClaims(
       field,
       current: winner.event.id,
       why: choice ? 'chosen' : 'latest_published',
-      reason: choice ? choice.data.reason : `the latest published${winner.event.source?.publishedAt ? ` (${winner.event.source.publishedAt})` : ''}`,
+      reason: choice
+        ? choice.data.reason
+        : `the latest published${winner.event.source?.publishedAt ? ` (${winner.event.source.publishedAt})` : ''}`,
       choiceId: choice ? choice.id : null,
       claims: ordered.map(({ event: claimant, value }) => ({
         claimId: claimant.id,

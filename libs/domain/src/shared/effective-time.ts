@@ -24,7 +24,10 @@ export interface EffectiveTime {
 }
 
 export class InvalidEffectiveTime extends Error {
-  constructor(readonly input: string, reason: string) {
+  constructor(
+    readonly input: string,
+    reason: string,
+  ) {
     super(`"${input}" is not a valid effective time: ${reason}`);
     this.name = 'InvalidEffectiveTime';
   }

@@ -47,10 +47,7 @@ export type EventRetracted = DomainEvent<
 export type RevisionEvent = EventCorrected | EventRetracted;
 export type RevisionEventType = RevisionEvent['type'];
 
-export const REVISION_EVENT_TYPES = [
-  'EventCorrected',
-  'EventRetracted',
-] as const satisfies readonly RevisionEventType[];
+export const REVISION_EVENT_TYPES = ['EventCorrected', 'EventRetracted'] as const satisfies readonly RevisionEventType[];
 
 // Fails to compile when a revision joins the union but not the list above.
 type ListsEvery<Missing extends never> = Missing;
@@ -176,7 +173,8 @@ export function resolveRevisions(events: readonly RecordedEvent[], knownAt?: str
 export function reportedEvents(events: readonly RecordedEvent[], reportedBy: string): RecordedEvent[] {
   const limit = instantMillis(reportedBy);
   const ordered = [...events].sort(byStreamVersion);
-  const targetOf = (event: RecordedEvent) => (isPlainObject(event.data) && typeof event.data.eventId === 'string' ? event.data.eventId : undefined);
+  const targetOf = (event: RecordedEvent) =>
+    isPlainObject(event.data) && typeof event.data.eventId === 'string' ? event.data.eventId : undefined;
   const ours = (event: RecordedEvent) => isRevisionEvent(event) || event.type === 'ClaimChosen';
   const kept = new Set<string>();
   for (const event of ordered) {
@@ -335,11 +333,7 @@ function checkRevision(
     return problem('revises_revision', `names ${target.type} ${eventId}; revisions cannot be revised`, eventId);
   }
   if (data.eventType !== target.type) {
-    return problem(
-      'event_type_mismatch',
-      `says event ${eventId} is a ${String(data.eventType)} but it is a ${target.type}`,
-      eventId,
-    );
+    return problem('event_type_mismatch', `says event ${eventId} is a ${String(data.eventType)} but it is a ${target.type}`, eventId);
   }
   if (byStreamVersion(target, revision) > 0) {
     return problem('revises_later_event', `names event ${eventId}, recorded after the revision`, eventId);

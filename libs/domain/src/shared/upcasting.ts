@@ -13,7 +13,10 @@ export type UpcasterTable = Readonly<Record<string, Readonly<Record<number, Upca
 export const UPCASTERS: UpcasterTable = {};
 
 export class UnknownSchemaVersion extends Error {
-  constructor(readonly type: string, readonly schemaVersion: number) {
+  constructor(
+    readonly type: string,
+    readonly schemaVersion: number,
+  ) {
     super(`no way to read ${type} at schema version ${schemaVersion}`);
     this.name = 'UnknownSchemaVersion';
   }

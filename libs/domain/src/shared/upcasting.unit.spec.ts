@@ -2,9 +2,21 @@ import { RecordedEvent } from './envelope';
 import { upcast, UnknownSchemaVersion, UPCASTERS, UpcasterTable } from './upcasting';
 
 const stored = (schemaVersion: number, data: object): RecordedEvent => ({
-  id: 'e1', type: 'CommitmentDisbursed', schemaVersion, data, streamId: 'commitment-c1', streamType: 'commitment', streamVersion: 2,
-  position: '10', effectiveAt: { at: '2021-12-01T00:00:00.000Z', precision: 'month' }, recordedAt: '2026-01-01T00:00:00.000Z',
-  actor: 'a', source: { title: 's' }, confidence: 'reported', correlationId: 'c', causationId: null,
+  id: 'e1',
+  type: 'CommitmentDisbursed',
+  schemaVersion,
+  data,
+  streamId: 'commitment-c1',
+  streamType: 'commitment',
+  streamVersion: 2,
+  position: '10',
+  effectiveAt: { at: '2021-12-01T00:00:00.000Z', precision: 'month' },
+  recordedAt: '2026-01-01T00:00:00.000Z',
+  actor: 'a',
+  source: { title: 's' },
+  confidence: 'reported',
+  correlationId: 'c',
+  causationId: null,
 });
 
 // An imagined history of the type: v1 had a number, v2 a string, v3 named the currency.
@@ -17,8 +29,14 @@ const table: UpcasterTable = {
 
 describe('upcasting on read', () => {
   it('lifts an old version step by step to the newest', () => {
-    expect(upcast(stored(1, { amount: 5, money: 'USD' }), table)).toMatchObject({ schemaVersion: 3, data: { amount: '5', currency: 'USD' } });
-    expect(upcast(stored(2, { amount: '5', money: 'USD' }), table)).toMatchObject({ schemaVersion: 3, data: { amount: '5', currency: 'USD' } });
+    expect(upcast(stored(1, { amount: 5, money: 'USD' }), table)).toMatchObject({
+      schemaVersion: 3,
+      data: { amount: '5', currency: 'USD' },
+    });
+    expect(upcast(stored(2, { amount: '5', money: 'USD' }), table)).toMatchObject({
+      schemaVersion: 3,
+      data: { amount: '5', currency: 'USD' },
+    });
   });
 
   it('leaves current events as they are, and refuses a version it cannot read', () => {

@@ -168,7 +168,8 @@ export function attributeStep(
 /** The source of an event's date: the last correction that changed it, else the event's own. */
 export function dateAttribution(step: FoldedEvent): Attribution {
   for (let index = step.corrections.length - 1; index >= 0; index--) {
-    if (step.corrections[index].data.changes?.effectiveAt !== undefined) return stepAttribution(step, 'effectiveAt', step.corrections[index]);
+    if (step.corrections[index].data.changes?.effectiveAt !== undefined)
+      return stepAttribution(step, 'effectiveAt', step.corrections[index]);
   }
   return stepAttribution(step, 'effectiveAt', step.original);
 }

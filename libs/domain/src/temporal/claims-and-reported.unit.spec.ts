@@ -17,15 +17,34 @@ function loan() {
   const stream = new StreamBuilder();
   const record = stream.add({
     type: 'CommitmentRecorded',
-    data: { commitmentId: 'c-ru-by-loan', kind: 'loan', title: 'Loan', by: 'RU', to: 'BY', status: 'pledged', terms: { amount: '600000000', currency: 'USD' } },
+    data: {
+      commitmentId: 'c-ru-by-loan',
+      kind: 'loan',
+      title: 'Loan',
+      by: 'RU',
+      to: 'BY',
+      status: 'pledged',
+      terms: { amount: '600000000', currency: 'USD' },
+    },
     effective: '2021-09',
     recordedAt: '2026-01-01T00:00:00Z',
     source: ARTICLE,
   });
   const claim = (value: string, source: Source, recordedAt: string) =>
-    stream.add({ type: 'ClaimRecorded', data: { eventId: record.id, eventType: record.type, field: 'terms.amount', value }, effective: '2021-09', recordedAt, source });
+    stream.add({
+      type: 'ClaimRecorded',
+      data: { eventId: record.id, eventType: record.type, field: 'terms.amount', value },
+      effective: '2021-09',
+      recordedAt,
+      source,
+    });
   const choose = (claimId: string, recordedAt: string) =>
-    stream.add({ type: 'ClaimChosen', data: { eventId: record.id, eventType: record.type, field: 'terms.amount', claimId, reason: 'an analyst prefers it' }, effective: '2021-09', recordedAt });
+    stream.add({
+      type: 'ClaimChosen',
+      data: { eventId: record.id, eventType: record.type, field: 'terms.amount', claimId, reason: 'an analyst prefers it' },
+      effective: '2021-09',
+      recordedAt,
+    });
   return { stream, record, claim, choose };
 }
 
@@ -54,7 +73,10 @@ describe('competing claims in the fold', () => {
     expect(state.terms.amount).toBe('630000000');
     expect(state.outstanding).toBe('630000000');
     expect(state.sources['terms.amount']).toMatchObject({ eventId: later.id, type: 'ClaimRecorded', source: LATER });
-    expect(state.sources['terms.amount'].claims!.claims.find((c) => c.claimId === record.id)).toMatchObject({ value: '600000000', current: false });
+    expect(state.sources['terms.amount'].claims!.claims.find((c) => c.claimId === record.id)).toMatchObject({
+      value: '600000000',
+      current: false,
+    });
   });
 
   it("follows the analyst's choice, with its reason, over the default", () => {
@@ -63,7 +85,12 @@ describe('competing claims in the fold', () => {
     const choice = choose(record.id, '2026-01-03T00:00:00Z');
     const state = commitmentAsOf(stream.events, '2021-12-01', NOW)!;
     expect(state.terms.amount).toBe('600000000');
-    expect(state.sources['terms.amount'].claims).toMatchObject({ current: record.id, why: 'chosen', reason: 'an analyst prefers it', choiceId: choice.id });
+    expect(state.sources['terms.amount'].claims).toMatchObject({
+      current: record.id,
+      why: 'chosen',
+      reason: 'an analyst prefers it',
+      choiceId: choice.id,
+    });
     // Known before the choice: the default.
     expect(commitmentAsOf(stream.events, '2021-12-01', '2026-01-02T12:00:00Z')!.terms.amount).toBe('630000000');
   });
@@ -78,8 +105,20 @@ describe('competing claims in the fold', () => {
 
   it('a claim on the date moves the fact in valid time when current', () => {
     const stream = new StreamBuilder();
-    const start = stream.add({ type: 'DeploymentStarted', data: { deploymentId: 'd1', asset: 'jets', place: 'west', host: 'BY', by: 'RU' }, effective: '2021-09-20', recordedAt: '2026-01-01T00:00:00Z', source: ARTICLE });
-    stream.add({ type: 'ClaimRecorded', data: { eventId: start.id, eventType: start.type, field: 'effectiveAt', value: '2021-09-08' }, effective: '2021-09-20', recordedAt: '2026-01-02T00:00:00Z', source: LATER });
+    const start = stream.add({
+      type: 'DeploymentStarted',
+      data: { deploymentId: 'd1', asset: 'jets', place: 'west', host: 'BY', by: 'RU' },
+      effective: '2021-09-20',
+      recordedAt: '2026-01-01T00:00:00Z',
+      source: ARTICLE,
+    });
+    stream.add({
+      type: 'ClaimRecorded',
+      data: { eventId: start.id, eventType: start.type, field: 'effectiveAt', value: '2021-09-08' },
+      effective: '2021-09-20',
+      recordedAt: '2026-01-02T00:00:00Z',
+      source: LATER,
+    });
     expect(deploymentAsOf(stream.events, '2021-09-10', NOW)?.startedAt).toBe('2021-09-08T00:00:00.000Z');
     expect(deploymentAsOf(stream.events, '2021-09-10', NOW)?.sources.effectiveAt.claims?.why).toBe('latest_published');
   });
@@ -88,11 +127,27 @@ describe('competing claims in the fold', () => {
 describe('corroboration', () => {
   it('one entity with all its sources', () => {
     const stream = new StreamBuilder();
-    const start = stream.add({ type: 'DeploymentStarted', data: { deploymentId: 'd1', asset: 'jets', place: 'west', host: 'BY', by: 'RU' }, effective: '2021-09-08', recordedAt: '2026-01-01T00:00:00Z', source: ARTICLE });
-    const confirming = stream.add({ type: 'SourceCorroborated', data: { eventId: start.id, eventType: start.type }, effective: '2021-09-08', recordedAt: '2026-01-02T00:00:00Z', source: CONFIRMING });
+    const start = stream.add({
+      type: 'DeploymentStarted',
+      data: { deploymentId: 'd1', asset: 'jets', place: 'west', host: 'BY', by: 'RU' },
+      effective: '2021-09-08',
+      recordedAt: '2026-01-01T00:00:00Z',
+      source: ARTICLE,
+    });
+    const confirming = stream.add({
+      type: 'SourceCorroborated',
+      data: { eventId: start.id, eventType: start.type },
+      effective: '2021-09-08',
+      recordedAt: '2026-01-02T00:00:00Z',
+      source: CONFIRMING,
+    });
     const state = deploymentAsOf(stream.events, '2021-09-20', NOW)!;
     expect(state.eventIds).toEqual([start.id]);
-    expect(state.sources.asset).toMatchObject({ eventId: start.id, source: ARTICLE, corroboratedBy: [{ eventId: confirming.id, source: CONFIRMING }] });
+    expect(state.sources.asset).toMatchObject({
+      eventId: start.id,
+      source: ARTICLE,
+      corroboratedBy: [{ eventId: confirming.id, source: CONFIRMING }],
+    });
     expect(state.sources.effectiveAt.corroboratedBy).toHaveLength(1);
   });
 });
@@ -114,16 +169,34 @@ describe('reportedBy', () => {
 
   it('counts a fact once any source that confirms it was published', () => {
     const stream = new StreamBuilder();
-    const start = stream.add({ type: 'DeploymentStarted', data: { deploymentId: 'd1', asset: 'jets', place: 'west', host: 'BY', by: 'RU' }, effective: '2021-09-08', recordedAt: '2026-01-01T00:00:00Z', source: ARTICLE });
+    const start = stream.add({
+      type: 'DeploymentStarted',
+      data: { deploymentId: 'd1', asset: 'jets', place: 'west', host: 'BY', by: 'RU' },
+      effective: '2021-09-08',
+      recordedAt: '2026-01-01T00:00:00Z',
+      source: ARTICLE,
+    });
     expect(deploymentAsOf(stream.events, '2021-09-20', NOW, '2021-09-08')).toBeUndefined();
-    stream.add({ type: 'SourceCorroborated', data: { eventId: start.id, eventType: start.type }, effective: '2021-09-08', recordedAt: '2026-01-02T00:00:00Z', source: CONFIRMING });
+    stream.add({
+      type: 'SourceCorroborated',
+      data: { eventId: start.id, eventType: start.type },
+      effective: '2021-09-08',
+      recordedAt: '2026-01-02T00:00:00Z',
+      source: CONFIRMING,
+    });
     const state = deploymentAsOf(stream.events, '2021-09-20', NOW, '2021-09-08')!;
     expect(state.sources.asset.corroboratedBy).toHaveLength(1);
   });
 
   it('counts a source without a publication date from when it was recorded', () => {
     const stream = new StreamBuilder();
-    stream.add({ type: 'DeploymentStarted', data: { deploymentId: 'd1', asset: 'jets', place: 'west', host: 'BY', by: 'RU' }, effective: '2021-09-08', recordedAt: '2026-01-01T00:00:00Z', source: { title: 'undated' } });
+    stream.add({
+      type: 'DeploymentStarted',
+      data: { deploymentId: 'd1', asset: 'jets', place: 'west', host: 'BY', by: 'RU' },
+      effective: '2021-09-08',
+      recordedAt: '2026-01-01T00:00:00Z',
+      source: { title: 'undated' },
+    });
     expect(deploymentAsOf(stream.events, '2021-09-20', NOW, '2025-12-31')).toBeUndefined();
     expect(deploymentAsOf(stream.events, '2021-09-20', NOW, '2026-01-01')).toBeDefined();
   });
@@ -139,7 +212,9 @@ describe('reportedBy', () => {
     for (const reportedBy of ['2021-09-08', '2021-09-09', '2021-09-30']) {
       const segments = commitmentSegments(stream.events, NOW, reportedBy);
       const expected = commitmentAsOf(stream.events, '2021-12-01', NOW, { reportedBy });
-      const segment = segments.find((s) => s.validFrom <= '2021-12-01T00:00:00.000Z' && (s.validTo === null || s.validTo > '2021-12-01T00:00:00.000Z'));
+      const segment = segments.find(
+        (s) => s.validFrom <= '2021-12-01T00:00:00.000Z' && (s.validTo === null || s.validTo > '2021-12-01T00:00:00.000Z'),
+      );
       expect(segment?.state).toEqual(expected);
     }
   });

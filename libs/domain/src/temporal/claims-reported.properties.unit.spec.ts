@@ -45,7 +45,14 @@ type Op =
   | { readonly kind: 'amend'; readonly amount: string; readonly effective: string; readonly source: Source }
   | { readonly kind: 'disburse'; readonly amount: string; readonly effective: string; readonly source: Source }
   | { readonly kind: 'corroborate'; readonly target: number; readonly source: Source }
-  | { readonly kind: 'claim'; readonly target: number; readonly field: 'terms.amount' | 'effectiveAt'; readonly amount: string; readonly date: string; readonly source: Source }
+  | {
+      readonly kind: 'claim';
+      readonly target: number;
+      readonly field: 'terms.amount' | 'effectiveAt';
+      readonly amount: string;
+      readonly date: string;
+      readonly source: Source;
+    }
   | { readonly kind: 'choose'; readonly target: number; readonly claim: number }
   | { readonly kind: 'correct'; readonly target: number; readonly amount: string };
 
@@ -53,7 +60,17 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('amend' as const), amount, effective: dateText, source }),
   fc.record({ kind: fc.constant('disburse' as const), amount, effective: dateText, source }),
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('corroborate' as const), target: fc.nat(), source }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('claim' as const), target: fc.nat(), field: fc.constantFrom('terms.amount' as const, 'effectiveAt' as const), amount, date: dateText, source }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('claim' as const),
+      target: fc.nat(),
+      field: fc.constantFrom('terms.amount' as const, 'effectiveAt' as const),
+      amount,
+      date: dateText,
+      source,
+    }),
+  },
   fc.record({ kind: fc.constant('choose' as const), target: fc.nat(), claim: fc.nat() }),
   fc.record({ kind: fc.constant('correct' as const), target: fc.nat(), amount }),
 );
@@ -74,7 +91,15 @@ const stream = fc
     const at = () => new Date(recordedAt).toISOString();
     const record = builder.add({
       type: 'CommitmentRecorded',
-      data: { commitmentId: 'c-ru-by-loan', kind: 'loan', title: 'Loan', by: 'RU', to: 'BY', status: 'pledged', terms: { amount: recorded, currency: 'USD' } },
+      data: {
+        commitmentId: 'c-ru-by-loan',
+        kind: 'loan',
+        title: 'Loan',
+        by: 'RU',
+        to: 'BY',
+        status: 'pledged',
+        terms: { amount: recorded, currency: 'USD' },
+      },
       effective,
       recordedAt: at(),
       source: own,
@@ -84,38 +109,73 @@ const stream = fc
       recordedAt += gap;
       const fact = 'target' in step ? facts[step.target % facts.length] : record;
       const about = (type: string, data: Record<string, unknown>, from?: Source) =>
-        builder.add({ type, data: { eventId: fact.id, eventType: fact.type, ...data }, effective: fact.effectiveAt, recordedAt: at(), source: from });
+        builder.add({
+          type,
+          data: { eventId: fact.id, eventType: fact.type, ...data },
+          effective: fact.effectiveAt,
+          recordedAt: at(),
+          source: from,
+        });
       switch (step.kind) {
         case 'amend':
-          facts.push(builder.add({ type: 'CommitmentTermsAmended', data: { commitmentId: 'c-ru-by-loan', changes: { amount: step.amount } }, effective: step.effective, recordedAt: at(), source: step.source }));
+          facts.push(
+            builder.add({
+              type: 'CommitmentTermsAmended',
+              data: { commitmentId: 'c-ru-by-loan', changes: { amount: step.amount } },
+              effective: step.effective,
+              recordedAt: at(),
+              source: step.source,
+            }),
+          );
           break;
         case 'disburse':
-          facts.push(builder.add({ type: 'CommitmentDisbursed', data: { commitmentId: 'c-ru-by-loan', amount: step.amount, currency: 'USD' }, effective: step.effective, recordedAt: at(), source: step.source }));
+          facts.push(
+            builder.add({
+              type: 'CommitmentDisbursed',
+              data: { commitmentId: 'c-ru-by-loan', amount: step.amount, currency: 'USD' },
+              effective: step.effective,
+              recordedAt: at(),
+              source: step.source,
+            }),
+          );
           break;
         case 'corroborate':
           about('SourceCorroborated', {}, step.source);
           break;
         case 'claim': {
-          const field = fact.type === 'CommitmentRecorded' ? step.field : step.field === 'terms.amount' && fact.type === 'CommitmentDisbursed' ? 'amount' : 'effectiveAt';
+          const field =
+            fact.type === 'CommitmentRecorded'
+              ? step.field
+              : step.field === 'terms.amount' && fact.type === 'CommitmentDisbursed'
+                ? 'amount'
+                : 'effectiveAt';
           about('ClaimRecorded', { field, value: field === 'effectiveAt' ? step.date : step.amount }, step.source);
           break;
         }
         case 'choose': {
-          const claims = builder.events.filter((event) => event.type === 'ClaimRecorded' && (event.data as { eventId: string }).eventId === fact.id);
+          const claims = builder.events.filter(
+            (event) => event.type === 'ClaimRecorded' && (event.data as { eventId: string }).eventId === fact.id,
+          );
           const candidates = [fact.id, ...claims.map((claim) => claim.id)];
           const field = claims[0] ? (claims[0].data as { field: string }).field : 'terms.amount';
           about('ClaimChosen', { field, claimId: candidates[step.claim % candidates.length], reason: 'made-up reason' });
           break;
         }
         case 'correct':
-          builder.correct(fact, { data: fact.type === 'CommitmentRecorded' ? { terms: { amount: step.amount } } : { amount: step.amount } }, at());
+          builder.correct(
+            fact,
+            { data: fact.type === 'CommitmentRecorded' ? { terms: { amount: step.amount } } : { amount: step.amount } },
+            at(),
+          );
           break;
       }
     }
     return builder.events;
   });
 
-const probe = fc.integer({ min: Date.parse('2017-01-01T00:00:00Z'), max: Date.parse('2026-01-01T00:00:00Z') }).map((millis) => new Date(millis).toISOString());
+const probe = fc
+  .integer({ min: Date.parse('2017-01-01T00:00:00Z'), max: Date.parse('2026-01-01T00:00:00Z') })
+  .map((millis) => new Date(millis).toISOString());
 const FAR = '2099-01-01T00:00:00.000Z';
 const RUNS = { numRuns: 200 };
 
@@ -173,7 +233,8 @@ describe('claims and the reported axis (properties)', () => {
         const after = commitmentAsOf(events, FAR, FAR, { reportedBy: later });
         if (before) expect(after).toBeDefined();
         const count = (state: typeof before, path: string) => state?.sources[path]?.claims?.claims.length ?? 0;
-        if (before && after) expect(count(after, 'terms.amount') >= count(before, 'terms.amount') || !deepEqual(before.terms, after.terms)).toBe(true);
+        if (before && after)
+          expect(count(after, 'terms.amount') >= count(before, 'terms.amount') || !deepEqual(before.terms, after.terms)).toBe(true);
       }),
       RUNS,
     );
@@ -186,8 +247,14 @@ describe('claims and the reported axis (properties)', () => {
         const published = (event: RecordedEvent) =>
           Date.parse(event.source.publishedAt ? parseEffectiveTime(event.source.publishedAt).at : event.recordedAt) <= limit;
         const resolved = resolveRevisions(events, undefined, reportedBy);
-        const others = (id: string) => events.filter((event) => ['SourceCorroborated', 'ClaimRecorded'].includes(event.type) && (event.data as { eventId: string }).eventId === id);
-        for (const event of events.filter((candidate) => !['SourceCorroborated', 'ClaimRecorded', 'ClaimChosen', 'EventCorrected', 'EventRetracted'].includes(candidate.type))) {
+        const others = (id: string) =>
+          events.filter(
+            (event) => ['SourceCorroborated', 'ClaimRecorded'].includes(event.type) && (event.data as { eventId: string }).eventId === id,
+          );
+        for (const event of events.filter(
+          (candidate) =>
+            !['SourceCorroborated', 'ClaimRecorded', 'ClaimChosen', 'EventCorrected', 'EventRetracted'].includes(candidate.type),
+        )) {
           const counts = resolved.some((item) => item.original.id === event.id);
           expect({ id: event.id, counts }).toEqual({ id: event.id, counts: published(event) || others(event.id).some(published) });
         }

@@ -53,7 +53,13 @@ describe('commitmentAsOf', () => {
       sources: Object.fromEntries(
         ['effectiveAt', 'kind', 'title', 'by', 'to', 'status', 'terms.amount', 'terms.currency'].map((path) => [
           path,
-          { eventId: 'e1', type: 'CommitmentRecorded', source: record.source, confidence: record.confidence, recordedAt: record.recordedAt },
+          {
+            eventId: 'e1',
+            type: 'CommitmentRecorded',
+            source: record.source,
+            confidence: record.confidence,
+            recordedAt: record.recordedAt,
+          },
         ]),
       ),
     });

@@ -232,9 +232,7 @@ export function evolveLeniently<S extends Pick<FoldState, 'terms' | 'disbursed' 
   const data = dataOf(event);
   switch (event.type) {
     case 'CommitmentTermsAmended':
-      return isPlainObject(data.changes)
-        ? { ...state, terms: applyTermChanges(state.terms, data.changes) }
-        : state;
+      return isPlainObject(data.changes) ? { ...state, terms: applyTermChanges(state.terms, data.changes) } : state;
     case 'CommitmentDisbursed':
       return isDecimal(data.amount) ? { ...state, disbursed: state.disbursed + toScaled(data.amount) } : state;
     case 'CommitmentStatusChanged':
@@ -266,7 +264,8 @@ export function lapsePoints(timeline: CommitmentTimeline): number[] {
   const points: number[] = [];
   for (const timed of [timeline.record, ...timeline.others]) {
     const data = dataOf(timed.event);
-    const terms = timed.event.type === 'CommitmentRecorded' ? data.terms : timed.event.type === 'CommitmentTermsAmended' ? data.changes : undefined;
+    const terms =
+      timed.event.type === 'CommitmentRecorded' ? data.terms : timed.event.type === 'CommitmentTermsAmended' ? data.changes : undefined;
     if (!isPlainObject(terms)) continue;
     const end = validityEnd(terms);
     if (end !== undefined && Number.isFinite(end) && end < AFTER_LAST_INSTANT) points.push(end);
@@ -302,7 +301,10 @@ export function snapshot(
     lapsedAt: lapsed ? new Date(end).toISOString() : null,
     terms: state.terms,
     disbursed: rate ? null : fromScaled(state.disbursed),
-    outstanding: !rate && !lapsed && PLEDGED_STATUSES.includes(state.status as CommitmentStatus) && isDecimal(amount) ? fromScaled(toScaled(amount) - state.disbursed) : null,
+    outstanding:
+      !rate && !lapsed && PLEDGED_STATUSES.includes(state.status as CommitmentStatus) && isDecimal(amount)
+        ? fromScaled(toScaled(amount) - state.disbursed)
+        : null,
     currency: state.terms.currency ?? null,
     streamVersion,
     eventIds,

@@ -31,12 +31,10 @@ const instant = fc.oneof(
   },
 );
 
-const pointText = fc
-  .tuple(fc.constantFrom('year', 'month', 'day', 'instant'), instant)
-  .map(([precision, millis]) => {
-    const iso = new Date(millis).toISOString();
-    return precision === 'year' ? iso.slice(0, 4) : precision === 'month' ? iso.slice(0, 7) : precision === 'day' ? iso.slice(0, 10) : iso;
-  });
+const pointText = fc.tuple(fc.constantFrom('year', 'month', 'day', 'instant'), instant).map(([precision, millis]) => {
+  const iso = new Date(millis).toISOString();
+  return precision === 'year' ? iso.slice(0, 4) : precision === 'month' ? iso.slice(0, 7) : precision === 'day' ? iso.slice(0, 10) : iso;
+});
 
 /** Any precision, ranges included; a range's ends are swapped when they come reversed. */
 const effective: fc.Arbitrary<EffectiveTime> = fc.oneof(
@@ -53,12 +51,10 @@ const effective: fc.Arbitrary<EffectiveTime> = fc.oneof(
   },
 );
 
-const amount = fc
-  .tuple(fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.nat({ max: 6 }))
-  .map(([units, shift]) => {
-    const text = units.toString().padStart(shift + 1, '0');
-    return shift === 0 ? text : `${text.slice(0, -shift)}.${text.slice(-shift)}`;
-  });
+const amount = fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.nat({ max: 6 })).map(([units, shift]) => {
+  const text = units.toString().padStart(shift + 1, '0');
+  return shift === 0 ? text : `${text.slice(0, -shift)}.${text.slice(-shift)}`;
+});
 
 const status = fc.constantFrom<CommitmentStatus>(...COMMITMENT_STATUSES);
 const currency = fc.constantFrom('USD', 'EUR', 'RUB');
@@ -165,11 +161,7 @@ const stream = fc
           break;
         }
         case 'correctTime':
-          builder.correct(
-            pick(step.target),
-            { effectiveAt: step.effective, ...(step.patch !== undefined && { data: step.patch }) },
-            at(),
-          );
+          builder.correct(pick(step.target), { effectiveAt: step.effective, ...(step.patch !== undefined && { data: step.patch }) }, at());
           break;
         case 'retract': {
           const fixed = pick(step.target);
@@ -189,7 +181,10 @@ const stream = fc
 
 /** A time to probe: anywhere, or on (or 1 ms either side of) an edge the stream names. */
 const probe: fc.Arbitrary<Probe> = fc.oneof(
-  fc.record({ kind: fc.constant('any' as const), millis: fc.integer({ min: Date.parse('2017-01-01T00:00:00Z'), max: Date.parse('2026-01-01T00:00:00Z') }) }),
+  fc.record({
+    kind: fc.constant('any' as const),
+    millis: fc.integer({ min: Date.parse('2017-01-01T00:00:00Z'), max: Date.parse('2026-01-01T00:00:00Z') }),
+  }),
   fc.record({ kind: fc.constant('edge' as const), index: fc.nat(), offset: fc.constantFrom(-1, 0, 1) }),
 );
 
@@ -216,7 +211,10 @@ function validTimeEdges(events: readonly RecordedEvent[]): number[] {
       if (typeof text === 'string') validity.push(Date.parse(effectiveUntil(parseEffectiveTime(text))));
     }
   }
-  return [...times.flatMap((time) => [Date.parse(time.at), Date.parse(effectiveUntil(time)) - 1, Date.parse(effectiveUntil(time))]), ...validity];
+  return [
+    ...times.flatMap((time) => [Date.parse(time.at), Date.parse(effectiveUntil(time)) - 1, Date.parse(effectiveUntil(time))]),
+    ...validity,
+  ];
 }
 
 const transactionTimeEdges = (events: readonly RecordedEvent[]) => events.map((event) => Date.parse(event.recordedAt));
@@ -268,7 +266,8 @@ describe('commitment over valid and transaction time (properties)', () => {
         const knownAt = resolve(knownAtChoice, transactionTimeEdges(events));
         const state = commitmentAsOf(events, asOf, knownAt);
         if (!state) return;
-        const end = typeof state.terms.validUntil === 'string' ? Date.parse(effectiveUntil(parseEffectiveTime(state.terms.validUntil))) : undefined;
+        const end =
+          typeof state.terms.validUntil === 'string' ? Date.parse(effectiveUntil(parseEffectiveTime(state.terms.validUntil))) : undefined;
         if (state.lapsedAt !== null) {
           expect(state.status).toBe('lapsed');
           expect(Date.parse(state.lapsedAt)).toBe(end);
@@ -299,7 +298,13 @@ describe('commitment over valid and transaction time (properties)', () => {
         for (const [path, attribution] of Object.entries(state.sources)) {
           expect({ path, cited: allowed.has(attribution.eventId) }).toEqual({ path, cited: true });
           const event = events.find((candidate) => candidate.id === attribution.eventId)!;
-          expect(attribution).toEqual({ eventId: event.id, type: event.type, source: event.source, confidence: event.confidence, recordedAt: event.recordedAt });
+          expect(attribution).toEqual({
+            eventId: event.id,
+            type: event.type,
+            source: event.source,
+            confidence: event.confidence,
+            recordedAt: event.recordedAt,
+          });
         }
         for (const path of ['effectiveAt', 'status', ...Object.keys(state.terms).map((key) => `terms.${key}`)]) {
           const value = path === 'effectiveAt' || path === 'status' ? true : (state.terms as Record<string, unknown>)[path.slice(6)];

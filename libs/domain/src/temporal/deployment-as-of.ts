@@ -67,6 +67,8 @@ const DEPLOYMENT_FOLD: EntityFold<DeploymentFoldState, DeploymentAsOf> = {
 export function deploymentAsOf(
   events: readonly RecordedEvent[],
   asOf: string,
-  knownAt: string, reportedBy?: string): DeploymentAsOf | undefined {
+  knownAt: string,
+  reportedBy?: string,
+): DeploymentAsOf | undefined {
   return foldAsOf(DEPLOYMENT_FOLD, events, asOf, knownAt, reportedBy);
 }

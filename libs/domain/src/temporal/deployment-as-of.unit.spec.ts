@@ -78,7 +78,11 @@ describe('deploymentAsOf', () => {
       endedAt: '2021-01-01T00:00:00.000Z',
       endReason: null,
     });
-    stream.correct(started, { data: { quantity: '12', unit: 'aircraft' }, effectiveAt: parseEffectiveTime('2021-08-20') }, '2022-06-01T00:00:00Z');
+    stream.correct(
+      started,
+      { data: { quantity: '12', unit: 'aircraft' }, effectiveAt: parseEffectiveTime('2021-08-20') },
+      '2022-06-01T00:00:00Z',
+    );
     expect(deploymentAsOf(stream.events, '2021-08-20T00:00:00Z', LATER)).toMatchObject({
       quantity: '12',
       unit: 'aircraft',
@@ -88,7 +92,12 @@ describe('deploymentAsOf', () => {
 
   it('keeps the first end in valid time when the stream has two', () => {
     const { stream } = fighters();
-    stream.add({ type: 'DeploymentEnded', data: { deploymentId: ID, reason: 'earlier' }, effective: '2022-01', recordedAt: '2022-05-01T00:00:00Z' });
+    stream.add({
+      type: 'DeploymentEnded',
+      data: { deploymentId: ID, reason: 'earlier' },
+      effective: '2022-01',
+      recordedAt: '2022-05-01T00:00:00Z',
+    });
     expect(deploymentAsOf(stream.events, '2022-06-01T00:00:00Z', LATER)).toMatchObject({
       endedAt: '2022-01-01T00:00:00.000Z',
       endReason: 'earlier',
@@ -98,7 +107,9 @@ describe('deploymentAsOf', () => {
 
   it('has segments active and then ended', () => {
     const { stream } = fighters();
-    expect(temporalSegments(stream.events, LATER, deploymentAsOf).map(({ validFrom, validTo, state }) => [validFrom, validTo, state.active])).toEqual([
+    expect(
+      temporalSegments(stream.events, LATER, deploymentAsOf).map(({ validFrom, validTo, state }) => [validFrom, validTo, state.active]),
+    ).toEqual([
       ['2021-09-01T00:00:00.000Z', '2021-09-30T23:59:59.999Z', true],
       ['2021-09-30T23:59:59.999Z', '2022-03-01T08:00:00.000Z', true],
       ['2022-03-01T08:00:00.000Z', null, false],

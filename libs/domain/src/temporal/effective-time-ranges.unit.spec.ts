@@ -102,7 +102,13 @@ describe('effective time ranges', () => {
         )
         .map(([precision, date]) => {
           const iso = date.toISOString();
-          return precision === 'year' ? iso.slice(0, 4) : precision === 'month' ? iso.slice(0, 7) : precision === 'day' ? iso.slice(0, 10) : iso;
+          return precision === 'year'
+            ? iso.slice(0, 4)
+            : precision === 'month'
+              ? iso.slice(0, 7)
+              : precision === 'day'
+                ? iso.slice(0, 10)
+                : iso;
         });
       fc.assert(
         fc.property(point, point, (a, b) => {

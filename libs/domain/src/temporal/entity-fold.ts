@@ -67,10 +67,7 @@ export function foldAsOf<State, Answer>(
   const at = instantMillis(asOf);
   const timeline = entityTimeline(fold, events, knownAt, reportedBy);
   if (!timeline || timeline.creation.start > at) return undefined;
-  const counting = [
-    timeline.creation,
-    ...timeline.others.filter((timed) => timed.start <= at).sort(foldOrder),
-  ];
+  const counting = [timeline.creation, ...timeline.others.filter((timed) => timed.start <= at).sort(foldOrder)];
   const view = (state: State) => factPaths(fold.answer(state, NO_FACTS) as object, FOLD_FACT_KEYS);
   const { creation } = timeline;
   let state = fold.start(creation.event);
@@ -133,7 +130,6 @@ function entityTimeline(
   });
   return { creation, others, streamVersion };
 }
-
 
 export function dataOf(event: RecordedEvent): Record<string, unknown> {
   return isPlainObject(event.data) ? event.data : {};

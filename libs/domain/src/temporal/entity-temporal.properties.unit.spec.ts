@@ -73,10 +73,7 @@ interface AggregateCase {
   readonly patch: fc.Arbitrary<Data>;
 }
 
-const common: fc.Arbitrary<Data>[] = [
-  fc.constant({ note: { deep: [1, 2] } }),
-  fc.constant({ title: 'Renamed' }),
-];
+const common: fc.Arbitrary<Data>[] = [fc.constant({ note: { deep: [1, 2] } }), fc.constant({ title: 'Renamed' })];
 
 const CASES: readonly AggregateCase[] = [
   {
@@ -113,7 +110,11 @@ const CASES: readonly AggregateCase[] = [
     changes: fc.oneof(
       fc.record({
         type: fc.constant('TrackStatusChanged'),
-        data: fc.record({ trackId: fc.constantFrom('t-1', 't-1', 't-1', 't-other'), from: fc.constantFrom(...TRACK_STATUSES), to: fc.constantFrom(...TRACK_STATUSES) }),
+        data: fc.record({
+          trackId: fc.constantFrom('t-1', 't-1', 't-1', 't-other'),
+          from: fc.constantFrom(...TRACK_STATUSES),
+          to: fc.constantFrom(...TRACK_STATUSES),
+        }),
       }),
       fc.record({
         type: fc.constant('TrackDeadlineSet'),
@@ -159,7 +160,10 @@ const CASES: readonly AggregateCase[] = [
     ),
     changes: fc.record({
       type: fc.constant('DeploymentEnded'),
-      data: fc.record({ deploymentId: fc.constantFrom('d-1', 'd-1', 'd-other'), reason: fc.constantFrom('rotated', 'withdrawn') }, { requiredKeys: ['deploymentId'] }),
+      data: fc.record(
+        { deploymentId: fc.constantFrom('d-1', 'd-1', 'd-other'), reason: fc.constantFrom('rotated', 'withdrawn') },
+        { requiredKeys: ['deploymentId'] },
+      ),
     }),
     patch: fc.oneof(
       ...common,
@@ -260,7 +264,11 @@ function streamOf(aggregate: AggregateCase): fc.Arbitrary<RecordedEvent[]> {
             break;
           }
           case 'correctTime':
-            builder.correct(pick(step.target), { effectiveAt: step.effective, ...(step.patch !== undefined && { data: step.patch }) }, at());
+            builder.correct(
+              pick(step.target),
+              { effectiveAt: step.effective, ...(step.patch !== undefined && { data: step.patch }) },
+              at(),
+            );
             break;
           case 'retract': {
             const fixed = pick(step.target);
@@ -271,7 +279,12 @@ function streamOf(aggregate: AggregateCase): fc.Arbitrary<RecordedEvent[]> {
             builder.retract({ ...pick(0), id: 'nowhere' }, at());
             break;
           case 'createAgain':
-            builder.add({ type: aggregate.creationType, data: { ...step.data, title: 'Created twice' }, effective: step.effective, recordedAt: at() });
+            builder.add({
+              type: aggregate.creationType,
+              data: { ...step.data, title: 'Created twice' },
+              effective: step.effective,
+              recordedAt: at(),
+            });
             break;
         }
       }
@@ -328,102 +341,107 @@ function checkShape(segments: readonly TemporalSegment<object>[]): void {
 
 const RUNS = { numRuns: 200 };
 
-describe.each(CASES.map((aggregate) => [aggregate.name, aggregate] as const))('%s over valid and transaction time (properties)', (_, aggregate) => {
-  const stream = streamOf(aggregate);
+describe.each(CASES.map((aggregate) => [aggregate.name, aggregate] as const))(
+  '%s over valid and transaction time (properties)',
+  (_, aggregate) => {
+    const stream = streamOf(aggregate);
 
-  it('the segment covering D is the fold at D, and none covers D exactly when the fold is undefined', () => {
-    fc.assert(
-      fc.property(stream, fc.array(fc.tuple(probe, probe), { minLength: 1, maxLength: 8 }), (events, probes) => {
-        const validEdges = validTimeEdges(events);
-        const recordedEdges = transactionTimeEdges(events);
-        for (const [asOfChoice, knownAtChoice] of probes) {
-          const asOf = resolve(asOfChoice, validEdges);
-          const knownAt = resolve(knownAtChoice, recordedEdges);
-          const segments = temporalSegments(events, knownAt, aggregate.fold);
-          const expected = aggregate.fold(events, asOf, knownAt);
-          const covering = temporalSegmentAt(segments, asOf);
-          expect(covering === undefined).toBe(expected === undefined);
-          expect(covering?.state).toStrictEqual(expected);
-        }
-      }),
-      RUNS,
-    );
-  });
+    it('the segment covering D is the fold at D, and none covers D exactly when the fold is undefined', () => {
+      fc.assert(
+        fc.property(stream, fc.array(fc.tuple(probe, probe), { minLength: 1, maxLength: 8 }), (events, probes) => {
+          const validEdges = validTimeEdges(events);
+          const recordedEdges = transactionTimeEdges(events);
+          for (const [asOfChoice, knownAtChoice] of probes) {
+            const asOf = resolve(asOfChoice, validEdges);
+            const knownAt = resolve(knownAtChoice, recordedEdges);
+            const segments = temporalSegments(events, knownAt, aggregate.fold);
+            const expected = aggregate.fold(events, asOf, knownAt);
+            const covering = temporalSegmentAt(segments, asOf);
+            expect(covering === undefined).toBe(expected === undefined);
+            expect(covering?.state).toStrictEqual(expected);
+          }
+        }),
+        RUNS,
+      );
+    });
 
-  it('segments are sorted, contiguous, open-ended, adjacent ones differ, and each holds at both its ends', () => {
-    fc.assert(
-      fc.property(stream, fc.array(probe, { minLength: 1, maxLength: 3 }), (events, knownAts) => {
-        for (const choice of knownAts) {
-          const knownAt = resolve(choice, transactionTimeEdges(events));
-          const segments = temporalSegments(events, knownAt, aggregate.fold);
-          checkShape(segments);
-          if (segments.length === 0) {
-            for (const edge of validTimeEdges(events)) {
-              expect(aggregate.fold(events, new Date(edge).toISOString(), knownAt)).toBeUndefined();
+    it('segments are sorted, contiguous, open-ended, adjacent ones differ, and each holds at both its ends', () => {
+      fc.assert(
+        fc.property(stream, fc.array(probe, { minLength: 1, maxLength: 3 }), (events, knownAts) => {
+          for (const choice of knownAts) {
+            const knownAt = resolve(choice, transactionTimeEdges(events));
+            const segments = temporalSegments(events, knownAt, aggregate.fold);
+            checkShape(segments);
+            if (segments.length === 0) {
+              for (const edge of validTimeEdges(events)) {
+                expect(aggregate.fold(events, new Date(edge).toISOString(), knownAt)).toBeUndefined();
+              }
+              continue;
             }
-            continue;
+            expect(aggregate.fold(events, minus1ms(segments[0].validFrom), knownAt)).toBeUndefined();
+            for (const segment of segments) {
+              expect(aggregate.fold(events, segment.validFrom, knownAt)).toStrictEqual(segment.state);
+              const last = segment.validTo === null ? '2099-12-31T23:59:59.999Z' : minus1ms(segment.validTo);
+              expect(aggregate.fold(events, last, knownAt)).toStrictEqual(segment.state);
+            }
           }
-          expect(aggregate.fold(events, minus1ms(segments[0].validFrom), knownAt)).toBeUndefined();
-          for (const segment of segments) {
-            expect(aggregate.fold(events, segment.validFrom, knownAt)).toStrictEqual(segment.state);
-            const last = segment.validTo === null ? '2099-12-31T23:59:59.999Z' : minus1ms(segment.validTo);
-            expect(aggregate.fold(events, last, knownAt)).toStrictEqual(segment.state);
+        }),
+        RUNS,
+      );
+    });
+
+    it('an event is uncertain until the last instant of its period, and every fact cites an event of the stream or its correction', () => {
+      fc.assert(
+        fc.property(stream, probe, probe, (events, asOfChoice, knownAtChoice) => {
+          const asOf = resolve(asOfChoice, validTimeEdges(events));
+          const knownAt = resolve(knownAtChoice, transactionTimeEdges(events));
+          const state = aggregate.fold(events, asOf, knownAt) as (FoldFacts & Record<string, unknown>) | undefined;
+          if (!state) return;
+          const resolved = new Map(resolveRevisions(events, knownAt).map((item) => [item.event.id, item]));
+          for (const id of state.eventIds) {
+            const time = resolved.get(id)!.event.effectiveAt;
+            const uncertain = time.precision !== 'instant' && Date.parse(asOf) < Date.parse(effectiveUntil(time)) - 1;
+            expect({ id, uncertain: state.uncertain.some((event) => event.eventId === id) }).toEqual({ id, uncertain });
           }
-        }
-      }),
-      RUNS,
-    );
-  });
+          const allowed = new Set<string>();
+          for (const id of state.eventIds) {
+            allowed.add(id);
+            for (const correction of resolved.get(id)!.corrections) allowed.add(correction.id);
+          }
+          for (const [path, attribution] of Object.entries(state.sources)) {
+            expect({ path, cited: allowed.has(attribution.eventId) }).toEqual({ path, cited: true });
+          }
+          expect(state.sources.effectiveAt).toBeDefined();
+          for (const [key, value] of Object.entries(state)) {
+            if (['streamVersion', 'eventIds', 'uncertain', 'sources'].includes(key) || value === null || value === undefined) continue;
+            const cited = Object.keys(state.sources).some(
+              (path) => path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`),
+            );
+            const empty = typeof value === 'object' && Object.keys(value).length === 0;
+            expect({ key, cited: cited || empty }).toEqual({ key, cited: true });
+          }
+        }),
+        RUNS,
+      );
+    });
 
-  it('an event is uncertain until the last instant of its period, and every fact cites an event of the stream or its correction', () => {
-    fc.assert(
-      fc.property(stream, probe, probe, (events, asOfChoice, knownAtChoice) => {
-        const asOf = resolve(asOfChoice, validTimeEdges(events));
-        const knownAt = resolve(knownAtChoice, transactionTimeEdges(events));
-        const state = aggregate.fold(events, asOf, knownAt) as (FoldFacts & Record<string, unknown>) | undefined;
-        if (!state) return;
-        const resolved = new Map(resolveRevisions(events, knownAt).map((item) => [item.event.id, item]));
-        for (const id of state.eventIds) {
-          const time = resolved.get(id)!.event.effectiveAt;
-          const uncertain = time.precision !== 'instant' && Date.parse(asOf) < Date.parse(effectiveUntil(time)) - 1;
-          expect({ id, uncertain: state.uncertain.some((event) => event.eventId === id) }).toEqual({ id, uncertain });
-        }
-        const allowed = new Set<string>();
-        for (const id of state.eventIds) {
-          allowed.add(id);
-          for (const correction of resolved.get(id)!.corrections) allowed.add(correction.id);
-        }
-        for (const [path, attribution] of Object.entries(state.sources)) {
-          expect({ path, cited: allowed.has(attribution.eventId) }).toEqual({ path, cited: true });
-        }
-        expect(state.sources.effectiveAt).toBeDefined();
-        for (const [key, value] of Object.entries(state)) {
-          if (['streamVersion', 'eventIds', 'uncertain', 'sources'].includes(key) || value === null || value === undefined) continue;
-          const cited = Object.keys(state.sources).some((path) => path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`));
-          const empty = typeof value === 'object' && Object.keys(value).length === 0;
-          expect({ key, cited: cited || empty }).toEqual({ key, cited: true });
-        }
-      }),
-      RUNS,
-    );
-  });
-
-  it('does not depend on the order the events are given in, and knowing more never changes the past', () => {
-    fc.assert(
-      fc.property(stream, probe, probe, fc.infiniteStream(fc.nat()), (events, asOfChoice, knownAtChoice, seeds) => {
-        const asOf = resolve(asOfChoice, validTimeEdges(events));
-        const knownAt = resolve(knownAtChoice, transactionTimeEdges(events));
-        const keyed = events.map((event) => ({ event, key: seeds.next().value as number }));
-        const shuffled = keyed.sort((a, b) => a.key - b.key).map(({ event }) => event);
-        expect(aggregate.fold(shuffled, asOf, knownAt)).toStrictEqual(aggregate.fold(events, asOf, knownAt));
-        expect(temporalSegments(shuffled, knownAt, aggregate.fold)).toStrictEqual(temporalSegments(events, knownAt, aggregate.fold));
-        const known = events.filter((event) => Date.parse(event.recordedAt) <= Date.parse(knownAt));
-        expect(aggregate.fold(known, asOf, '2099-01-01T00:00:00Z')).toStrictEqual(aggregate.fold(events, asOf, knownAt));
-      }),
-      RUNS,
-    );
-  });
-});
+    it('does not depend on the order the events are given in, and knowing more never changes the past', () => {
+      fc.assert(
+        fc.property(stream, probe, probe, fc.infiniteStream(fc.nat()), (events, asOfChoice, knownAtChoice, seeds) => {
+          const asOf = resolve(asOfChoice, validTimeEdges(events));
+          const knownAt = resolve(knownAtChoice, transactionTimeEdges(events));
+          const keyed = events.map((event) => ({ event, key: seeds.next().value as number }));
+          const shuffled = keyed.sort((a, b) => a.key - b.key).map(({ event }) => event);
+          expect(aggregate.fold(shuffled, asOf, knownAt)).toStrictEqual(aggregate.fold(events, asOf, knownAt));
+          expect(temporalSegments(shuffled, knownAt, aggregate.fold)).toStrictEqual(temporalSegments(events, knownAt, aggregate.fold));
+          const known = events.filter((event) => Date.parse(event.recordedAt) <= Date.parse(knownAt));
+          expect(aggregate.fold(known, asOf, '2099-01-01T00:00:00Z')).toStrictEqual(aggregate.fold(events, asOf, knownAt));
+        }),
+        RUNS,
+      );
+    });
+  },
+);
 
 describe('temporalSegments of commitmentAsOf (property)', () => {
   const commitment: AggregateCase = {
@@ -441,9 +459,18 @@ describe('temporalSegments of commitmentAsOf (property)', () => {
       terms: fc.record({ amount: fc.constantFrom('600', '1000.5'), currency: fc.constant('USD') }),
     }),
     changes: fc.oneof(
-      fc.record({ type: fc.constant('CommitmentDisbursed'), data: fc.record({ commitmentId: fc.constant('c-1'), amount: decimal, currency: fc.constant('USD') }) }),
-      fc.record({ type: fc.constant('CommitmentStatusChanged'), data: fc.record({ commitmentId: fc.constant('c-1'), from: fc.constant('pledged'), to: fc.constantFrom('fulfilled', 'broken') }) }),
-      fc.record({ type: fc.constant('CommitmentTermsAmended'), data: fc.record({ commitmentId: fc.constant('c-1'), changes: fc.record({ amount: fc.constantFrom('700', '1') }) }) }),
+      fc.record({
+        type: fc.constant('CommitmentDisbursed'),
+        data: fc.record({ commitmentId: fc.constant('c-1'), amount: decimal, currency: fc.constant('USD') }),
+      }),
+      fc.record({
+        type: fc.constant('CommitmentStatusChanged'),
+        data: fc.record({ commitmentId: fc.constant('c-1'), from: fc.constant('pledged'), to: fc.constantFrom('fulfilled', 'broken') }),
+      }),
+      fc.record({
+        type: fc.constant('CommitmentTermsAmended'),
+        data: fc.record({ commitmentId: fc.constant('c-1'), changes: fc.record({ amount: fc.constantFrom('700', '1') }) }),
+      }),
     ),
     patch: fc.oneof(fc.record({ amount: decimal }), fc.constant({ to: 'lapsed' }), fc.constant({ changes: { currency: null } })),
   };

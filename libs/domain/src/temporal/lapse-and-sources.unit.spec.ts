@@ -18,7 +18,12 @@ function loanUntil2022() {
   const record = stream.add({
     type: 'CommitmentRecorded',
     data: {
-      commitmentId: 'c-ru-by-loan', kind: 'loan', title: 'Made-up loan', by: 'RU', to: 'BY', status: 'pledged',
+      commitmentId: 'c-ru-by-loan',
+      kind: 'loan',
+      title: 'Made-up loan',
+      by: 'RU',
+      to: 'BY',
+      status: 'pledged',
       terms: { amount: '100', currency: 'USD', validUntil: '2022' },
     },
     effective: '2021-09',
@@ -83,7 +88,11 @@ describe('validity ends', () => {
     const stream = new StreamBuilder();
     stream.record('2021-01', '2021-02-01T00:00:00Z');
     stream.status('pledged', 'lapsed', '2021-05', '2021-06-01T00:00:00Z');
-    expect(commitmentAsOf(stream.events, '2021-07-01T00:00:00Z', LATER)).toMatchObject({ status: 'lapsed', lapsedAt: null, outstanding: null });
+    expect(commitmentAsOf(stream.events, '2021-07-01T00:00:00Z', LATER)).toMatchObject({
+      status: 'lapsed',
+      lapsedAt: null,
+      outstanding: null,
+    });
   });
 });
 
@@ -112,9 +121,20 @@ describe('outstanding is what was pledged and not paid', () => {
 describe('a rate is not a sum', () => {
   it('has no disbursed and no outstanding', () => {
     const stream = new StreamBuilder();
-    stream.record('2020', '2020-01-10T00:00:00Z', { kind: 'price', terms: { amount: '127', currency: 'USD', unit: 'USD per 1000 m3', validUntil: '2020' } });
-    expect(commitmentAsOf(stream.events, '2020-06-01T00:00:00Z', LATER)).toMatchObject({ status: 'pledged', disbursed: null, outstanding: null });
-    expect(commitmentAsOf(stream.events, '2021-10-01T00:00:00Z', LATER)).toMatchObject({ status: 'lapsed', disbursed: null, outstanding: null });
+    stream.record('2020', '2020-01-10T00:00:00Z', {
+      kind: 'price',
+      terms: { amount: '127', currency: 'USD', unit: 'USD per 1000 m3', validUntil: '2020' },
+    });
+    expect(commitmentAsOf(stream.events, '2020-06-01T00:00:00Z', LATER)).toMatchObject({
+      status: 'pledged',
+      disbursed: null,
+      outstanding: null,
+    });
+    expect(commitmentAsOf(stream.events, '2021-10-01T00:00:00Z', LATER)).toMatchObject({
+      status: 'lapsed',
+      disbursed: null,
+      outstanding: null,
+    });
   });
 });
 
@@ -129,7 +149,9 @@ describe('sources', () => {
       ...cites(correction, ['terms.amount']),
     });
     // Known before the correction: the record's own source, for its own value.
-    expect(commitmentAsOf(stream.events, '2022-01-01T00:00:00Z', '2021-10-15T00:00:00Z')?.sources['terms.amount']).toEqual(cites(record, ['x']).x);
+    expect(commitmentAsOf(stream.events, '2022-01-01T00:00:00Z', '2021-10-15T00:00:00Z')?.sources['terms.amount']).toEqual(
+      cites(record, ['x']).x,
+    );
   });
 
   it('cite the amendment, the status change and the last disbursement for what they changed', () => {
@@ -155,7 +177,13 @@ describe('sources', () => {
       recordedAt: '2021-09-12T00:00:00Z',
       source: ARTICLE,
     });
-    const moved = stream.correct(meeting, { effectiveAt: parseEffectiveTime('2021-09-09') }, '2021-09-20T00:00:00Z', meeting.type, CORRECTION);
+    const moved = stream.correct(
+      meeting,
+      { effectiveAt: parseEffectiveTime('2021-09-09') },
+      '2021-09-20T00:00:00Z',
+      meeting.type,
+      CORRECTION,
+    );
     const state = occurrenceAsOf(stream.events, '2021-09-09T12:00:00Z', LATER);
     expect(state?.sources).toEqual({ ...cites(meeting, ['occurrenceId', 'kind', 'title', 'parties']), ...cites(moved, ['effectiveAt']) });
     expect(temporalSegments(stream.events, LATER, occurrenceAsOf)[0].state.sources.effectiveAt.source).toEqual(CORRECTION);

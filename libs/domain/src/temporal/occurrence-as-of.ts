@@ -54,6 +54,8 @@ const OCCURRENCE_FOLD: EntityFold<Readonly<Record<string, unknown>>, OccurrenceA
 export function occurrenceAsOf(
   events: readonly RecordedEvent[],
   asOf: string,
-  knownAt: string, reportedBy?: string): OccurrenceAsOf | undefined {
+  knownAt: string,
+  reportedBy?: string,
+): OccurrenceAsOf | undefined {
   return foldAsOf(OCCURRENCE_FOLD, events, asOf, knownAt, reportedBy);
 }

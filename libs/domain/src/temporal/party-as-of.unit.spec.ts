@@ -32,9 +32,7 @@ describe('partyAsOf', () => {
       kind: 'state',
       streamVersion: 1,
       eventIds: ['e1'],
-      uncertain: [
-        { eventId: 'e1', type: 'PartyRegistered', effectiveAt: registered.effectiveAt, until: '1991-08-26T00:00:00.000Z' },
-      ],
+      uncertain: [{ eventId: 'e1', type: 'PartyRegistered', effectiveAt: registered.effectiveAt, until: '1991-08-26T00:00:00.000Z' }],
       sources: cites(registered, ['effectiveAt', 'partyId', 'name', 'kind']),
     });
     expect(partyAsOf(stream.events, '1991-08-25T23:59:59.998Z', LATER)?.uncertain).toHaveLength(1);

@@ -54,11 +54,7 @@ export class StreamBuilder {
     return event;
   }
 
-  record(
-    effective: string | EffectiveTime,
-    recordedAt: string,
-    overrides: Partial<CommitmentRecorded['data']> = {},
-  ): RecordedEvent {
+  record(effective: string | EffectiveTime, recordedAt: string, overrides: Partial<CommitmentRecorded['data']> = {}): RecordedEvent {
     return this.add({
       type: 'CommitmentRecorded',
       data: {

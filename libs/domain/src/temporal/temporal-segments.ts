@@ -40,11 +40,7 @@ export interface TemporalSegment<S> {
  * and undefined before the first. Each evaluation folds the whole stream:
  * quadratic, for streams of an entity, not for a whole log.
  */
-export function temporalSegments<S>(
-  events: readonly RecordedEvent[],
-  knownAt: string,
-  asOf: AsOfFold<S>,
-): TemporalSegment<S>[] {
+export function temporalSegments<S>(events: readonly RecordedEvent[], knownAt: string, asOf: AsOfFold<S>): TemporalSegment<S>[] {
   const boundaries = validTimeBoundaries(events, knownAt);
   const segments: TemporalSegment<S>[] = [];
   boundaries.forEach((at, index) => {
@@ -63,15 +59,9 @@ export function temporalSegments<S>(
 }
 
 /** The segment that covers `asOf`, if any. */
-export function temporalSegmentAt<S>(
-  segments: readonly TemporalSegment<S>[],
-  asOf: string,
-): TemporalSegment<S> | undefined {
+export function temporalSegmentAt<S>(segments: readonly TemporalSegment<S>[], asOf: string): TemporalSegment<S> | undefined {
   const at = instantMillis(asOf);
-  return segments.find(
-    (segment) =>
-      Date.parse(segment.validFrom) <= at && (segment.validTo === null || at < Date.parse(segment.validTo)),
-  );
+  return segments.find((segment) => Date.parse(segment.validFrom) <= at && (segment.validTo === null || at < Date.parse(segment.validTo)));
 }
 
 /**

@@ -37,8 +37,7 @@ describe('temporalSegments', () => {
   it('leaves gaps where the fold is undefined and does not merge across them', () => {
     const { stream } = loan();
     // Defined in 2019-12 and from 2021-12 on, always the same value.
-    const patchy = (_: readonly RecordedEvent[], asOf: string) =>
-      asOf < '2020-01' || asOf >= '2021-12' ? { same: true } : undefined;
+    const patchy = (_: readonly RecordedEvent[], asOf: string) => (asOf < '2020-01' || asOf >= '2021-12' ? { same: true } : undefined);
     const segments = temporalSegments(stream.events, LATER, patchy);
     expect(segments).toEqual([
       { validFrom: '2019-12-01T00:00:00.000Z', validTo: '2020-01-01T00:00:00.000Z', state: { same: true } },

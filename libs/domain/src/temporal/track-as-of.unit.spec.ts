@@ -66,12 +66,13 @@ describe('trackAsOf', () => {
       ],
       streamVersion: 3,
       eventIds: ['e1', 'e2'],
-      uncertain: [
-        { eventId: 'e2', type: 'TrackDeadlineSet', effectiveAt: deadline.effectiveAt, until: '2019-12-08T00:00:00.000Z' },
-      ],
+      uncertain: [{ eventId: 'e2', type: 'TrackDeadlineSet', effectiveAt: deadline.effectiveAt, until: '2019-12-08T00:00:00.000Z' }],
       sources: {
         ...cites(opened, ['effectiveAt', 'trackId', 'title', 'area', 'kind', 'parties', 'status']),
-        ...cites(deadline, ['deadlineId', 'description', 'due', 'dueAt', 'dueUntil'].map((field) => `deadlines[tax-code].${field}`)),
+        ...cites(
+          deadline,
+          ['deadlineId', 'description', 'due', 'dueAt', 'dueUntil'].map((field) => `deadlines[tax-code].${field}`),
+        ),
       },
     });
   });
@@ -144,10 +145,25 @@ describe('trackAsOf', () => {
 
   it('ignores events of another track and of other types, and never throws on odd streams', () => {
     const { stream } = taxProgramme();
-    stream.add({ type: 'TrackStatusChanged', data: { trackId: 't-other', from: 'x', to: 'dropped' }, effective: '2020', recordedAt: '2022-01-01T00:00:00Z' });
-    stream.add({ type: 'TrackStatusChanged', data: { trackId: TRACK_ID, from: 'x', to: 'nonsense' }, effective: '2020', recordedAt: '2022-01-02T00:00:00Z' });
+    stream.add({
+      type: 'TrackStatusChanged',
+      data: { trackId: 't-other', from: 'x', to: 'dropped' },
+      effective: '2020',
+      recordedAt: '2022-01-01T00:00:00Z',
+    });
+    stream.add({
+      type: 'TrackStatusChanged',
+      data: { trackId: TRACK_ID, from: 'x', to: 'nonsense' },
+      effective: '2020',
+      recordedAt: '2022-01-02T00:00:00Z',
+    });
     stream.add({ type: 'PartyRegistered', data: { partyId: 'BY' }, effective: '2020', recordedAt: '2022-01-03T00:00:00Z' });
-    stream.add({ type: 'TrackStatusChanged', data: { trackId: TRACK_ID, from: 'completed', to: 'dropped' }, effective: '2021-10', recordedAt: '2022-01-04T00:00:00Z' });
+    stream.add({
+      type: 'TrackStatusChanged',
+      data: { trackId: TRACK_ID, from: 'completed', to: 'dropped' },
+      effective: '2021-10',
+      recordedAt: '2022-01-04T00:00:00Z',
+    });
     expect(trackAsOf(stream.events, '2021-06-01T00:00:00Z', LATER)).toMatchObject({ status: 'proposed', eventIds: ['e1', 'e2', 'e5'] });
     expect(trackAsOf(stream.events, '2021-12-01T00:00:00Z', LATER)?.status).toBe('dropped');
   });

@@ -31,18 +31,12 @@ export const loanRecorded = (overrides: Partial<CommitmentRecorded['data']> = {}
   data: { ...recordLoan().data, ...overrides },
 });
 
-export const amendTerms = (
-  changes: AmendCommitmentTerms['data']['changes'],
-  reason?: string,
-): AmendCommitmentTerms => ({
+export const amendTerms = (changes: AmendCommitmentTerms['data']['changes'], reason?: string): AmendCommitmentTerms => ({
   type: 'AmendCommitmentTerms',
   data: { commitmentId: LOAN_ID, changes, ...(reason !== undefined && { reason }) },
 });
 
-export const termsAmended = (
-  changes: CommitmentTermsAmended['data']['changes'],
-  reason?: string,
-): CommitmentTermsAmended => ({
+export const termsAmended = (changes: CommitmentTermsAmended['data']['changes'], reason?: string): CommitmentTermsAmended => ({
   type: 'CommitmentTermsAmended',
   data: { commitmentId: LOAN_ID, changes, ...(reason !== undefined && { reason }) },
 });
@@ -57,10 +51,7 @@ export const disbursed = (amount: string, currency = 'USD'): CommitmentDisbursed
   data: { commitmentId: LOAN_ID, amount, currency },
 });
 
-export const changeStatus = (
-  status: ChangeCommitmentStatus['data']['status'],
-  reason?: string,
-): ChangeCommitmentStatus => ({
+export const changeStatus = (status: ChangeCommitmentStatus['data']['status'], reason?: string): ChangeCommitmentStatus => ({
   type: 'ChangeCommitmentStatus',
   data: { commitmentId: LOAN_ID, status, ...(reason !== undefined && { reason }) },
 });

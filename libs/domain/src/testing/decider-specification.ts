@@ -57,9 +57,7 @@ export function deciderSpecification<State, Command, Event, Given = Event>(
               });
               return;
             }
-            throw new Error(
-              `expected a DomainRuleViolation "${code}" but the command was accepted with ${JSON.stringify(produced)}`,
-            );
+            throw new Error(`expected a DomainRuleViolation "${code}" but the command was accepted with ${JSON.stringify(produced)}`);
           },
         };
       },

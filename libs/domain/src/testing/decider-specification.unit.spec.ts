@@ -22,17 +22,31 @@ describe('deciderSpecification', () => {
   const spec = deciderSpecification(counter);
 
   it('passes when the decision produces the expected events', () => {
-    spec.given([]).when(add(3)).then([added(3)]);
+    spec
+      .given([])
+      .when(add(3))
+      .then([added(3)]);
     spec.given([]).when(add(3)).then(added(3));
   });
 
   it('folds the given events before deciding', () => {
-    spec.given([added(4), added(5)]).when(add(1)).then([added(1)]);
-    spec.given([added(4), added(5)]).when(add(2)).thenThrows('over_limit');
+    spec
+      .given([added(4), added(5)])
+      .when(add(1))
+      .then([added(1)]);
+    spec
+      .given([added(4), added(5)])
+      .when(add(2))
+      .thenThrows('over_limit');
   });
 
   it('fails when the events differ', () => {
-    expect(() => spec.given([]).when(add(3)).then([added(4)])).toThrow();
+    expect(() =>
+      spec
+        .given([])
+        .when(add(3))
+        .then([added(4)]),
+    ).toThrow();
     expect(() => spec.given([]).when(add(3)).then([])).toThrow();
   });
 

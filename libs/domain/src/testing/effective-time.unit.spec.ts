@@ -1,9 +1,4 @@
-import {
-  effectiveUntil,
-  formatEffectiveTime,
-  InvalidEffectiveTime,
-  parseEffectiveTime,
-} from '../shared/effective-time';
+import { effectiveUntil, formatEffectiveTime, InvalidEffectiveTime, parseEffectiveTime } from '../shared/effective-time';
 
 describe('parseEffectiveTime', () => {
   it.each([

@@ -16,7 +16,10 @@ describe('ChangeTrackStatus', () => {
     ['proposed', 'dropped'],
     ['signed', 'proposed'],
   ])('moves %s to %s', (from, to) => {
-    spec.given([opened(from)]).when(changeTrackStatus(to)).then([trackStatusChanged(from, to)]);
+    spec
+      .given([opened(from)])
+      .when(changeTrackStatus(to))
+      .then([trackStatusChanged(from, to)]);
   });
 
   it('keeps the reason and takes from from the state, after earlier changes', () => {
@@ -40,11 +43,17 @@ describe('ChangeTrackStatus', () => {
 
   it.each([['granted'], [undefined]])('refuses the status %p', (status) => {
     const unknown = { type: 'ChangeTrackStatus', data: { trackId: TRACK_ID, status } } as unknown as ChangeTrackStatus;
-    spec.given([opened('proposed')]).when(unknown).thenThrows('invalid_track_status', 'status');
+    spec
+      .given([opened('proposed')])
+      .when(unknown)
+      .thenThrows('invalid_track_status', 'status');
   });
 
   it('refuses the status the track has', () => {
-    spec.given([opened('signed')]).when(changeTrackStatus('signed')).thenThrows('no_change', 'status');
+    spec
+      .given([opened('signed')])
+      .when(changeTrackStatus('signed'))
+      .thenThrows('no_change', 'status');
   });
 
   it.each<ClosedTrackStatus>(['completed', 'dropped'])('refuses any change after %s', (closed) => {
@@ -52,10 +61,16 @@ describe('ChangeTrackStatus', () => {
       .given([opened('in_implementation'), trackStatusChanged('in_implementation', closed)])
       .when(changeTrackStatus('in_implementation'))
       .thenThrows('track_closed', 'trackId');
-    spec.given([opened(closed)]).when(changeTrackStatus(closed)).thenThrows('track_closed', 'trackId');
+    spec
+      .given([opened(closed)])
+      .when(changeTrackStatus(closed))
+      .thenThrows('track_closed', 'trackId');
   });
 
   it('refuses a blank reason', () => {
-    spec.given([opened('proposed')]).when(changeTrackStatus('agreed', ' ')).thenThrows('invalid_text', 'reason');
+    spec
+      .given([opened('proposed')])
+      .when(changeTrackStatus('agreed', ' '))
+      .thenThrows('invalid_text', 'reason');
   });
 });

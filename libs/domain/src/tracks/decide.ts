@@ -80,12 +80,7 @@ function setTrackDeadline({ data }: SetTrackDeadline, state: TrackState): TrackD
       'deadlineId',
     );
   }
-  const description = requireText(
-    data.description,
-    'description_required',
-    'description',
-    'a deadline needs a description',
-  );
+  const description = requireText(data.description, 'description_required', 'description', 'a deadline needs a description');
   const due = checkDue(data.due);
   const set = findDeadline(current, data.deadlineId);
   if (set && set.description === description && sameTime(set.due, due)) {
@@ -103,11 +98,7 @@ function existingTrack(state: TrackState, trackId: string): Track {
   }
   if (state.trackId !== trackId) {
     // The caller loaded the wrong stream; deciding on it would write to someone else's track.
-    throw new DomainRuleViolation(
-      'track_id_mismatch',
-      `the command is for ${trackId} but the state is of ${state.trackId}`,
-      'trackId',
-    );
+    throw new DomainRuleViolation('track_id_mismatch', `the command is for ${trackId} but the state is of ${state.trackId}`, 'trackId');
   }
   return state;
 }

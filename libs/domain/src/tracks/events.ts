@@ -42,11 +42,7 @@ export type TrackEvent = TrackOpened | TrackStatusChanged | TrackDeadlineSet;
 
 export type TrackEventType = TrackEvent['type'];
 
-export const TRACK_EVENT_TYPES = [
-  'TrackOpened',
-  'TrackStatusChanged',
-  'TrackDeadlineSet',
-] as const satisfies readonly TrackEventType[];
+export const TRACK_EVENT_TYPES = ['TrackOpened', 'TrackStatusChanged', 'TrackDeadlineSet'] as const satisfies readonly TrackEventType[];
 
 // Fails to compile when an event joins the union but not the list above.
 type ListsEvery<Missing extends never> = Missing;

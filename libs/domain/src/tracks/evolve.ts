@@ -36,10 +36,7 @@ export function evolveTrack(state: TrackState, event: TrackEvent): TrackState {
     case 'TrackStatusChanged': {
       const current = opened(state, event);
       if (event.data.from !== current.status) {
-        throw new UnexpectedTrackEvent(
-          event.type,
-          `the change is from ${event.data.from} but the track is ${current.status}`,
-        );
+        throw new UnexpectedTrackEvent(event.type, `the change is from ${event.data.from} but the track is ${current.status}`);
       }
       return { ...current, status: event.data.to };
     }
@@ -67,10 +64,7 @@ function opened(state: TrackState, event: TrackEvent): Track {
     throw new UnexpectedTrackEvent(event.type, `track ${event.data.trackId} was never opened`);
   }
   if (event.data.trackId !== state.trackId) {
-    throw new UnexpectedTrackEvent(
-      event.type,
-      `the event is for track ${event.data.trackId}, the stream holds ${state.trackId}`,
-    );
+    throw new UnexpectedTrackEvent(event.type, `the event is for track ${event.data.trackId}, the stream holds ${state.trackId}`);
   }
   return state;
 }

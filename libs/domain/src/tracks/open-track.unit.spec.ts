@@ -17,18 +17,27 @@ describe('OpenTrack', () => {
   });
 
   it.each<TrackKind>(['program', 'agreement', 'reform', 'union', 'plan'])('opens a %s', (kind) => {
-    spec.given([]).when(openTrack({ kind })).then([trackOpened({ kind })]);
+    spec
+      .given([])
+      .when(openTrack({ kind }))
+      .then([trackOpened({ kind })]);
   });
 
   it.each<TrackStatus>(['proposed', 'agreed', 'signed', 'in_implementation', 'completed', 'stalled', 'dropped'])(
     'opens a track already %s',
     (status) => {
-      spec.given([]).when(openTrack({ status })).then([trackOpened({ status })]);
+      spec
+        .given([])
+        .when(openTrack({ status }))
+        .then([trackOpened({ status })]);
     },
   );
 
   it('opens a track of one party, or of a bloc', () => {
-    spec.given([]).when(openTrack({ parties: ['EAEU'] })).then([trackOpened({ parties: ['EAEU'] })]);
+    spec
+      .given([])
+      .when(openTrack({ parties: ['EAEU'] }))
+      .then([trackOpened({ parties: ['EAEU'] })]);
   });
 
   it('lists the kinds and statuses', () => {
@@ -41,7 +50,10 @@ describe('OpenTrack', () => {
   });
 
   it('refuses a blank id', () => {
-    spec.given([]).when(openTrack({ trackId: ' ' })).thenThrows('track_id_required', 'trackId');
+    spec
+      .given([])
+      .when(openTrack({ trackId: ' ' }))
+      .thenThrows('track_id_required', 'trackId');
   });
 
   it.each(['', '  ', undefined])('refuses the title %p', (title) => {
@@ -69,7 +81,10 @@ describe('OpenTrack', () => {
   });
 
   it('refuses a blank description', () => {
-    spec.given([]).when(openTrack({ description: ' ' })).thenThrows('invalid_text', 'description');
+    spec
+      .given([])
+      .when(openTrack({ description: ' ' }))
+      .thenThrows('invalid_text', 'description');
   });
 
   it('uses the id of the command', () => {

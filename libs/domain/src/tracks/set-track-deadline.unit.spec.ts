@@ -3,8 +3,7 @@ import { deadlineSet, setDeadline, trackOpened, trackStatusChanged } from './tra
 import { SetTrackDeadline, trackDecider } from './track';
 
 const spec = deciderSpecification(trackDecider);
-const loose = (data: Record<string, unknown>): SetTrackDeadline =>
-  ({ type: 'SetTrackDeadline', data: { ...setDeadline().data, ...data } });
+const loose = (data: Record<string, unknown>): SetTrackDeadline => ({ type: 'SetTrackDeadline', data: { ...setDeadline().data, ...data } });
 
 describe('SetTrackDeadline', () => {
   it('sets a deadline', () => {
@@ -14,7 +13,10 @@ describe('SetTrackDeadline', () => {
   it.each(['2021', '2021-12', '2021-12-01', '2021-12-01T12:00:00+03:00', '2021-09/2021-10', ' 2022 '])(
     'takes the due time %p, trimmed',
     (due) => {
-      spec.given([trackOpened()]).when(setDeadline({ due })).then([deadlineSet({ due: due.trim() })]);
+      spec
+        .given([trackOpened()])
+        .when(setDeadline({ due }))
+        .then([deadlineSet({ due: due.trim() })]);
     },
   );
 
@@ -26,7 +28,10 @@ describe('SetTrackDeadline', () => {
   });
 
   it('moves a deadline already set to another due time, or describes it anew', () => {
-    spec.given([trackOpened(), deadlineSet()]).when(setDeadline({ due: '2022-06' })).then([deadlineSet({ due: '2022-06' })]);
+    spec
+      .given([trackOpened(), deadlineSet()])
+      .when(setDeadline({ due: '2022-06' }))
+      .then([deadlineSet({ due: '2022-06' })]);
     spec
       .given([trackOpened(), deadlineSet()])
       .when(setDeadline({ description: 'Tax codes unified' }))

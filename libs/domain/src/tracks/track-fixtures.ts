@@ -30,8 +30,7 @@ export const trackOpened = (overrides: Partial<TrackOpened['data']> = {}): Track
 });
 
 /** An OpenTrack with data its static type does not allow, as decoded JSON may carry. */
-export const looseOpenTrack = (data: Record<string, unknown>): OpenTrack =>
-  ({ type: 'OpenTrack', data: { ...openTrack().data, ...data } });
+export const looseOpenTrack = (data: Record<string, unknown>): OpenTrack => ({ type: 'OpenTrack', data: { ...openTrack().data, ...data } });
 
 export const changeTrackStatus = (status: TrackStatus, reason?: string): ChangeTrackStatus => ({
   type: 'ChangeTrackStatus',

@@ -18,7 +18,12 @@ import { copyRows } from './copy-rows';
 /** Copies events from the log into stream_events; a record seen twice is kept once. */
 export async function loadStreamEvents(pool: Pool, generation: Generation, events: readonly RecordedEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const { text, values } = bulkInsert(quoteIdent(generation.schema), BULK_TABLES.streamEvents, events.map(streamEventRow), 'ON CONFLICT DO NOTHING');
+  const { text, values } = bulkInsert(
+    quoteIdent(generation.schema),
+    BULK_TABLES.streamEvents,
+    events.map(streamEventRow),
+    'ON CONFLICT DO NOTHING',
+  );
   await withAsyncCommit(pool, text, values);
 }
 
@@ -67,7 +72,10 @@ export async function deriveReadModels(
 
 /** Builds the secondary indexes of a generation filled in bulk, and its planner statistics. */
 export async function indexGeneration(pool: Pool, generation: Generation): Promise<void> {
-  const statements = readModelIndexes(generation.schema).split(';').map((statement) => statement.trim()).filter(Boolean);
+  const statements = readModelIndexes(generation.schema)
+    .split(';')
+    .map((statement) => statement.trim())
+    .filter(Boolean);
   // Largest first, on two connections: index builds use one core each.
   statements.sort((a, b) => indexWeight(b) - indexWeight(a));
   const worker = async () => {

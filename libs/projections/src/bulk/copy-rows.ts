@@ -57,7 +57,10 @@ function copyValue(value: unknown): string {
 
 /** `tstzrange(lower, upper, '[)')` as a literal; a null bound is unbounded. */
 function rangeLiteral(lower: unknown, upper: unknown): string {
-  const bound = (value: unknown) => (value === null || value === undefined ? '' : `"${(value instanceof Date ? value.toISOString() : typeof value === 'string' ? value : JSON.stringify(value)).replace(/(["\\])/g, '\\$1')}"`);
+  const bound = (value: unknown) =>
+    value === null || value === undefined
+      ? ''
+      : `"${(value instanceof Date ? value.toISOString() : typeof value === 'string' ? value : JSON.stringify(value)).replace(/(["\\])/g, '\\$1')}"`;
   return `[${bound(lower)},${bound(upper)})`;
 }
 

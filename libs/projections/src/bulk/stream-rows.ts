@@ -11,7 +11,16 @@ import {
   RecordedEvent,
   temporalSegments,
 } from '@timeline/domain';
-import { citedEvents, COMMITMENT_STREAM_TYPE, ENTITY_FOLDS, entityIdOf, storedEntityState, timelineAttribution, timelineSummary, titleOf } from '../project-events';
+import {
+  citedEvents,
+  COMMITMENT_STREAM_TYPE,
+  ENTITY_FOLDS,
+  entityIdOf,
+  storedEntityState,
+  timelineAttribution,
+  timelineSummary,
+  titleOf,
+} from '../project-events';
 
 /** Rows of the read models, as plain values in column order of each table (see BULK_TABLES). */
 export interface StreamRows {
@@ -45,10 +54,27 @@ export function streamRows(history: readonly RecordedEvent[]): StreamRows {
     if (streamType === COMMITMENT_STREAM_TYPE) {
       for (const { validFrom, validTo, state } of commitmentSegments(known, recordedAt)) {
         rows.commitmentVersions.push([
-          state.commitmentId, validFrom, validTo, recordedAt, closesAt, state.streamVersion, state.kind, state.title, state.by, state.to,
-          state.status, JSON.stringify(state.terms), state.terms.amount ?? null, state.terms.currency ?? null, state.terms.unit ?? null,
-          state.disbursed, state.outstanding ?? null, JSON.stringify(state.eventIds), JSON.stringify(state.uncertain),
-          state.lapsedAt, JSON.stringify(packSources(state.sources)),
+          state.commitmentId,
+          validFrom,
+          validTo,
+          recordedAt,
+          closesAt,
+          state.streamVersion,
+          state.kind,
+          state.title,
+          state.by,
+          state.to,
+          state.status,
+          JSON.stringify(state.terms),
+          state.terms.amount ?? null,
+          state.terms.currency ?? null,
+          state.terms.unit ?? null,
+          state.disbursed,
+          state.outstanding ?? null,
+          JSON.stringify(state.eventIds),
+          JSON.stringify(state.uncertain),
+          state.lapsedAt,
+          JSON.stringify(packSources(state.sources)),
         ]);
       }
     } else if (ENTITY_FOLDS[streamType]) {
@@ -56,8 +82,16 @@ export function streamRows(history: readonly RecordedEvent[]): StreamRows {
       for (const { validFrom, validTo, state } of temporalSegments(known, recordedAt, ENTITY_FOLDS[streamType])) {
         const view = state as { active?: boolean; streamVersion: number };
         rows.entityVersions.push([
-          streamType, entityId, validFrom, validTo, recordedAt, closesAt, view.streamVersion, arrayLiteral(partiesMentioned(state)),
-          view.active ?? true, storedEntityState(state),
+          streamType,
+          entityId,
+          validFrom,
+          validTo,
+          recordedAt,
+          closesAt,
+          view.streamVersion,
+          arrayLiteral(partiesMentioned(state)),
+          view.active ?? true,
+          storedEntityState(state),
         ]);
       }
     }
@@ -67,12 +101,19 @@ export function streamRows(history: readonly RecordedEvent[]): StreamRows {
 }
 
 /** Timeline rows: a fact opens a row; a correction closes the corrected event's row and opens another; a retraction closes it. */
-function timelineRows(append: readonly RecordedEvent[], known: readonly RecordedEvent[], recordedAt: string, open: Map<string, unknown[]>, out: unknown[][]) {
+function timelineRows(
+  append: readonly RecordedEvent[],
+  known: readonly RecordedEvent[],
+  recordedAt: string,
+  open: Map<string, unknown[]>,
+  out: unknown[][],
+) {
   const resolved = new Map(resolveRevisions(known, recordedAt).map((item) => [item.event.id, item]));
   const parties = arrayLiteral(partiesMentioned(...known.map((event) => event.data)));
   const title = titleOf(known);
   const touched = new Set<string>();
-  for (const event of append) touched.add(isRevisionEventType(event.type) || isClaimEventType(event.type) ? (event.data as { eventId: string }).eventId : event.id);
+  for (const event of append)
+    touched.add(isRevisionEventType(event.type) || isClaimEventType(event.type) ? (event.data as { eventId: string }).eventId : event.id);
   for (const eventId of touched) {
     const previous = open.get(eventId);
     if (previous) {
@@ -84,9 +125,25 @@ function timelineRows(append: readonly RecordedEvent[], known: readonly Recorded
     if (!item) continue;
     const event = item.event;
     open.set(eventId, [
-      event.id, event.position, event.streamId, event.streamType, event.streamVersion, event.type, event.effectiveAt.at,
-      event.effectiveAt.precision, effectiveUntil(event.effectiveAt), recordedAt, null, event.recordedAt, event.actor, event.confidence,
-      JSON.stringify(event.source), JSON.stringify(event.data), parties, timelineSummary(title, event, citedEvents(item)), timelineAttribution(item),
+      event.id,
+      event.position,
+      event.streamId,
+      event.streamType,
+      event.streamVersion,
+      event.type,
+      event.effectiveAt.at,
+      event.effectiveAt.precision,
+      effectiveUntil(event.effectiveAt),
+      recordedAt,
+      null,
+      event.recordedAt,
+      event.actor,
+      event.confidence,
+      JSON.stringify(event.source),
+      JSON.stringify(event.data),
+      parties,
+      timelineSummary(title, event, citedEvents(item)),
+      timelineAttribution(item),
       reportedFrom(item),
     ]);
   }
@@ -131,14 +188,55 @@ export type CopyField = number | readonly [number, number];
 export const BULK_TABLES = {
   streamEvents: {
     name: 'stream_events',
-    arrays: ['text', 'int', 'uuid', 'bigint', 'text', 'text', 'int', 'timestamptz', 'text', 'timestamptz', 'timestamptz', 'text', 'text', 'text', 'uuid', 'uuid', 'text', 'timestamptz'],
+    arrays: [
+      'text',
+      'int',
+      'uuid',
+      'bigint',
+      'text',
+      'text',
+      'int',
+      'timestamptz',
+      'text',
+      'timestamptz',
+      'timestamptz',
+      'text',
+      'text',
+      'text',
+      'uuid',
+      'uuid',
+      'text',
+      'timestamptz',
+    ],
     columns: `stream_id, stream_version, event_id, position, stream_type, type, schema_version, effective_at, effective_precision,
       effective_until, recorded_at, actor, source, confidence, correlation_id, causation_id, data, published_from`,
     select: 'c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13::jsonb, c14, c15, c16, c17::jsonb, c18',
   },
   commitmentVersions: {
     name: 'commitment_versions',
-    arrays: ['text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'int', 'text', 'text', 'text', 'text', 'text', 'text', 'numeric', 'text', 'text', 'numeric', 'numeric', 'text', 'text', 'timestamptz', 'text'],
+    arrays: [
+      'text',
+      'timestamptz',
+      'timestamptz',
+      'timestamptz',
+      'timestamptz',
+      'int',
+      'text',
+      'text',
+      'text',
+      'text',
+      'text',
+      'text',
+      'numeric',
+      'text',
+      'text',
+      'numeric',
+      'numeric',
+      'text',
+      'text',
+      'timestamptz',
+      'text',
+    ],
     columns: `commitment_id, valid, recorded, stream_version, kind, title, by_party, to_party, status, terms, amount, currency, unit,
       disbursed, outstanding, event_ids, uncertain, lapsed_at, sources`,
     select: `c1, tstzrange(c2, c3, '[)'), tstzrange(c4, c5, '[)'), c6, c7, c8, c9, c10, c11, c12::jsonb, c13, c14, c15, c16, c17,
@@ -154,7 +252,28 @@ export const BULK_TABLES = {
   },
   timeline: {
     name: 'timeline',
-    arrays: ['uuid', 'bigint', 'text', 'text', 'int', 'text', 'timestamptz', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'timestamptz'],
+    arrays: [
+      'uuid',
+      'bigint',
+      'text',
+      'text',
+      'int',
+      'text',
+      'timestamptz',
+      'text',
+      'timestamptz',
+      'timestamptz',
+      'timestamptz',
+      'timestamptz',
+      'text',
+      'text',
+      'text',
+      'text',
+      'text',
+      'text',
+      'text',
+      'timestamptz',
+    ],
     columns: `event_id, position, stream_id, stream_type, stream_version, type, effective_at, effective_precision, effective_until,
       recorded, recorded_at, actor, confidence, source, data, parties, summary, attribution, reported_from`,
     select: `c1, c2, c3, c4, c5, c6, c7, c8, c9, tstzrange(c10, c11, '[)'), c12, c13, c14, c15::jsonb, c16::jsonb, c17::text[], c18,
@@ -166,14 +285,34 @@ export const BULK_TABLES = {
 /** A stream_events row of an event from the log. */
 export function streamEventRow(event: RecordedEvent): unknown[] {
   return [
-    event.streamId, event.streamVersion, event.id, event.position, event.streamType, event.type, event.schemaVersion, event.effectiveAt.at,
-    event.effectiveAt.precision, event.effectiveAt.until ?? null, event.recordedAt, event.actor, JSON.stringify(event.source),
-    event.confidence, event.correlationId, event.causationId, JSON.stringify(event.data), publishedFrom(event),
+    event.streamId,
+    event.streamVersion,
+    event.id,
+    event.position,
+    event.streamType,
+    event.type,
+    event.schemaVersion,
+    event.effectiveAt.at,
+    event.effectiveAt.precision,
+    event.effectiveAt.until ?? null,
+    event.recordedAt,
+    event.actor,
+    JSON.stringify(event.source),
+    event.confidence,
+    event.correlationId,
+    event.causationId,
+    JSON.stringify(event.data),
+    publishedFrom(event),
   ];
 }
 
 /** The statement and parameters that insert `rows` into `schema`.`table` in one round trip. */
-export function bulkInsert(quotedSchema: string, table: BulkTable, rows: readonly unknown[][], suffix = ''): { text: string; values: unknown[][] } {
+export function bulkInsert(
+  quotedSchema: string,
+  table: BulkTable,
+  rows: readonly unknown[][],
+  suffix = '',
+): { text: string; values: unknown[][] } {
   const values = table.arrays.map((_, column) => rows.map((row) => row[column]));
   const params = table.arrays.map((type, index) => `$${index + 1}::${type}[]`).join(', ');
   const names = table.arrays.map((_, index) => `c${index + 1}`).join(', ');

@@ -74,7 +74,7 @@ export class GetCommitmentHandler implements IQueryHandler<GetCommitmentQuery, C
       sources: lapsed && sources['terms.validUntil'] ? { ...sources, status: sources['terms.validUntil'] } : sources,
       terms: state.terms,
       disbursed: state.disbursed,
-      outstanding: lapsed || state.status === 'lapsed' ? null : outstanding(state) ?? null,
+      outstanding: lapsed || state.status === 'lapsed' ? null : (outstanding(state) ?? null),
       currency: state.terms.currency ?? null,
       amendments: state.amendmentCount,
       disbursements: state.disbursementCount,
@@ -105,14 +105,24 @@ export class GetCommitmentController {
     const view = await this.readModel.commitment(id, asOf, knownAt, reportedBy);
     if (!view) {
       const reported = reportedBy ? `, as reported by ${reportedBy}` : '';
-      throw new ProblemException(HttpStatus.NOT_FOUND, 'commitment_not_found', 'Not found',
-        `commitment ${id} did not exist on ${asOf} as known at ${knownAt}${reported}`, [{ field: 'id', message: 'no such commitment at that date' }]);
+      throw new ProblemException(
+        HttpStatus.NOT_FOUND,
+        'commitment_not_found',
+        'Not found',
+        `commitment ${id} did not exist on ${asOf} as known at ${knownAt}${reported}`,
+        [{ field: 'id', message: 'no such commitment at that date' }],
+      );
     }
     return { asOf, knownAt, ...(reportedBy && { reportedBy }), ...commitmentAnswer(view) };
   }
 
   @Get(':id')
-  @ApiResponse({ status: 200, type: CommitmentAnswerDto, description: 'The commitment; ETag is its version. Without asOf/knownAt: as recorded so far (with amendments, disbursements, firstRecordedAt, lastRecordedAt, position), lapsed when its validity ended before now' })
+  @ApiResponse({
+    status: 200,
+    type: CommitmentAnswerDto,
+    description:
+      'The commitment; ETag is its version. Without asOf/knownAt: as recorded so far (with amendments, disbursements, firstRecordedAt, lastRecordedAt, position), lapsed when its validity ended before now',
+  })
   @ApiResponse({ status: 304, description: 'If-None-Match names the current version' })
   @ApiResponse({ status: 404, description: 'No such commitment' })
   async get(
