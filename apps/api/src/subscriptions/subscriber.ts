@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { RecordedEvent } from '@timeline/domain';
+import { publishedBy, RecordedEvent } from '@timeline/domain';
 import { readEventsAfter } from '@timeline/event-store';
 import type { Pool } from 'pg';
 import type { FeedItem } from './event-feed';
@@ -8,6 +8,8 @@ export interface SubscriptionFilter {
   readonly types?: ReadonlySet<string>;
   readonly parties?: ReadonlySet<string>;
   readonly streams?: ReadonlySet<string>;
+  /** Epoch milliseconds: only events whose own source had been published by then. */
+  readonly reportedBy?: number;
 }
 
 export interface SubscriberLimits {
@@ -103,6 +105,7 @@ export class Subscriber {
     if (this.filter.types && !this.filter.types.has(event.type)) return false;
     if (this.filter.streams && !this.filter.streams.has(event.streamId)) return false;
     if (this.filter.parties && !parties.some((party) => this.filter.parties!.has(party))) return false;
+    if (this.filter.reportedBy !== undefined && !publishedBy(event, this.filter.reportedBy)) return false;
     return true;
   }
 

@@ -7,6 +7,7 @@ import type { Request, Response } from 'express';
 import { PARTY_CODE } from '@timeline/domain';
 import { EVENT_TYPES } from '@timeline/event-schemas';
 import { invalidRequest } from '../http/problem';
+import { endOfPeriod } from '../time-travel/time-params';
 import { RUNTIME } from '../runtime/tokens';
 import type { Runtime } from '../runtime/runtime';
 import { EventFeed } from './event-feed';
@@ -37,6 +38,16 @@ export class StreamParams {
   @IsOptional()
   @Matches(/^\d{1,18}$/, { message: 'from must be a position, like "1042"' })
   from?: string;
+
+  @ApiPropertyOptional({
+    example: '2021-09-08',
+    description:
+      "Reported time: only events whose source had been published by the end of this date or this instant (the source's " +
+      'publishedAt, counted from the first instant of its period), in the catch-up and live alike. Default: every event.',
+  })
+  @IsOptional()
+  @IsString()
+  reportedBy?: string;
 }
 
 export const SSE_LIMITS = { heartbeatMs: 15_000, maxQueuedEvents: 1_000 };
@@ -60,6 +71,8 @@ export class SubscriptionsController implements OnModuleDestroy {
       throw invalidRequest([{ field: 'Last-Event-ID', message: 'must be the id of an event received, like "1042"' }]);
     }
     const from = lastEventId ?? params.from ?? this.feed.position;
+    // Refused with a problem document before the stream's headers are sent.
+    const reportedBy = params.reportedBy === undefined ? undefined : Date.parse(endOfPeriod(params.reportedBy, 'reportedBy'));
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -76,6 +89,7 @@ export class SubscriptionsController implements OnModuleDestroy {
       types: params.types ? new Set(params.types) : undefined,
       parties: params.parties ? new Set(params.parties) : undefined,
       streams: params.streams ? new Set(params.streams) : undefined,
+      reportedBy,
     };
     let unsubscribe = () => undefined as unknown;
     const heartbeat = setInterval(() => subscriber.heartbeat(), this.runtime.config.sseHeartbeatMs ?? SSE_LIMITS.heartbeatMs);
