@@ -118,7 +118,7 @@ let drawn: Chart[] = [];
 /** Loads the samples (four at a time) and draws a chart per party pair and currency. */
 export async function loadCharts(
   target: HTMLElement,
-  query: { startYear: number; last: string; knownAt?: string; party?: string; selected?: string },
+  query: { startYear: number; last: string; knownAt?: string; reportedBy?: string; party?: string; selected?: string },
   actions: ChartActions,
   signal: AbortSignal,
 ): Promise<PairChart[]> {
@@ -129,8 +129,8 @@ export async function loadCharts(
     await Promise.all(
       days.slice(i, i + 4).map(async (day, j) => {
         const [ledger, list] = await Promise.all([
-          getJson<{ rows: LedgerRow[] }>('/v1/ledger', { asOf: day, knownAt: query.knownAt }, signal),
-          allPages<Commitment>('/v1/commitments', { asOf: day, knownAt: query.knownAt, party: query.party }, signal),
+          getJson<{ rows: LedgerRow[] }>('/v1/ledger', { asOf: day, knownAt: query.knownAt, reportedBy: query.reportedBy }, signal),
+          allPages<Commitment>('/v1/commitments', { asOf: day, knownAt: query.knownAt, reportedBy: query.reportedBy, party: query.party }, signal),
         ]);
         ledgers[i + j] = ledger.rows.filter((row) => !query.party || row.by === query.party || row.to === query.party);
         commitments[i + j] = list;

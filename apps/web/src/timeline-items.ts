@@ -6,7 +6,7 @@
  * year or a range drawn as a hatched span over that whole period.
  * No DOM and no library here: the page hands the result to vis-timeline.
  */
-import { compactAmount, eventTypeLabel, formatEffective, formatPartialDate, humanize, partialDatePeriod } from './format';
+import { compactAmount, eventTypeLabel, formatEffective, formatPartialDate, humanize, partialDatePeriod, textOf } from './format';
 import type { GroupBy } from './view-state';
 import type { TimelineEntry } from './types';
 
@@ -80,7 +80,7 @@ function closingDates(entries: TimelineEntry[]): Map<string, string> {
     }
   }
   for (const entry of entries) {
-    const status = String(entry.data.to ?? entry.data.status ?? '');
+    const status = textOf(entry.data.to, entry.data.status);
     const closing =
       (entry.type === 'CommitmentStatusChanged' && CLOSING_COMMITMENT.has(status)) ||
       (entry.type === 'TrackStatusChanged' && CLOSING_TRACK.has(status)) ||
@@ -105,7 +105,7 @@ function itemsOf(entry: TimelineEntry, closes: Map<string, string>, now: Date): 
     case 'TrackOpened':
     case 'DeploymentStarted': {
       const end = durationEnd(entry, closes.get(entry.streamId));
-      const status = String(entry.data.status ?? '');
+      const status = textOf(entry.data.status);
       return [
         {
           ...base,
@@ -126,13 +126,13 @@ function itemsOf(entry: TimelineEntry, closes: Map<string, string>, now: Date): 
       ];
     }
     case 'TrackDeadlineSet': {
-      const due = partialDatePeriod(String(entry.data.due ?? ''));
+      const due = partialDatePeriod(textOf(entry.data.due));
       if (!due) return [];
       return [
         {
           ...base,
           id: entry.eventId,
-          label: `Due: ${String(entry.data.description ?? entry.data.deadlineId ?? 'deadline')}`,
+          label: `Due: ${textOf(entry.data.description, entry.data.deadlineId, 'deadline')}`,
           tooltip: `Deadline ${formatPartialDate(String(entry.data.due))}\n${base.tooltip}`,
           start: due.start.toISOString(),
           end: due.precision === 'day' ? undefined : due.end.toISOString(),
@@ -168,20 +168,20 @@ function titleOf(entry: TimelineEntry): string {
   const data = entry.data;
   switch (entry.type) {
     case 'CommitmentRecorded':
-      return `${String(data.title ?? 'Commitment')} (${String(data.by ?? '?')}→${String(data.to ?? '?')}, ${humanize(String(data.status ?? ''))})`;
+      return `${textOf(data.title, 'Commitment')} (${textOf(data.by, '?')}→${textOf(data.to, '?')}, ${humanize(textOf(data.status))})`;
     case 'CommitmentStatusChanged':
     case 'TrackStatusChanged':
-      return `→ ${humanize(String(data.to ?? data.status ?? ''))}`;
+      return `→ ${humanize(textOf(data.to, data.status))}`;
     case 'CommitmentTermsAmended':
       return 'Terms amended';
     case 'CommitmentDisbursed':
       return `Disbursed ${compactAmount(typeof data.amount === 'string' ? data.amount : null, typeof data.currency === 'string' ? data.currency : null)}`;
     case 'DeploymentStarted':
-      return `${String(data.asset ?? 'Deployment')}${data.place ? ` — ${String(data.place)}` : ''}`;
+      return `${textOf(data.asset, 'Deployment')}${data.place ? ` — ${textOf(data.place)}` : ''}`;
     case 'DeploymentEnded':
       return 'Deployment ended';
     default:
-      return String(data.title ?? data.name ?? data.description ?? eventTypeLabel(entry.type));
+      return textOf(data.title, data.name, data.description, eventTypeLabel(entry.type));
   }
 }
 
