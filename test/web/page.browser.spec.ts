@@ -224,7 +224,8 @@ describe('the web page', () => {
     await page.waitForURL(/reportedBy=2021-09-30/);
     await loan().locator('.disagree-mark').first().waitFor();
     await expect(loan().locator('[data-figure-of="terms.amount"] .figure-text').first().textContent()).resolves.toBe('$600m');
-    await page.locator('.vis-item', { hasText: 'Russian loan to Belarus until the end of 2022' }).first().waitFor();
+    // On the line, the loan is marked: its sources disagree.
+    await page.locator('.vis-item.disputed', { hasText: 'Russian loan to Belarus until the end of 2022' }).first().waitFor();
     // The drawer reads the history and the commitment on the same axis.
     await loan().getByRole('button', { name: 'Russian loan to Belarus until the end of 2022' }).click();
     await page.getByRole('dialog', { name: 'Russian loan to Belarus until the end of 2022' }).locator('li.version').first().waitFor();

@@ -141,6 +141,22 @@ describe('what the timeline draws', () => {
     expect(timelineItems([meeting], 'kind', now).items[0].tooltip).not.toContain('Corrected');
   });
 
+  it('marks a row whose sources disagree, and lists the claims and the confirming sources in its tooltip', () => {
+    // Made-up claims, in the shape the API gives them.
+    const claim = (value: string, publisher: string, current: boolean) => ({ claimId: value, value, source: { publisher, title: 't' }, confidence: 'reported', quoted: false, recordedAt: '2026-01-01T00:00:00Z', current });
+    const disputed = entry({
+      ...loan,
+      data: { ...loan.data, terms: { validUntil: '2022-12', amount: '600000000', currency: 'USD' } },
+      claims: { 'data.terms.amount': { field: 'terms.amount', current: '2', why: 'latest_published', claims: [claim('630000000', 'Wire A', false), claim('600000000', 'Wire B', true)] } },
+      corroboratedBy: [{ eventId: 'c1', type: 'SourceCorroborated', source: { publisher: 'Wire C' }, confidence: 'confirmed', recordedAt: '2026-01-01T00:00:00Z' }],
+    });
+    const [item] = timelineItems([disputed], 'kind', now).items;
+    expect(item.classNames).toContain('disputed');
+    expect(item.tooltip).toContain('2 sources disagree on amount: $630m (Wire A); $600m (Wire B, current)');
+    expect(item.tooltip).toContain('Also reported by Wire C');
+    expect(timelineItems([loan], 'kind', now).items[0].classNames).not.toContain('disputed');
+  });
+
   it('draws a date known to the month or year as a hatched span over the whole period, and a deadline where it falls', () => {
     const [talks] = timelineItems([meeting], 'kind', now).items;
     expect(talks).toMatchObject({ type: 'range', start: '2021-01-01T00:00:00.000Z', end: '2022-01-01T00:00:00.000Z' });

@@ -7,6 +7,7 @@
  * No DOM and no library here: the page hands the result to vis-timeline.
  */
 import { compactAmount, eventTypeLabel, formatEffective, formatPartialDate, humanize, partialDatePeriod, textOf } from './format';
+import { fieldLabel } from './fields';
 import type { GroupBy } from './view-state';
 import type { TimelineEntry } from './types';
 
@@ -50,7 +51,11 @@ export function timelineItems(entries: TimelineEntry[], groupBy: GroupBy, now: D
   const items: TimelineItem[] = [];
   for (const entry of entries) {
     if (NOT_DRAWN.has(entry.type) || !KIND_GROUPS[entry.streamType]) continue;
-    items.push(...itemsOf(entry, closes, now).map((item) => ({ ...item, group: groupOf(entry, groupBy) })));
+    // A row whose sources disagree on a fact is marked on the line itself (its tooltip lists the claims).
+    const disputed = Object.values(entry.claims ?? {}).some((claims) => claims.claims.length > 1);
+    items.push(
+      ...itemsOf(entry, closes, now).map((item) => ({ ...item, group: groupOf(entry, groupBy), classNames: disputed ? [...item.classNames, 'disputed'] : item.classNames })),
+    );
   }
   const groupIds = [...new Set(items.map((item) => item.group))];
   const groups = groupIds
@@ -197,7 +202,21 @@ function tooltipOf(entry: TimelineEntry): string {
     entry.source.quote && `“${entry.source.quote}”`,
     entry.source.paraphrase && `Paraphrase: ${entry.source.paraphrase}`,
     corrected,
+    ...Object.entries(entry.claims ?? {})
+      .filter(([, claims]) => claims.claims.length > 1)
+      .map(([path, claims]) => `${claims.claims.length} sources disagree on ${fieldLabel(path.replace(/^data\./, '')).toLowerCase()}: ${claims.claims.map((claim) => `${claimText(entry, path, claim.value)} (${claim.source.publisher ?? claim.source.title ?? 'source'}${claim.current ? ', current' : ''})`).join('; ')}`),
+    entry.corroboratedBy?.length ? `Also reported by ${entry.corroboratedBy.map((other) => other.source.publisher ?? other.source.title ?? 'a source').join(', ')}` : '',
   ]
     .filter(Boolean)
     .join('\n');
+}
+
+/** A claimed value as the row's own figures read: an amount with the row's currency or unit, a date with its precision. */
+function claimText(entry: TimelineEntry, path: string, value: string): string {
+  if (path === 'effectiveAt') return value.split('/').map(formatPartialDate).join(' to ');
+  if (/(^|\.)amount$/.test(path)) {
+    const terms = entry.data.terms as { currency?: string; unit?: string } | undefined;
+    return compactAmount(value, terms?.currency, terms?.unit);
+  }
+  return value;
 }
