@@ -237,6 +237,15 @@ describe('the web page', () => {
     await page.locator('#reported-by-any').click();
     await page.waitForURL((url) => !url.search.includes('reportedBy'));
     await expect(page.locator('#reported-by').inputValue()).resolves.toBe('');
+
+    // The comparison is asked on the same axis: by 8 September the loan is not among what was added since August (its date is known to the month, September 2021).
+    const added = page.locator('#compare-body [data-compare="added"]');
+    await page.goto(`${base}/?asOf=2021-09-30&reportedBy=2021-09-08&panel=compare&from=2021-08-31&to=2021-09-30`);
+    await page.locator('#compare-caption', { hasText: 'as reported by 8 Sep 2021' }).waitFor();
+    await expect(added.textContent()).resolves.not.toContain('Russian loan to Belarus until the end of 2022');
+    await page.goto(`${base}/?asOf=2021-09-30&reportedBy=2021-09-30&panel=compare&from=2021-08-31&to=2021-09-30`);
+    await page.locator('#compare-caption', { hasText: 'as reported by 30 Sep 2021' }).waitFor();
+    await expect(added.locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' }).textContent()).resolves.toContain('$600m');
   });
 
   it('shows a newly written event live, without reloading', async () => {

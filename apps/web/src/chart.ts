@@ -142,10 +142,10 @@ export async function loadCharts(
   return charts;
 }
 
-function renderCharts(target: HTMLElement, charts: PairChart[], query: { knownAt?: string; selected?: string }, actions: ChartActions): void {
+function renderCharts(target: HTMLElement, charts: PairChart[], query: { knownAt?: string; reportedBy?: string; selected?: string }, actions: ChartActions): void {
   for (const chart of drawn) chart.destroy();
   drawn = [];
-  const known = query.knownAt ? `as known at ${formatDay(query.knownAt)} ${query.knownAt.slice(11, 16)} UTC` : 'as known now';
+  const known = `${query.knownAt ? `as known at ${formatDay(query.knownAt)} ${query.knownAt.slice(11, 16)} UTC` : 'as known now'}${query.reportedBy ? `, as reported by ${formatDay(`${query.reportedBy}T00:00:00Z`)}` : ''}`;
   target.replaceChildren(
     h('p', { className: 'caption' }, `Quarter by quarter, ${known}. Lapsed and broken commitments are marked points (✕ broken, ◆ lapsed). Click a point, or use a row of the table, to list the commitments behind it.`),
   );
