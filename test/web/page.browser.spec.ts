@@ -98,14 +98,18 @@ describe('the web page', () => {
     await slideTo('2021-10-01');
     expect(page.url()).toContain('asOf=2021-10-01');
     expect(await count('demands')).toBe(3);
-    expect(await count('deployments')).toBe(4);
+    // The Su-30SM jets, reported by several sources, are one deployment.
+    expect(await count('deployments')).toBe(3);
+    await expect(section('deployments').locator('tr', { hasText: 'Su-30SM' }).count()).resolves.toBe(1);
     const loan = section('pledges').locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' });
-    await expect(loan.textContent()).resolves.toContain('$630m');
+    // The article's $600m is current (the latest published); Belsat's about $630m is a competing claim, not a correction.
+    await expect(loan.locator('[data-figure-of="terms.amount"] .figure-text').first().textContent()).resolves.toBe('$600m');
     await expect(loan.locator('.change').textContent()).resolves.toBe('new');
-    // The $630m sits beside the source that says $630m: the correction's, not the article's "$600m loan".
+    // The $600m sits beside the source that says $600m: the article, quoted, and the disagreement is marked.
     const amountSource = loan.locator('[data-source-of="terms.amount"]');
-    await expect(amountSource.textContent()).resolves.toContain('(correction)');
-    await expect(amountSource.getAttribute('title')).resolves.not.toContain('$600m');
+    await expect(amountSource.locator('summary').textContent()).resolves.toMatch(/^Analysis of the Belarus–Russia Union Programs.*2 sources disagree$/);
+    await expect(amountSource.textContent()).resolves.not.toContain('(correction)');
+    await expect(amountSource.getAttribute('title')).resolves.toContain('pledging only a $600m loan');
     await expect(section('programmes').locator('.status-signed').textContent()).resolves.toContain('28 Union Programs');
     await expect(section('programmes').locator('.status-dropped').textContent()).resolves.toContain('31st Union Program');
 
@@ -116,7 +120,7 @@ describe('the web page', () => {
     await expect(page.locator('#as-of').inputValue()).resolves.toBe('2021-10-02');
   });
 
-  it('opens a commitment history with its field changes, sources and the correction marked', async () => {
+  it('opens a commitment history with its field changes, sources and the competing claim marked', async () => {
     await open('?asOf=2021-10-01');
     const button = section('pledges').getByRole('button', { name: 'Russian loan to Belarus until the end of 2022' });
     await button.click();
@@ -124,19 +128,22 @@ describe('the web page', () => {
     await drawer.waitFor();
     expect(page.url()).toMatch(/commitment=[0-9a-f-]{36}/);
 
-    const correction = drawer.locator('li.version.is-correction');
-    await expect(correction.locator('.mark.correction').textContent()).resolves.toBe('Correction');
-    const amount = correction.locator('tr[data-path="terms.amount"]');
-    await expect(amount.locator('td.from').textContent()).resolves.toBe('$600m');
-    await expect(amount.locator('td.to').textContent()).resolves.toBe('$630m');
+    // The article's record, with its own words quoted and its $600m.
+    const first = drawer.locator('li.version').first();
+    await expect(first.locator('blockquote').textContent()).resolves.toContain('pledging only a $600m loan');
+    await expect(first.locator('tr[data-path="terms.amount"] td.to').textContent()).resolves.toBe('$600m');
+    // Belsat's about $630m is a competing claim on the amount, not a correction of it.
+    const claim = drawer.locator('li.version.is-claim');
+    await expect(claim.count()).resolves.toBe(1);
+    await expect(claim.locator('.mark.claim').textContent()).resolves.toBe('Competing claim');
+    await expect(claim.locator('p.fixes').textContent()).resolves.toMatch(/^Another source gives another value \(Amount\) of event /);
+    await expect(drawer.locator('li.version.is-correction').count()).resolves.toBe(0);
+    await expect(drawer.locator('.mark.corrected').count()).resolves.toBe(0);
     // Belsat is known only in our words: labelled a paraphrase, never a blockquote or in quotation marks.
-    await expect(correction.locator('.paraphrase').textContent()).resolves.toContain('about $630m in loans to end-2022');
-    await expect(correction.locator('.paraphrase').textContent()).resolves.toMatch(/^Paraphrase, not the source’s words: [^“”"]+$/);
-    await expect(correction.locator('blockquote').count()).resolves.toBe(0);
-    await expect(correction.locator('figcaption').textContent()).resolves.toMatch(/published 2021-09-09 to 2021-09-16 \(our estimate\)/);
-    // The article's own words are quoted.
-    await expect(drawer.locator('li.version').first().locator('blockquote').textContent()).resolves.toContain('pledging only a $600m loan');
-    await expect(drawer.locator('li.version.is-corrected .mark.corrected').textContent()).resolves.toBe('Corrected later');
+    await expect(claim.locator('.paraphrase').textContent()).resolves.toContain('about $630m in loans to end-2022');
+    await expect(claim.locator('.paraphrase').textContent()).resolves.toMatch(/^Paraphrase, not the source’s words: [^“”"]+$/);
+    await expect(claim.locator('blockquote').count()).resolves.toBe(0);
+    await expect(claim.locator('figcaption').textContent()).resolves.toMatch(/— Belsat, published 2021-09-09 to 2021-09-16 \(our estimate\)/);
 
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'hidden' });
@@ -146,7 +153,99 @@ describe('the web page', () => {
     // The drawer is part of the view: a shared URL opens it.
     const id = (await button.getAttribute('data-commitment'))!;
     await open(`?asOf=2021-10-01&commitment=${id}`);
-    await drawer.locator('li.version.is-correction').waitFor();
+    await drawer.locator('li.version.is-claim').waitFor();
+  });
+
+  it('shows at a glance where sources disagree, every claim with its source, and who else reported a fact', async () => {
+    await open('?asOf=2021-10-01');
+    const loan = section('pledges').locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' });
+    const figure = loan.locator('details.figure[data-figure-of="terms.amount"]').first();
+    await expect(figure.locator('summary .figure-text').textContent()).resolves.toBe('$600m');
+    await expect(figure.locator('summary .disagree-mark').textContent()).resolves.toBe('2 sources disagree');
+    await figure.locator('summary').click();
+    const claims = figure.locator('ol.claims > li.claim');
+    await expect(claims.count()).resolves.toBe(2);
+    // Earliest published first: Belsat's $630m, in our words, not current.
+    const belsat = claims.nth(0);
+    await expect(belsat.locator('.claim-value').textContent()).resolves.toBe('$630m');
+    await expect(belsat.locator('.claim-head').textContent()).resolves.toContain('— Belsat');
+    await expect(belsat.locator('.claim-not-current').textContent()).resolves.toBe('not current');
+    await expect(belsat.locator('.paraphrase').textContent()).resolves.toBe('Paraphrase, not the source’s words: about $630m in loans to end-2022');
+    await expect(belsat.locator('blockquote').count()).resolves.toBe(0);
+    await expect(belsat.locator('figcaption').textContent()).resolves.toContain('published 2021-09-09 to 2021-09-16 (our estimate)');
+    // Then the article's $600m, quoted, current as the latest published.
+    const article = claims.nth(1);
+    await expect(article.getAttribute('class')).resolves.toContain('is-current');
+    await expect(article.locator('.claim-value').textContent()).resolves.toBe('$600m');
+    await expect(article.locator('.claim-current').textContent()).resolves.toBe('current: the latest published (2021-09-10/2021-09-30)');
+    await expect(article.locator('blockquote').textContent()).resolves.toContain('pledging only a $600m loan');
+    await expect(article.locator('figcaption').textContent()).resolves.toMatch(/^Analysis of the Belarus–Russia Union Programs.*published 2021-09-10 to 2021-09-30 \(our estimate\)$/);
+
+    // The Su-30SM jets: one deployment, confirmed by a second source, its start disputed.
+    const jets = section('deployments').locator('tr', { hasText: 'Su-30SM' });
+    await expect(jets.count()).resolves.toBe(1);
+    const asset = jets.locator('[data-source-of="asset"]');
+    await asset.locator('summary').click();
+    await expect(asset.locator('.corroborated > .label').textContent()).resolves.toMatch(/^Also reported by .+:$/);
+    await expect(asset.locator('.corroborated figcaption').textContent()).resolves.toContain('Su-30SM jets arrive at Baranovichi');
+    const since = jets.locator('[data-source-of="effectiveAt"]');
+    await expect(since.locator('summary .disagree-mark').textContent()).resolves.toBe('2 sources disagree');
+    await since.locator('summary').click();
+    await expect(since.locator('li.claim .claim-value').allTextContents()).resolves.toEqual(['8 Sep 2021', '2021 to Sep 2021']);
+    // The gas price pledge, confirmed by Belsat.
+    const price = section('prices').locator('tr', { hasText: 'Gas price for Belarus kept low for the next two years' });
+    await price.locator('[data-source-of="terms.amount"] summary').click();
+    await expect(price.locator('[data-source-of="terms.amount"] .corroborated > .label').textContent()).resolves.toBe('Also reported by Belsat:');
+  });
+
+  it('shows what the sources had published by a date: reportedBy, kept in the URL and sent with every read', async () => {
+    const reads: string[] = [];
+    page.on('request', (request) => {
+      if (/\/v1\/(state|timeline|commitments)/.test(request.url())) reads.push(request.url());
+    });
+    const loan = () => section('pledges').locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' });
+    // By 8 September 2021 no source of the 2021 loan had appeared (Belsat from the 9th, the article from the 10th).
+    await open('?asOf=2021-09-30&reportedBy=2021-09-08');
+    await expect(page.locator('#reported-by').inputValue()).resolves.toBe('2021-09-08');
+    await expect(page.locator('#state-caption').textContent()).resolves.toContain('as reported by 8 Sep 2021');
+    await expect(section('pledges').textContent()).resolves.not.toContain('Russian loan to Belarus until the end of 2022');
+    expect(await count('pledges')).toBeGreaterThan(0);
+    await page.locator('.vis-item').first().waitFor();
+    await expect(page.locator('.vis-item', { hasText: 'Russian loan to Belarus until the end of 2022' }).count()).resolves.toBe(0);
+    expect(reads.some((read) => read.includes('/v1/state?') && read.includes('reportedBy=2021-09-08'))).toBe(true);
+    expect(reads.some((read) => read.includes('/v1/timeline?') && read.includes('reportedBy=2021-09-08'))).toBe(true);
+
+    // By the 9th, Belsat's about $630m alone.
+    await page.locator('#reported-by').fill('2021-09-09');
+    await page.waitForURL(/reportedBy=2021-09-09/);
+    await expect(loan().locator('[data-figure-of="terms.amount"] .figure-text').first().textContent()).resolves.toBe('$630m');
+    // By the 30th, the article too: its $600m is current, and the two disagree.
+    await page.locator('#reported-by').fill('2021-09-30');
+    await page.waitForURL(/reportedBy=2021-09-30/);
+    await loan().locator('.disagree-mark').first().waitFor();
+    await expect(loan().locator('[data-figure-of="terms.amount"] .figure-text').first().textContent()).resolves.toBe('$600m');
+    // On the line, the loan is marked: its sources disagree.
+    await page.locator('.vis-item.disputed', { hasText: 'Russian loan to Belarus until the end of 2022' }).first().waitFor();
+    // The drawer reads the history and the commitment on the same axis.
+    await loan().getByRole('button', { name: 'Russian loan to Belarus until the end of 2022' }).click();
+    await page.getByRole('dialog', { name: 'Russian loan to Belarus until the end of 2022' }).locator('li.version').first().waitFor();
+    expect(reads.some((read) => /\/v1\/commitments\/[0-9a-f-]+\/history\?reportedBy=2021-09-30/.test(read))).toBe(true);
+    expect(reads.some((read) => /\/v1\/commitments\/[0-9a-f-]+\?.*reportedBy=2021-09-30/.test(read))).toBe(true);
+
+    // "Any" clears it: every source again.
+    await page.keyboard.press('Escape');
+    await page.locator('#reported-by-any').click();
+    await page.waitForURL((url) => !url.search.includes('reportedBy'));
+    await expect(page.locator('#reported-by').inputValue()).resolves.toBe('');
+
+    // The comparison is asked on the same axis: by 8 September the loan is not among what was added since August (its date is known to the month, September 2021).
+    const added = page.locator('#compare-body [data-compare="added"]');
+    await page.goto(`${base}/?asOf=2021-09-30&reportedBy=2021-09-08&panel=compare&from=2021-08-31&to=2021-09-30`);
+    await page.locator('#compare-caption', { hasText: 'as reported by 8 Sep 2021' }).waitFor();
+    await expect(added.textContent()).resolves.not.toContain('Russian loan to Belarus until the end of 2022');
+    await page.goto(`${base}/?asOf=2021-09-30&reportedBy=2021-09-30&panel=compare&from=2021-08-31&to=2021-09-30`);
+    await page.locator('#compare-caption', { hasText: 'as reported by 30 Sep 2021' }).waitFor();
+    await expect(added.locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' }).textContent()).resolves.toContain('$600m');
   });
 
   it('shows a newly written event live, without reloading', async () => {

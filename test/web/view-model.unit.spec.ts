@@ -1,5 +1,5 @@
 import { fieldRows, measureAfter } from '../../apps/web/src/fields';
-import { compactAmount, formatAmount, formatEffective, formatPartialDate, groupDigits } from '../../apps/web/src/format';
+import { compactAmount, formatAmount, formatEffective, formatPartialDate, groupDigits, textOf } from '../../apps/web/src/format';
 import { stateSections } from '../../apps/web/src/state-sections';
 import { timelineItems } from '../../apps/web/src/timeline-items';
 import type { Commitment, State, TimelineEntry } from '../../apps/web/src/types';
@@ -8,12 +8,13 @@ import { parseView, serializeView } from '../../apps/web/src/view-state';
 describe('the view in the URL', () => {
   it('reads what a shared URL says and writes it back the same', () => {
     const search =
-      '?asOf=2021-10-01&knownAt=2026-01-01T12:00:00Z&party=BY&type=CommitmentRecorded,TrackDeadlineSet&q=gas+price&group=party&commitment=f2d7ac0b-f151-54fd-8b4e-71bc42f0cd0e' +
+      '?asOf=2021-10-01&knownAt=2026-01-01T12:00:00Z&reportedBy=2021-09-30&party=BY&type=CommitmentRecorded,TrackDeadlineSet&q=gas+price&group=party&commitment=f2d7ac0b-f151-54fd-8b4e-71bc42f0cd0e' +
       '&panel=compare&from=2021-03-31&to=2021-10-01&fromKnownAt=2021-10-01T00:00:00Z';
     const view = parseView(search);
     expect(view).toEqual({
       asOf: '2021-10-01',
       knownAt: '2026-01-01T12:00:00Z',
+      reportedBy: '2021-09-30',
       party: 'BY',
       types: ['CommitmentRecorded', 'TrackDeadlineSet'],
       q: 'gas price',
@@ -23,10 +24,11 @@ describe('the view in the URL', () => {
       compare: { from: '2021-03-31', to: '2021-10-01', fromKnownAt: '2021-10-01T00:00:00Z' },
     });
     expect(parseView(serializeView(view))).toEqual(view);
+    expect(serializeView(view)).toContain('&reportedBy=2021-09-30&');
   });
 
   it('drops values that cannot be right instead of guessing', () => {
-    expect(parseView('?asOf=October&party=<script>&type=drop%20table&group=nonsense&commitment=..%2F..&panel=x&from=May&toKnownAt=later')).toEqual({
+    expect(parseView('?asOf=October&reportedBy=last%20week&party=<script>&type=drop%20table&group=nonsense&commitment=..%2F..&panel=x&from=May&toKnownAt=later')).toEqual({
       types: [],
       group: 'kind',
       panel: 'state',
@@ -42,6 +44,15 @@ describe('the view in the URL', () => {
 });
 
 describe('dates and amounts as a reader writes them', () => {
+  it('names untyped event data as text by its type, never "[object Object]"', () => {
+    expect(textOf(undefined, null, 'Loan')).toBe('Loan');
+    expect(textOf(630, 'x')).toBe('630');
+    expect(textOf(false)).toBe('false');
+    expect(textOf({ title: 'x' })).toBe('{"title":"x"}');
+    expect(textOf(['a', 'b'])).toBe('["a","b"]');
+    expect(textOf(undefined, null)).toBe('');
+  });
+
   it('keeps the precision of a date', () => {
     expect(formatEffective({ at: '2021-09-01T00:00:00.000Z', precision: 'month' })).toBe('Sep 2021');
     expect(formatEffective({ at: '2021-01-01T00:00:00.000Z', precision: 'year' })).toBe('2021');
@@ -128,6 +139,22 @@ describe('what the timeline draws', () => {
     expect(item.tooltip).toContain('“met on the 9th”');
     expect(item.tooltip).toContain('Corrected; first recorded from Reuters: Article');
     expect(timelineItems([meeting], 'kind', now).items[0].tooltip).not.toContain('Corrected');
+  });
+
+  it('marks a row whose sources disagree, and lists the claims and the confirming sources in its tooltip', () => {
+    // Made-up claims, in the shape the API gives them.
+    const claim = (value: string, publisher: string, current: boolean) => ({ claimId: value, value, source: { publisher, title: 't' }, confidence: 'reported', quoted: false, recordedAt: '2026-01-01T00:00:00Z', current });
+    const disputed = entry({
+      ...loan,
+      data: { ...loan.data, terms: { validUntil: '2022-12', amount: '600000000', currency: 'USD' } },
+      claims: { 'data.terms.amount': { field: 'terms.amount', current: '2', why: 'latest_published', claims: [claim('630000000', 'Wire A', false), claim('600000000', 'Wire B', true)] } },
+      corroboratedBy: [{ eventId: 'c1', type: 'SourceCorroborated', source: { publisher: 'Wire C' }, confidence: 'confirmed', recordedAt: '2026-01-01T00:00:00Z' }],
+    });
+    const [item] = timelineItems([disputed], 'kind', now).items;
+    expect(item.classNames).toContain('disputed');
+    expect(item.tooltip).toContain('2 sources disagree on amount: $630m (Wire A); $600m (Wire B, current)');
+    expect(item.tooltip).toContain('Also reported by Wire C');
+    expect(timelineItems([loan], 'kind', now).items[0].classNames).not.toContain('disputed');
   });
 
   it('draws a date known to the month or year as a hatched span over the whole period, and a deadline where it falls', () => {

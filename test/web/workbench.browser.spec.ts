@@ -122,7 +122,13 @@ describe('the web page as a workbench', () => {
     await open('?asOf=2021-10-01');
     expect(await audit()).toEqual([]);
     await section('pledges').getByRole('button', { name: 'Russian loan to Belarus until the end of 2022' }).click();
-    await page.locator('#drawer li.version.is-correction').waitFor();
+    await page.locator('#drawer li.version.is-claim').waitFor();
+    expect(await audit()).toEqual([]);
+    // Sources that disagree, opened: every claim listed, still no serious violation.
+    await page.keyboard.press('Escape');
+    const loan = section('pledges').locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' });
+    await loan.locator('details.figure[data-figure-of="terms.amount"] summary').first().click();
+    await loan.locator('ol.claims').first().waitFor();
     expect(await audit()).toEqual([]);
   });
 
@@ -148,20 +154,20 @@ describe('the web page as a workbench', () => {
   it('writes amounts with their currency or unit, and every version of a history as fields, never JSON', async () => {
     await open('?asOf=2021-10-01');
     const loan = section('pledges').locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' });
-    await expect(loan.textContent()).resolves.toContain('$630m');
+    await expect(loan.locator('.figure-text').first().textContent()).resolves.toBe('$600m');
+    await expect(loan.locator('[data-figure-of="terms.amount"]').first().getAttribute('title')).resolves.toMatch(/^600,000,000 USD — /);
     await open('?asOf=2021-03-31&q=gas');
     await expect(section('prices').textContent()).resolves.toContain('128.5 USD per 1000 m³');
 
     await open('?asOf=2021-10-01');
     await section('pledges').getByRole('button', { name: 'Russian loan to Belarus until the end of 2022' }).click();
     const drawer = page.getByRole('dialog', { name: 'Russian loan to Belarus until the end of 2022' });
-    await drawer.locator('li.version.is-correction').waitFor();
-    const amount = drawer.locator('li.version.is-correction tr[data-path="terms.amount"]');
-    await expect(amount.locator('td.from').textContent()).resolves.toBe('$600m');
-    await expect(amount.locator('td.to').textContent()).resolves.toBe('$630m');
-    await expect(amount.locator('td.to').getAttribute('title')).resolves.toBe('630,000,000 USD');
+    await drawer.locator('li.version.is-claim').waitFor();
     const first = drawer.locator('li.version').first();
     await expect(first.locator('tr[data-path="terms.amount"] td.to').textContent()).resolves.toBe('$600m');
+    await expect(first.locator('tr[data-path="terms.amount"] td.to').getAttribute('title')).resolves.toBe('600,000,000 USD');
+    // A competing claim changes no field of the record: it says so, in words.
+    await expect(drawer.locator('li.version.is-claim .none').textContent()).resolves.toBe('no field changed');
     await expect(first.locator('tr[data-path="terms.currency"] td.to').textContent()).resolves.toBe('USD');
     const cells = await drawer.locator('li.version td').allTextContents();
     expect(cells.length).toBeGreaterThan(4);
@@ -174,7 +180,7 @@ describe('the web page as a workbench', () => {
       await open('?asOf=2021-10-01');
       const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect({ viewport, overflow }).toEqual({ viewport, overflow: 0 });
-      for (const control of ['#as-of', '#as-of-slider', '#party', '#type-summary', '#q', '#timeline']) {
+      for (const control of ['#as-of', '#as-of-slider', '#reported-by', '#party', '#type-summary', '#q', '#timeline']) {
         const box = await page.locator(control).boundingBox();
         expect(box).not.toBeNull();
         expect(box!.x).toBeGreaterThanOrEqual(0);
@@ -196,24 +202,27 @@ describe('the web page as a workbench', () => {
     await added.locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' }).waitFor();
     await expect(added.locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' }).locator('.cite summary').textContent()).resolves.not.toBe('');
 
-    // The same date, as known before the correction of the loan's amount and as known now.
-    const id = (await added.locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' }).getAttribute('data-id'))!;
-    const history = (await (await fetch(`${base}/v1/commitments/${id}/history`)).json()) as { versions: { recordedAt: string; fixes?: { kind: string } }[] };
-    const corrected = history.versions.find((version) => version.fixes?.kind === 'correction')!;
-    const before = new Date(Date.parse(corrected.recordedAt) - 1).toISOString();
-    await open(`?asOf=2021-10-01&panel=compare&from=2021-10-01&to=2021-10-01&fromKnownAt=${before}`);
+    await expect(added.locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' }).textContent()).resolves.toContain('$600m');
+
+    // The same date, as known before the 2019 loan's conditions were recorded and as known now.
+    const loans = (await (await fetch(`${base}/v1/commitments?asOf=2019-09-30&kind=loan&limit=100`)).json()) as { items: Commitment[] };
+    const id = loans.items.find((c) => c.title === 'Loan to refinance Belarus\'s 2019 payments on Russian state loans')!.id;
+    const history = (await (await fetch(`${base}/v1/commitments/${id}/history`)).json()) as { versions: { recordedAt: string; type: string }[] };
+    const amended = history.versions.find((version) => version.type === 'CommitmentTermsAmended')!;
+    const before = new Date(Date.parse(amended.recordedAt) - 1).toISOString();
+    await open(`?asOf=2019-09-30&panel=compare&from=2019-09-30&to=2019-09-30&fromKnownAt=${before}`);
     const item = page.locator(`#compare-body [data-compare="changed"] .compare-item[data-id="${id}"]`);
     await item.waitFor();
-    const amount = item.locator('tr[data-path="terms.amount"]');
-    await expect(amount.locator('td.from').textContent()).resolves.toBe('$600m');
-    await expect(amount.locator('td.to').textContent()).resolves.toBe('$630m');
-    await expect(amount.locator('.cite summary').textContent()).resolves.toContain('(correction)');
-    await expect(item.locator('thead').textContent()).resolves.toMatch(/1 Oct 2021, as known at .*1 Oct 2021/);
+    const conditions = item.locator('tr[data-path="terms.conditions"]');
+    await expect(conditions.locator('td.to').textContent()).resolves.toContain('linked by Moscow to integration');
+    await expect(conditions.locator('.cite summary').textContent()).resolves.toMatch(/^Interfax-Ukraine, 2019-06-13/);
+    await expect(conditions.locator('.cite summary').textContent()).resolves.not.toContain('(correction)');
+    await expect(item.locator('thead').textContent()).resolves.toMatch(/30 Sep 2019, as known at .*30 Sep 2019/);
     // The source opens by keyboard, with the confidence and the paraphrase marked.
-    await amount.locator('.cite summary').focus();
+    await conditions.locator('.cite summary').focus();
     await page.keyboard.press('Enter');
-    await expect(amount.locator('.cite .paraphrase').textContent()).resolves.toMatch(/^Paraphrase, not the source’s words: /);
-    await expect(amount.locator('.cite .meta').textContent()).resolves.toMatch(/confidence: /);
+    await expect(conditions.locator('.cite .paraphrase').textContent()).resolves.toMatch(/^Paraphrase, not the source’s words: /);
+    await expect(conditions.locator('.cite .meta').textContent()).resolves.toMatch(/confidence: /);
     await expect(page.locator('#compare-from-known').inputValue()).resolves.not.toBe('');
     expect(await audit()).toEqual([]);
   });
@@ -275,11 +284,14 @@ describe('the web page as a workbench', () => {
     }
     const loan = section('pledges').locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' });
     const figure = loan.locator('details.figure[data-figure-of="terms.amount"]').first();
-    await expect(figure.locator('summary').textContent()).resolves.toBe('$630m');
+    await expect(figure.locator('summary .figure-text').textContent()).resolves.toBe('$600m');
+    await expect(figure.locator('summary').textContent()).resolves.toBe('$600m 2 sources disagree');
     await figure.locator('summary').click();
-    await expect(figure.locator('.paraphrase').textContent()).resolves.toMatch(/^Paraphrase, not the source’s words: /);
-    await expect(figure.locator('.meta').textContent()).resolves.toMatch(/^confidence: \w+/);
-    await expect(figure.getAttribute('title')).resolves.toMatch(/^630,000,000 USD — .*\(correction\)$/);
+    // Opened, every claim: Belsat's in our words (labelled), the article's quoted.
+    await expect(figure.locator('li.claim').nth(0).locator('.paraphrase').textContent()).resolves.toMatch(/^Paraphrase, not the source’s words: /);
+    await expect(figure.locator('li.claim').nth(1).locator('blockquote').textContent()).resolves.toContain('$600m loan');
+    await expect(figure.locator('.cite-body > .meta').textContent()).resolves.toMatch(/^confidence: \w+/);
+    await expect(figure.getAttribute('title')).resolves.toMatch(/^600,000,000 USD — Analysis of the Belarus–Russia .* \(2 sources disagree\)$/);
   });
 
   it('exports the state and the comparison as CSV, the timeline and the chart as PNG, and a permalink that shows the same', async () => {

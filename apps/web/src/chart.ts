@@ -118,7 +118,7 @@ let drawn: Chart[] = [];
 /** Loads the samples (four at a time) and draws a chart per party pair and currency. */
 export async function loadCharts(
   target: HTMLElement,
-  query: { startYear: number; last: string; knownAt?: string; party?: string; selected?: string },
+  query: { startYear: number; last: string; knownAt?: string; reportedBy?: string; party?: string; selected?: string },
   actions: ChartActions,
   signal: AbortSignal,
 ): Promise<PairChart[]> {
@@ -129,8 +129,8 @@ export async function loadCharts(
     await Promise.all(
       days.slice(i, i + 4).map(async (day, j) => {
         const [ledger, list] = await Promise.all([
-          getJson<{ rows: LedgerRow[] }>('/v1/ledger', { asOf: day, knownAt: query.knownAt }, signal),
-          allPages<Commitment>('/v1/commitments', { asOf: day, knownAt: query.knownAt, party: query.party }, signal),
+          getJson<{ rows: LedgerRow[] }>('/v1/ledger', { asOf: day, knownAt: query.knownAt, reportedBy: query.reportedBy }, signal),
+          allPages<Commitment>('/v1/commitments', { asOf: day, knownAt: query.knownAt, reportedBy: query.reportedBy, party: query.party }, signal),
         ]);
         ledgers[i + j] = ledger.rows.filter((row) => !query.party || row.by === query.party || row.to === query.party);
         commitments[i + j] = list;
@@ -142,10 +142,10 @@ export async function loadCharts(
   return charts;
 }
 
-function renderCharts(target: HTMLElement, charts: PairChart[], query: { knownAt?: string; selected?: string }, actions: ChartActions): void {
+function renderCharts(target: HTMLElement, charts: PairChart[], query: { knownAt?: string; reportedBy?: string; selected?: string }, actions: ChartActions): void {
   for (const chart of drawn) chart.destroy();
   drawn = [];
-  const known = query.knownAt ? `as known at ${formatDay(query.knownAt)} ${query.knownAt.slice(11, 16)} UTC` : 'as known now';
+  const known = `${query.knownAt ? `as known at ${formatDay(query.knownAt)} ${query.knownAt.slice(11, 16)} UTC` : 'as known now'}${query.reportedBy ? `, as reported by ${formatDay(`${query.reportedBy}T00:00:00Z`)}` : ''}`;
   target.replaceChildren(
     h('p', { className: 'caption' }, `Quarter by quarter, ${known}. Lapsed and broken commitments are marked points (✕ broken, ◆ lapsed). Click a point, or use a row of the table, to list the commitments behind it.`),
   );

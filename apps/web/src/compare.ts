@@ -21,6 +21,8 @@ export interface StateDiff {
   to: string;
   fromKnownAt: string;
   toKnownAt: string;
+  /** Echoed (as an instant) when the comparison was asked on the reported axis. */
+  reportedBy?: string;
   added: Commitment[];
   removed: Commitment[];
   changed: { id: string; title: string; kind: string; by: string; to: string; currency: string | null; unit: string | null; changes: DiffChange[] }[];
@@ -43,7 +45,7 @@ export function renderComparison(target: HTMLElement, diff: StateDiff, actions: 
     h('button', { type: 'button', className: 'link', 'data-commitment': id, onclick: (event: Event) => actions.openCommitment(id, event.currentTarget as HTMLElement) }, title);
   const total = diff.added.length + diff.removed.length + diff.changed.length;
   target.replaceChildren(
-    h('p', { className: 'caption', id: 'compare-caption' }, `From ${earlier} to ${later}: ${total ? `${total} commitment${total === 1 ? '' : 's'} changed` : 'nothing changed'}.`),
+    h('p', { className: 'caption', id: 'compare-caption' }, `From ${earlier} to ${later}${diff.reportedBy ? `, as reported by ${formatDay(diff.reportedBy)}` : ''}: ${total ? `${total} commitment${total === 1 ? '' : 's'} changed` : 'nothing changed'}.`),
     block('Added', 'added', diff.added, ['Commitment', 'By → to', 'Status', 'Amount', 'Source'], (c) => [
       open(c.id, c.title),
       `${c.by} → ${c.to}`,

@@ -5,7 +5,7 @@
  */
 import { h } from './dom';
 import { eventTypeLabel, formatDay, formatEffective } from './format';
-import { fieldRows, measureAfter, type FieldRow, type Measure } from './fields';
+import { fieldLabel, fieldRows, measureAfter, type FieldRow, type Measure } from './fields';
 import { sourceBlock } from './sources';
 import type { Commitment, History, HistoryVersion, TimelineEntry } from './types';
 
@@ -34,8 +34,9 @@ function versionItem(version: HistoryVersion, rows: FieldRow[]) {
     version.fixes?.kind === 'retraction' ? h('span', { className: 'mark retraction' }, 'Retraction') : null,
     version.correctedBy?.length ? h('span', { className: 'mark corrected' }, 'Corrected later') : null,
     version.retracted ? h('span', { className: 'mark retracted' }, 'Retracted later') : null,
+    version.about ? h('span', { className: `mark ${version.about.kind}` }, ABOUT_MARKS[version.about.kind]) : null,
   ];
-  const classes = ['version', version.fixes ? `is-${version.fixes.kind}` : '', version.correctedBy?.length ? 'is-corrected' : '', version.retracted ? 'is-retracted' : '']
+  const classes = ['version', version.fixes ? `is-${version.fixes.kind}` : '', version.about ? `is-${version.about.kind}` : '', version.correctedBy?.length ? 'is-corrected' : '', version.retracted ? 'is-retracted' : '']
     .filter(Boolean)
     .join(' ');
   return h(
@@ -51,10 +52,17 @@ function versionItem(version: HistoryVersion, rows: FieldRow[]) {
     version.correctedBy?.length
       ? h('p', { className: 'fixes' }, `Corrected by ${version.correctedBy.map((c) => `${c.eventId.slice(0, 8)}… on ${formatDay(c.recordedAt)}`).join(', ')}`)
       : null,
+    version.about
+      ? h('p', { className: 'fixes' }, `${ABOUT_TEXT[version.about.kind]}${version.about.field ? ` (${fieldLabel(version.about.field)})` : ''} of event ${version.about.eventId.slice(0, 8)}…`)
+      : null,
     changesTable(rows),
     sourceBlock(version.source),
   );
 }
+
+/** A claim event marks its version: another source confirms, disputes, or the analyst chose. */
+const ABOUT_MARKS = { corroboration: 'Corroboration', claim: 'Competing claim', choice: 'Claim chosen' } as const;
+const ABOUT_TEXT = { corroboration: 'Another source confirms', claim: 'Another source gives another value', choice: 'The analyst chose a claim' } as const;
 
 function changesTable(rows: FieldRow[]) {
   if (!rows.length) return h('p', { className: 'none' }, 'no field changed');

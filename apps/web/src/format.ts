@@ -103,3 +103,24 @@ export function eventTypeLabel(type: string): string {
   const words = type.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/**
+ * The first of `values` that is present (not null or undefined), as text by its type: a string as
+ * it is, a number, bigint or boolean written out, anything else (an object, a list) as JSON, never
+ * "[object Object]". Event data is untyped JSON: this is how the page names what it holds.
+ */
+export function textOf(...values: unknown[]): string {
+  const value = values.find((candidate) => candidate !== null && candidate !== undefined);
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return value.toString();
+    case 'undefined':
+      return '';
+    default:
+      return JSON.stringify(value) ?? '';
+  }
+}

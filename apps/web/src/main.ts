@@ -10,7 +10,7 @@ import { loadCharts } from './chart';
 import { renderComparison, type StateDiff } from './compare';
 import { renderHistory, renderStream } from './drawer';
 import { downloadCsv, downloadPng } from './export';
-import { eventTypeLabel, formatDay } from './format';
+import { eventTypeLabel, formatDay, textOf } from './format';
 import { keyboardTimeline, trapFocus } from './keyboard';
 import { LiveStream, type LiveStatus } from './live';
 import { renderState } from './state-panel';
@@ -47,6 +47,7 @@ const el = {
   slider: byId<HTMLInputElement>('as-of-slider'),
   asOf: byId<HTMLInputElement>('as-of'),
   knownAt: byId<HTMLInputElement>('known-at'),
+  reportedBy: byId<HTMLInputElement>('reported-by'),
   party: byId<HTMLSelectElement>('party'),
   type: byId<HTMLFieldSetElement>('type'),
   typeSummary: byId('type-summary'),
@@ -92,13 +93,14 @@ function update(patch: Partial<ViewState>): void {
   byId<HTMLInputElement>('permalink').value = location.href;
   const changed = (key: keyof ViewState) => JSON.stringify(before[key]) !== JSON.stringify(view[key]);
   syncControls();
-  if (changed('asOf') || changed('knownAt')) void loadState();
+  if (changed('asOf') || changed('knownAt') || changed('reportedBy')) void loadState();
   else if (changed('party') || changed('q')) rerenderState();
-  if (changed('knownAt') || changed('party') || changed('types') || changed('q') || changed('group')) void loadTimeline();
+  if (changed('knownAt') || changed('reportedBy') || changed('party') || changed('types') || changed('q') || changed('group')) void loadTimeline();
   if (changed('asOf')) timeline.setCustomTime(dayStart(asOfDay()), 'asOf');
   if (changed('panel')) showPanel();
-  if (view.panel === 'compare' && (changed('panel') || changed('compare') || changed('knownAt'))) void loadComparison();
-  if (view.panel === 'chart' && (changed('panel') || changed('asOf') || changed('knownAt') || changed('party'))) void loadChart();
+  if (view.panel === 'compare' && (changed('panel') || changed('compare') || changed('knownAt') || changed('reportedBy'))) void loadComparison();
+  if (view.panel === 'chart' && (changed('panel') || changed('asOf') || changed('knownAt') || changed('reportedBy') || changed('party'))) void loadChart();
+  if (changed('reportedBy') && !changed('commitment') && view.commitment) void openCommitment(view.commitment);
   if (changed('commitment')) {
     if (view.commitment) void openCommitment(view.commitment);
     else closeDrawer();
@@ -119,6 +121,7 @@ function syncControls(): void {
   el.slider.value = String(Math.round((Date.parse(`${day}T00:00:00Z`) - sliderStart) / DAY_MS));
   el.slider.setAttribute('aria-valuetext', formatDay(`${day}T00:00:00Z`));
   el.knownAt.value = view.knownAt ? toLocalInput(view.knownAt) : '';
+  el.reportedBy.value = view.reportedBy ?? '';
   el.party.value = view.party ?? '';
   for (const box of el.type.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) box.checked = view.types.includes(box.value);
   el.typeSummary.textContent = view.types.length === 0 ? 'all' : view.types.length === 1 ? eventTypeLabel(view.types[0]) : `${view.types.length} types`;
@@ -162,7 +165,7 @@ async function loadChart(): Promise<void> {
   try {
     await loadCharts(
       body,
-      { startYear: new Date(sliderStart).getUTCFullYear(), last: asOfDay(), knownAt: view.knownAt, party: view.party, selected: view.chartAt },
+      { startYear: new Date(sliderStart).getUTCFullYear(), last: asOfDay(), knownAt: view.knownAt, reportedBy: view.reportedBy, party: view.party, selected: view.chartAt },
       {
         openCommitment: (id, opener) => ((drawerOpener = opener), update({ commitment: id })),
         select: (day) => update({ chartAt: day }),
@@ -184,7 +187,7 @@ async function loadComparison(): Promise<void> {
   const request = (compareRequest = new AbortController());
   el.compareBody.setAttribute('aria-busy', 'true');
   try {
-    const diff = await getJson<StateDiff>('/v1/state/diff', { from, to, fromKnownAt, toKnownAt, knownAt: view.knownAt, minPosition: latestPosition }, request.signal);
+    const diff = await getJson<StateDiff>('/v1/state/diff', { from, to, fromKnownAt, toKnownAt, knownAt: view.knownAt, reportedBy: view.reportedBy, minPosition: latestPosition }, request.signal);
     renderComparison(el.compareBody, diff, { openCommitment: (id, opener) => ((drawerOpener = opener), update({ commitment: id })) });
     clearError();
   } catch (error) {
@@ -219,7 +222,7 @@ async function loadState(): Promise<void> {
   const request = (stateRequest = new AbortController());
   el.stateBody.setAttribute('aria-busy', 'true');
   try {
-    const state = await getJson<State>('/v1/state', { asOf: asOfDay(), knownAt: view.knownAt, minPosition: latestPosition }, request.signal);
+    const state = await getJson<State>('/v1/state', { asOf: asOfDay(), knownAt: view.knownAt, reportedBy: view.reportedBy, minPosition: latestPosition }, request.signal);
     const previous = shownState;
     shownState = state;
     renderStatePanel(state, previous);
@@ -234,7 +237,8 @@ async function loadState(): Promise<void> {
 function renderStatePanel(state: State, previous: State | undefined): void {
   const sections = stateSections(state, previous, { party: view.party, q: view.q });
   const known = view.knownAt ? `as known at ${formatDay(state.knownAt)} ${state.knownAt.slice(11, 16)} UTC` : 'as known now';
-  el.stateCaption.textContent = `At the end of ${formatDay(state.asOf)}, ${known}.${state.uncertain ? ' Some dates are known only to the month or year: rows marked “uncertain” may not have happened yet.' : ''}${view.party ? ` Party ${view.party} only.` : ''}`;
+  const reported = view.reportedBy ? `, as reported by ${formatDay(`${view.reportedBy}T00:00:00Z`)}` : '';
+  el.stateCaption.textContent = `At the end of ${formatDay(state.asOf)}, ${known}${reported}.${state.uncertain ? ' Some dates are known only to the month or year: rows marked “uncertain” may not have happened yet.' : ''}${view.party ? ` Party ${view.party} only.` : ''}`;
   renderState(el.stateBody, state, sections, { openCommitment: (id, opener) => ((drawerOpener = opener), update({ commitment: id })) });
   markUncertain(state);
 }
@@ -254,9 +258,10 @@ async function loadTimeline(): Promise<void> {
   timelineRequest?.abort();
   const request = (timelineRequest = new AbortController());
   try {
-    const query = { knownAt: view.knownAt, party: view.party, type: view.types.join(',') || undefined, q: view.q, minPosition: latestPosition };
-    // A long history takes seconds to read: the counts for the window in view come first, drawn as clusters.
-    if (!entries.length && view.group === 'kind') {
+    const query = { knownAt: view.knownAt, reportedBy: view.reportedBy, party: view.party, type: view.types.join(',') || undefined, q: view.q, minPosition: latestPosition };
+    // A long history takes seconds to read: the counts for the window in view come first, drawn as
+    // clusters. The counts (/v1/timeline/density) do not take reportedBy: then the events come alone.
+    if (!entries.length && view.group === 'kind' && !view.reportedBy) {
       const counted = drawDensity(query, request.signal);
       firstCounts = counted.catch(() => undefined);
       await counted;
@@ -394,8 +399,8 @@ async function openCommitment(id: string): Promise<void> {
   el.drawerBody.replaceChildren(h('p', { className: 'hint' }, 'Loading the history…'));
   try {
     const [history, current] = await Promise.all([
-      getJson<History>(`/v1/commitments/${encodeURIComponent(id)}/history`),
-      getJson<Commitment>(`/v1/commitments/${encodeURIComponent(id)}`, { asOf: asOfDay(), knownAt: view.knownAt }).catch((error: unknown) => {
+      getJson<History>(`/v1/commitments/${encodeURIComponent(id)}/history`, { reportedBy: view.reportedBy }),
+      getJson<Commitment>(`/v1/commitments/${encodeURIComponent(id)}`, { asOf: asOfDay(), knownAt: view.knownAt, reportedBy: view.reportedBy }).catch((error: unknown) => {
         if (error instanceof ApiError && error.status === 404) return undefined;
         throw error;
       }),
@@ -421,7 +426,7 @@ function openStream(streamId: string): void {
   const stream = entries.filter((entry) => entry.streamId === streamId);
   if (!stream.length) return;
   const first = stream[0];
-  showDrawer(String(first.data.title ?? first.data.asset ?? eventTypeLabel(first.type)));
+  showDrawer(textOf(first.data.title, first.data.asset, eventTypeLabel(first.type)));
   renderStream(el.drawerBody, stream);
 }
 
@@ -461,11 +466,11 @@ function wireExports(): void {
   });
   byId('export-state-csv').addEventListener(
     'click',
-    run(() => downloadCsv('/v1/commitments', { asOf: asOfDay(), knownAt: view.knownAt, party: view.party }, `commitments-${asOfDay()}.csv`)),
+    run(() => downloadCsv('/v1/commitments', { asOf: asOfDay(), knownAt: view.knownAt, reportedBy: view.reportedBy, party: view.party }, `commitments-${asOfDay()}.csv`)),
   );
   byId('export-compare-csv').addEventListener(
     'click',
-    run(() => downloadCsv('/v1/state/diff', { ...view.compare, knownAt: view.knownAt }, `diff-${view.compare.from}-${view.compare.to}.csv`)),
+    run(() => downloadCsv('/v1/state/diff', { ...view.compare, knownAt: view.knownAt, reportedBy: view.reportedBy }, `diff-${view.compare.from}-${view.compare.to}.csv`)),
   );
   byId('export-timeline-png').addEventListener('click', run(() => downloadPng(byId('timeline'), `timeline-${asOfDay()}.png`)));
   byId('export-chart-png').addEventListener(
@@ -501,7 +506,7 @@ function onLiveEvent(event: StreamedEvent): void {
       h(
         'button',
         { type: 'button', className: 'link', onclick: () => focusEvent(event) },
-        `${eventTypeLabel(event.type)}: ${String(event.data.title ?? event.data.asset ?? event.data.description ?? event.streamId)}`,
+        `${eventTypeLabel(event.type)}: ${textOf(event.data.title, event.data.asset, event.data.description, event.streamId)}`,
       ),
       h('span', { className: 'hint' }, ` recorded ${event.recordedAt.slice(11, 19)} UTC`),
     ),
@@ -698,6 +703,8 @@ function wireControls(): void {
   byId('as-of-today').addEventListener('click', () => update({ asOf: undefined }));
   el.knownAt.addEventListener('change', () => update({ knownAt: fromLocalInput(el.knownAt.value) }));
   byId('known-at-now').addEventListener('click', () => update({ knownAt: undefined }));
+  el.reportedBy.addEventListener('change', () => update({ reportedBy: /^\d{4}-\d{2}-\d{2}$/.test(el.reportedBy.value) ? el.reportedBy.value : undefined }));
+  byId('reported-by-any').addEventListener('click', () => update({ reportedBy: undefined }));
   el.party.addEventListener('change', () => update({ party: el.party.value || undefined }));
   el.type.addEventListener('change', () =>
     update({ types: [...el.type.querySelectorAll<HTMLInputElement>('input[type=checkbox]:checked')].map((box) => box.value) }),

@@ -1,6 +1,6 @@
 /** Renders the state panel: what was pledged, demanded, priced, agreed and deployed on the date. */
 import { h } from './dom';
-import { citation, citedFigure } from './sources';
+import { citation, citedFigure, type ValueFormat } from './sources';
 import { compactAmount, formatAmount, formatDay, formatPartialDate, humanize } from './format';
 import type { Change, Marked, StateSections } from './state-sections';
 import type { Commitment, Deployment, State, Track } from './types';
@@ -32,7 +32,7 @@ export function renderState(target: HTMLElement, state: State, sections: StateSe
       money(c, c.pledged, 'terms.amount'),
       c.pledged === null ? '–' : money(c, c.disbursed, 'disbursed'),
       money(c, c.outstanding, 'disbursed', 'terms.amount'),
-      cite(c, 'terms.amount'),
+      cite(c, 'terms.amount', amountOf(c)),
     ]),
     section('Demands', 'demands', sections.demands, ['Asked for', 'Of → by', 'Amount'], (c) => [
       commitmentButton(c),
@@ -44,14 +44,15 @@ export function renderState(target: HTMLElement, state: State, sections: StateSe
       `${c.by} → ${c.to}`,
       money(c, c.pledged, 'terms.amount'),
       validity(c),
-      cite(c, 'terms.amount'),
+      cite(c, 'terms.amount', amountOf(c)),
     ]),
     programmes(sections.programmes),
-    section('Active deployments', 'deployments', sections.deployments, ['Asset', 'Place', 'Whose → host', 'Since'], (d: Deployment) => [
+    section('Active deployments', 'deployments', sections.deployments, ['Asset', 'Place', 'Whose → host', 'Since', 'Sources'], (d: Deployment) => [
       d.quantity ? `${d.asset} (${formatAmount(d.quantity, null, d.unit)})` : d.asset,
       d.place ?? '–',
       `${d.by} → ${d.host}`,
       formatDay(d.startedAt),
+      deploymentSources(d),
     ]),
     section('Closed commitments', 'closed', sections.closed, ['Commitment', 'By → to', 'Status', 'Pledged', 'Disbursed', 'Source of the status'], (c) => [
       commitmentButton(c),
@@ -120,9 +121,28 @@ function programmeLine(track: Track) {
   );
 }
 
-/** The source of a fact's current value, which opens to the whole source. */
-function cite(c: Commitment, path: string) {
-  return citation(c.sources?.[path], path);
+/** The source of a fact's current value, which opens to the whole source (and to every claim when sources disagree). */
+function cite(c: Commitment, path: string, format?: ValueFormat) {
+  return citation(c.sources?.[path], path, format);
+}
+
+/** A claimed amount as the commitment's own figures read: `$630m`. */
+function amountOf(c: Commitment): ValueFormat {
+  return (value) => compactAmount(value, c.currency, c.unit);
+}
+
+/**
+ * A deployment's sources: the one its asset rests on (with those that confirm it) and, when
+ * sources disagree on when it began, its start's claims.
+ */
+function deploymentSources(d: Deployment) {
+  const start = d.sources?.effectiveAt;
+  return h(
+    'span',
+    { className: 'cites' },
+    citation(d.sources?.asset, 'asset'),
+    start?.claims && start.claims.claims.length > 1 ? h('span', {}, ' · since: ', citation(start, 'effectiveAt', (value) => value.split('/').map(formatPartialDate).join(' to '))) : null,
+  );
 }
 
 /** A commitment's figure, opening to the source of the fact it rests on (the first of `paths` that has one). */
@@ -131,7 +151,7 @@ function money(c: Commitment, amount: string | null | undefined, ...paths: strin
   const text = compactAmount(amount, c.currency, unit);
   if (amount === null || amount === undefined) return h('span', {}, text);
   const path = paths.find((p) => c.sources?.[p]) ?? paths[0];
-  return citedFigure(text, formatAmount(amount, c.currency, unit), c.sources?.[path], path);
+  return citedFigure(text, formatAmount(amount, c.currency, unit), c.sources?.[path], path, (value) => compactAmount(value, c.currency, unit));
 }
 
 function validity(c: Commitment): string {

@@ -6,7 +6,8 @@
  * year or a range drawn as a hatched span over that whole period.
  * No DOM and no library here: the page hands the result to vis-timeline.
  */
-import { compactAmount, eventTypeLabel, formatEffective, formatPartialDate, humanize, partialDatePeriod } from './format';
+import { compactAmount, eventTypeLabel, formatEffective, formatPartialDate, humanize, partialDatePeriod, textOf } from './format';
+import { fieldLabel } from './fields';
 import type { GroupBy } from './view-state';
 import type { TimelineEntry } from './types';
 
@@ -50,7 +51,11 @@ export function timelineItems(entries: TimelineEntry[], groupBy: GroupBy, now: D
   const items: TimelineItem[] = [];
   for (const entry of entries) {
     if (NOT_DRAWN.has(entry.type) || !KIND_GROUPS[entry.streamType]) continue;
-    items.push(...itemsOf(entry, closes, now).map((item) => ({ ...item, group: groupOf(entry, groupBy) })));
+    // A row whose sources disagree on a fact is marked on the line itself (its tooltip lists the claims).
+    const disputed = Object.values(entry.claims ?? {}).some((claims) => claims.claims.length > 1);
+    items.push(
+      ...itemsOf(entry, closes, now).map((item) => ({ ...item, group: groupOf(entry, groupBy), classNames: disputed ? [...item.classNames, 'disputed'] : item.classNames })),
+    );
   }
   const groupIds = [...new Set(items.map((item) => item.group))];
   const groups = groupIds
@@ -80,7 +85,7 @@ function closingDates(entries: TimelineEntry[]): Map<string, string> {
     }
   }
   for (const entry of entries) {
-    const status = String(entry.data.to ?? entry.data.status ?? '');
+    const status = textOf(entry.data.to, entry.data.status);
     const closing =
       (entry.type === 'CommitmentStatusChanged' && CLOSING_COMMITMENT.has(status)) ||
       (entry.type === 'TrackStatusChanged' && CLOSING_TRACK.has(status)) ||
@@ -105,7 +110,7 @@ function itemsOf(entry: TimelineEntry, closes: Map<string, string>, now: Date): 
     case 'TrackOpened':
     case 'DeploymentStarted': {
       const end = durationEnd(entry, closes.get(entry.streamId));
-      const status = String(entry.data.status ?? '');
+      const status = textOf(entry.data.status);
       return [
         {
           ...base,
@@ -126,13 +131,13 @@ function itemsOf(entry: TimelineEntry, closes: Map<string, string>, now: Date): 
       ];
     }
     case 'TrackDeadlineSet': {
-      const due = partialDatePeriod(String(entry.data.due ?? ''));
+      const due = partialDatePeriod(textOf(entry.data.due));
       if (!due) return [];
       return [
         {
           ...base,
           id: entry.eventId,
-          label: `Due: ${String(entry.data.description ?? entry.data.deadlineId ?? 'deadline')}`,
+          label: `Due: ${textOf(entry.data.description, entry.data.deadlineId, 'deadline')}`,
           tooltip: `Deadline ${formatPartialDate(String(entry.data.due))}\n${base.tooltip}`,
           start: due.start.toISOString(),
           end: due.precision === 'day' ? undefined : due.end.toISOString(),
@@ -168,20 +173,20 @@ function titleOf(entry: TimelineEntry): string {
   const data = entry.data;
   switch (entry.type) {
     case 'CommitmentRecorded':
-      return `${String(data.title ?? 'Commitment')} (${String(data.by ?? '?')}→${String(data.to ?? '?')}, ${humanize(String(data.status ?? ''))})`;
+      return `${textOf(data.title, 'Commitment')} (${textOf(data.by, '?')}→${textOf(data.to, '?')}, ${humanize(textOf(data.status))})`;
     case 'CommitmentStatusChanged':
     case 'TrackStatusChanged':
-      return `→ ${humanize(String(data.to ?? data.status ?? ''))}`;
+      return `→ ${humanize(textOf(data.to, data.status))}`;
     case 'CommitmentTermsAmended':
       return 'Terms amended';
     case 'CommitmentDisbursed':
       return `Disbursed ${compactAmount(typeof data.amount === 'string' ? data.amount : null, typeof data.currency === 'string' ? data.currency : null)}`;
     case 'DeploymentStarted':
-      return `${String(data.asset ?? 'Deployment')}${data.place ? ` — ${String(data.place)}` : ''}`;
+      return `${textOf(data.asset, 'Deployment')}${data.place ? ` — ${textOf(data.place)}` : ''}`;
     case 'DeploymentEnded':
       return 'Deployment ended';
     default:
-      return String(data.title ?? data.name ?? data.description ?? eventTypeLabel(entry.type));
+      return textOf(data.title, data.name, data.description, eventTypeLabel(entry.type));
   }
 }
 
@@ -197,7 +202,21 @@ function tooltipOf(entry: TimelineEntry): string {
     entry.source.quote && `“${entry.source.quote}”`,
     entry.source.paraphrase && `Paraphrase: ${entry.source.paraphrase}`,
     corrected,
+    ...Object.entries(entry.claims ?? {})
+      .filter(([, claims]) => claims.claims.length > 1)
+      .map(([path, claims]) => `${claims.claims.length} sources disagree on ${fieldLabel(path.replace(/^data\./, '')).toLowerCase()}: ${claims.claims.map((claim) => `${claimText(entry, path, claim.value)} (${claim.source.publisher ?? claim.source.title ?? 'source'}${claim.current ? ', current' : ''})`).join('; ')}`),
+    entry.corroboratedBy?.length ? `Also reported by ${entry.corroboratedBy.map((other) => other.source.publisher ?? other.source.title ?? 'a source').join(', ')}` : '',
   ]
     .filter(Boolean)
     .join('\n');
+}
+
+/** A claimed value as the row's own figures read: an amount with the row's currency or unit, a date with its precision. */
+function claimText(entry: TimelineEntry, path: string, value: string): string {
+  if (path === 'effectiveAt') return value.split('/').map(formatPartialDate).join(' to ');
+  if (/(^|\.)amount$/.test(path)) {
+    const terms = entry.data.terms as { currency?: string; unit?: string } | undefined;
+    return compactAmount(value, terms?.currency, terms?.unit);
+  }
+  return value;
 }

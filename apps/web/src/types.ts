@@ -42,6 +42,10 @@ export interface TimelineEntry {
   originalSource?: Source;
   /** Paths a correction changed → the correction's source. */
   sources?: Record<string, Attribution>;
+  /** Other sources that confirm this event. */
+  corroboratedBy?: Attribution[];
+  /** Facts sources disagree on, keyed `effectiveAt` or `data.<path>` (`data.terms.amount`). */
+  claims?: Record<string, ClaimSet>;
   parties: string[];
   data: Record<string, unknown>;
 }
@@ -70,6 +74,37 @@ export interface Attribution {
   source: Source;
   confidence: string;
   recordedAt: string;
+  /** Only on a fact sources disagree on: every claim, earliest published first, and which is current and why. */
+  claims?: ClaimSet;
+  /** Only when other sources confirm the fact's event. */
+  corroboratedBy?: Attribution[];
+}
+
+/** One source's value of a fact sources disagree on (docs/claims-and-axes.md). */
+export interface Claim {
+  claimId: string;
+  /** The field's own value as text: an amount `630000000`, a date `2021-09-08` or `2021/2021-09`. */
+  value: string;
+  source: Source;
+  confidence: string;
+  /** True: the source gives a verbatim quote; otherwise its paraphrase is shown, never in quotation marks. */
+  quoted: boolean;
+  publishedAt?: string;
+  publishedAtEstimated?: boolean;
+  recordedAt: string;
+  current: boolean;
+}
+
+export interface ClaimSet {
+  field: string;
+  /** The claimId of the current claim. */
+  current: string;
+  /** `latest_published` by default, `chosen` when an analyst chose one. */
+  why: string;
+  /** The analyst's reason when chosen, else what the default rests on. */
+  reason?: string | null;
+  choiceId?: string | null;
+  claims: Claim[];
 }
 
 export interface Commitment {
@@ -122,6 +157,8 @@ export interface Deployment {
   commandedBy: string | null;
   startedAt: string;
   uncertain: unknown[];
+  /** Fact path (`asset`, `effectiveAt`) → the source of its current value. */
+  sources?: Record<string, Attribution>;
 }
 
 export interface Party {
@@ -159,6 +196,8 @@ export interface HistoryVersion {
   fixes?: { eventId: string; type: string; kind: 'correction' | 'retraction'; ignored?: string };
   correctedBy?: { eventId: string; recordedAt: string }[];
   retracted?: { by: string; recordedAt: string };
+  /** For a claim event: the event it is about, and what it says of it. */
+  about?: { eventId: string; kind: 'corroboration' | 'claim' | 'choice'; field?: string };
 }
 
 export interface History {

@@ -1,6 +1,6 @@
 /**
  * What the page shows, kept in the URL so that a view can be shared:
- * `/?asOf=2021-10-01&knownAt=2026-01-01T12:00:00Z&party=BY&type=CommitmentRecorded&q=loan&group=party&commitment=<id>`,
+ * `/?asOf=2021-10-01&knownAt=2026-01-01T12:00:00Z&reportedBy=2021-09-30&party=BY&type=CommitmentRecorded&q=loan&group=party&commitment=<id>`,
  * and the pane on the right: `panel=compare&from=2021-03-31&to=2021-10-01&fromKnownAt=…&toKnownAt=…` or `panel=chart&chartAt=2021-12-31`.
  * No DOM here: parsing and writing are plain functions, tested as such.
  */
@@ -23,6 +23,8 @@ export interface ViewState {
   asOf?: string;
   /** An instant or a day; absent means now. */
   knownAt?: string;
+  /** A day `YYYY-MM-DD`: only what the sources had published by its end; absent means every source. */
+  reportedBy?: string;
   party?: string;
   /** Event types, as the API's `type` filter takes them. */
   types: string[];
@@ -57,6 +59,7 @@ export function parseView(search: string): ViewState {
   return {
     asOf: read('asOf', DAY),
     knownAt: read('knownAt', INSTANT),
+    reportedBy: read('reportedBy', DAY),
     party: read('party', PARTY),
     types: [...new Set(types)],
     q: q || undefined,
@@ -78,6 +81,7 @@ export function serializeView(view: ViewState): string {
   const params = new URLSearchParams();
   if (view.asOf) params.set('asOf', view.asOf);
   if (view.knownAt) params.set('knownAt', view.knownAt);
+  if (view.reportedBy) params.set('reportedBy', view.reportedBy);
   if (view.party) params.set('party', view.party);
   if (view.types.length) params.set('type', view.types.join(','));
   if (view.q) params.set('q', view.q);
