@@ -75,10 +75,10 @@ try {
   await settle();
   await page.screenshot({ path: join(out, 'timeline-and-state.png') });
 
-  step('2/6 the history of the $630m loan, with its correction');
+  step("2/6 the history of the $600m loan, with Belsat's competing claim of about $630m");
   await page.locator('[data-section="pledges"]').getByRole('button', { name: 'Russian loan to Belarus until the end of 2022' }).click();
-  await page.locator('#drawer li.version.is-correction').waitFor();
-  await page.locator('#drawer li.version.is-correction').scrollIntoViewIfNeeded();
+  await page.locator('#drawer li.version.is-claim').first().waitFor();
+  await page.locator('#drawer li.version.is-claim').first().scrollIntoViewIfNeeded();
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(out, 'history-drawer.png') });
   await page.keyboard.press('Escape');

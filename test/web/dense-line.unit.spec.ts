@@ -6,14 +6,25 @@ const at = (day: string) => Date.parse(`${day}T00:00:00Z`);
 
 function item(id: string, start: string, options: Partial<TimelineItem> = {}): TimelineItem {
   return {
-    id, group: 'occurrence', label: id, tooltip: '', start: `${start}T00:00:00.000Z`, type: 'point', classNames: [],
-    streamId: id, streamType: 'occurrence', eventId: id, ...options,
+    id,
+    group: 'occurrence',
+    label: id,
+    tooltip: '',
+    start: `${start}T00:00:00.000Z`,
+    type: 'point',
+    classNames: [],
+    streamId: id,
+    streamType: 'occurrence',
+    eventId: id,
+    ...options,
   };
 }
 
 /** `count` points a day apart from `first` in one group. */
 function daily(count: number, first: string, group = 'occurrence'): TimelineItem[] {
-  return Array.from({ length: count }, (_, i) => item(`${group}-${i}`, new Date(at(first) + i * DAY).toISOString().slice(0, 10), { group }));
+  return Array.from({ length: count }, (_, i) =>
+    item(`${group}-${i}`, new Date(at(first) + i * DAY).toISOString().slice(0, 10), { group }),
+  );
 }
 
 describe('what the line draws of a long history', () => {
@@ -58,7 +69,9 @@ describe('what the line draws of a long history', () => {
   });
 
   it('counts once, as running from before, the many durations that started before the window', () => {
-    const running = Array.from({ length: 200 }, (_, i) => item(`c${i}`, '2019-01-01', { group: 'commitment', type: 'range', end: '2025-01-01T00:00:00.000Z' }));
+    const running = Array.from({ length: 200 }, (_, i) =>
+      item(`c${i}`, '2019-01-01', { group: 'commitment', type: 'range', end: '2025-01-01T00:00:00.000Z' }),
+    );
     const closed = item('closed', '2019-01-01', { group: 'commitment', type: 'range', end: '2019-02-01T00:00:00.000Z' });
     const fresh = item('fresh', '2021-03-10', { group: 'commitment' });
     const plan = planLine([...running, closed, fresh], { start: at('2021-03-01'), end: at('2021-03-31') });
@@ -71,8 +84,20 @@ describe('what the line draws of a long history', () => {
 
   it('turns the API counts into the same clusters, leaving out what the line does not draw', () => {
     const rows = [
-      { start: '2021-01-01T00:00:00.000Z', end: '2021-04-02T00:00:00.000Z', streamType: 'commitment', type: 'CommitmentRecorded', count: 30 },
-      { start: '2021-01-01T00:00:00.000Z', end: '2021-04-02T00:00:00.000Z', streamType: 'commitment', type: 'CommitmentDisbursed', count: 12 },
+      {
+        start: '2021-01-01T00:00:00.000Z',
+        end: '2021-04-02T00:00:00.000Z',
+        streamType: 'commitment',
+        type: 'CommitmentRecorded',
+        count: 30,
+      },
+      {
+        start: '2021-01-01T00:00:00.000Z',
+        end: '2021-04-02T00:00:00.000Z',
+        streamType: 'commitment',
+        type: 'CommitmentDisbursed',
+        count: 12,
+      },
       { start: '2021-01-01T00:00:00.000Z', end: '2021-04-02T00:00:00.000Z', streamType: 'commitment', type: 'EventCorrected', count: 4 },
       { start: '2021-01-01T00:00:00.000Z', end: '2021-04-02T00:00:00.000Z', streamType: 'party', type: 'PartyRegistered', count: 28 },
     ];

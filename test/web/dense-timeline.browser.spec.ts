@@ -52,7 +52,13 @@ describe('the web page on 10,000 generated events', () => {
     execFileSync('node', ['apps/web/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
     chromium = await launchChromium();
     t = await startTestApp({ backend: 'postgres', env: { TIMELINE_ANONYMOUS_READS: 'true', TIMELINE_ROLES: 'api' } });
-    const history = new SyntheticHistory({ events: EVENTS, seed: 1, from: new Date('2015-01-01'), until: new Date('2026-06-01'), prefix: 'g1-' });
+    const history = new SyntheticHistory({
+      events: EVENTS,
+      seed: 1,
+      from: new Date('2015-01-01'),
+      until: new Date('2026-06-01'),
+      prefix: 'g1-',
+    });
     for (let batch = history.next(2000); batch.length > 0; batch = history.next(2000)) await appendBulk(t.runtime.db.pool, batch);
     // The read models in one bulk pass, as `timeline rebuild` makes them.
     await rebuildReadModels(t.runtime.db);
@@ -84,12 +90,18 @@ describe('the web page on 10,000 generated events', () => {
   }
 
   const mark = (page: Page, name: string) =>
-    page.waitForFunction((mark) => performance.getEntriesByName(mark, 'mark')[0]?.startTime, name, { timeout: 120_000 }).then((handle) => handle.jsonValue());
+    page
+      .waitForFunction((mark) => performance.getEntriesByName(mark, 'mark')[0]?.startTime, name, { timeout: 120_000 })
+      .then((handle) => handle.jsonValue());
 
   async function longTasksBetween(page: Page, from: number, to: number) {
     const tasks = await page.evaluate<{ start: number; duration: number }[]>('window.longTasks');
     const inside = tasks.filter((task) => task.start + task.duration >= from && task.start <= to);
-    return { count: inside.length, totalMs: round(inside.reduce((sum, task) => sum + task.duration, 0)), maxMs: round(Math.max(0, ...inside.map((task) => task.duration))) };
+    return {
+      count: inside.length,
+      totalMs: round(inside.reduce((sum, task) => sum + task.duration, 0)),
+      maxMs: round(Math.max(0, ...inside.map((task) => task.duration))),
+    };
   }
 
   async function frameGaps(page: Page, from: number, to: number) {
@@ -117,7 +129,10 @@ describe('the web page on 10,000 generated events', () => {
     // What the drag set off once the hand rests: the state on the new date, asked for and drawn.
     const asOf = new URL(page.url()).searchParams.get('asOf');
     for (let tries = 0; new URL(page.url()).searchParams.get('asOf') === asOf && tries < 50; tries++) await page.waitForTimeout(100);
-    await page.locator('#state-body[aria-busy="true"]').waitFor({ timeout: 2000 }).catch(() => undefined);
+    await page
+      .locator('#state-body[aria-busy="true"]')
+      .waitFor({ timeout: 2000 })
+      .catch(() => undefined);
     await page.locator('#state-body[aria-busy="false"]').waitFor({ timeout: 60_000 });
     await page.waitForTimeout(300);
     const settled = await page.evaluate(() => performance.now());
@@ -125,43 +140,62 @@ describe('the web page on 10,000 generated events', () => {
       durationMs: round(ended - started),
       longTasks: await longTasksBetween(page, started, ended),
       ...(await frameGaps(page, started, ended)),
-      settle: { durationMs: round(settled - ended), longTasks: await longTasksBetween(page, ended, settled), maxFrameGapMs: (await frameGaps(page, ended, settled)).maxFrameGapMs },
+      settle: {
+        durationMs: round(settled - ended),
+        longTasks: await longTasksBetween(page, ended, settled),
+        maxFrameGapMs: (await frameGaps(page, ended, settled)).maxFrameGapMs,
+      },
     };
   }
 
-  const clusterCounts = (page: Page) => page.locator('.vis-item.cluster:not(.ongoing)').evaluateAll((nodes) => nodes.map((node) => Number(/\d+/.exec(node.textContent ?? '')?.[0])));
+  const clusterCounts = (page: Page) =>
+    page
+      .locator('.vis-item.cluster:not(.ongoing)')
+      .evaluateAll((nodes) => nodes.map((node) => Number(/\d+/.exec(node.textContent ?? '')?.[0])));
 
-  it('paints clusters first, keeps vis-timeline small, and records the timings of the first paint and of dragging the date', async () => {
-    const runs: Run[] = [];
-    for (let run = 0; run < RUNS; run++) {
-      const page = await newPage();
-      await page.goto(`${base}/?asOf=2021-06-30`);
-      const firstPaintMs = await mark(page, 'timeline:first-paint');
-      const clustersAtFirstPaint = await page.locator('.vis-item.cluster').count();
-      const completeMs = await mark(page, 'timeline:complete');
-      await page.locator('#state-body[aria-busy="false"] > *').first().waitFor({ timeout: 120_000 });
+  it(
+    'paints clusters first, keeps vis-timeline small, and records the timings of the first paint and of dragging the date',
+    async () => {
+      const runs: Run[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        const page = await newPage();
+        await page.goto(`${base}/?asOf=2021-06-30`);
+        const firstPaintMs = await mark(page, 'timeline:first-paint');
+        const clustersAtFirstPaint = await page.locator('.vis-item.cluster').count();
+        const completeMs = await mark(page, 'timeline:complete');
+        await page.locator('#state-body[aria-busy="false"] > *').first().waitFor({ timeout: 120_000 });
 
-      // Every event is on the line, but vis-timeline holds only what the window needs.
-      const onTheLine = Number(/^(\d+) on the line/.exec((await page.locator('#timeline-count').textContent()) ?? '')?.[1]);
-      expect(onTheLine).toBeGreaterThan(EVENTS * 0.8);
-      const itemsHeldByVis = await page.locator('.vis-item').count();
-      expect(itemsHeldByVis).toBeLessThan(1000);
-      // At the first, wide zoom the dense periods are clusters, counting many events each.
-      const counts = await clusterCounts(page);
-      expect(counts.length).toBeGreaterThan(10);
-      expect(Math.max(...counts)).toBeGreaterThan(20);
+        // Every event is on the line, but vis-timeline holds only what the window needs.
+        const onTheLine = Number(/^(\d+) on the line/.exec((await page.locator('#timeline-count').textContent()) ?? '')?.[1]);
+        expect(onTheLine).toBeGreaterThan(EVENTS * 0.8);
+        const itemsHeldByVis = await page.locator('.vis-item').count();
+        expect(itemsHeldByVis).toBeLessThan(1000);
+        // At the first, wide zoom the dense periods are clusters, counting many events each.
+        const counts = await clusterCounts(page);
+        expect(counts.length).toBeGreaterThan(10);
+        expect(Math.max(...counts)).toBeGreaterThan(20);
 
-      const loadLongTasks = await longTasksBetween(page, 0, completeMs);
-      const dragBar = await drag(page, '.vis-custom-time.asOf', 300);
-      expect(page.url()).not.toContain('asOf=2021-06-30');
-      const dragSlider = await drag(page, '#as-of-slider', -200);
-      console.log(`run ${run + 1}: first paint ${round(firstPaintMs)} ms, complete ${round(completeMs)} ms`);
-      runs.push({ firstPaintMs: round(firstPaintMs), completeMs: round(completeMs), loadLongTasks, itemsHeldByVis, clustersAtFirstPaint, dragBar, dragSlider });
-      await page.context().close();
-    }
-    record(runs);
-    expect(runs.every((run) => run.clustersAtFirstPaint > 0)).toBe(true);
-  }, 120_000 * RUNS);
+        const loadLongTasks = await longTasksBetween(page, 0, completeMs);
+        const dragBar = await drag(page, '.vis-custom-time.asOf', 300);
+        expect(page.url()).not.toContain('asOf=2021-06-30');
+        const dragSlider = await drag(page, '#as-of-slider', -200);
+        console.log(`run ${run + 1}: first paint ${round(firstPaintMs)} ms, complete ${round(completeMs)} ms`);
+        runs.push({
+          firstPaintMs: round(firstPaintMs),
+          completeMs: round(completeMs),
+          loadLongTasks,
+          itemsHeldByVis,
+          clustersAtFirstPaint,
+          dragBar,
+          dragSlider,
+        });
+        await page.context().close();
+      }
+      record(runs);
+      expect(runs.every((run) => run.clustersAtFirstPaint > 0)).toBe(true);
+    },
+    120_000 * RUNS,
+  );
 
   it('expands a cluster on click, zoom by zoom, down to single events that open their history', async () => {
     const page = await newPage();

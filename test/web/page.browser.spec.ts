@@ -23,7 +23,10 @@ describe('the web page', () => {
   beforeAll(async () => {
     execFileSync('node', ['apps/web/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
     chromium = await launchChromium();
-    t = await startTestApp({ backend: 'postgres', env: { TIMELINE_SEED: 'belarus-russia-2018-2021', SSE_HEARTBEAT_MS: '1000', TIMELINE_ANONYMOUS_READS: 'true' } });
+    t = await startTestApp({
+      backend: 'postgres',
+      env: { TIMELINE_SEED: 'belarus-russia-2018-2021', SSE_HEARTBEAT_MS: '1000', TIMELINE_ANONYMOUS_READS: 'true' },
+    });
     await seedEmptyStore(t.app.get(SeedLoader), t.runtime, () => undefined);
     await t.app.listen(0, '127.0.0.1');
     serving = true;
@@ -72,7 +75,10 @@ describe('the web page', () => {
     await page.locator('#state-caption', { hasText: formatted(day) }).waitFor();
   }
 
-  const formatted = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).replace('Sept', 'Sep');
+  const formatted = (day: string) =>
+    new Date(`${day}T00:00:00Z`)
+      .toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
+      .replace('Sept', 'Sep');
 
   it('is served at / beside the API, whose paths answer as before', async () => {
     const html = await fetch(`${base}/`);
@@ -107,7 +113,9 @@ describe('the web page', () => {
     await expect(loan.locator('.change').textContent()).resolves.toBe('new');
     // The $600m sits beside the source that says $600m: the article, quoted, and the disagreement is marked.
     const amountSource = loan.locator('[data-source-of="terms.amount"]');
-    await expect(amountSource.locator('summary').textContent()).resolves.toMatch(/^Analysis of the Belarus–Russia Union Programs.*2 sources disagree$/);
+    await expect(amountSource.locator('summary').textContent()).resolves.toMatch(
+      /^Analysis of the Belarus–Russia Union Programs.*2 sources disagree$/,
+    );
     await expect(amountSource.textContent()).resolves.not.toContain('(correction)');
     await expect(amountSource.getAttribute('title')).resolves.toContain('pledging only a $600m loan');
     await expect(section('programmes').locator('.status-signed').textContent()).resolves.toContain('28 Union Programs');
@@ -143,7 +151,9 @@ describe('the web page', () => {
     await expect(claim.locator('.paraphrase').textContent()).resolves.toContain('about $630m in loans to end-2022');
     await expect(claim.locator('.paraphrase').textContent()).resolves.toMatch(/^Paraphrase, not the source’s words: [^“”"]+$/);
     await expect(claim.locator('blockquote').count()).resolves.toBe(0);
-    await expect(claim.locator('figcaption').textContent()).resolves.toMatch(/— Belsat, published 2021-09-09 to 2021-09-16 \(our estimate\)/);
+    await expect(claim.locator('figcaption').textContent()).resolves.toMatch(
+      /— Belsat, published 2021-09-09 to 2021-09-16 \(our estimate\)/,
+    );
 
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'hidden' });
@@ -170,7 +180,9 @@ describe('the web page', () => {
     await expect(belsat.locator('.claim-value').textContent()).resolves.toBe('$630m');
     await expect(belsat.locator('.claim-head').textContent()).resolves.toContain('— Belsat');
     await expect(belsat.locator('.claim-not-current').textContent()).resolves.toBe('not current');
-    await expect(belsat.locator('.paraphrase').textContent()).resolves.toBe('Paraphrase, not the source’s words: about $630m in loans to end-2022');
+    await expect(belsat.locator('.paraphrase').textContent()).resolves.toBe(
+      'Paraphrase, not the source’s words: about $630m in loans to end-2022',
+    );
     await expect(belsat.locator('blockquote').count()).resolves.toBe(0);
     await expect(belsat.locator('figcaption').textContent()).resolves.toContain('published 2021-09-09 to 2021-09-16 (our estimate)');
     // Then the article's $600m, quoted, current as the latest published.
@@ -179,7 +191,9 @@ describe('the web page', () => {
     await expect(article.locator('.claim-value').textContent()).resolves.toBe('$600m');
     await expect(article.locator('.claim-current').textContent()).resolves.toBe('current: the latest published (2021-09-10/2021-09-30)');
     await expect(article.locator('blockquote').textContent()).resolves.toContain('pledging only a $600m loan');
-    await expect(article.locator('figcaption').textContent()).resolves.toMatch(/^Analysis of the Belarus–Russia Union Programs.*published 2021-09-10 to 2021-09-30 \(our estimate\)$/);
+    await expect(article.locator('figcaption').textContent()).resolves.toMatch(
+      /^Analysis of the Belarus–Russia Union Programs.*published 2021-09-10 to 2021-09-30 \(our estimate\)$/,
+    );
 
     // The Su-30SM jets: one deployment, confirmed by a second source, its start disputed.
     const jets = section('deployments').locator('tr', { hasText: 'Su-30SM' });
@@ -195,7 +209,9 @@ describe('the web page', () => {
     // The gas price pledge, confirmed by Belsat.
     const price = section('prices').locator('tr', { hasText: 'Gas price for Belarus kept low for the next two years' });
     await price.locator('[data-source-of="terms.amount"] summary').click();
-    await expect(price.locator('[data-source-of="terms.amount"] .corroborated > .label').textContent()).resolves.toBe('Also reported by Belsat:');
+    await expect(price.locator('[data-source-of="terms.amount"] .corroborated > .label').textContent()).resolves.toBe(
+      'Also reported by Belsat:',
+    );
   });
 
   it('shows what the sources had published by a date: reportedBy, kept in the URL and sent with every read', async () => {
@@ -245,7 +261,9 @@ describe('the web page', () => {
     await expect(added.textContent()).resolves.not.toContain('Russian loan to Belarus until the end of 2022');
     await page.goto(`${base}/?asOf=2021-09-30&reportedBy=2021-09-30&panel=compare&from=2021-08-31&to=2021-09-30`);
     await page.locator('#compare-caption', { hasText: 'as reported by 30 Sep 2021' }).waitFor();
-    await expect(added.locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' }).textContent()).resolves.toContain('$600m');
+    await expect(added.locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' }).textContent()).resolves.toContain(
+      '$600m',
+    );
   });
 
   it('shows a newly written event live, without reloading', async () => {
@@ -277,7 +295,10 @@ describe('the web page', () => {
     await expect(page.evaluate('window.notReloaded')).resolves.toBe(true);
 
     await page.locator('#new-events').click();
-    await page.locator('#new-list').getByRole('button', { name: /Bridge loan written during the browser test/ }).click();
+    await page
+      .locator('#new-list')
+      .getByRole('button', { name: /Bridge loan written during the browser test/ })
+      .click();
     await page.getByRole('dialog', { name: 'Bridge loan written during the browser test' }).waitFor();
   });
 
@@ -299,7 +320,10 @@ describe('the web page', () => {
     await page.locator('#live[data-status="live"]').waitFor();
     await page.locator('#new-events', { hasText: '2 new' }).waitFor();
     await page.locator('#new-events').click();
-    await page.locator('#new-list').getByRole('button', { name: /Loan recorded while the page was offline/ }).waitFor();
+    await page
+      .locator('#new-list')
+      .getByRole('button', { name: /Loan recorded while the page was offline/ })
+      .waitFor();
     expect(streamRequests.at(-1)?.['last-event-id']).toBe(first.position);
   });
 
@@ -308,8 +332,14 @@ describe('the web page', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${t.adminKey}` },
       body: JSON.stringify({
-        kind: 'loan', title, by: 'RU', to: 'BY', status: 'pledged', effectiveAt: '2021-09-21',
-        terms: { amount: '1000000', currency: 'USD' }, source: { title: 'A test source' },
+        kind: 'loan',
+        title,
+        by: 'RU',
+        to: 'BY',
+        status: 'pledged',
+        effectiveAt: '2021-09-21',
+        terms: { amount: '1000000', currency: 'USD' },
+        source: { title: 'A test source' },
       }),
     });
     expect(response.status).toBe(201);

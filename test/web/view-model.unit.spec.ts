@@ -28,7 +28,11 @@ describe('the view in the URL', () => {
   });
 
   it('drops values that cannot be right instead of guessing', () => {
-    expect(parseView('?asOf=October&reportedBy=last%20week&party=<script>&type=drop%20table&group=nonsense&commitment=..%2F..&panel=x&from=May&toKnownAt=later')).toEqual({
+    expect(
+      parseView(
+        '?asOf=October&reportedBy=last%20week&party=<script>&type=drop%20table&group=nonsense&commitment=..%2F..&panel=x&from=May&toKnownAt=later',
+      ),
+    ).toEqual({
       types: [],
       group: 'kind',
       panel: 'state',
@@ -57,7 +61,9 @@ describe('dates and amounts as a reader writes them', () => {
     expect(formatEffective({ at: '2021-09-01T00:00:00.000Z', precision: 'month' })).toBe('Sep 2021');
     expect(formatEffective({ at: '2021-01-01T00:00:00.000Z', precision: 'year' })).toBe('2021');
     expect(formatEffective({ at: '2021-09-09T00:00:00.000Z', precision: 'day' })).toBe('9 Sep 2021');
-    expect(formatEffective({ at: '2021-09-01T00:00:00.000Z', precision: 'range', until: '2021-11-01T00:00:00.000Z' })).toBe('Sep 2021 – Oct 2021');
+    expect(formatEffective({ at: '2021-09-01T00:00:00.000Z', precision: 'range', until: '2021-11-01T00:00:00.000Z' })).toBe(
+      'Sep 2021 – Oct 2021',
+    );
     expect(formatPartialDate('2022-07')).toBe('Jul 2022');
   });
 
@@ -99,9 +105,29 @@ describe('what the timeline draws', () => {
     effectiveAt: { at: '2021-09-01T00:00:00.000Z', precision: 'month', until: '2021-10-01T00:00:00.000Z' },
     data: { title: 'Loan', by: 'RU', to: 'BY', status: 'pledged', terms: { validUntil: '2022-12' } },
   });
-  const withdrawn = entry({ eventId: 'e2', type: 'CommitmentStatusChanged', streamId: 'commitment-1', streamType: 'commitment', effectiveAt: { at: '2022-03-01T00:00:00.000Z', precision: 'day' }, data: { status: 'withdrawn' } });
-  const deployment = entry({ eventId: 'e3', type: 'DeploymentStarted', streamId: 'deployment-1', streamType: 'deployment', parties: ['BY', 'RU'], data: { asset: 'S-400', place: 'Grodno' } });
-  const deadline = entry({ eventId: 'e4', type: 'TrackDeadlineSet', streamId: 'track-1', streamType: 'track', data: { due: '2022-07', description: 'Gas market' } });
+  const withdrawn = entry({
+    eventId: 'e2',
+    type: 'CommitmentStatusChanged',
+    streamId: 'commitment-1',
+    streamType: 'commitment',
+    effectiveAt: { at: '2022-03-01T00:00:00.000Z', precision: 'day' },
+    data: { status: 'withdrawn' },
+  });
+  const deployment = entry({
+    eventId: 'e3',
+    type: 'DeploymentStarted',
+    streamId: 'deployment-1',
+    streamType: 'deployment',
+    parties: ['BY', 'RU'],
+    data: { asset: 'S-400', place: 'Grodno' },
+  });
+  const deadline = entry({
+    eventId: 'e4',
+    type: 'TrackDeadlineSet',
+    streamId: 'track-1',
+    streamType: 'track',
+    data: { due: '2022-07', description: 'Gas market' },
+  });
   const meeting = entry({
     eventId: 'e5',
     type: 'OccurrenceRecorded',
@@ -114,7 +140,12 @@ describe('what the timeline draws', () => {
 
   it('draws a commitment as a duration to its closing status, else to the end of its validity, else open to now', () => {
     const closed = timelineItems([loan, withdrawn], 'kind', now).items.find((item) => item.id === 'e1')!;
-    expect(closed).toMatchObject({ type: 'range', start: '2021-09-01T00:00:00.000Z', end: '2022-03-01T00:00:00.000Z', group: 'commitment' });
+    expect(closed).toMatchObject({
+      type: 'range',
+      start: '2021-09-01T00:00:00.000Z',
+      end: '2022-03-01T00:00:00.000Z',
+      group: 'commitment',
+    });
     expect(closed.classNames).toEqual(expect.arrayContaining(['duration', 'uncertain-start', 'status-pledged']));
     expect(timelineItems([loan], 'kind', now).items[0].end).toBe('2023-01-01T00:00:00.000Z');
     const open = timelineItems([deployment], 'kind', now).items[0];
@@ -123,17 +154,40 @@ describe('what the timeline draws', () => {
   });
 
   it('ends a commitment at a status change as the API gives it (to), or where an amended validity ends, when it lapses', () => {
-    const fulfilled = entry({ eventId: 'e7', type: 'CommitmentStatusChanged', streamId: 'commitment-1', streamType: 'commitment', effectiveAt: { at: '2022-05-01T00:00:00.000Z', precision: 'day' }, data: { from: 'pledged', to: 'fulfilled' } });
+    const fulfilled = entry({
+      eventId: 'e7',
+      type: 'CommitmentStatusChanged',
+      streamId: 'commitment-1',
+      streamType: 'commitment',
+      effectiveAt: { at: '2022-05-01T00:00:00.000Z', precision: 'day' },
+      data: { from: 'pledged', to: 'fulfilled' },
+    });
     expect(timelineItems([loan, fulfilled], 'kind', now).items.find((item) => item.id === 'e1')!.end).toBe('2022-05-01T00:00:00.000Z');
     expect(timelineItems([loan, fulfilled], 'kind', now).items.find((item) => item.id === 'e7')!.label).toBe('→ fulfilled');
-    const extended = entry({ eventId: 'e8', type: 'CommitmentTermsAmended', streamId: 'commitment-1', streamType: 'commitment', data: { changes: { validUntil: '2023-06' } } });
+    const extended = entry({
+      eventId: 'e8',
+      type: 'CommitmentTermsAmended',
+      streamId: 'commitment-1',
+      streamType: 'commitment',
+      data: { changes: { validUntil: '2023-06' } },
+    });
     expect(timelineItems([loan, extended], 'kind', now).items.find((item) => item.id === 'e1')!.end).toBe('2023-07-01T00:00:00.000Z');
-    const unlimited = entry({ eventId: 'e9', type: 'CommitmentTermsAmended', streamId: 'commitment-1', streamType: 'commitment', data: { changes: { validUntil: null } } });
+    const unlimited = entry({
+      eventId: 'e9',
+      type: 'CommitmentTermsAmended',
+      streamId: 'commitment-1',
+      streamType: 'commitment',
+      data: { changes: { validUntil: null } },
+    });
     expect(timelineItems([loan, unlimited], 'kind', now).items.find((item) => item.id === 'e1')!.end).toBe(now.toISOString());
   });
 
   it('cites the correcting source in the tooltip of a corrected row, and the first one beside it', () => {
-    const corrected = entry({ ...meeting, source: { title: 'Follow-up', publisher: 'Other Wire', quote: 'met on the 9th' }, originalSource: { title: 'Article', publisher: 'Reuters', quote: 'a quote' } });
+    const corrected = entry({
+      ...meeting,
+      source: { title: 'Follow-up', publisher: 'Other Wire', quote: 'met on the 9th' },
+      originalSource: { title: 'Article', publisher: 'Reuters', quote: 'a quote' },
+    });
     const [item] = timelineItems([corrected], 'kind', now).items;
     expect(item.tooltip).toContain('Source: Other Wire: Follow-up');
     expect(item.tooltip).toContain('“met on the 9th”');
@@ -143,12 +197,35 @@ describe('what the timeline draws', () => {
 
   it('marks a row whose sources disagree, and lists the claims and the confirming sources in its tooltip', () => {
     // Made-up claims, in the shape the API gives them.
-    const claim = (value: string, publisher: string, current: boolean) => ({ claimId: value, value, source: { publisher, title: 't' }, confidence: 'reported', quoted: false, recordedAt: '2026-01-01T00:00:00Z', current });
+    const claim = (value: string, publisher: string, current: boolean) => ({
+      claimId: value,
+      value,
+      source: { publisher, title: 't' },
+      confidence: 'reported',
+      quoted: false,
+      recordedAt: '2026-01-01T00:00:00Z',
+      current,
+    });
     const disputed = entry({
       ...loan,
       data: { ...loan.data, terms: { validUntil: '2022-12', amount: '600000000', currency: 'USD' } },
-      claims: { 'data.terms.amount': { field: 'terms.amount', current: '2', why: 'latest_published', claims: [claim('630000000', 'Wire A', false), claim('600000000', 'Wire B', true)] } },
-      corroboratedBy: [{ eventId: 'c1', type: 'SourceCorroborated', source: { publisher: 'Wire C' }, confidence: 'confirmed', recordedAt: '2026-01-01T00:00:00Z' }],
+      claims: {
+        'data.terms.amount': {
+          field: 'terms.amount',
+          current: '2',
+          why: 'latest_published',
+          claims: [claim('630000000', 'Wire A', false), claim('600000000', 'Wire B', true)],
+        },
+      },
+      corroboratedBy: [
+        {
+          eventId: 'c1',
+          type: 'SourceCorroborated',
+          source: { publisher: 'Wire C' },
+          confidence: 'confirmed',
+          recordedAt: '2026-01-01T00:00:00Z',
+        },
+      ],
     });
     const [item] = timelineItems([disputed], 'kind', now).items;
     expect(item.classNames).toContain('disputed');
@@ -162,7 +239,12 @@ describe('what the timeline draws', () => {
     expect(talks).toMatchObject({ type: 'range', start: '2021-01-01T00:00:00.000Z', end: '2022-01-01T00:00:00.000Z' });
     expect(talks.classNames).toContain('uncertain');
     const [due] = timelineItems([deadline], 'kind', now).items;
-    expect(due).toMatchObject({ type: 'range', start: '2022-07-01T00:00:00.000Z', end: '2022-08-01T00:00:00.000Z', label: 'Due: Gas market' });
+    expect(due).toMatchObject({
+      type: 'range',
+      start: '2022-07-01T00:00:00.000Z',
+      end: '2022-08-01T00:00:00.000Z',
+      label: 'Due: Gas market',
+    });
     expect(due.tooltip).toMatch(/^Deadline Jul 2022/);
   });
 
@@ -170,7 +252,10 @@ describe('what the timeline draws', () => {
     const quoted = timelineItems([loan], 'kind', now).items[0].tooltip;
     expect(quoted).toContain('“a quote”');
     const paraphrased = entry({
-      eventId: 'e7', type: 'DeploymentStarted', streamId: 'deployment-2', streamType: 'deployment',
+      eventId: 'e7',
+      type: 'DeploymentStarted',
+      streamId: 'deployment-2',
+      streamType: 'deployment',
       source: { title: 'Su-30SM jets arrive at Baranovichi', publisher: 'TASS; Belsat', paraphrase: 'Su-30SM jets arrive at Baranovichi' },
       data: { asset: 'Su-30SM jets', place: 'Baranovichi' },
     });
@@ -229,15 +314,27 @@ describe('the state panel', () => {
     expect(sections.prices.map(({ item, change }) => [item.id, change])).toEqual([['p', 'new']]);
     expect(sections.demands.map(({ item, change }) => [item.id, change])).toEqual([['d', 'new']]);
     expect(sections.closed.map(({ item }) => item.id)).toEqual(['x']);
-    const lapsed = stateSections(state([commitment({ id: 'l', status: 'lapsed', lapsedAt: '2023-01-01T00:00:00.000Z', outstanding: null }), commitment({ id: 'q', kind: 'price', status: 'lapsed' })]), undefined, {});
+    const lapsed = stateSections(
+      state([
+        commitment({ id: 'l', status: 'lapsed', lapsedAt: '2023-01-01T00:00:00.000Z', outstanding: null }),
+        commitment({ id: 'q', kind: 'price', status: 'lapsed' }),
+      ]),
+      undefined,
+      {},
+    );
     expect(lapsed.closed.map(({ item }) => item.id)).toEqual(['l', 'q']);
     expect([...lapsed.pledges, ...lapsed.prices]).toEqual([]);
     expect(sections.gone.map((c) => c.id)).toEqual(['b']);
-    expect(sections.programmes).toEqual([{ status: 'signed', tracks: [{ item: expect.objectContaining({ trackId: 't' }), change: undefined }] }]);
+    expect(sections.programmes).toEqual([
+      { status: 'signed', tracks: [{ item: expect.objectContaining({ trackId: 't' }), change: undefined }] },
+    ]);
   });
 
   it('filters by party and by every word of the text, and says when nothing is left', () => {
-    const now = state([commitment({ id: 'a', title: 'State loan' }), commitment({ id: 'g', title: 'Gas price', kind: 'price', by: 'RU', to: 'KZ' })]);
+    const now = state([
+      commitment({ id: 'a', title: 'State loan' }),
+      commitment({ id: 'g', title: 'Gas price', kind: 'price', by: 'RU', to: 'KZ' }),
+    ]);
     expect(stateSections(now, undefined, { party: 'KZ' }).prices.map(({ item }) => item.id)).toEqual(['g']);
     expect(stateSections(now, undefined, { party: 'KZ' }).pledges).toEqual([]);
     expect(stateSections(now, undefined, { q: 'state LOAN' }).pledges.map(({ item }) => item.id)).toEqual(['a']);
@@ -247,7 +344,13 @@ describe('the state panel', () => {
 
 describe('field rows of a history version', () => {
   it('spreads a whole record into fields with amounts in their currency, carried to later versions', () => {
-    const first = [{ path: '', from: null, to: { title: 'Loan', status: 'in_implementation', terms: { amount: '600000000', currency: 'USD', validUntil: '2022' } } }];
+    const first = [
+      {
+        path: '',
+        from: null,
+        to: { title: 'Loan', status: 'in_implementation', terms: { amount: '600000000', currency: 'USD', validUntil: '2022' } },
+      },
+    ];
     const rows = fieldRows(first, {});
     expect(rows.map((row) => [row.path, row.to])).toEqual([
       ['title', 'Loan'],
@@ -258,7 +361,11 @@ describe('field rows of a history version', () => {
     ]);
     const measure = measureAfter(first, {});
     const amended = fieldRows([{ path: 'terms.amount', from: '600000000', to: '630000000' }], measure);
-    expect(amended).toEqual([{ path: 'terms.amount', label: 'Amount', from: '$600m', fromTitle: '600,000,000 USD', to: '$630m', toTitle: '630,000,000 USD' }]);
-    expect(fieldRows([{ path: 'terms.amount', from: null, to: '127' }], { currency: 'USD', unit: 'USD per 1000 m3' })[0].to).toBe('127 USD per 1000 m³');
+    expect(amended).toEqual([
+      { path: 'terms.amount', label: 'Amount', from: '$600m', fromTitle: '600,000,000 USD', to: '$630m', toTitle: '630,000,000 USD' },
+    ]);
+    expect(fieldRows([{ path: 'terms.amount', from: null, to: '127' }], { currency: 'USD', unit: 'USD per 1000 m3' })[0].to).toBe(
+      '127 USD per 1000 m³',
+    );
   });
 });

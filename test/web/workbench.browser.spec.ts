@@ -76,7 +76,9 @@ describe('the web page as a workbench', () => {
   /** axe-core (pinned devDependency) injected into the page: no serious or critical violation. */
   async function audit(): Promise<{ id: string; impact: string; nodes: string[] }[]> {
     await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-    const found = await page.evaluate<{ id: string; impact: string; nodes: string[] }[]>(`axe.run(document, { resultTypes: ['violations'] }).then((result) =>
+    const found = await page.evaluate<
+      { id: string; impact: string; nodes: string[] }[]
+    >(`axe.run(document, { resultTypes: ['violations'] }).then((result) =>
       result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })))`);
     return found.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
   }
@@ -115,7 +117,10 @@ describe('the web page as a workbench', () => {
     const item = page.locator(`.vis-item[data-id="${second.dataId}"]`);
     const before = (await item.boundingBox())!.x;
     await page.keyboard.press('ArrowLeft');
-    await poll(async () => (await item.boundingBox())?.x ?? before, (x) => x > before + 20);
+    await poll(
+      async () => (await item.boundingBox())?.x ?? before,
+      (x) => x > before + 20,
+    );
   });
 
   it('passes an axe-core audit with no serious or critical violation, drawer closed and open', async () => {
@@ -139,8 +144,14 @@ describe('the web page as a workbench', () => {
     await page.waitForURL(/type=CommitmentRecorded(&|$)/);
     await page.getByRole('checkbox', { name: 'Deployment started' }).check();
     await page.waitForURL(/type=CommitmentRecorded,DeploymentStarted/);
-    await poll(() => page.locator('.vis-item.stream-deployment').count(), (n) => n > 0);
-    await poll(() => page.locator('.vis-item.stream-track').count(), (n) => n === 0);
+    await poll(
+      () => page.locator('.vis-item.stream-deployment').count(),
+      (n) => n > 0,
+    );
+    await poll(
+      () => page.locator('.vis-item.stream-track').count(),
+      (n) => n === 0,
+    );
     expect(await page.locator('.vis-item.stream-commitment').count()).toBeGreaterThan(0);
 
     await open(`?asOf=2021-10-01&type=CommitmentRecorded,DeploymentStarted`);
@@ -175,7 +186,10 @@ describe('the web page as a workbench', () => {
   });
 
   it('works on a 390 px wide phone and at 1366×768 without sideways scrolling of the page', async () => {
-    for (const viewport of [{ width: 390, height: 844 }, { width: 1366, height: 768 }]) {
+    for (const viewport of [
+      { width: 390, height: 844 },
+      { width: 1366, height: 768 },
+    ]) {
       await page.setViewportSize(viewport);
       await open('?asOf=2021-10-01');
       const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
@@ -200,14 +214,20 @@ describe('the web page as a workbench', () => {
     await page.waitForURL(/panel=compare&from=2021-04-01&to=2021-10-01/);
     const added = page.locator('#compare-body [data-compare="added"]');
     await added.locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' }).waitFor();
-    await expect(added.locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' }).locator('.cite summary').textContent()).resolves.not.toBe('');
+    await expect(
+      added.locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' }).locator('.cite summary').textContent(),
+    ).resolves.not.toBe('');
 
-    await expect(added.locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' }).textContent()).resolves.toContain('$600m');
+    await expect(added.locator('tr', { hasText: 'Russian loan to Belarus until the end of 2022' }).textContent()).resolves.toContain(
+      '$600m',
+    );
 
     // The same date, as known before the 2019 loan's conditions were recorded and as known now.
     const loans = (await (await fetch(`${base}/v1/commitments?asOf=2019-09-30&kind=loan&limit=100`)).json()) as { items: Commitment[] };
-    const id = loans.items.find((c) => c.title === 'Loan to refinance Belarus\'s 2019 payments on Russian state loans')!.id;
-    const history = (await (await fetch(`${base}/v1/commitments/${id}/history`)).json()) as { versions: { recordedAt: string; type: string }[] };
+    const id = loans.items.find((c) => c.title === "Loan to refinance Belarus's 2019 payments on Russian state loans")!.id;
+    const history = (await (await fetch(`${base}/v1/commitments/${id}/history`)).json()) as {
+      versions: { recordedAt: string; type: string }[];
+    };
     const amended = history.versions.find((version) => version.type === 'CommitmentTermsAmended')!;
     const before = new Date(Date.parse(amended.recordedAt) - 1).toISOString();
     await open(`?asOf=2019-09-30&panel=compare&from=2019-09-30&to=2019-09-30&fromKnownAt=${before}`);
@@ -232,7 +252,9 @@ describe('the web page as a workbench', () => {
     const figure = page.locator('#chart-body figure.pair-chart[data-pair="RU→BY USD"]');
     await figure.locator('canvas').waitFor();
     // The figures are the ledger's, summed over kinds, as of each quarter's end.
-    const ledger = (await (await fetch(`${base}/v1/ledger?asOf=2021-12-31&by=RU&to=BY`)).json()) as { rows: { currency: string; pledged: string; requested: string }[] };
+    const ledger = (await (await fetch(`${base}/v1/ledger?asOf=2021-12-31&by=RU&to=BY`)).json()) as {
+      rows: { currency: string; pledged: string; requested: string }[];
+    };
     const pledged = ledger.rows.filter((row) => row.currency === 'USD').reduce((sum, row) => sum + Number(row.pledged), 0);
     expect(pledged).toBeGreaterThan(0);
     await figure.locator('summary', { hasText: 'Figures as a table' }).click();
@@ -241,8 +263,12 @@ describe('the web page as a workbench', () => {
     await expect(december.locator('td[data-series="pledged"]').textContent()).resolves.toMatch(/^\$[\d.]+(m|bn)$/);
     // By mid-2023 the loan "until the end of 2022" has lapsed: a point of its own, not pledged any more.
     const last = figure.locator('tr[data-day="2023-06-30"]');
-    const lapsed = (await (await fetch(`${base}/v1/commitments?asOf=2023-06-30&status=lapsed&party=BY&limit=1000`)).json()) as { items: Commitment[] };
-    const lapsedSum = lapsed.items.filter((c) => c.by === 'RU' && c.to === 'BY' && c.currency === 'USD' && c.kind !== 'price').reduce((sum, c) => sum + Number(c.pledged ?? c.terms.amount), 0);
+    const lapsed = (await (await fetch(`${base}/v1/commitments?asOf=2023-06-30&status=lapsed&party=BY&limit=1000`)).json()) as {
+      items: Commitment[];
+    };
+    const lapsedSum = lapsed.items
+      .filter((c) => c.by === 'RU' && c.to === 'BY' && c.currency === 'USD' && c.kind !== 'price')
+      .reduce((sum, c) => sum + Number(c.pledged ?? c.terms.amount), 0);
     expect(lapsed.items.map((c) => c.title)).toContain('Russian loan to Belarus until the end of 2022');
     await expect(last.locator('td[data-series="lapsed"]').getAttribute('data-value')).resolves.toBe(String(lapsedSum));
 
@@ -251,7 +277,9 @@ describe('the web page as a workbench', () => {
     await page.mouse.click(box.x + box.width - 8, box.y + box.height / 2);
     const behind = figure.locator('.behind');
     await behind.locator('li', { hasText: 'Russian loan to Belarus until the end of 2022' }).waitFor();
-    await expect(behind.locator('li', { hasText: 'Russian loan to Belarus until the end of 2022' }).locator('.mark').textContent()).resolves.toBe('lapsed');
+    await expect(
+      behind.locator('li', { hasText: 'Russian loan to Belarus until the end of 2022' }).locator('.mark').textContent(),
+    ).resolves.toBe('lapsed');
     await page.waitForURL(/chartAt=2023-06-30/);
 
     // By keyboard: a row of the table lists them too, and a commitment opens its history.
@@ -288,10 +316,14 @@ describe('the web page as a workbench', () => {
     await expect(figure.locator('summary').textContent()).resolves.toBe('$600m 2 sources disagree');
     await figure.locator('summary').click();
     // Opened, every claim: Belsat's in our words (labelled), the article's quoted.
-    await expect(figure.locator('li.claim').nth(0).locator('.paraphrase').textContent()).resolves.toMatch(/^Paraphrase, not the source’s words: /);
+    await expect(figure.locator('li.claim').nth(0).locator('.paraphrase').textContent()).resolves.toMatch(
+      /^Paraphrase, not the source’s words: /,
+    );
     await expect(figure.locator('li.claim').nth(1).locator('blockquote').textContent()).resolves.toContain('$600m loan');
     await expect(figure.locator('.cite-body > .meta').textContent()).resolves.toMatch(/^confidence: \w+/);
-    await expect(figure.getAttribute('title')).resolves.toMatch(/^600,000,000 USD — Analysis of the Belarus–Russia .* \(2 sources disagree\)$/);
+    await expect(figure.getAttribute('title')).resolves.toMatch(
+      /^600,000,000 USD — Analysis of the Belarus–Russia .* \(2 sources disagree\)$/,
+    );
   });
 
   it('exports the state and the comparison as CSV, the timeline and the chart as PNG, and a permalink that shows the same', async () => {

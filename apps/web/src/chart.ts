@@ -83,7 +83,15 @@ export function pairCharts(days: string[], ledgers: LedgerRow[][], commitments: 
     let chart = charts.get(key);
     if (!chart) {
       const zeros = () => days.map(() => 0);
-      chart = { key, by, to, currency, days, values: { pledged: zeros(), disbursed: zeros(), outstanding: zeros(), demanded: zeros(), lapsed: zeros(), broken: zeros() }, behind: days.map(() => []) };
+      chart = {
+        key,
+        by,
+        to,
+        currency,
+        days,
+        values: { pledged: zeros(), disbursed: zeros(), outstanding: zeros(), demanded: zeros(), lapsed: zeros(), broken: zeros() },
+        behind: days.map(() => []),
+      };
       charts.set(key, chart);
     }
     return chart;
@@ -130,7 +138,11 @@ export async function loadCharts(
       days.slice(i, i + 4).map(async (day, j) => {
         const [ledger, list] = await Promise.all([
           getJson<{ rows: LedgerRow[] }>('/v1/ledger', { asOf: day, knownAt: query.knownAt, reportedBy: query.reportedBy }, signal),
-          allPages<Commitment>('/v1/commitments', { asOf: day, knownAt: query.knownAt, reportedBy: query.reportedBy, party: query.party }, signal),
+          allPages<Commitment>(
+            '/v1/commitments',
+            { asOf: day, knownAt: query.knownAt, reportedBy: query.reportedBy, party: query.party },
+            signal,
+          ),
         ]);
         ledgers[i + j] = ledger.rows.filter((row) => !query.party || row.by === query.party || row.to === query.party);
         commitments[i + j] = list;
@@ -142,12 +154,21 @@ export async function loadCharts(
   return charts;
 }
 
-function renderCharts(target: HTMLElement, charts: PairChart[], query: { knownAt?: string; reportedBy?: string; selected?: string }, actions: ChartActions): void {
+function renderCharts(
+  target: HTMLElement,
+  charts: PairChart[],
+  query: { knownAt?: string; reportedBy?: string; selected?: string },
+  actions: ChartActions,
+): void {
   for (const chart of drawn) chart.destroy();
   drawn = [];
   const known = `${query.knownAt ? `as known at ${formatDay(query.knownAt)} ${query.knownAt.slice(11, 16)} UTC` : 'as known now'}${query.reportedBy ? `, as reported by ${formatDay(`${query.reportedBy}T00:00:00Z`)}` : ''}`;
   target.replaceChildren(
-    h('p', { className: 'caption' }, `Quarter by quarter, ${known}. Lapsed and broken commitments are marked points (✕ broken, ◆ lapsed). Click a point, or use a row of the table, to list the commitments behind it.`),
+    h(
+      'p',
+      { className: 'caption' },
+      `Quarter by quarter, ${known}. Lapsed and broken commitments are marked points (✕ broken, ◆ lapsed). Click a point, or use a row of the table, to list the commitments behind it.`,
+    ),
   );
   if (!charts.length) {
     target.append(h('p', { className: 'empty' }, 'No pledged or demanded sums on these dates.'));
@@ -157,7 +178,10 @@ function renderCharts(target: HTMLElement, charts: PairChart[], query: { knownAt
 }
 
 function pairFigure(pair: PairChart, selected: string | undefined, actions: ChartActions) {
-  const canvas = h('canvas', { role: 'img', 'aria-label': `${pair.key}: pledged, disbursed, outstanding and demanded over time; the table below has the figures` });
+  const canvas = h('canvas', {
+    role: 'img',
+    'aria-label': `${pair.key}: pledged, disbursed, outstanding and demanded over time; the table below has the figures`,
+  });
   const behind = h('div', { className: 'behind', 'aria-live': 'polite' });
   const show = (index: number, opener?: HTMLElement) => {
     actions.select(pair.days[index]);
@@ -194,7 +218,9 @@ function pairFigure(pair: PairChart, selected: string | undefined, actions: Char
       animation: false,
       interaction: { mode: 'index', intersect: false },
       scales: { y: { beginAtZero: true, ticks: { callback: (value) => compactAmount(String(value), pair.currency) } } },
-      plugins: { tooltip: { callbacks: { label: (item) => `${item.dataset.label ?? ''}: ${compactAmount(String(item.parsed.y), pair.currency)}` } } },
+      plugins: {
+        tooltip: { callbacks: { label: (item) => `${item.dataset.label ?? ''}: ${compactAmount(String(item.parsed.y), pair.currency)}` } },
+      },
       onClick: (_event, elements) => {
         if (elements.length) show(elements[0].index);
       },
@@ -218,7 +244,11 @@ function figuresTable(pair: PairChart, show: (index: number, button: HTMLElement
       h(
         'table',
         {},
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'As of'), ...SERIES.map((series) => h('th', { scope: 'col' }, humanize(series))))),
+        h(
+          'thead',
+          {},
+          h('tr', {}, h('th', { scope: 'col' }, 'As of'), ...SERIES.map((series) => h('th', { scope: 'col' }, humanize(series)))),
+        ),
         h(
           'tbody',
           {},
@@ -226,11 +256,23 @@ function figuresTable(pair: PairChart, show: (index: number, button: HTMLElement
             h(
               'tr',
               { 'data-day': day },
-              h('th', { scope: 'row' }, h('button', { type: 'button', className: 'link', onclick: (event: Event) => show(index, event.currentTarget as HTMLElement) }, formatDay(`${day}T00:00:00Z`))),
+              h(
+                'th',
+                { scope: 'row' },
+                h(
+                  'button',
+                  { type: 'button', className: 'link', onclick: (event: Event) => show(index, event.currentTarget as HTMLElement) },
+                  formatDay(`${day}T00:00:00Z`),
+                ),
+              ),
               ...SERIES.map((series) =>
                 h(
                   'td',
-                  { 'data-series': series, 'data-value': pair.values[series][index], title: formatAmount(String(pair.values[series][index]), pair.currency) },
+                  {
+                    'data-series': series,
+                    'data-value': pair.values[series][index],
+                    title: formatAmount(String(pair.values[series][index]), pair.currency),
+                  },
                   compactAmount(String(pair.values[series][index]), pair.currency),
                 ),
               ),
@@ -257,7 +299,15 @@ function renderBehind(target: HTMLElement, pair: PairChart, index: number, actio
             h(
               'li',
               { className: `status-${c.status}`, 'data-commitment-id': c.id },
-              h('button', { type: 'button', className: 'link', onclick: (event: Event) => actions.openCommitment(c.id, event.currentTarget as HTMLElement) }, c.title),
+              h(
+                'button',
+                {
+                  type: 'button',
+                  className: 'link',
+                  onclick: (event: Event) => actions.openCommitment(c.id, event.currentTarget as HTMLElement),
+                },
+                c.title,
+              ),
               h('span', { className: `mark role-${ROLE[c.status] ?? 'pledged'}` }, humanize(c.status)),
               ` ${compactAmount(c.pledged ?? c.terms.amount, c.currency, c.unit)}`,
               c.disbursed && c.disbursed !== '0' ? `, disbursed ${compactAmount(c.disbursed, c.currency)}` : '',

@@ -25,7 +25,16 @@ export interface StateDiff {
   reportedBy?: string;
   added: Commitment[];
   removed: Commitment[];
-  changed: { id: string; title: string; kind: string; by: string; to: string; currency: string | null; unit: string | null; changes: DiffChange[] }[];
+  changed: {
+    id: string;
+    title: string;
+    kind: string;
+    by: string;
+    to: string;
+    currency: string | null;
+    unit: string | null;
+    changes: DiffChange[];
+  }[];
 }
 
 export interface CompareActions {
@@ -42,10 +51,23 @@ export function renderComparison(target: HTMLElement, diff: StateDiff, actions: 
   const earlier = sideLabel(diff.from, diff.fromKnownAt, diff.toKnownAt);
   const later = sideLabel(diff.to, diff.toKnownAt, diff.fromKnownAt);
   const open = (id: string, title: string) =>
-    h('button', { type: 'button', className: 'link', 'data-commitment': id, onclick: (event: Event) => actions.openCommitment(id, event.currentTarget as HTMLElement) }, title);
+    h(
+      'button',
+      {
+        type: 'button',
+        className: 'link',
+        'data-commitment': id,
+        onclick: (event: Event) => actions.openCommitment(id, event.currentTarget as HTMLElement),
+      },
+      title,
+    );
   const total = diff.added.length + diff.removed.length + diff.changed.length;
   target.replaceChildren(
-    h('p', { className: 'caption', id: 'compare-caption' }, `From ${earlier} to ${later}${diff.reportedBy ? `, as reported by ${formatDay(diff.reportedBy)}` : ''}: ${total ? `${total} commitment${total === 1 ? '' : 's'} changed` : 'nothing changed'}.`),
+    h(
+      'p',
+      { className: 'caption', id: 'compare-caption' },
+      `From ${earlier} to ${later}${diff.reportedBy ? `, as reported by ${formatDay(diff.reportedBy)}` : ''}: ${total ? `${total} commitment${total === 1 ? '' : 's'} changed` : 'nothing changed'}.`,
+    ),
     block('Added', 'added', diff.added, ['Commitment', 'By → to', 'Status', 'Amount', 'Source'], (c) => [
       open(c.id, c.title),
       `${c.by} → ${c.to}`,
@@ -66,7 +88,8 @@ export function renderComparison(target: HTMLElement, diff: StateDiff, actions: 
 
 function block(title: string, id: string, rows: Commitment[], columns: string[], cells: (c: Commitment) => (Node | string)[]) {
   const heading = h('h3', { id: `compare-${id}` }, title, h('span', { className: 'count' }, String(rows.length)));
-  if (!rows.length) return h('section', { 'aria-labelledby': `compare-${id}`, 'data-compare': id }, heading, h('p', { className: 'none' }, 'none'));
+  if (!rows.length)
+    return h('section', { 'aria-labelledby': `compare-${id}`, 'data-compare': id }, heading, h('p', { className: 'none' }, 'none'));
   return h(
     'section',
     { 'aria-labelledby': `compare-${id}`, 'data-compare': id },
@@ -86,7 +109,13 @@ function block(title: string, id: string, rows: Commitment[], columns: string[],
 
 function changedBlock(diff: StateDiff, earlier: string, later: string, open: (id: string, title: string) => HTMLElement) {
   const heading = h('h3', { id: 'compare-changed' }, 'Changed', h('span', { className: 'count' }, String(diff.changed.length)));
-  if (!diff.changed.length) return h('section', { 'aria-labelledby': 'compare-changed', 'data-compare': 'changed' }, heading, h('p', { className: 'none' }, 'none'));
+  if (!diff.changed.length)
+    return h(
+      'section',
+      { 'aria-labelledby': 'compare-changed', 'data-compare': 'changed' },
+      heading,
+      h('p', { className: 'none' }, 'none'),
+    );
   return h(
     'section',
     { 'aria-labelledby': 'compare-changed', 'data-compare': 'changed' },
@@ -103,7 +132,18 @@ function changedBlock(diff: StateDiff, earlier: string, later: string, open: (id
           h(
             'table',
             { className: 'changes' },
-            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, earlier), h('th', { scope: 'col' }, later), h('th', { scope: 'col' }, 'Source of the change'))),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'col' }, 'Field'),
+                h('th', { scope: 'col' }, earlier),
+                h('th', { scope: 'col' }, later),
+                h('th', { scope: 'col' }, 'Source of the change'),
+              ),
+            ),
             h(
               'tbody',
               {},

@@ -83,7 +83,8 @@ export function planLine(all: readonly TimelineItem[], view: Window, limit = IND
       items.push(...before, ...here);
       continue;
     }
-    if (before.length) clusters.push({ id: `cluster:${group}:ongoing`, group, start: drawn.start, end: drawn.end, count: before.length, ongoing: true });
+    if (before.length)
+      clusters.push({ id: `cluster:${group}:ongoing`, group, start: drawn.start, end: drawn.end, count: before.length, ongoing: true });
     if (here.length <= limit) {
       items.push(...here);
       continue;
@@ -92,7 +93,15 @@ export function planLine(all: readonly TimelineItem[], view: Window, limit = IND
     for (const item of here) push(slices, Math.floor(Date.parse(item.start) / width) * width, item);
     for (const [start, inSlice] of slices) {
       if (inSlice.length === 1) items.push(inSlice[0]);
-      else clusters.push({ id: `cluster:${group}:${start}:${width}`, group, start, end: start + width, count: inSlice.length, ongoing: false });
+      else
+        clusters.push({
+          id: `cluster:${group}:${start}:${width}`,
+          group,
+          start,
+          end: start + width,
+          count: inSlice.length,
+          ongoing: false,
+        });
     }
   }
   return { items, clusters, drawn };

@@ -12,7 +12,11 @@ import type { Commitment, History, HistoryVersion, TimelineEntry } from './types
 export function renderHistory(target: HTMLElement, history: History, current: Commitment | undefined): void {
   target.replaceChildren(
     current
-      ? h('p', { className: 'summary' }, `${current.by} → ${current.to} · ${current.kind} · ${current.status.replace(/_/g, ' ')} · version ${current.version}`)
+      ? h(
+          'p',
+          { className: 'summary' },
+          `${current.by} → ${current.to} · ${current.kind} · ${current.status.replace(/_/g, ' ')} · version ${current.version}`,
+        )
       : h('p', { className: 'summary' }, 'Not in force on the date shown; its whole history follows.'),
     h('ol', { className: 'versions', 'aria-label': 'Versions, as recorded' }, ...versionItems(history.versions)),
   );
@@ -36,7 +40,13 @@ function versionItem(version: HistoryVersion, rows: FieldRow[]) {
     version.retracted ? h('span', { className: 'mark retracted' }, 'Retracted later') : null,
     version.about ? h('span', { className: `mark ${version.about.kind}` }, ABOUT_MARKS[version.about.kind]) : null,
   ];
-  const classes = ['version', version.fixes ? `is-${version.fixes.kind}` : '', version.about ? `is-${version.about.kind}` : '', version.correctedBy?.length ? 'is-corrected' : '', version.retracted ? 'is-retracted' : '']
+  const classes = [
+    'version',
+    version.fixes ? `is-${version.fixes.kind}` : '',
+    version.about ? `is-${version.about.kind}` : '',
+    version.correctedBy?.length ? 'is-corrected' : '',
+    version.retracted ? 'is-retracted' : '',
+  ]
     .filter(Boolean)
     .join(' ');
   return h(
@@ -48,12 +58,26 @@ function versionItem(version: HistoryVersion, rows: FieldRow[]) {
       { className: 'meta' },
       `effective ${formatEffective(version.effectiveAt)} · recorded ${formatDay(version.recordedAt)} ${version.recordedAt.slice(11, 16)} UTC by ${version.actor} · ${version.confidence}`,
     ),
-    version.fixes ? h('p', { className: 'fixes' }, `Fixes the ${eventTypeLabel(version.fixes.type).toLowerCase()} event ${version.fixes.eventId.slice(0, 8)}…`) : null,
+    version.fixes
+      ? h(
+          'p',
+          { className: 'fixes' },
+          `Fixes the ${eventTypeLabel(version.fixes.type).toLowerCase()} event ${version.fixes.eventId.slice(0, 8)}…`,
+        )
+      : null,
     version.correctedBy?.length
-      ? h('p', { className: 'fixes' }, `Corrected by ${version.correctedBy.map((c) => `${c.eventId.slice(0, 8)}… on ${formatDay(c.recordedAt)}`).join(', ')}`)
+      ? h(
+          'p',
+          { className: 'fixes' },
+          `Corrected by ${version.correctedBy.map((c) => `${c.eventId.slice(0, 8)}… on ${formatDay(c.recordedAt)}`).join(', ')}`,
+        )
       : null,
     version.about
-      ? h('p', { className: 'fixes' }, `${ABOUT_TEXT[version.about.kind]}${version.about.field ? ` (${fieldLabel(version.about.field)})` : ''} of event ${version.about.eventId.slice(0, 8)}…`)
+      ? h(
+          'p',
+          { className: 'fixes' },
+          `${ABOUT_TEXT[version.about.kind]}${version.about.field ? ` (${fieldLabel(version.about.field)})` : ''} of event ${version.about.eventId.slice(0, 8)}…`,
+        )
       : null,
     changesTable(rows),
     sourceBlock(version.source),
@@ -62,7 +86,11 @@ function versionItem(version: HistoryVersion, rows: FieldRow[]) {
 
 /** A claim event marks its version: another source confirms, disputes, or the analyst chose. */
 const ABOUT_MARKS = { corroboration: 'Corroboration', claim: 'Competing claim', choice: 'Claim chosen' } as const;
-const ABOUT_TEXT = { corroboration: 'Another source confirms', claim: 'Another source gives another value', choice: 'The analyst chose a claim' } as const;
+const ABOUT_TEXT = {
+  corroboration: 'Another source confirms',
+  claim: 'Another source gives another value',
+  choice: 'The analyst chose a claim',
+} as const;
 
 function changesTable(rows: FieldRow[]) {
   if (!rows.length) return h('p', { className: 'none' }, 'no field changed');
@@ -96,7 +124,11 @@ export function renderStream(target: HTMLElement, entries: TimelineEntry[]): voi
           'li',
           { className: 'version' },
           h('h3', {}, `${eventTypeLabel(entry.type)} · ${formatEffective(entry.effectiveAt)}`),
-          h('p', { className: 'meta' }, `recorded ${formatDay(entry.recordedAt)} by ${entry.actor} · ${entry.confidence} · parties ${entry.parties.join(', ') || '–'}`),
+          h(
+            'p',
+            { className: 'meta' },
+            `recorded ${formatDay(entry.recordedAt)} by ${entry.actor} · ${entry.confidence} · parties ${entry.parties.join(', ') || '–'}`,
+          ),
           typeof entry.data.description === 'string' ? h('p', {}, entry.data.description) : null,
           sourceBlock(entry.source),
         ),

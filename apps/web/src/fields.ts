@@ -61,7 +61,8 @@ export function fieldLabel(path: string): string {
 export function measureAfter(changes: FieldChange[], before: Measure): Measure {
   const measure = { ...before };
   for (const leaf of changes.flatMap((change) => leaves(change.path, change.to))) {
-    if (leaf.path === 'terms.currency' || leaf.path === 'currency') measure.currency = typeof leaf.value === 'string' ? leaf.value : measure.currency;
+    if (leaf.path === 'terms.currency' || leaf.path === 'currency')
+      measure.currency = typeof leaf.value === 'string' ? leaf.value : measure.currency;
     if (leaf.path === 'terms.unit' || leaf.path === 'unit') measure.unit = typeof leaf.value === 'string' ? leaf.value : measure.unit;
   }
   return measure;

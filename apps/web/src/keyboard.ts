@@ -51,7 +51,11 @@ export function keyboardTimeline(container: HTMLElement, keys: TimelineKeys): vo
         const order = keys.order();
         const at = order.indexOf(id);
         const next =
-          event.key === 'Home' ? 0 : event.key === 'End' ? order.length - 1 : at + (event.key === 'ArrowRight' || event.key === 'ArrowDown' ? 1 : -1);
+          event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? order.length - 1
+              : at + (event.key === 'ArrowRight' || event.key === 'ArrowDown' ? 1 : -1);
         if (next >= 0 && next < order.length) focusItem(container, keys, order[next]);
       }
       return;
@@ -88,13 +92,16 @@ function focusItem(container: HTMLElement, keys: TimelineKeys, id: string): void
   requestAnimationFrame(() => requestAnimationFrame(() => find()?.focus()));
 }
 
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
 
 /** Keeps Tab and Shift+Tab inside `dialog` until the returned function is called. */
 export function trapFocus(dialog: HTMLElement): () => void {
   const onKey = (event: KeyboardEvent) => {
     if (event.key !== 'Tab') return;
-    const focusable = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((element) => element.offsetParent !== null || element === document.activeElement);
+    const focusable = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+      (element) => element.offsetParent !== null || element === document.activeElement,
+    );
     if (!focusable.length) return;
     const first = focusable[0];
     const last = focusable[focusable.length - 1];

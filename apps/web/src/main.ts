@@ -95,11 +95,14 @@ function update(patch: Partial<ViewState>): void {
   syncControls();
   if (changed('asOf') || changed('knownAt') || changed('reportedBy')) void loadState();
   else if (changed('party') || changed('q')) rerenderState();
-  if (changed('knownAt') || changed('reportedBy') || changed('party') || changed('types') || changed('q') || changed('group')) void loadTimeline();
+  if (changed('knownAt') || changed('reportedBy') || changed('party') || changed('types') || changed('q') || changed('group'))
+    void loadTimeline();
   if (changed('asOf')) timeline.setCustomTime(dayStart(asOfDay()), 'asOf');
   if (changed('panel')) showPanel();
-  if (view.panel === 'compare' && (changed('panel') || changed('compare') || changed('knownAt') || changed('reportedBy'))) void loadComparison();
-  if (view.panel === 'chart' && (changed('panel') || changed('asOf') || changed('knownAt') || changed('reportedBy') || changed('party'))) void loadChart();
+  if (view.panel === 'compare' && (changed('panel') || changed('compare') || changed('knownAt') || changed('reportedBy')))
+    void loadComparison();
+  if (view.panel === 'chart' && (changed('panel') || changed('asOf') || changed('knownAt') || changed('reportedBy') || changed('party')))
+    void loadChart();
   if (changed('reportedBy') && !changed('commitment') && view.commitment) void openCommitment(view.commitment);
   if (changed('commitment')) {
     if (view.commitment) void openCommitment(view.commitment);
@@ -124,7 +127,8 @@ function syncControls(): void {
   el.reportedBy.value = view.reportedBy ?? '';
   el.party.value = view.party ?? '';
   for (const box of el.type.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) box.checked = view.types.includes(box.value);
-  el.typeSummary.textContent = view.types.length === 0 ? 'all' : view.types.length === 1 ? eventTypeLabel(view.types[0]) : `${view.types.length} types`;
+  el.typeSummary.textContent =
+    view.types.length === 0 ? 'all' : view.types.length === 1 ? eventTypeLabel(view.types[0]) : `${view.types.length} types`;
   el.typeSummary.setAttribute('aria-label', `Event types: ${view.types.length ? view.types.map(eventTypeLabel).join(', ') : 'all'}`);
   el.q.value = view.q ?? '';
   el.group.value = view.group;
@@ -142,7 +146,8 @@ function fromLocalInput(value: string): string | undefined {
 // ---- the pane: state, comparison, chart ------------------------------------
 
 function showPanel(): void {
-  for (const button of document.querySelectorAll<HTMLButtonElement>('.panel-switch button')) button.setAttribute('aria-pressed', String(button.dataset.panel === view.panel));
+  for (const button of document.querySelectorAll<HTMLButtonElement>('.panel-switch button'))
+    button.setAttribute('aria-pressed', String(button.dataset.panel === view.panel));
   for (const panel of ['state', 'compare', 'chart'] as const) byId(`pane-${panel}`).hidden = view.panel !== panel;
 }
 
@@ -165,7 +170,14 @@ async function loadChart(): Promise<void> {
   try {
     await loadCharts(
       body,
-      { startYear: new Date(sliderStart).getUTCFullYear(), last: asOfDay(), knownAt: view.knownAt, reportedBy: view.reportedBy, party: view.party, selected: view.chartAt },
+      {
+        startYear: new Date(sliderStart).getUTCFullYear(),
+        last: asOfDay(),
+        knownAt: view.knownAt,
+        reportedBy: view.reportedBy,
+        party: view.party,
+        selected: view.chartAt,
+      },
       {
         openCommitment: (id, opener) => ((drawerOpener = opener), update({ commitment: id })),
         select: (day) => update({ chartAt: day }),
@@ -187,7 +199,11 @@ async function loadComparison(): Promise<void> {
   const request = (compareRequest = new AbortController());
   el.compareBody.setAttribute('aria-busy', 'true');
   try {
-    const diff = await getJson<StateDiff>('/v1/state/diff', { from, to, fromKnownAt, toKnownAt, knownAt: view.knownAt, reportedBy: view.reportedBy, minPosition: latestPosition }, request.signal);
+    const diff = await getJson<StateDiff>(
+      '/v1/state/diff',
+      { from, to, fromKnownAt, toKnownAt, knownAt: view.knownAt, reportedBy: view.reportedBy, minPosition: latestPosition },
+      request.signal,
+    );
     renderComparison(el.compareBody, diff, { openCommitment: (id, opener) => ((drawerOpener = opener), update({ commitment: id })) });
     clearError();
   } catch (error) {
@@ -222,7 +238,11 @@ async function loadState(): Promise<void> {
   const request = (stateRequest = new AbortController());
   el.stateBody.setAttribute('aria-busy', 'true');
   try {
-    const state = await getJson<State>('/v1/state', { asOf: asOfDay(), knownAt: view.knownAt, reportedBy: view.reportedBy, minPosition: latestPosition }, request.signal);
+    const state = await getJson<State>(
+      '/v1/state',
+      { asOf: asOfDay(), knownAt: view.knownAt, reportedBy: view.reportedBy, minPosition: latestPosition },
+      request.signal,
+    );
     const previous = shownState;
     shownState = state;
     renderStatePanel(state, previous);
@@ -258,7 +278,14 @@ async function loadTimeline(): Promise<void> {
   timelineRequest?.abort();
   const request = (timelineRequest = new AbortController());
   try {
-    const query = { knownAt: view.knownAt, reportedBy: view.reportedBy, party: view.party, type: view.types.join(',') || undefined, q: view.q, minPosition: latestPosition };
+    const query = {
+      knownAt: view.knownAt,
+      reportedBy: view.reportedBy,
+      party: view.party,
+      type: view.types.join(',') || undefined,
+      q: view.q,
+      minPosition: latestPosition,
+    };
     // A long history takes seconds to read: the counts for the window in view come first, drawn as
     // clusters. The counts (/v1/timeline/density) do not take reportedBy: then the events come alone.
     if (!entries.length && view.group === 'kind' && !view.reportedBy) {
@@ -323,7 +350,11 @@ async function drawDensity(query: Record<string, string | undefined>, signal: Ab
   const clusters = densityClusters(density.items, new Set(Object.keys(KIND_GROUPS)), NOT_DRAWN);
   // A short history is read whole at once: clusters would only flash.
   if (clusters.reduce((sum, cluster) => sum + cluster.count, 0) <= 300) return;
-  setGroups(Object.entries(KIND_GROUPS).filter(([id]) => clusters.some((cluster) => cluster.group === id)).map(([id, group]) => ({ id, ...group })));
+  setGroups(
+    Object.entries(KIND_GROUPS)
+      .filter(([id]) => clusters.some((cluster) => cluster.group === id))
+      .map(([id, group]) => ({ id, ...group })),
+  );
   showItems(clusters.map(toVisCluster));
   el.timelineCount.textContent = 'Reading the events…';
 }
@@ -400,7 +431,11 @@ async function openCommitment(id: string): Promise<void> {
   try {
     const [history, current] = await Promise.all([
       getJson<History>(`/v1/commitments/${encodeURIComponent(id)}/history`, { reportedBy: view.reportedBy }),
-      getJson<Commitment>(`/v1/commitments/${encodeURIComponent(id)}`, { asOf: asOfDay(), knownAt: view.knownAt, reportedBy: view.reportedBy }).catch((error: unknown) => {
+      getJson<Commitment>(`/v1/commitments/${encodeURIComponent(id)}`, {
+        asOf: asOfDay(),
+        knownAt: view.knownAt,
+        reportedBy: view.reportedBy,
+      }).catch((error: unknown) => {
         if (error instanceof ApiError && error.status === 404) return undefined;
         throw error;
       }),
@@ -436,7 +471,8 @@ function showDrawer(title: string): void {
   el.drawerTitle.textContent = title;
   if (el.drawer.hidden) {
     // Focus goes back where it was when the drawer opened.
-    if (!drawerOpener && document.activeElement instanceof HTMLElement && document.activeElement !== document.body) drawerOpener = document.activeElement;
+    if (!drawerOpener && document.activeElement instanceof HTMLElement && document.activeElement !== document.body)
+      drawerOpener = document.activeElement;
     el.drawer.hidden = false;
     releaseDrawer = trapFocus(el.drawer);
   }
@@ -466,19 +502,38 @@ function wireExports(): void {
   });
   byId('export-state-csv').addEventListener(
     'click',
-    run(() => downloadCsv('/v1/commitments', { asOf: asOfDay(), knownAt: view.knownAt, reportedBy: view.reportedBy, party: view.party }, `commitments-${asOfDay()}.csv`)),
+    run(() =>
+      downloadCsv(
+        '/v1/commitments',
+        { asOf: asOfDay(), knownAt: view.knownAt, reportedBy: view.reportedBy, party: view.party },
+        `commitments-${asOfDay()}.csv`,
+      ),
+    ),
   );
   byId('export-compare-csv').addEventListener(
     'click',
-    run(() => downloadCsv('/v1/state/diff', { ...view.compare, knownAt: view.knownAt, reportedBy: view.reportedBy }, `diff-${view.compare.from}-${view.compare.to}.csv`)),
+    run(() =>
+      downloadCsv(
+        '/v1/state/diff',
+        { ...view.compare, knownAt: view.knownAt, reportedBy: view.reportedBy },
+        `diff-${view.compare.from}-${view.compare.to}.csv`,
+      ),
+    ),
   );
-  byId('export-timeline-png').addEventListener('click', run(() => downloadPng(byId('timeline'), `timeline-${asOfDay()}.png`)));
+  byId('export-timeline-png').addEventListener(
+    'click',
+    run(() => downloadPng(byId('timeline'), `timeline-${asOfDay()}.png`)),
+  );
   byId('export-chart-png').addEventListener(
     'click',
     run(async () => {
       for (const figure of document.querySelectorAll<HTMLElement>('#chart-body figure.pair-chart')) {
         const canvas = figure.querySelector('canvas');
-        if (canvas) await downloadPng(canvas, `pledged-vs-delivered-${(figure.dataset.pair ?? 'chart').replace(/[^A-Za-z0-9]+/g, '-')}-${asOfDay()}.png`);
+        if (canvas)
+          await downloadPng(
+            canvas,
+            `pledged-vs-delivered-${(figure.dataset.pair ?? 'chart').replace(/[^A-Za-z0-9]+/g, '-')}-${asOfDay()}.png`,
+          );
       }
     }),
   );
@@ -545,7 +600,12 @@ const LIVE_TEXT: Record<LiveStatus, string> = {
 function onLiveStatus(status: LiveStatus, error?: ApiError): void {
   el.live.dataset.status = status;
   el.liveText.textContent = LIVE_TEXT[status];
-  el.live.title = status === 'live' ? 'New events appear as they are recorded' : status === 'refused' ? (error?.message ?? '') : 'The event stream is not connected; it retries by itself';
+  el.live.title =
+    status === 'live'
+      ? 'New events appear as they are recorded'
+      : status === 'refused'
+        ? (error?.message ?? '')
+        : 'The event stream is not connected; it retries by itself';
   if (error) showError(error);
 }
 
@@ -563,7 +623,8 @@ function showError(error: unknown): void {
           ? error.message
           : String(error);
   el.error.hidden = false;
-  if (apiError?.kind === 'unauthorized' || apiError?.kind === 'forbidden') (document.querySelector('details.key') as HTMLDetailsElement).open = true;
+  if (apiError?.kind === 'unauthorized' || apiError?.kind === 'forbidden')
+    (document.querySelector('details.key') as HTMLDetailsElement).open = true;
 }
 
 function clearError(): void {
@@ -578,9 +639,15 @@ async function loadFilterOptions(): Promise<void> {
       getJson<{ items: Party[] }>('/v1/parties', { knownAt: view.knownAt }),
       getJson<{ items: { type: string }[] }>('/v1/schemas'),
     ]);
-    el.party.append(...parties.items.map((party) => h('option', { value: party.partyId }, party.name ? `${party.name} (${party.partyId})` : party.partyId)));
+    el.party.append(
+      ...parties.items.map((party) =>
+        h('option', { value: party.partyId }, party.name ? `${party.name} (${party.partyId})` : party.partyId),
+      ),
+    );
     el.type.append(
-      ...schemas.items.map((schema) => h('label', {}, h('input', { type: 'checkbox', name: 'type', value: schema.type }), ` ${eventTypeLabel(schema.type)}`)),
+      ...schemas.items.map((schema) =>
+        h('label', {}, h('input', { type: 'checkbox', name: 'type', value: schema.type }), ` ${eventTypeLabel(schema.type)}`),
+      ),
     );
     syncControls();
   } catch (error) {
@@ -638,7 +705,8 @@ function createTimeline(): void {
       const shift = (window.end.getTime() - window.start.getTime()) * fraction;
       timeline.setWindow(window.start.getTime() + shift, window.end.getTime() + shift, { animation: false });
     },
-    zoom: (factor) => (factor < 1 ? timeline.zoomIn(1 - factor, { animation: false }) : timeline.zoomOut(1 - 1 / factor, { animation: false })),
+    zoom: (factor) =>
+      factor < 1 ? timeline.zoomIn(1 - factor, { animation: false }) : timeline.zoomOut(1 - 1 / factor, { animation: false }),
   });
 }
 
@@ -703,7 +771,9 @@ function wireControls(): void {
   byId('as-of-today').addEventListener('click', () => update({ asOf: undefined }));
   el.knownAt.addEventListener('change', () => update({ knownAt: fromLocalInput(el.knownAt.value) }));
   byId('known-at-now').addEventListener('click', () => update({ knownAt: undefined }));
-  el.reportedBy.addEventListener('change', () => update({ reportedBy: /^\d{4}-\d{2}-\d{2}$/.test(el.reportedBy.value) ? el.reportedBy.value : undefined }));
+  el.reportedBy.addEventListener('change', () =>
+    update({ reportedBy: /^\d{4}-\d{2}-\d{2}$/.test(el.reportedBy.value) ? el.reportedBy.value : undefined }),
+  );
   byId('reported-by-any').addEventListener('click', () => update({ reportedBy: undefined }));
   el.party.addEventListener('change', () => update({ party: el.party.value || undefined }));
   el.type.addEventListener('change', () =>
@@ -728,7 +798,12 @@ function wireControls(): void {
     event.preventDefault();
     const day = (input: HTMLInputElement) => (/^\d{4}-\d{2}-\d{2}$/.test(input.value) ? input.value : undefined);
     update({
-      compare: { from: day(el.compareFrom), to: day(el.compareTo), fromKnownAt: fromLocalInput(el.compareFromKnown.value), toKnownAt: fromLocalInput(el.compareToKnown.value) },
+      compare: {
+        from: day(el.compareFrom),
+        to: day(el.compareTo),
+        fromKnownAt: fromLocalInput(el.compareFromKnown.value),
+        toKnownAt: fromLocalInput(el.compareToKnown.value),
+      },
     });
   });
 

@@ -20,7 +20,9 @@ export function sourceBlock(source: Source) {
     'figure',
     { className: 'source' },
     source.quote ? h('blockquote', {}, source.quote) : null,
-    source.paraphrase ? h('p', { className: 'paraphrase' }, h('span', { className: 'label' }, 'Paraphrase, not the source’s words: '), source.paraphrase) : null,
+    source.paraphrase
+      ? h('p', { className: 'paraphrase' }, h('span', { className: 'label' }, 'Paraphrase, not the source’s words: '), source.paraphrase)
+      : null,
     source.note ? h('p', { className: 'note' }, h('span', { className: 'label' }, 'Our note: '), source.note) : null,
     h(
       'figcaption',
@@ -54,7 +56,11 @@ export function citation(attribution: Attribution | null | undefined, path: stri
   const { title, quote } = attribution.source;
   return h(
     'details',
-    { className: 'cite', 'data-source-of': path, title: [title, quote && `“${quote}”`, disagreement(attribution)].filter(Boolean).join('\n') },
+    {
+      className: 'cite',
+      'data-source-of': path,
+      title: [title, quote && `“${quote}”`, disagreement(attribution)].filter(Boolean).join('\n'),
+    },
     h('summary', {}, citationLabel(attribution), disagreeMark(attribution)),
     citeBody(attribution, format),
   );
@@ -104,7 +110,9 @@ export function claimList(claims: ClaimSet, format: ValueFormat) {
           { className: 'claim-head' },
           h('strong', { className: 'claim-value' }, format(claim.value)),
           ` — ${claim.source.publisher ?? claim.source.title ?? 'source'}`,
-          claim.current ? h('span', { className: 'claim-current' }, `current: ${whyCurrent(claims)}`) : h('span', { className: 'claim-not-current' }, 'not current'),
+          claim.current
+            ? h('span', { className: 'claim-current' }, `current: ${whyCurrent(claims)}`)
+            : h('span', { className: 'claim-not-current' }, 'not current'),
         ),
         sourceBlock(claimSource(claim)),
       ),
@@ -129,8 +137,16 @@ export function corroborations(others: Attribution[] | undefined) {
   return h(
     'div',
     { className: 'corroborated' },
-    h('p', { className: 'label' }, `Also reported by ${others.map((other) => other.source.publisher ?? other.source.title ?? 'a source').join(', ')}:`),
-    h('ul', {}, ...others.map((other) => h('li', {}, sourceBlock(other.source), h('p', { className: 'meta' }, `confidence: ${other.confidence}`)))),
+    h(
+      'p',
+      { className: 'label' },
+      `Also reported by ${others.map((other) => other.source.publisher ?? other.source.title ?? 'a source').join(', ')}:`,
+    ),
+    h(
+      'ul',
+      {},
+      ...others.map((other) => h('li', {}, sourceBlock(other.source), h('p', { className: 'meta' }, `confidence: ${other.confidence}`))),
+    ),
   );
 }
 
@@ -139,12 +155,22 @@ export function corroborations(others: Attribution[] | undefined) {
  * in the tooltip; opened, it shows the source and the confidence. Without a kept source the
  * figure is shown plain, marked so.
  */
-export function citedFigure(text: string, full: string, attribution: Attribution | null | undefined, path: string, format: ValueFormat = String) {
+export function citedFigure(
+  text: string,
+  full: string,
+  attribution: Attribution | null | undefined,
+  path: string,
+  format: ValueFormat = String,
+) {
   if (!attribution) return h('span', { className: 'figure', title: `${full} (no source kept for this figure)` }, text);
   const disputed = disagreement(attribution);
   return h(
     'details',
-    { className: disputed ? 'cite figure is-disputed' : 'cite figure', 'data-figure-of': path, title: `${full} — ${citationLabel(attribution)}${disputed ? ` (${disputed})` : ''}` },
+    {
+      className: disputed ? 'cite figure is-disputed' : 'cite figure',
+      'data-figure-of': path,
+      title: `${full} — ${citationLabel(attribution)}${disputed ? ` (${disputed})` : ''}`,
+    },
     h('summary', {}, h('span', { className: 'figure-text' }, text), disagreeMark(attribution)),
     citeBody(attribution, format),
   );

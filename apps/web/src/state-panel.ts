@@ -23,17 +23,32 @@ export function renderState(target: HTMLElement, state: State, sections: StateSe
     return;
   }
   const commitmentButton = (c: Commitment) =>
-    h('button', { type: 'button', className: 'link', 'data-commitment': c.id, onclick: (event: Event) => actions.openCommitment(c.id, event.currentTarget as HTMLElement) }, c.title);
+    h(
+      'button',
+      {
+        type: 'button',
+        className: 'link',
+        'data-commitment': c.id,
+        onclick: (event: Event) => actions.openCommitment(c.id, event.currentTarget as HTMLElement),
+      },
+      c.title,
+    );
 
   target.append(
-    section('Pledges', 'pledges', sections.pledges, ['Commitment', 'By → to', 'Pledged', 'Disbursed', 'Outstanding', 'Source of the amount'], (c) => [
-      commitmentButton(c),
-      `${c.by} → ${c.to}`,
-      money(c, c.pledged, 'terms.amount'),
-      c.pledged === null ? '–' : money(c, c.disbursed, 'disbursed'),
-      money(c, c.outstanding, 'disbursed', 'terms.amount'),
-      cite(c, 'terms.amount', amountOf(c)),
-    ]),
+    section(
+      'Pledges',
+      'pledges',
+      sections.pledges,
+      ['Commitment', 'By → to', 'Pledged', 'Disbursed', 'Outstanding', 'Source of the amount'],
+      (c) => [
+        commitmentButton(c),
+        `${c.by} → ${c.to}`,
+        money(c, c.pledged, 'terms.amount'),
+        c.pledged === null ? '–' : money(c, c.disbursed, 'disbursed'),
+        money(c, c.outstanding, 'disbursed', 'terms.amount'),
+        cite(c, 'terms.amount', amountOf(c)),
+      ],
+    ),
     section('Demands', 'demands', sections.demands, ['Asked for', 'Of → by', 'Amount'], (c) => [
       commitmentButton(c),
       `${c.by} → ${c.to}`,
@@ -47,21 +62,33 @@ export function renderState(target: HTMLElement, state: State, sections: StateSe
       cite(c, 'terms.amount', amountOf(c)),
     ]),
     programmes(sections.programmes),
-    section('Active deployments', 'deployments', sections.deployments, ['Asset', 'Place', 'Whose → host', 'Since', 'Sources'], (d: Deployment) => [
-      d.quantity ? `${d.asset} (${formatAmount(d.quantity, null, d.unit)})` : d.asset,
-      d.place ?? '–',
-      `${d.by} → ${d.host}`,
-      formatDay(d.startedAt),
-      deploymentSources(d),
-    ]),
-    section('Closed commitments', 'closed', sections.closed, ['Commitment', 'By → to', 'Status', 'Pledged', 'Disbursed', 'Source of the status'], (c) => [
-      commitmentButton(c),
-      `${c.by} → ${c.to}`,
-      c.lapsedAt && c.terms.validUntil ? `Lapsed: valid until ${formatPartialDate(c.terms.validUntil)}` : humanize(c.status),
-      money(c, c.pledged, 'terms.amount'),
-      c.disbursed === undefined ? '–' : money(c, c.disbursed, 'disbursed'),
-      cite(c, 'status'),
-    ]),
+    section(
+      'Active deployments',
+      'deployments',
+      sections.deployments,
+      ['Asset', 'Place', 'Whose → host', 'Since', 'Sources'],
+      (d: Deployment) => [
+        d.quantity ? `${d.asset} (${formatAmount(d.quantity, null, d.unit)})` : d.asset,
+        d.place ?? '–',
+        `${d.by} → ${d.host}`,
+        formatDay(d.startedAt),
+        deploymentSources(d),
+      ],
+    ),
+    section(
+      'Closed commitments',
+      'closed',
+      sections.closed,
+      ['Commitment', 'By → to', 'Status', 'Pledged', 'Disbursed', 'Source of the status'],
+      (c) => [
+        commitmentButton(c),
+        `${c.by} → ${c.to}`,
+        c.lapsedAt && c.terms.validUntil ? `Lapsed: valid until ${formatPartialDate(c.terms.validUntil)}` : humanize(c.status),
+        money(c, c.pledged, 'terms.amount'),
+        c.disbursed === undefined ? '–' : money(c, c.disbursed, 'disbursed'),
+        cite(c, 'status'),
+      ],
+    ),
   );
   if (sections.gone.length) {
     target.append(
@@ -72,7 +99,8 @@ export function renderState(target: HTMLElement, state: State, sections: StateSe
 
 function section<T>(title: string, id: string, rows: Marked<T>[], columns: string[], cells: (item: T) => (Node | string)[]) {
   const heading = h('h3', { id: `state-${id}` }, title, h('span', { className: 'count' }, String(rows.length)));
-  if (!rows.length) return h('section', { 'aria-labelledby': `state-${id}`, 'data-section': id }, heading, h('p', { className: 'none' }, 'none'));
+  if (!rows.length)
+    return h('section', { 'aria-labelledby': `state-${id}`, 'data-section': id }, heading, h('p', { className: 'none' }, 'none'));
   return h(
     'section',
     { 'aria-labelledby': `state-${id}`, 'data-section': id },
@@ -85,7 +113,11 @@ function section<T>(title: string, id: string, rows: Marked<T>[], columns: strin
         'tbody',
         {},
         ...rows.map(({ item, change }) =>
-          h('tr', { className: change ? `is-${change}` : undefined }, ...cells(item).map((cell, index) => h('td', {}, cell, index === 0 ? changeBadge(change) : null))),
+          h(
+            'tr',
+            { className: change ? `is-${change}` : undefined },
+            ...cells(item).map((cell, index) => h('td', {}, cell, index === 0 ? changeBadge(change) : null)),
+          ),
         ),
       ),
     ),
@@ -93,7 +125,12 @@ function section<T>(title: string, id: string, rows: Marked<T>[], columns: strin
 }
 
 function programmes(groups: StateSections['programmes']) {
-  const heading = h('h3', { id: 'state-programmes' }, 'Programmes and agreements', h('span', { className: 'count' }, String(groups.reduce((n, g) => n + g.tracks.length, 0))));
+  const heading = h(
+    'h3',
+    { id: 'state-programmes' },
+    'Programmes and agreements',
+    h('span', { className: 'count' }, String(groups.reduce((n, g) => n + g.tracks.length, 0))),
+  );
   return h(
     'section',
     { 'aria-labelledby': 'state-programmes', 'data-section': 'programmes' },
@@ -104,7 +141,13 @@ function programmes(groups: StateSections['programmes']) {
         'div',
         { className: `programme-group status-${status}` },
         h('h4', {}, humanize(status), h('span', { className: 'count' }, String(tracks.length))),
-        h('ul', {}, ...tracks.map(({ item, change }) => h('li', { className: change ? `is-${change}` : undefined }, programmeLine(item), changeBadge(change)))),
+        h(
+          'ul',
+          {},
+          ...tracks.map(({ item, change }) =>
+            h('li', { className: change ? `is-${change}` : undefined }, programmeLine(item), changeBadge(change)),
+          ),
+        ),
       ),
     ),
   );
@@ -141,7 +184,14 @@ function deploymentSources(d: Deployment) {
     'span',
     { className: 'cites' },
     citation(d.sources?.asset, 'asset'),
-    start?.claims && start.claims.claims.length > 1 ? h('span', {}, ' · since: ', citation(start, 'effectiveAt', (value) => value.split('/').map(formatPartialDate).join(' to '))) : null,
+    start?.claims && start.claims.claims.length > 1
+      ? h(
+          'span',
+          {},
+          ' · since: ',
+          citation(start, 'effectiveAt', (value) => value.split('/').map(formatPartialDate).join(' to ')),
+        )
+      : null,
   );
 }
 
@@ -151,7 +201,9 @@ function money(c: Commitment, amount: string | null | undefined, ...paths: strin
   const text = compactAmount(amount, c.currency, unit);
   if (amount === null || amount === undefined) return h('span', {}, text);
   const path = paths.find((p) => c.sources?.[p]) ?? paths[0];
-  return citedFigure(text, formatAmount(amount, c.currency, unit), c.sources?.[path], path, (value) => compactAmount(value, c.currency, unit));
+  return citedFigure(text, formatAmount(amount, c.currency, unit), c.sources?.[path], path, (value) =>
+    compactAmount(value, c.currency, unit),
+  );
 }
 
 function validity(c: Commitment): string {

@@ -47,12 +47,20 @@ export function stateSections(state: State, previous: State | undefined, filter:
     change: !previous ? undefined : old === undefined ? 'new' : same(old as T) ? undefined : 'changed',
   });
   const markCommitment = (c: Commitment) =>
-    mark(c, before.get(c.id), (old) => old.status === c.status && old.pledged === c.pledged && old.disbursed === c.disbursed && old.version === c.version);
+    mark(
+      c,
+      before.get(c.id),
+      (old) => old.status === c.status && old.pledged === c.pledged && old.disbursed === c.disbursed && old.version === c.version,
+    );
 
   const open = commitments.filter((c) => !CLOSED.has(c.status));
   const byStatus = new Map<string, Marked<Track>[]>();
   for (const track of tracks) {
-    const marked = mark(track, beforeTracks.get(track.trackId), (old) => old.status === track.status && old.deadlines.length === track.deadlines.length);
+    const marked = mark(
+      track,
+      beforeTracks.get(track.trackId),
+      (old) => old.status === track.status && old.deadlines.length === track.deadlines.length,
+    );
     byStatus.set(track.status, [...(byStatus.get(track.status) ?? []), marked]);
   }
   const now = new Set(commitments.map((c) => c.id));

@@ -54,12 +54,18 @@ export function timelineItems(entries: TimelineEntry[], groupBy: GroupBy, now: D
     // A row whose sources disagree on a fact is marked on the line itself (its tooltip lists the claims).
     const disputed = Object.values(entry.claims ?? {}).some((claims) => claims.claims.length > 1);
     items.push(
-      ...itemsOf(entry, closes, now).map((item) => ({ ...item, group: groupOf(entry, groupBy), classNames: disputed ? [...item.classNames, 'disputed'] : item.classNames })),
+      ...itemsOf(entry, closes, now).map((item) => ({
+        ...item,
+        group: groupOf(entry, groupBy),
+        classNames: disputed ? [...item.classNames, 'disputed'] : item.classNames,
+      })),
     );
   }
   const groupIds = [...new Set(items.map((item) => item.group))];
   const groups = groupIds
-    .map((id) => (groupBy === 'kind' ? { id, label: KIND_GROUPS[id]?.label ?? id, order: KIND_GROUPS[id]?.order ?? 9 } : { id, label: id, order: 0 }))
+    .map((id) =>
+      groupBy === 'kind' ? { id, label: KIND_GROUPS[id]?.label ?? id, order: KIND_GROUPS[id]?.order ?? 9 } : { id, label: id, order: 0 },
+    )
     .sort((a, b) => a.order - b.order || a.label.localeCompare(b.label));
   return { items, groups };
 }
@@ -155,7 +161,9 @@ function itemsOf(entry: TimelineEntry, closes: Map<string, string>, now: Date): 
           start: entry.effectiveAt.at,
           end: uncertain ? entry.effectiveAt.until : undefined,
           type: uncertain && entry.effectiveAt.until ? 'range' : 'point',
-          classNames: ['event', `stream-${entry.streamType}`, `type-${entry.type}`, uncertain ? 'uncertain' : '', precisionClass].filter(Boolean),
+          classNames: ['event', `stream-${entry.streamType}`, `type-${entry.type}`, uncertain ? 'uncertain' : '', precisionClass].filter(
+            Boolean,
+          ),
         },
       ];
   }
@@ -193,7 +201,8 @@ function titleOf(entry: TimelineEntry): string {
 function tooltipOf(entry: TimelineEntry): string {
   const name = (source: TimelineEntry['source']) => [source.publisher, source.title].filter(Boolean).join(': ');
   const source = name(entry.source);
-  const corrected = entry.originalSource && name(entry.originalSource) !== source ? `Corrected; first recorded from ${name(entry.originalSource)}` : '';
+  const corrected =
+    entry.originalSource && name(entry.originalSource) !== source ? `Corrected; first recorded from ${name(entry.originalSource)}` : '';
   const uncertain = COARSE.has(entry.effectiveAt.precision) ? ' (date known to the ' + entry.effectiveAt.precision + ')' : '';
   // The source's words in quotation marks; a paraphrase is labelled and never quoted.
   return [
@@ -204,8 +213,13 @@ function tooltipOf(entry: TimelineEntry): string {
     corrected,
     ...Object.entries(entry.claims ?? {})
       .filter(([, claims]) => claims.claims.length > 1)
-      .map(([path, claims]) => `${claims.claims.length} sources disagree on ${fieldLabel(path.replace(/^data\./, '')).toLowerCase()}: ${claims.claims.map((claim) => `${claimText(entry, path, claim.value)} (${claim.source.publisher ?? claim.source.title ?? 'source'}${claim.current ? ', current' : ''})`).join('; ')}`),
-    entry.corroboratedBy?.length ? `Also reported by ${entry.corroboratedBy.map((other) => other.source.publisher ?? other.source.title ?? 'a source').join(', ')}` : '',
+      .map(
+        ([path, claims]) =>
+          `${claims.claims.length} sources disagree on ${fieldLabel(path.replace(/^data\./, '')).toLowerCase()}: ${claims.claims.map((claim) => `${claimText(entry, path, claim.value)} (${claim.source.publisher ?? claim.source.title ?? 'source'}${claim.current ? ', current' : ''})`).join('; ')}`,
+      ),
+    entry.corroboratedBy?.length
+      ? `Also reported by ${entry.corroboratedBy.map((other) => other.source.publisher ?? other.source.title ?? 'a source').join(', ')}`
+      : '',
   ]
     .filter(Boolean)
     .join('\n');
