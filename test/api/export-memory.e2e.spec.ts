@@ -25,13 +25,13 @@ describe('exporting a long timeline', () => {
     const s = quoteIdent((await activeGeneration(testDb.db.pool))!.schema);
     await testDb.db.pool.query(
       `INSERT INTO ${s}.timeline (event_id, position, stream_id, stream_type, stream_version, type, effective_at,
-         effective_precision, effective_until, recorded, recorded_at, actor, confidence, source, data, parties, summary)
+         effective_precision, effective_until, recorded, recorded_at, actor, confidence, source, data, parties, summary, reported_from)
        SELECT md5(i::text)::uuid, i, 'commitment-' || (i / 10), 'commitment', i % 10 + 1, 'CommitmentDisbursed',
               timestamptz '2018-01-01' + i * interval '5 minutes', 'day', timestamptz '2018-01-02' + i * interval '5 minutes',
               tstzrange(now() - interval '1 day', NULL), now() - interval '1 day', 'generator', 'reported',
               jsonb_build_object('title', 'Generated source', 'quote', 'a quoted passage of moderate length for every event'),
               jsonb_build_object('amount', (i * 1000)::text, 'currency', 'USD', 'commitmentId', 'c' || (i / 10)),
-              ARRAY['BY', 'RU'], 'generated'
+              ARRAY['BY', 'RU'], 'generated', now() - interval '1 day'
          FROM generate_series(1, $1::int) AS i`,
       [ROWS],
     );

@@ -342,6 +342,9 @@ describe.each<Mode>([
     `agrees at every probed (asOf, knownAt) over ${RUNS} generated histories`,
     async () => {
       let comparisons = 0;
+      // The reported axis is folded from every stream of a type for each list, so its cost grows with
+      // everything the earlier runs wrote: it is probed for every fourth entity checked.
+      let checked = 0;
       let withSources = 0;
       await fc.assert(
         fc.asyncProperty(plans, async (generated) => {
@@ -431,7 +434,7 @@ describe.each<Mode>([
             // The reported axis, known now, at a few publication instants and valid times.
             const now = new Date(Date.now() + 60_000).toISOString();
             const few = asOf.filter((_, index) => index % Math.max(1, Math.floor(asOf.length / 6)) === 0);
-            for (const reportedBy of reportedProbes(events)) {
+            for (const reportedBy of checked++ % 4 === 0 ? reportedProbes(events) : []) {
               for (const at of few) {
                 const expected = entityCase.reported(events, at, now, reportedBy);
                 const listed = await readModel.entities(entityCase.streamType, at, now, { reportedBy });
