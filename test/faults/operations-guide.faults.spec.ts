@@ -140,7 +140,7 @@ describe('docs/operations.md, followed end to end', () => {
     await producer.disconnect();
     await until('the poison record to be set aside', async () => (await deadLetters()) === 1);
     expect((await health(originalUrl)).details.deadLetters).toMatchObject({ status: 'up', count: 1 });
-    expect(await runBlock('dead-letters')).toMatch(/header ce_schemaversion is missing/);
+    expect(await runBlock('dead-letters')).toMatch(/header ce_source is missing/);
     expect(await runBlock('dead-letters-replay')).toMatch(/replayed 1 dead letter\(s\)/);
     await until('the replayed record to be set aside again', async () => (await deadLetters()) === 2);
 

@@ -103,6 +103,13 @@ export function cloudEventOf(message: KafkaMessage): CloudEvent<RecordValue> {
   }
   if (headers.ce_specversion === undefined) throw new MalformedRecord('header ce_specversion is missing');
   if (headers.ce_specversion !== CE_SPEC_VERSION) throw new MalformedRecord('ce_specversion is not 1.0');
+  // The SDK's binding says only "No CloudEvent detected" or "Invalid time value" for these: name the header.
+  for (const name of ['id', 'source', 'type']) {
+    if (!headers[`ce_${name}`]) throw new MalformedRecord(`header ce_${name} is missing`);
+  }
+  if (headers.ce_time !== undefined && Number.isNaN(Date.parse(headers.ce_time))) {
+    throw new MalformedRecord(`header ce_time is not a time: ${JSON.stringify(headers.ce_time.slice(0, 40))}`);
+  }
   const text = message.value?.toString() ?? '';
   try {
     JSON.parse(text);
@@ -133,10 +140,21 @@ export function cloudEventOf(message: KafkaMessage): CloudEvent<RecordValue> {
 
 function describe(error: unknown): string {
   if (error instanceof ValidationError) {
-    const details = (error.errors ?? []).map((detail) => (typeof detail === 'string' ? detail : JSON.stringify(detail))).join('; ');
-    return details ? `${error.message} (${details})` : error.message;
+    const details = (error.errors ?? []).map(describeDetail);
+    return details.length ? details.join('; ') : error.message;
   }
   return (error as Error).message;
+}
+
+/** One schema finding of the SDK, said in the record's terms: the header it concerns and what is wrong with it. */
+function describeDetail(detail: unknown): string {
+  if (typeof detail === 'string') return detail;
+  const finding = detail as { instancePath?: string; keyword?: string; params?: Record<string, unknown>; message?: string };
+  if (finding.keyword === 'required' && typeof finding.params?.missingProperty === 'string') {
+    return `header ce_${finding.params.missingProperty} is missing`;
+  }
+  const attribute = (finding.instancePath ?? '').replace(/^\//, '');
+  return attribute ? `header ce_${attribute} ${finding.message ?? 'is not valid'}` : (finding.message ?? JSON.stringify(detail));
 }
 
 /** Reads a record back into the envelope; throws MalformedRecord naming what is wrong. */

@@ -92,10 +92,15 @@ describe('CloudEvents records', () => {
   });
 
   it.each([
-    ['a ce_dataschema that is no URI', { ce_dataschema: 'not a uri' }, /not a valid CloudEvent/],
-    ['no ce_id', { ce_id: undefined }, /./],
-    ['no ce_source', { ce_source: undefined }, /./],
-    ['a ce_time that is no time', { ce_time: 'yesterday' }, /./],
+    [
+      'a ce_dataschema that is no URI',
+      { ce_dataschema: 'not a uri' },
+      /not a valid CloudEvent: header ce_dataschema must match format "uri"/,
+    ],
+    ['no ce_id', { ce_id: undefined }, /header ce_id is missing/],
+    ['no ce_source', { ce_source: undefined }, /header ce_source is missing/],
+    ['no ce_type', { ce_type: undefined }, /header ce_type is missing/],
+    ['a ce_time that is no time', { ce_time: 'yesterday' }, /header ce_time is not a time: "yesterday"/],
     ['no ce_specversion', { ce_specversion: undefined }, /ce_specversion is missing/],
     ['another ce_specversion', { ce_specversion: '0.3' }, /ce_specversion is not 1.0/],
     ['no ce_position', { ce_position: undefined }, /ce_position is missing/],
