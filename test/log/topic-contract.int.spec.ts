@@ -238,22 +238,45 @@ describe(`the Kafka topic as a public interface, with the ${SET} data set`, () =
     if (repeats > 0) console.warn(`topic-contract: ${repeats} repeated records were dropped by stream version`);
   });
 
-  it('lets a consumer apply corrections as documented: the meeting moves to 9 September, in Moscow', () => {
+  it('lets a consumer apply corrections as documented: shared air defense starts no later than 8 September 2021', () => {
+    const streamId = `track-${seedEntityId('shared-air-defense')}`;
+    const events = firstOfEachVersion(records.filter((record) => record.key === streamId)).map((record) =>
+      fromKafkaMessage(record.message),
+    );
+    expect(events.map((event) => event.type)).toEqual(['TrackOpened', 'EventCorrected']);
+    const [recorded, correction] = events;
+    expect(correction.causationId).toBe(recorded.id);
+    expect(correction.data).toMatchObject({ eventId: recorded.id, eventType: 'TrackOpened' });
+    expect(recorded.effectiveAt).toEqual(parseEffectiveTime('2008/2021-09'));
+
+    const [applied] = applyRevisions(events);
+    expect(applied.id).toBe(recorded.id);
+    expect(applied.effectiveAt).toEqual(parseEffectiveTime('1999-12-08/2021-09-08'));
+    expect(applied.data).toEqual(recorded.data);
+    expect(applied.source).toEqual(recorded.source);
+  });
+
+  it('carries a competing claim as its own record, leaving the claimed event as it was: the meeting on 10 and on 9 September', () => {
     const streamId = `occurrence-${seedEntityId('meeting-putin-lukashenka')}`;
     const events = firstOfEachVersion(records.filter((record) => record.key === streamId)).map((record) =>
       fromKafkaMessage(record.message),
     );
-    expect(events.map((event) => event.type)).toEqual(['OccurrenceRecorded', 'EventCorrected']);
-    const [recorded, correction] = events;
-    expect(correction.causationId).toBe(recorded.id);
-    expect(correction.data).toMatchObject({ eventId: recorded.id, eventType: 'OccurrenceRecorded' });
-    expect(recorded.effectiveAt).toEqual({ at: '2021-09-10T00:00:00.000Z', precision: 'day' });
-
+    expect(events.map((event) => event.type)).toEqual(['OccurrenceRecorded', 'ClaimRecorded']);
+    const [recorded, claim] = events;
+    expect(claim.causationId).toBe(recorded.id);
+    expect(claim.data).toEqual({
+      eventId: recorded.id,
+      eventType: 'OccurrenceRecorded',
+      field: 'effectiveAt',
+      value: '2021-09-09',
+    });
+    expect(claim.source.publisher).toBe('Belsat');
     const [applied] = applyRevisions(events);
-    expect(applied.id).toBe(recorded.id);
-    expect(applied.effectiveAt).toEqual({ at: '2021-09-09T00:00:00.000Z', precision: 'day' });
-    expect(applied.data).toMatchObject({ place: 'Moscow', title: 'Putin–Lukashenka meeting' });
+    expect(applied.effectiveAt).toEqual({ at: '2021-09-10T00:00:00.000Z', precision: 'day' });
+    expect(applied.data).toEqual(recorded.data);
+  });
 
+  it('names, in every revision, an earlier event of its own stream of the type it says', () => {
     // Every revision on the topic names an earlier event of its own stream, of the type it says.
     const byStream = new Map<string, RecordedEvent[]>();
     for (const record of firstOfEachVersion(records)) {

@@ -120,26 +120,49 @@ describe.each([
     expect(state.parties.map((party: { partyId: string }) => party.partyId)).toEqual(expect.arrayContaining(['BY', 'RU']));
   });
 
-  it('shows what was believed about the meeting date before and after the correction', async () => {
-    const meetingId = seedEntityId('meeting-putin-lukashenka');
-    const [recorded, ...rest] = await t.runtime.store.readStream(`occurrence-${meetingId}`);
+  it('shows what was believed about the start of shared air defense before and after the correction', async () => {
+    const trackId = seedEntityId('shared-air-defense');
+    const [recorded, ...rest] = await t.runtime.store.readStream(`track-${trackId}`);
     const correction = rest.find((event) => event.type === 'EventCorrected')!;
     expect(correction.source.title).not.toBe(recorded.source.title);
     const believedBefore = new Date(Date.parse(correction.recordedAt) - 1).toISOString();
+    const row = async (query: Record<string, string>) =>
+      (await get('/v1/timeline', { type: 'TrackOpened', ...query })).items.find((item: { streamId: string }) => item.streamId === `track-${trackId}`);
 
-    const now = await get('/v1/occurrences', { asOf: '2021-09-09', kind: 'meeting' });
-    expect(ids(now.items)).toContain(meetingId);
-    const then = await get('/v1/occurrences', { asOf: '2021-09-09', kind: 'meeting', knownAt: believedBefore });
-    expect(ids(then.items)).not.toContain(meetingId);
-    const thenNextDay = await get('/v1/occurrences', { asOf: '2021-09-10', kind: 'meeting', knownAt: believedBefore });
-    expect(ids(thenNextDay.items)).toContain(meetingId);
+    // Now: some time from 8 December 1999 to 8 September 2021, so the 1990s already hold it.
+    expect((await row({ from: '1999-12', to: '2000' })).effectiveAt).toEqual({ at: '1999-12-08T00:00:00.000Z', precision: 'range', until: '2021-09-09T00:00:00.000Z' });
+    // As known before the correction: some time from 2008 to September 2021, nothing in the 1990s.
+    expect(await row({ from: '1999-12', to: '2000', knownAt: believedBefore })).toBeUndefined();
+    expect((await row({ from: '2008', to: '2008', knownAt: believedBefore })).effectiveAt).toEqual({ at: '2008-01-01T00:00:00.000Z', precision: 'range', until: '2021-10-01T00:00:00.000Z' });
+  });
 
-    const timeline = await get('/v1/timeline', { from: '2021-09-09', to: '2021-09-10', type: 'OccurrenceRecorded', q: 'Putin' });
-    const entry = timeline.items.find((item: { streamId: string }) => item.streamId === `occurrence-${meetingId}`);
-    expect(entry.effectiveAt.at).toBe('2021-09-09T00:00:00.000Z');
-    const earlier = await get('/v1/timeline', { from: '2021-09-09', to: '2021-09-10', type: 'OccurrenceRecorded', knownAt: believedBefore });
-    const old = earlier.items.find((item: { streamId: string }) => item.streamId === `occurrence-${meetingId}`);
-    expect(old.effectiveAt.at).toBe('2021-09-10T00:00:00.000Z');
+  it('keeps both dates of the presidents\' meeting, the article\'s 10 September and Belsat\'s 9 September, each with its source', async () => {
+    const meetingId = seedEntityId('meeting-putin-lukashenka');
+    const [meeting, claim, ...rest] = await t.runtime.store.readStream(`occurrence-${meetingId}`);
+    expect({ claim: claim.type, rest: rest.map((event) => event.type) }).toEqual({ claim: 'ClaimRecorded', rest: [] });
+    const listed = (await get('/v1/occurrences', { asOf: '2021-09-30', kind: 'meeting' })).items.find(
+      (item: { occurrenceId: string }) => item.occurrenceId === meetingId,
+    );
+    // The latest published source is the article's: the meeting stays on the 10th, Belsat's 9th beside it.
+    expect(listed.validFrom.slice(0, 10)).toBe('2021-09-10');
+    const { claims } = listed.sources.effectiveAt;
+    expect(claims.why).toBe('latest_published');
+    expect(claims.claims).toEqual([
+      expect.objectContaining({ value: '2021-09-09', current: false, quoted: false, source: expect.objectContaining({ publisher: 'Belsat', paraphrase: 'Presidents meet in Moscow' }) }),
+      expect.objectContaining({ value: '2021-09-10', current: true, quoted: true, source: expect.objectContaining({ quote: expect.stringContaining('on September 10') }) }),
+    ]);
+    // Reported by 9 September: Belsat alone had dated it, so the meeting is on the 9th.
+    const early = (await get('/v1/occurrences', { asOf: '2021-09-30', kind: 'meeting', reportedBy: '2021-09-09' })).items.find(
+      (item: { occurrenceId: string }) => item.occurrenceId === meetingId,
+    );
+    expect(early.validFrom.slice(0, 10)).toBe('2021-09-09');
+    expect(early.sources.effectiveAt.claims.claims.map((item: { value: string }) => item.value)).toEqual(['2021-09-09']);
+    // Nothing reads as a correction: the timeline row cites the article and keeps it as its original source.
+    const entry = (await get('/v1/timeline', { from: '2021-09-10', to: '2021-09-10', type: 'OccurrenceRecorded' })).items.find(
+      (item: { streamId: string }) => item.streamId === `occurrence-${meetingId}`,
+    );
+    expect({ source: entry.source, original: entry.originalSource }).toEqual({ source: meeting.source, original: meeting.source });
+    expect(entry.claims.effectiveAt.claims.map((item: { value: string }) => item.value)).toEqual(['2021-09-09', '2021-09-10']);
   });
 
   it('stores only events whose data matches the published schema of their type', async () => {
@@ -293,34 +316,38 @@ describe.each([
     const { versions } = await get(`/v1/commitments/${loan}/history`);
     expect(versions[0]).toMatchObject({ eventId: record.id, source: record.source });
 
-    // The meeting: its date was corrected from another report; the timeline row cites that report.
-    const meetingId = seedEntityId('meeting-putin-lukashenka');
-    const [meeting, ...later] = await t.runtime.store.readStream(`occurrence-${meetingId}`);
+    // Shared air defense: its start was corrected from other reporting; the timeline row cites that report.
+    const trackId = seedEntityId('shared-air-defense');
+    const [track, ...later] = await t.runtime.store.readStream(`track-${trackId}`);
     const moved = later.find((event) => event.type === 'EventCorrected')!;
-    const timeline = await get('/v1/timeline', { from: '2021-09-09', to: '2021-09-10', type: 'OccurrenceRecorded' });
-    const entry = timeline.items.find((item: { streamId: string }) => item.streamId === `occurrence-${meetingId}`);
-    expect(entry.effectiveAt.at).toBe('2021-09-09T00:00:00.000Z');
+    const timeline = await get('/v1/timeline', { from: '1999-12', to: '2000', type: 'TrackOpened' });
+    const entry = timeline.items.find((item: { streamId: string }) => item.streamId === `track-${trackId}`);
+    expect(entry.effectiveAt.at).toBe('1999-12-08T00:00:00.000Z');
     expect(entry.source).toEqual(moved.source);
-    expect(entry.originalSource).toEqual(meeting.source);
+    expect(entry.originalSource).toEqual(track.source);
     expect(entry.sources.effectiveAt.eventId).toBe(moved.id);
-    const exported = await http().get('/v1/timeline').query({ from: '2021-09-09', to: '2021-09-10', type: 'OccurrenceRecorded', minPosition: head }).set('Accept', 'text/csv').expect(200);
-    const line = (parseCsv<Record<string, string>>(exported.text, { columns: true })).find((item) => item.eventId === meeting.id)!;
-    expect({ title: line.sourceTitle, quote: line.quote, original: line.originalQuote }).toEqual({ title: moved.source.title, quote: moved.source.quote ?? '', original: meeting.source.quote ?? '' });
+    const exported = await http().get('/v1/timeline').query({ from: '1999-12', to: '2000', type: 'TrackOpened', minPosition: head }).set('Accept', 'text/csv').expect(200);
+    const line = (parseCsv<Record<string, string>>(exported.text, { columns: true })).find((item) => item.eventId === track.id)!;
+    expect({ title: line.sourceTitle, paraphrase: line.paraphrase, original: line.originalQuote }).toEqual({
+      title: moved.source.title,
+      paraphrase: moved.source.paraphrase,
+      original: track.source.quote,
+    });
     // Found by the words of the report that corrected it, once the correction is known.
-    const word = moved.source.publisher ?? moved.source.title;
-    const searched = await get('/v1/timeline', { type: 'OccurrenceRecorded', q: word });
-    expect(searched.items.map((item: { eventId: string }) => item.eventId)).toContain(meeting.id);
-    const searchedBefore = await get('/v1/timeline', { type: 'OccurrenceRecorded', q: word, knownAt: new Date(Date.parse(moved.recordedAt) - 1).toISOString() });
-    expect(searchedBefore.items.map((item: { eventId: string }) => item.eventId)).not.toContain(meeting.id);
-    const occurrences = await get('/v1/occurrences', { asOf: '2021-09-30', kind: 'meeting' });
-    const listedMeeting = occurrences.items.find((item: { occurrenceId: string }) => item.occurrenceId === meetingId);
-    expect(listedMeeting.sources.effectiveAt.eventId).toBe(moved.id);
-    expect(listedMeeting.sources.title.eventId).toBe(meeting.id);
+    const word = moved.source.paraphrase!.split(' ').find((token) => token.startsWith('Baranovichi'))!;
+    const searched = await get('/v1/timeline', { type: 'TrackOpened', q: word });
+    expect(searched.items.map((item: { eventId: string }) => item.eventId)).toContain(track.id);
+    const searchedBefore = await get('/v1/timeline', { type: 'TrackOpened', q: word, knownAt: new Date(Date.parse(moved.recordedAt) - 1).toISOString() });
+    expect(searchedBefore.items.map((item: { eventId: string }) => item.eventId)).not.toContain(track.id);
+    const tracks = await get('/v1/tracks', { asOf: '2021-09-30' });
+    const listedTrack = tracks.items.find((item: { trackId: string }) => item.trackId === trackId);
+    expect(listedTrack.sources.effectiveAt.eventId).toBe(moved.id);
+    expect(listedTrack.sources.title.eventId).toBe(track.id);
     // Before the correction was known, the row cited the article alone.
     const believedBefore = new Date(Date.parse(moved.recordedAt) - 1).toISOString();
-    const earlier = await get('/v1/timeline', { from: '2021-09-10', to: '2021-09-10', type: 'OccurrenceRecorded', knownAt: believedBefore });
-    const old = earlier.items.find((item: { streamId: string }) => item.streamId === `occurrence-${meetingId}`);
-    expect({ source: old.source, sources: old.sources }).toEqual({ source: meeting.source, sources: {} });
+    const earlier = await get('/v1/timeline', { from: '2008', to: '2008', type: 'TrackOpened', knownAt: believedBefore });
+    const old = earlier.items.find((item: { streamId: string }) => item.streamId === `track-${trackId}`);
+    expect({ source: old.source, sources: old.sources }).toEqual({ source: track.source, sources: {} });
   });
 
   it('shows the loan with the article\'s $600m and Belsat\'s about $630m side by side, the current one marked and why', async () => {
