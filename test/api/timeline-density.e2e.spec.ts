@@ -2,7 +2,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 
 // Made-up test data: no real source says this.
 const source = { title: 'Made-up test source: density', publisher: 'Test Wire (made up)' };
-const loan = (title: string, effectiveAt: string, by = 'RU') => ({
+const loan = (title: string, effectiveAt: string, by = 'RU', cited: object = source) => ({
   kind: 'loan',
   title,
   by,
@@ -10,8 +10,10 @@ const loan = (title: string, effectiveAt: string, by = 'RU') => ({
   status: 'pledged',
   terms: { amount: '1000000', currency: 'USD' },
   effectiveAt,
-  source,
+  source: cited,
 });
+// The March loan's (made-up) source was published in March 2021; the others say no date, so they count as published when recorded.
+const publishedInMarch = { ...source, title: 'Made-up test source: density, published', publishedAt: '2021-03-12' };
 
 /** GET /v1/timeline/density: counts per slice of effective time, which the page draws as clusters. */
 describe.each([{ backend: 'postgres' as const }, { backend: 'pglite' as const }])('timeline density on $backend', ({ backend }) => {
@@ -27,7 +29,7 @@ describe.each([{ backend: 'postgres' as const }, { backend: 'pglite' as const }]
     };
     await write(loan('January loan one', '2021-01-05'));
     await write(loan('January loan two', '2021-01-20'));
-    await write(loan('March loan', '2021-03-10', 'CN'));
+    await write(loan('March loan', '2021-03-10', 'CN', publishedInMarch));
     beforeLast = new Date().toISOString();
     await write(loan('December loan', '2021-12-31'));
   });
@@ -74,7 +76,19 @@ describe.each([{ backend: 'postgres' as const }, { backend: 'pglite' as const }]
     expect((await density({ from: '2021-01-20', to: '2021-12-31', buckets: '1' })).body.total).toBe(3);
   });
 
+  it('counts on the reported axis what /v1/timeline lists with the same reportedBy', async () => {
+    const reported = await density({ from: '2021', to: '2021', reportedBy: '2021-03-31' });
+    expect(reported.body).toMatchObject({ reportedBy: '2021-03-31T23:59:59.999Z', total: 1 });
+    expect(reported.body.items.map((item: { start: string }) => item.start.slice(0, 7))).toEqual(['2021-03']);
+    const listed = await t.http().get('/v1/timeline').query({ from: '2021', to: '2021', reportedBy: '2021-03-31' }).expect(200);
+    expect(listed.body.items.map((item: { data: { title: string } }) => item.data.title)).toEqual(['March loan']);
+    // Before the source was published nothing had been reported; without reportedBy, everything counts.
+    expect((await density({ from: '2021', to: '2021', reportedBy: '2021-03-11' })).body).toMatchObject({ total: 0, items: [] });
+    expect((await density({ from: '2021', to: '2021' })).body).not.toHaveProperty('reportedBy');
+  });
+
   it.each([
+    [{ from: '2021', to: '2022', reportedBy: 'last week' }, 'reportedBy'],
     [{ to: '2021' }, 'from'],
     [{ from: '2021' }, 'to'],
     [{ from: '2021-13', to: '2022' }, 'from'],

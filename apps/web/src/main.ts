@@ -287,8 +287,8 @@ async function loadTimeline(): Promise<void> {
       minPosition: latestPosition,
     };
     // A long history takes seconds to read: the counts for the window in view come first, drawn as
-    // clusters. The counts (/v1/timeline/density) do not take reportedBy: then the events come alone.
-    if (!entries.length && view.group === 'kind' && !view.reportedBy) {
+    // clusters (counted on the same axes, reportedBy included).
+    if (!entries.length && view.group === 'kind') {
       const counted = drawDensity(query, request.signal);
       firstCounts = counted.catch(() => undefined);
       await counted;

@@ -30,6 +30,8 @@ export interface TimelineDensityQuery {
   readonly party?: string;
   readonly types?: readonly string[];
   readonly q?: string;
+  /** Only events a source had published by then (the row's `reported_from`), as /v1/timeline counts them. */
+  readonly reportedBy?: string;
 }
 
 /** One non-empty slice, per stream type and event type: the page counts only what it draws. */
@@ -408,6 +410,7 @@ export class ReadModel {
     if (query.party) add((n) => `parties @> ARRAY[$${n}]::text[]`, query.party);
     if (query.types?.length) add((n) => `type = ANY($${n})`, query.types);
     if (query.q) add((n) => `search @@ websearch_to_tsquery('simple', $${n})`, query.q);
+    if (query.reportedBy) add((n) => `reported_from <= $${n}::timestamptz`, query.reportedBy);
     // width_bucket over epoch seconds: bucket 1 starts at `from`, bucket `buckets` ends at `to`.
     const { rows } = await this.pool.query<{ bucket: number; stream_type: string; type: string; count: string }>(
       `SELECT width_bucket(extract(epoch FROM effective_at), extract(epoch FROM $2::timestamptz), extract(epoch FROM $3::timestamptz), $4::int) - 1 AS bucket,

@@ -115,6 +115,7 @@ export class TimelineDensityBucketDto {
 
 export class TimelineDensityDto {
   @ApiProperty() knownAt!: string;
+  @ApiPropertyOptional({ description: 'Given: only events a source had published by then were counted' }) reportedBy?: string;
   @ApiProperty() from!: string;
   @ApiProperty({ description: 'Exclusive' }) to!: string;
   @ApiProperty({ description: 'Width of a slice in milliseconds' }) bucketMs!: number;

@@ -216,7 +216,7 @@ export class TimeTravelController {
   async timelineDensity(@Query() params: TimelineDensityParams) {
     const missing = (['from', 'to'] as const).filter((name) => !params[name]);
     if (missing.length) throw invalidRequest(missing.map((field) => ({ field, message: 'is required' })));
-    const knownAt = resolveTime({ knownAt: params.knownAt }, this.clock()).knownAt;
+    const { knownAt, reportedBy } = resolveTime({ knownAt: params.knownAt, reportedBy: params.reportedBy }, this.clock());
     const from = startOfPeriod(params.from!, 'from');
     // `to` names a whole period, as in /v1/timeline: to=2021 counts up to the end of 2021.
     const to = new Date(Date.parse(endOfPeriod(params.to!, 'to')) + 1).toISOString();
@@ -231,11 +231,13 @@ export class TimeTravelController {
       party: params.party,
       types: params.type,
       q: params.q,
+      reportedBy,
     });
     const width = (Date.parse(to) - Date.parse(from)) / buckets;
     const edge = (index: number) => new Date(Date.parse(from) + Math.round(index * width)).toISOString();
     return {
       knownAt,
+      ...(reportedBy && { reportedBy }),
       from,
       to,
       bucketMs: width,
