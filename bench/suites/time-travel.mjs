@@ -5,7 +5,10 @@
 //   one      GET /v1/commitments/{id}?asOf&knownAt
 //   timeline GET /v1/timeline?knownAt&party&from&limit=100   (a page in effective order)
 //   state    GET /v1/state?asOf&knownAt                       (the whole relationship; its answer grows with history)
+//   list, one and timeline again with reportedBy (the reported axis: only what the sources had
+//   published by then; a generated source has no publishedAt, so it counts from its recorded time)
 //
+// BENCH_TIME_TRAVEL_SIZES=10000,100000 runs some sizes only (default 10k, 100k and 1M; 2k and 20k with --quick).
 // Each request draws asOf, knownAt, party and status at random (seeded), so that p99 covers
 // early and late dates, rare and common parties.
 import { dirname, join } from 'node:path';
@@ -108,7 +111,14 @@ async function buffersPerQuestion(databaseUrl, schema, ask, questions) {
   }
 }
 
-export async function run({ quick, sizes = quick ? [2_000, 20_000] : [10_000, 100_000, 1_000_000] }) {
+const SIZES_FROM_ENV = process.env.BENCH_TIME_TRAVEL_SIZES?.split(',')
+  .map(Number)
+  .filter((size) => Number.isSafeInteger(size) && size > 0);
+
+export async function run({
+  quick,
+  sizes = SIZES_FROM_ENV?.length ? SIZES_FROM_ENV : quick ? [2_000, 20_000] : [10_000, 100_000, 1_000_000],
+}) {
   const requests = quick ? 60 : 400;
   const results = new Map();
   const rows = [];
@@ -151,6 +161,14 @@ export async function run({ quick, sizes = quick ? [2_000, 20_000] : [10_000, 10
           },
           state: () => `/v1/state?${asOfKnownAt()}`,
         };
+        // The reported axis: reportedBy uniform between asOf (the timeline's from) and now.
+        const reportedBy = (path) => {
+          const at = Date.parse(/(?:asOf|from)=(\d{4}-\d{2}-\d{2})/.exec(path)[1]);
+          return `${path}&reportedBy=${date(at).toISOString().slice(0, 10)}`;
+        };
+        queries['list reportedBy'] = () => reportedBy(queries.list());
+        queries['one reportedBy'] = () => reportedBy(queries.one());
+        queries['timeline reportedBy'] = () => reportedBy(queries.timeline());
         const iso = (from = START) => date(from).toISOString();
         const direct = {
           list: (rm) => {
@@ -209,7 +227,7 @@ export async function run({ quick, sizes = quick ? [2_000, 20_000] : [10_000, 10
   const smallest = sizes[0];
   const largest = sizes[sizes.length - 1];
   const notes = [];
-  for (const name of ['list', 'one', 'timeline', 'state']) {
+  for (const name of ['list', 'one', 'timeline', 'state', 'list reportedBy', 'one reportedBy', 'timeline reportedBy']) {
     const small = results.get(`${name}:${smallest}`);
     const large = results.get(`${name}:${largest}`);
     if (!small || !large) continue;
@@ -222,7 +240,8 @@ export async function run({ quick, sizes = quick ? [2_000, 20_000] : [10_000, 10
   }
   notes.push(
     'Sequential requests over HTTP/1.1 keep-alive to the built server (api role, PostgreSQL), after 10 warm-up requests; ' +
-      "asOf (and the timeline's from) uniform over 2015–now, knownAt now or uniform between asOf (from) and now, party weighted to BY and RU as in the data. " +
+      "asOf (and the timeline's from) uniform over 2015–now, knownAt now or uniform between asOf (from) and now, party weighted to BY and RU as in the data; " +
+      'the reportedBy rows add reportedBy uniform between asOf (from) and now (generated sources have no publishedAt, so a fact counts as reported from when it was recorded, 2015–now). ' +
       '"items" is the mean number of items per answer. `state` answers every commitment, party, programme and deployment, ' +
       'so its time grows with the answer; it has no target, and at 1M events it is not asked (its answer exceeds 70 MB; ' +
       'the one attempt ended with the connection closed). ' +

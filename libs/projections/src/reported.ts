@@ -8,7 +8,8 @@
  * (stream_type, published_from) finds the streams with an event whose source had
  * been published by then and had been recorded by knownAt, and the domain's own
  * fold (the oracle of every read model) gives each one at asOf. The cost grows
- * with the number of those streams, not with the length of the log.
+ * with the number of those streams, not with the length of the log; a page of a
+ * list folds them in id order, a batch at a time, and stops once the page is full.
  */
 import type { Pool } from 'pg';
 import {
@@ -54,6 +55,48 @@ async function reportedStreams(
   return [...streams.values()];
 }
 
+/** The events of these streams, each stream whole and in order. */
+async function streamsOf(pool: Pool, s: string, streamIds: readonly string[]): Promise<RecordedEvent[][]> {
+  const { rows } = await pool.query<EventRow>(
+    `SELECT event_id AS id, * FROM ${s}.stream_events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_version`,
+    [streamIds],
+  );
+  const streams = new Map<string, RecordedEvent[]>(streamIds.map((id) => [id, []]));
+  for (const row of rows) streams.get(row.stream_id)?.push(fromRow(row));
+  return [...streams.values()].filter((stream) => stream.length > 0);
+}
+
+/**
+ * The same streams as `reportedStreams`, in batches in stream-id order (byte order, as the
+ * pages compare ids) after `afterStreamId`: a page stops reading once it is full. Batches
+ * grow from `first` streams, doubling up to 4,096.
+ */
+async function* reportedStreamBatches(
+  pool: Pool,
+  s: string,
+  streamType: string,
+  reportedBy: string,
+  knownAt: string,
+  afterStreamId: string,
+  first: number,
+): AsyncGenerator<RecordedEvent[][]> {
+  let after = afterStreamId;
+  for (let size = first; ; size = Math.min(size * 2, 4096)) {
+    const { rows } = await pool.query<{ stream_id: string }>(
+      `SELECT DISTINCT stream_id COLLATE "C" AS stream_id FROM ${s}.stream_events
+        WHERE stream_type = $1 AND published_from <= $2::timestamptz AND recorded_at <= $3::timestamptz
+          AND stream_id COLLATE "C" > $4
+        ORDER BY 1 LIMIT $5`,
+      [streamType, reportedBy, knownAt, after, size],
+    );
+    if (!rows.length) return;
+    const ids = rows.map((row) => row.stream_id);
+    yield await streamsOf(pool, s, ids);
+    if (rows.length < size) return;
+    after = ids[ids.length - 1];
+  }
+}
+
 /** Commitments at (asOf, knownAt) as reported by `reportedBy`, in the order and pages of `ReadModel.commitments`. */
 export async function reportedCommitments(
   pool: Pool,
@@ -66,39 +109,62 @@ export async function reportedCommitments(
   streamId?: string,
 ): Promise<CommitmentAsOfView[]> {
   const views: CommitmentAsOfView[] = [];
+  if (page && streamId === undefined) {
+    // A page in id order: stream ids are `commitment-<id>`, so stream-id order is id order.
+    const after = page.after === undefined ? '' : `${COMMITMENT_STREAM_TYPE}-${page.after}`;
+    for await (const batch of reportedStreamBatches(pool, s, COMMITMENT_STREAM_TYPE, reportedBy, knownAt, after, page.limit * 2)) {
+      for (const events of batch) {
+        const view = reportedCommitment(events, asOf, knownAt, reportedBy, filter);
+        if (view && (page.after === undefined || view.id > page.after)) views.push(view);
+      }
+      if (views.length >= page.limit) break;
+    }
+    return views.sort((a, b) => compare(a.id, b.id)).slice(0, page.limit);
+  }
   for (const events of await reportedStreams(pool, s, COMMITMENT_STREAM_TYPE, reportedBy, knownAt, streamId)) {
-    const segment = temporalSegmentAt(commitmentSegments(events, knownAt, reportedBy), asOf);
-    if (!segment) continue;
-    const { state } = segment;
-    const view: CommitmentAsOfView = {
-      id: state.commitmentId,
-      version: state.streamVersion,
-      kind: state.kind,
-      title: state.title,
-      by: state.by,
-      to: state.to,
-      status: state.status,
-      lapsedAt: state.lapsedAt,
-      terms: state.terms as Record<string, unknown>,
-      currency: state.terms.currency ?? null,
-      unit: state.terms.unit ?? null,
-      pledged: state.terms.amount ?? null,
-      disbursed: state.disbursed,
-      outstanding: state.outstanding,
-      validFrom: segment.validFrom,
-      validTo: segment.validTo,
-      eventIds: [...state.eventIds],
-      uncertain: [...state.uncertain],
-      sources: state.sources,
-    };
-    if (filter.kind?.length && !filter.kind.includes(view.kind)) continue;
-    if (filter.party && view.by !== filter.party && view.to !== filter.party) continue;
-    if (filter.status?.length && !filter.status.includes(view.status)) continue;
-    if (page?.after !== undefined && !(view.id > page.after)) continue;
-    views.push(view);
+    const view = reportedCommitment(events, asOf, knownAt, reportedBy, filter);
+    if (view && (page?.after === undefined || view.id > page.after)) views.push(view);
   }
   if (page) return views.sort((a, b) => compare(a.id, b.id)).slice(0, page.limit);
   return views.sort((a, b) => compare(a.validFrom, b.validFrom) || compare(a.id, b.id));
+}
+
+/** One commitment stream at (asOf, knownAt) as reported by then, when it holds and passes the filter. */
+function reportedCommitment(
+  events: RecordedEvent[],
+  asOf: string,
+  knownAt: string,
+  reportedBy: string,
+  filter: CommitmentFilter,
+): CommitmentAsOfView | undefined {
+  const segment = temporalSegmentAt(commitmentSegments(events, knownAt, reportedBy), asOf);
+  if (!segment) return undefined;
+  const { state } = segment;
+  const view: CommitmentAsOfView = {
+    id: state.commitmentId,
+    version: state.streamVersion,
+    kind: state.kind,
+    title: state.title,
+    by: state.by,
+    to: state.to,
+    status: state.status,
+    lapsedAt: state.lapsedAt,
+    terms: state.terms as Record<string, unknown>,
+    currency: state.terms.currency ?? null,
+    unit: state.terms.unit ?? null,
+    pledged: state.terms.amount ?? null,
+    disbursed: state.disbursed,
+    outstanding: state.outstanding,
+    validFrom: segment.validFrom,
+    validTo: segment.validTo,
+    eventIds: [...state.eventIds],
+    uncertain: [...state.uncertain],
+    sources: state.sources,
+  };
+  if (filter.kind?.length && !filter.kind.includes(view.kind)) return undefined;
+  if (filter.party && view.by !== filter.party && view.to !== filter.party) return undefined;
+  if (filter.status?.length && !filter.status.includes(view.status)) return undefined;
+  return view;
 }
 
 /** Parties, tracks, deployments or occurrences at (asOf, knownAt) as reported by `reportedBy`. */
