@@ -266,6 +266,32 @@ describe('the web page', () => {
     );
   });
 
+  it("links a deployment's count to the source that gives it", async () => {
+    // Made-up test data: no real source says this.
+    const response = await fetch(`${base}/v1/deployments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.adminKey}` },
+      body: JSON.stringify({
+        asset: 'Made-up test aircraft',
+        quantity: '4',
+        unit: 'aircraft',
+        place: 'Made-up test airfield',
+        by: 'RU',
+        host: 'BY',
+        effectiveAt: '2021-09-20',
+        source: { title: 'Made-up test source: a deployment count', paraphrase: 'four aircraft (made up)' },
+      }),
+    });
+    expect(response.status).toBe(201);
+    await open('?asOf=2021-10-01');
+    const row = section('deployments').locator('tr', { hasText: 'Made-up test aircraft' });
+    const count = row.locator('[data-figure-of="quantity"]');
+    await expect(count.locator('summary').textContent()).resolves.toBe('4 aircraft');
+    await expect(count.getAttribute('title')).resolves.toContain('Made-up test source: a deployment count');
+    await count.locator('summary').click();
+    await expect(count.textContent()).resolves.toContain('four aircraft (made up)');
+  });
+
   it('shows a newly written event live, without reloading', async () => {
     await open('?asOf=2021-10-01');
     await page.locator('#live[data-status="live"]').waitFor();

@@ -68,7 +68,7 @@ export function renderState(target: HTMLElement, state: State, sections: StateSe
       sections.deployments,
       ['Asset', 'Place', 'Whose → host', 'Since', 'Sources'],
       (d: Deployment) => [
-        d.quantity ? `${d.asset} (${formatAmount(d.quantity, null, d.unit)})` : d.asset,
+        d.quantity ? h('span', {}, `${d.asset} (`, quantityOf(d, d.quantity), ')') : d.asset,
         d.place ?? '–',
         `${d.by} → ${d.host}`,
         formatDay(d.startedAt),
@@ -193,6 +193,12 @@ function deploymentSources(d: Deployment) {
         )
       : null,
   );
+}
+
+/** A deployment's count with its unit, opening to the source that gives it. */
+function quantityOf(d: Deployment, quantity: string) {
+  const text = formatAmount(quantity, null, d.unit);
+  return citedFigure(text, text, d.sources?.quantity, 'quantity');
 }
 
 /** A commitment's figure, opening to the source of the fact it rests on (the first of `paths` that has one). */
