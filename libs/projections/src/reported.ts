@@ -67,9 +67,21 @@ async function streamsOf(pool: Pool, s: string, streamIds: readonly string[]): P
 }
 
 /**
+ * A commitment stream can name a party as `by` or `to` only through these events: its record,
+ * a correction of its data, or a competing claim on either field. A stream none of whose events
+ * names the party cannot hold a commitment of that party, however it is folded: the streams
+ * left are a superset of the answer, which the fold then filters exactly.
+ */
+const MAY_NAME_PARTY = `(
+  (type = 'CommitmentRecorded' AND (data->>'by' = $6 OR data->>'to' = $6))
+  OR (type = 'EventCorrected' AND (data->'changes'->'data'->>'by' = $6 OR data->'changes'->'data'->>'to' = $6))
+  OR (type = 'ClaimRecorded' AND data->>'field' IN ('by', 'to') AND data->>'value' = $6))`;
+
+/**
  * The same streams as `reportedStreams`, in batches in stream-id order (byte order, as the
- * pages compare ids) after `afterStreamId`: a page stops reading once it is full. Batches
- * grow from `first` streams, doubling up to 4,096.
+ * pages compare ids) after `afterStreamId`, only those that may name `party` when one is
+ * given: a page stops reading once it is full. Batches grow from `first` streams, doubling
+ * up to 4,096.
  */
 async function* reportedStreamBatches(
   pool: Pool,
@@ -79,15 +91,19 @@ async function* reportedStreamBatches(
   knownAt: string,
   afterStreamId: string,
   first: number,
+  party?: string,
 ): AsyncGenerator<RecordedEvent[][]> {
   let after = afterStreamId;
   for (let size = first; ; size = Math.min(size * 2, 4096)) {
+    const params: unknown[] = [streamType, reportedBy, knownAt, after, size];
+    if (party !== undefined) params.push(party);
     const { rows } = await pool.query<{ stream_id: string }>(
       `SELECT DISTINCT stream_id COLLATE "C" AS stream_id FROM ${s}.stream_events
         WHERE stream_type = $1 AND published_from <= $2::timestamptz AND recorded_at <= $3::timestamptz
           AND stream_id COLLATE "C" > $4
+          ${party === undefined ? '' : `AND stream_id IN (SELECT stream_id FROM ${s}.stream_events WHERE stream_type = $1 AND ${MAY_NAME_PARTY})`}
         ORDER BY 1 LIMIT $5`,
-      [streamType, reportedBy, knownAt, after, size],
+      params,
     );
     if (!rows.length) return;
     const ids = rows.map((row) => row.stream_id);
@@ -112,7 +128,16 @@ export async function reportedCommitments(
   if (page && streamId === undefined) {
     // A page in id order: stream ids are `commitment-<id>`, so stream-id order is id order.
     const after = page.after === undefined ? '' : `${COMMITMENT_STREAM_TYPE}-${page.after}`;
-    for await (const batch of reportedStreamBatches(pool, s, COMMITMENT_STREAM_TYPE, reportedBy, knownAt, after, page.limit * 2)) {
+    for await (const batch of reportedStreamBatches(
+      pool,
+      s,
+      COMMITMENT_STREAM_TYPE,
+      reportedBy,
+      knownAt,
+      after,
+      page.limit * 2,
+      filter.party,
+    )) {
       for (const events of batch) {
         const view = reportedCommitment(events, asOf, knownAt, reportedBy, filter);
         if (view && (page.after === undefined || view.id > page.after)) views.push(view);
