@@ -68,13 +68,14 @@ async function streamsOf(pool: Pool, s: string, streamIds: readonly string[]): P
 
 /**
  * A commitment stream can name a party as `by` or `to` only through these events: its record,
- * a correction of its data, or a competing claim on either field. A stream none of whose events
+ * a correction of its data, a competing claim on either field, or a correction of such a claim
+ * (whose `value` it changes). A stream none of whose events
  * names the party cannot hold a commitment of that party, however it is folded: the streams
  * left are a superset of the answer, which the fold then filters exactly.
  */
 const MAY_NAME_PARTY = `(
   (type = 'CommitmentRecorded' AND (data->>'by' = $6 OR data->>'to' = $6))
-  OR (type = 'EventCorrected' AND (data->'changes'->'data'->>'by' = $6 OR data->'changes'->'data'->>'to' = $6))
+  OR (type = 'EventCorrected' AND $6 IN (data->'changes'->'data'->>'by', data->'changes'->'data'->>'to', data->'changes'->'data'->>'value'))
   OR (type = 'ClaimRecorded' AND data->>'field' IN ('by', 'to') AND data->>'value' = $6))`;
 
 /**

@@ -1,6 +1,8 @@
 import type { EffectiveTime } from '../shared/effective-time';
 import type { RecordedEvent } from '../shared/envelope';
 import { DomainRuleViolation, unknownCommand } from '../shared/errors';
+import { ClaimRecorded, isClaimEventType } from '../shared/claims';
+import { parseEffectiveTime, InvalidEffectiveTime } from '../shared/effective-time';
 import { applyRevisions, EventCorrected, EventRetracted, isRevisionEventType } from '../shared/revisions';
 
 /** Correct an event already recorded: its effective time, its data (merged), or both. */
@@ -36,6 +38,11 @@ export type StreamCheck = (events: readonly RecordedEvent[]) => void;
  * that holds it, as recorded). Refuses an event not in the stream, a revision
  * of a revision, an event already retracted, a correction that changes
  * nothing, and a revision after which `check` no longer accepts the history.
+ *
+ * A claim event (a corroboration, a competing claim, a choice) is ours to fix
+ * like any other recording: it may be retracted, or its data corrected (a
+ * claim's `value`, checked as the claim decider checks it), but not its
+ * effective time, which is always that of the event it is about.
  */
 export function decideRevision(command: RevisionCommand, stream: readonly RecordedEvent[], check?: StreamCheck): DecidedRevision[] {
   const { eventId, reason } = command.data;
@@ -48,8 +55,14 @@ export function decideRevision(command: RevisionCommand, stream: readonly Record
       'eventId',
     );
   }
-  const current = applyRevisions(stream).find((event) => event.id === eventId);
+  // Revisions drop claim events from the stream they apply to: a claim event is current unless retracted.
+  const current = isClaimEventType(target.type)
+    ? stream.some((event) => event.type === 'EventRetracted' && (event.data as { eventId?: unknown }).eventId === eventId)
+      ? undefined
+      : target
+    : applyRevisions(stream).find((event) => event.id === eventId);
   if (!current) throw new DomainRuleViolation('event_retracted', 'this event was retracted; there is nothing left to revise', 'eventId');
+  if (isClaimEventType(target.type) && command.type === 'CorrectEvent') checkClaimCorrection(target, command);
 
   let decided: DecidedRevision;
   switch (command.type) {
@@ -82,6 +95,27 @@ export function decideRevision(command: RevisionCommand, stream: readonly Record
   }
   if (check) checkStillHolds(stream, decided, check);
   return [decided];
+}
+
+/** A claim event's correction changes its data only, and a claimed date stays a date. */
+function checkClaimCorrection(target: RecordedEvent, command: CorrectEvent): void {
+  if (command.data.effectiveAt !== undefined) {
+    throw new DomainRuleViolation(
+      'claim_effective_time',
+      `a ${target.type} is filed at the date of the event it is about: correct its data, not its effective time`,
+      'effectiveAt',
+    );
+  }
+  const changes = command.data.changes ?? {};
+  const field = typeof changes.field === 'string' ? changes.field : (target.data as Partial<ClaimRecorded['data']>).field;
+  if (target.type !== 'ClaimRecorded' || field !== 'effectiveAt' || !('value' in changes)) return;
+  try {
+    if (typeof changes.value !== 'string') throw new InvalidEffectiveTime(String(changes.value), 'expected text');
+    parseEffectiveTime(changes.value);
+  } catch (error) {
+    if (error instanceof InvalidEffectiveTime) throw new DomainRuleViolation('invalid_value', error.message, 'value');
+    throw error;
+  }
 }
 
 /** The stream must still make sense with the revision applied. */

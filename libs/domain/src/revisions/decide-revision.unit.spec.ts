@@ -170,3 +170,82 @@ describe('RetractEvent', () => {
     spec.given(stream.events).when(retract(pledged.id)).thenThrows('inconsistent_revision', 'data');
   });
 });
+
+describe('revising a claim event (ours to fix like any other recording)', () => {
+  /** Made-up test data: the loan of loanStream, and another (made-up) source's claims on its amount and date. */
+  function claimedLoan() {
+    const { stream, record } = loanStream();
+    const claim = (field: string, value: string, recordedAt: string) =>
+      stream.add({
+        type: 'ClaimRecorded',
+        data: { eventId: record.id, eventType: 'CommitmentRecorded', field, value },
+        effective: record.effectiveAt,
+        recordedAt,
+        source: { title: 'Made-up test source', paraphrase: 'another figure' },
+      });
+    return {
+      stream,
+      record,
+      amount: claim('terms.amount', '630000000', '2020-05-01T09:00:00Z'),
+      date: claim('effectiveAt', '2019-11', '2020-05-02T09:00:00Z'),
+    };
+  }
+
+  it('retracts a claim, filed at the date of the event it is about', () => {
+    const { stream, record, amount } = claimedLoan();
+    spec
+      .given(stream.events)
+      .when(retract(amount.id))
+      .then([
+        {
+          type: 'EventRetracted',
+          data: { eventId: amount.id, eventType: 'ClaimRecorded', reason: 'never happened' },
+          effectiveAt: record.effectiveAt,
+        },
+      ]);
+  });
+
+  it("corrects a claim's value", () => {
+    const { stream, record, amount } = claimedLoan();
+    spec
+      .given(stream.events)
+      .when(correct(amount.id, { changes: { value: '640000000' } }))
+      .then([
+        {
+          type: 'EventCorrected',
+          data: {
+            eventId: amount.id,
+            eventType: 'ClaimRecorded',
+            changes: { data: { value: '640000000' } },
+            reason: 'the source gives another figure',
+          },
+          effectiveAt: record.effectiveAt,
+        },
+      ]);
+  });
+
+  it('refuses to revise a claim already retracted', () => {
+    const { stream, amount } = claimedLoan();
+    stream.retract(amount, '2020-06-01T00:00:00Z');
+    spec
+      .given(stream.events)
+      .when(correct(amount.id, { changes: { value: '640000000' } }))
+      .thenThrows('event_retracted', 'eventId');
+  });
+
+  it("refuses to move a claim's effective time: it is always that of the event it is about", () => {
+    const { stream, amount } = claimedLoan();
+    spec
+      .given(stream.events)
+      .when(correct(amount.id, { effectiveAt: parseEffectiveTime('2021-01') }))
+      .thenThrows('claim_effective_time', 'effectiveAt');
+  });
+
+  it('refuses a claimed date corrected to something that is no date', () => {
+    const { stream, date } = claimedLoan();
+    spec
+      .given(stream.events)
+      .when(correct(date.id, { changes: { value: 'last spring' } }))
+      .thenThrows('invalid_value', 'value');
+  });
+});
