@@ -1,8 +1,7 @@
-import type { EffectiveTime } from '../shared/effective-time';
+import { ClaimRecorded, isClaimEventType } from '../shared/claims';
+import { EffectiveTime, InvalidEffectiveTime, parseEffectiveTime } from '../shared/effective-time';
 import type { RecordedEvent } from '../shared/envelope';
 import { DomainRuleViolation, unknownCommand } from '../shared/errors';
-import { ClaimRecorded, isClaimEventType } from '../shared/claims';
-import { parseEffectiveTime, InvalidEffectiveTime } from '../shared/effective-time';
 import { applyRevisions, EventCorrected, EventRetracted, isRevisionEventType } from '../shared/revisions';
 
 /** Correct an event already recorded: its effective time, its data (merged), or both. */
