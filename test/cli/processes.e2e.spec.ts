@@ -41,6 +41,12 @@ describe('the timeline command and the projector process', () => {
     return { ...rest, LOG_LEVEL: 'warn', ...extra };
   };
 
+  it('runs as `npx timeline`, the way docs/operations.md calls it (the build marks the command executable)', () => {
+    expect(statSync(join(ROOT, 'dist/apps/cli/src/main.js')).mode & 0o111).toBe(0o111);
+    const help = execFileSync('npx', ['timeline', '--help'], { cwd: ROOT, encoding: 'utf8', env: env({}) });
+    expect(help).toMatch(/^Usage: timeline /);
+  });
+
   it('migrates, then rebuilds the read models of an embedded store with a progress report', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'timeline-cli-'));
     try {
