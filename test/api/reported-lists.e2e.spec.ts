@@ -119,4 +119,23 @@ describe.each([{ backend: 'postgres' as const }, { backend: 'pglite' as const }]
     expect(titles(await listed({ party: 'CN', reportedBy: '2021-03-31' }))).toEqual([]);
     expect(titles(await listed({ party: 'RU', reportedBy: '2021-03-31' })).sort()).toEqual(['claimed', 'corrected', 'plain', 'reclaimed']);
   });
+
+  it('lists what any of several parties takes part in, each commitment once', async () => {
+    expect(titles(await listed({ party: 'KZ,AM', reportedBy: '2021-12-31' })).sort()).toEqual(['corrected', 'reclaimed']);
+    expect(titles(await listed({ party: 'CN,KZ,UA', reportedBy: '2021-12-31' })).sort()).toEqual(['claimed', 'corrected']);
+    // Every one of the five names RU or BY (or both) at the end of March: each is listed once.
+    expect(titles(await listed({ party: 'RU,BY', reportedBy: '2021-03-31' })).sort()).toEqual([
+      'claimed',
+      'corrected',
+      'plain',
+      'reclaimed',
+    ]);
+    expect(titles(await listed({ party: 'RU,BY,KZ,CN,AM', reportedBy: '2021-12-31' })).sort()).toEqual([
+      'claimed',
+      'corrected',
+      'late',
+      'plain',
+      'reclaimed',
+    ]);
+  });
 });

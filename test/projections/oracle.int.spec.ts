@@ -426,7 +426,7 @@ describe.each<Mode>([
               }
             }
             const listed = await readModel.commitments('2030-01-01T00:00:00.000Z', new Date(Date.now() + 60_000).toISOString(), {
-              party: 'BY',
+              parties: ['BY'],
             });
             const present = commitmentAsOf(events, '2030-01-01T00:00:00.000Z', new Date(Date.now() + 60_000).toISOString());
             expect(listed.some((view) => view.id === stream.commitmentId)).toBe(present !== undefined);
@@ -439,12 +439,12 @@ describe.each<Mode>([
           const publications = reportedProbes(recorded);
           const reportedBy = publications[Math.floor(publications.length / 2)];
           for (const at of ['2021-06-30T23:59:59.999Z', '2030-01-01T00:00:00.000Z']) {
-            const whole = (await readModel.commitments(at, now, { party: 'BY' }, undefined, reportedBy)).sort((a, b) =>
+            const whole = (await readModel.commitments(at, now, { parties: ['BY', 'KZ'] }, undefined, reportedBy)).sort((a, b) =>
               a.id < b.id ? -1 : 1,
             );
             const paged: typeof whole = [];
             for (let after: string | undefined; ;) {
-              const page = await readModel.commitments(at, now, { party: 'BY' }, { after, limit: 25 }, reportedBy);
+              const page = await readModel.commitments(at, now, { parties: ['BY', 'KZ'] }, { after, limit: 25 }, reportedBy);
               paged.push(...page);
               if (page.length < 25) break;
               after = page[page.length - 1].id;

@@ -29,7 +29,7 @@ describe('a generation of an older read-model version', () => {
     const readModel = new ReadModel(testDb.db.pool);
     const asOf = '2020-06-30T00:00:00.000Z';
     const knownAt = new Date().toISOString();
-    const expected = await readModel.commitments(asOf, knownAt, { party: 'BY', status: ['pledged'] }, { limit: 50 });
+    const expected = await readModel.commitments(asOf, knownAt, { parties: ['BY'], status: ['pledged'] }, { limit: 50 });
     expect(expected.length).toBeGreaterThan(5);
 
     // Make the active generation look as an older version left it.
@@ -49,6 +49,6 @@ describe('a generation of an older read-model version', () => {
       `SELECT (SELECT count(*)::int FROM ${quoteIdent(replaced.schema)}.stream_events) AS projected, (SELECT count(*)::int FROM events) AS logged`,
     );
     expect(rows[0].projected).toBe(rows[0].logged);
-    expect(await readModel.commitments(asOf, knownAt, { party: 'BY', status: ['pledged'] }, { limit: 50 })).toEqual(expected);
+    expect(await readModel.commitments(asOf, knownAt, { parties: ['BY'], status: ['pledged'] }, { limit: 50 })).toEqual(expected);
   });
 });

@@ -375,7 +375,9 @@ describe('the web page', () => {
   it('opens a shared URL with its dates and filters, and says when nothing matches', async () => {
     await open('?asOf=2021-03-31&party=BY&q=gas&type=CommitmentRecorded');
     await expect(page.locator('#as-of').inputValue()).resolves.toBe('2021-03-31');
-    await expect(page.locator('#party').inputValue()).resolves.toBe('BY');
+    await expect(page.locator('#party input[value="BY"]').isChecked()).resolves.toBe(true);
+    await expect(page.locator('#party input[value="RU"]').isChecked()).resolves.toBe(false);
+    await expect(page.locator('#party-summary').textContent()).resolves.toBe('BY');
     await expect(page.locator('#type input[value="CommitmentRecorded"]').isChecked()).resolves.toBe(true);
     await expect(page.locator('#q').inputValue()).resolves.toBe('gas');
     await page.locator('.vis-item', { hasText: 'Gas price for Belarus in 2021' }).waitFor();

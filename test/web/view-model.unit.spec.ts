@@ -8,14 +8,14 @@ import { parseView, serializeView } from '../../apps/web/src/view-state';
 describe('the view in the URL', () => {
   it('reads what a shared URL says and writes it back the same', () => {
     const search =
-      '?asOf=2021-10-01&knownAt=2026-01-01T12:00:00Z&reportedBy=2021-09-30&party=BY&type=CommitmentRecorded,TrackDeadlineSet&q=gas+price&group=party&commitment=f2d7ac0b-f151-54fd-8b4e-71bc42f0cd0e' +
+      '?asOf=2021-10-01&knownAt=2026-01-01T12:00:00Z&reportedBy=2021-09-30&party=BY,RU&type=CommitmentRecorded,TrackDeadlineSet&q=gas+price&group=party&commitment=f2d7ac0b-f151-54fd-8b4e-71bc42f0cd0e' +
       '&panel=compare&from=2021-03-31&to=2021-10-01&fromKnownAt=2021-10-01T00:00:00Z';
     const view = parseView(search);
     expect(view).toEqual({
       asOf: '2021-10-01',
       knownAt: '2026-01-01T12:00:00Z',
       reportedBy: '2021-09-30',
-      party: 'BY',
+      parties: ['BY', 'RU'],
       types: ['CommitmentRecorded', 'TrackDeadlineSet'],
       q: 'gas price',
       group: 'party',
@@ -24,7 +24,7 @@ describe('the view in the URL', () => {
       compare: { from: '2021-03-31', to: '2021-10-01', fromKnownAt: '2021-10-01T00:00:00Z' },
     });
     expect(parseView(serializeView(view))).toEqual(view);
-    expect(serializeView(view)).toContain('&reportedBy=2021-09-30&');
+    expect(serializeView(view)).toContain('&reportedBy=2021-09-30&party=BY,RU&');
   });
 
   it('drops values that cannot be right instead of guessing', () => {
@@ -33,6 +33,7 @@ describe('the view in the URL', () => {
         '?asOf=October&reportedBy=last%20week&party=<script>&type=drop%20table&group=nonsense&commitment=..%2F..&panel=x&from=May&toKnownAt=later',
       ),
     ).toEqual({
+      parties: [],
       types: [],
       group: 'kind',
       panel: 'state',
@@ -41,9 +42,11 @@ describe('the view in the URL', () => {
   });
 
   it('leaves defaults out of the URL', () => {
-    expect(serializeView({ types: [], group: 'kind', panel: 'state', compare: {} })).toBe('');
-    expect(serializeView({ asOf: '2021-03-31', types: [], group: 'kind', panel: 'state', compare: {} })).toBe('?asOf=2021-03-31');
-    expect(serializeView({ types: [], group: 'kind', panel: 'chart', compare: {} })).toBe('?panel=chart');
+    expect(serializeView({ parties: [], types: [], group: 'kind', panel: 'state', compare: {} })).toBe('');
+    expect(serializeView({ asOf: '2021-03-31', parties: [], types: [], group: 'kind', panel: 'state', compare: {} })).toBe(
+      '?asOf=2021-03-31',
+    );
+    expect(serializeView({ parties: [], types: [], group: 'kind', panel: 'chart', compare: {} })).toBe('?panel=chart');
   });
 });
 
@@ -335,8 +338,12 @@ describe('the state panel', () => {
       commitment({ id: 'a', title: 'State loan' }),
       commitment({ id: 'g', title: 'Gas price', kind: 'price', by: 'RU', to: 'KZ' }),
     ]);
-    expect(stateSections(now, undefined, { party: 'KZ' }).prices.map(({ item }) => item.id)).toEqual(['g']);
-    expect(stateSections(now, undefined, { party: 'KZ' }).pledges).toEqual([]);
+    expect(stateSections(now, undefined, { parties: ['KZ'] }).prices.map(({ item }) => item.id)).toEqual(['g']);
+    expect(stateSections(now, undefined, { parties: ['KZ'] }).pledges).toEqual([]);
+    // Several parties: rows by, to or about any of them.
+    const either = stateSections(now, undefined, { parties: ['KZ', 'BY'] });
+    expect([...either.pledges, ...either.prices].map(({ item }) => item.id).sort()).toEqual(['a', 'g']);
+    expect(stateSections(now, undefined, { parties: ['AM', 'UA'] }).empty).toBe(true);
     expect(stateSections(now, undefined, { q: 'state LOAN' }).pledges.map(({ item }) => item.id)).toEqual(['a']);
     expect(stateSections(now, undefined, { q: 'nothing like this' }).empty).toBe(true);
   });

@@ -194,7 +194,7 @@ describe('the web page as a workbench', () => {
       await open('?asOf=2021-10-01');
       const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect({ viewport, overflow }).toEqual({ viewport, overflow: 0 });
-      for (const control of ['#as-of', '#as-of-slider', '#reported-by', '#party', '#type-summary', '#q', '#timeline']) {
+      for (const control of ['#as-of', '#as-of-slider', '#reported-by', '#party-summary', '#type-summary', '#q', '#timeline']) {
         const box = await page.locator(control).boundingBox();
         expect(box).not.toBeNull();
         expect(box!.x).toBeGreaterThanOrEqual(0);
@@ -361,5 +361,75 @@ describe('the web page as a workbench', () => {
     const chart = await download('#export-chart-png');
     expect(chart.name).toMatch(/^pledged-vs-delivered-RU-BY-USD-2021-10-01\.png$/);
     expect(chart.body.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  });
+
+  // Last: it adds made-up parties and a made-up loan, which the tests above do not expect.
+  it('filters by several parties, kept in the URL and asked of the API as one list', async () => {
+    // Made-up test data: no real source says this.
+    const source = { title: 'Made-up test source: two more parties', paraphrase: 'a made-up report' };
+    for (const [partyId, name] of [
+      ['KZ', 'Made-up test party K'],
+      ['AM', 'Made-up test party A'],
+    ])
+      await t.http().post('/v1/parties').send({ partyId, name, kind: 'state', effectiveAt: '2015-01-01', source }).expect(201);
+    const { position } = (
+      await t
+        .http()
+        .post('/v1/commitments')
+        .send({
+          kind: 'loan',
+          title: 'Made-up test loan between two more parties',
+          by: 'KZ',
+          to: 'AM',
+          status: 'pledged',
+          terms: { amount: '1000000', currency: 'USD' },
+          effectiveAt: '2021-05',
+          source,
+        })
+        .expect(201)
+    ).body as { position: string };
+    await poll(
+      async () => (await fetch(`${base}/v1/commitments?party=KZ&minPosition=${position}`)).status,
+      (status) => status === 200,
+    );
+
+    await open('?asOf=2021-10-01');
+    const rows = () => page.locator('#state-body tbody tr').count();
+    const everyone = await rows();
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/v1/timeline' && url.searchParams.has('party')) asked.push(url.searchParams.get('party')!);
+    });
+    const chosen = () => (new URL(page.url()).searchParams.get('party') ?? '').split(',').filter(Boolean).sort();
+    await page.locator('#party-summary').click();
+    await page.getByRole('checkbox', { name: /\(KZ\)/ }).check();
+    await page.waitForURL(/party=KZ(&|$)/);
+    await expect(page.locator('#state-caption').textContent()).resolves.toContain('Party KZ only.');
+    await poll(rows, (n) => n === 1);
+    await expect(page.locator('#state-body tbody tr').textContent()).resolves.toContain('Made-up test loan between two more parties');
+    await page.getByRole('checkbox', { name: /\(BY\)/ }).check();
+    await poll(
+      async () => chosen(),
+      (list) => list.join() === 'BY,KZ',
+    );
+    await expect(page.locator('#state-caption').textContent()).resolves.toMatch(/Parties (BY, KZ|KZ, BY) only\./);
+    await poll(rows, (n) => n > 1);
+    await poll(
+      async () => asked.map((list) => list.split(',').sort().join()),
+      (lists) => lists.includes('BY,KZ'),
+    );
+
+    // Both sides of the loan chosen: it is listed once.
+    await open('?asOf=2021-10-01&party=KZ,AM');
+    await expect(page.locator('#party-summary').textContent()).resolves.toBe('KZ, AM');
+    await page.locator('#party-summary').click();
+    await expect(page.getByRole('checkbox', { name: /\(KZ\)/ }).isChecked()).resolves.toBe(true);
+    await expect(page.getByRole('checkbox', { name: /\(AM\)/ }).isChecked()).resolves.toBe(true);
+    await expect(page.getByRole('checkbox', { name: /\(BY\)/ }).isChecked()).resolves.toBe(false);
+    expect(await rows()).toBe(1);
+    await page.getByRole('button', { name: 'All parties' }).click();
+    await page.waitForURL((url) => !url.search.includes('party='));
+    await poll(rows, (n) => n === everyone);
   });
 });

@@ -126,7 +126,7 @@ let drawn: Chart[] = [];
 /** Loads the samples (four at a time) and draws a chart per party pair and currency. */
 export async function loadCharts(
   target: HTMLElement,
-  query: { startYear: number; last: string; knownAt?: string; reportedBy?: string; party?: string; selected?: string },
+  query: { startYear: number; last: string; knownAt?: string; reportedBy?: string; parties?: readonly string[]; selected?: string },
   actions: ChartActions,
   signal: AbortSignal,
 ): Promise<PairChart[]> {
@@ -140,11 +140,13 @@ export async function loadCharts(
           getJson<{ rows: LedgerRow[] }>('/v1/ledger', { asOf: day, knownAt: query.knownAt, reportedBy: query.reportedBy }, signal),
           allPages<Commitment>(
             '/v1/commitments',
-            { asOf: day, knownAt: query.knownAt, reportedBy: query.reportedBy, party: query.party },
+            { asOf: day, knownAt: query.knownAt, reportedBy: query.reportedBy, party: query.parties?.join(',') || undefined },
             signal,
           ),
         ]);
-        ledgers[i + j] = ledger.rows.filter((row) => !query.party || row.by === query.party || row.to === query.party);
+        ledgers[i + j] = ledger.rows.filter(
+          (row) => !query.parties?.length || query.parties.includes(row.by) || query.parties.includes(row.to),
+        );
         commitments[i + j] = list;
       }),
     );

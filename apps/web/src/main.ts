@@ -48,7 +48,8 @@ const el = {
   asOf: byId<HTMLInputElement>('as-of'),
   knownAt: byId<HTMLInputElement>('known-at'),
   reportedBy: byId<HTMLInputElement>('reported-by'),
-  party: byId<HTMLSelectElement>('party'),
+  party: byId<HTMLFieldSetElement>('party'),
+  partySummary: byId('party-summary'),
   type: byId<HTMLFieldSetElement>('type'),
   typeSummary: byId('type-summary'),
   q: byId<HTMLInputElement>('q'),
@@ -94,14 +95,14 @@ function update(patch: Partial<ViewState>): void {
   const changed = (key: keyof ViewState) => JSON.stringify(before[key]) !== JSON.stringify(view[key]);
   syncControls();
   if (changed('asOf') || changed('knownAt') || changed('reportedBy')) void loadState();
-  else if (changed('party') || changed('q')) rerenderState();
-  if (changed('knownAt') || changed('reportedBy') || changed('party') || changed('types') || changed('q') || changed('group'))
+  else if (changed('parties') || changed('q')) rerenderState();
+  if (changed('knownAt') || changed('reportedBy') || changed('parties') || changed('types') || changed('q') || changed('group'))
     void loadTimeline();
   if (changed('asOf')) timeline.setCustomTime(dayStart(asOfDay()), 'asOf');
   if (changed('panel')) showPanel();
   if (view.panel === 'compare' && (changed('panel') || changed('compare') || changed('knownAt') || changed('reportedBy')))
     void loadComparison();
-  if (view.panel === 'chart' && (changed('panel') || changed('asOf') || changed('knownAt') || changed('reportedBy') || changed('party')))
+  if (view.panel === 'chart' && (changed('panel') || changed('asOf') || changed('knownAt') || changed('reportedBy') || changed('parties')))
     void loadChart();
   if (changed('reportedBy') && !changed('commitment') && view.commitment) void openCommitment(view.commitment);
   if (changed('commitment')) {
@@ -125,7 +126,10 @@ function syncControls(): void {
   el.slider.setAttribute('aria-valuetext', formatDay(`${day}T00:00:00Z`));
   el.knownAt.value = view.knownAt ? toLocalInput(view.knownAt) : '';
   el.reportedBy.value = view.reportedBy ?? '';
-  el.party.value = view.party ?? '';
+  for (const box of el.party.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) box.checked = view.parties.includes(box.value);
+  el.partySummary.textContent =
+    view.parties.length === 0 ? 'all' : view.parties.length <= 3 ? view.parties.join(', ') : `${view.parties.length} parties`;
+  el.partySummary.setAttribute('aria-label', `Parties: ${view.parties.length ? view.parties.join(', ') : 'all'}`);
   for (const box of el.type.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) box.checked = view.types.includes(box.value);
   el.typeSummary.textContent =
     view.types.length === 0 ? 'all' : view.types.length === 1 ? eventTypeLabel(view.types[0]) : `${view.types.length} types`;
@@ -175,7 +179,7 @@ async function loadChart(): Promise<void> {
         last: asOfDay(),
         knownAt: view.knownAt,
         reportedBy: view.reportedBy,
-        party: view.party,
+        parties: view.parties,
         selected: view.chartAt,
       },
       {
@@ -255,10 +259,10 @@ async function loadState(): Promise<void> {
 }
 
 function renderStatePanel(state: State, previous: State | undefined): void {
-  const sections = stateSections(state, previous, { party: view.party, q: view.q });
+  const sections = stateSections(state, previous, { parties: view.parties, q: view.q });
   const known = view.knownAt ? `as known at ${formatDay(state.knownAt)} ${state.knownAt.slice(11, 16)} UTC` : 'as known now';
   const reported = view.reportedBy ? `, as reported by ${formatDay(`${view.reportedBy}T00:00:00Z`)}` : '';
-  el.stateCaption.textContent = `At the end of ${formatDay(state.asOf)}, ${known}${reported}.${state.uncertain ? ' Some dates are known only to the month or year: rows marked “uncertain” may not have happened yet.' : ''}${view.party ? ` Party ${view.party} only.` : ''}`;
+  el.stateCaption.textContent = `At the end of ${formatDay(state.asOf)}, ${known}${reported}.${state.uncertain ? ' Some dates are known only to the month or year: rows marked “uncertain” may not have happened yet.' : ''}${view.parties.length ? ` ${view.parties.length === 1 ? 'Party' : 'Parties'} ${view.parties.join(', ')} only.` : ''}`;
   renderState(el.stateBody, state, sections, { openCommitment: (id, opener) => ((drawerOpener = opener), update({ commitment: id })) });
   markUncertain(state);
 }
@@ -281,7 +285,7 @@ async function loadTimeline(): Promise<void> {
     const query = {
       knownAt: view.knownAt,
       reportedBy: view.reportedBy,
-      party: view.party,
+      party: view.parties.join(',') || undefined,
       type: view.types.join(',') || undefined,
       q: view.q,
       minPosition: latestPosition,
@@ -505,7 +509,7 @@ function wireExports(): void {
     run(() =>
       downloadCsv(
         '/v1/commitments',
-        { asOf: asOfDay(), knownAt: view.knownAt, reportedBy: view.reportedBy, party: view.party },
+        { asOf: asOfDay(), knownAt: view.knownAt, reportedBy: view.reportedBy, party: view.parties.join(',') || undefined },
         `commitments-${asOfDay()}.csv`,
       ),
     ),
@@ -641,7 +645,12 @@ async function loadFilterOptions(): Promise<void> {
     ]);
     el.party.append(
       ...parties.items.map((party) =>
-        h('option', { value: party.partyId }, party.name ? `${party.name} (${party.partyId})` : party.partyId),
+        h(
+          'label',
+          {},
+          h('input', { type: 'checkbox', name: 'party', value: party.partyId }),
+          ` ${party.name ? `${party.name} (${party.partyId})` : party.partyId}`,
+        ),
       ),
     );
     el.type.append(
@@ -775,7 +784,10 @@ function wireControls(): void {
     update({ reportedBy: /^\d{4}-\d{2}-\d{2}$/.test(el.reportedBy.value) ? el.reportedBy.value : undefined }),
   );
   byId('reported-by-any').addEventListener('click', () => update({ reportedBy: undefined }));
-  el.party.addEventListener('change', () => update({ party: el.party.value || undefined }));
+  el.party.addEventListener('change', () =>
+    update({ parties: [...el.party.querySelectorAll<HTMLInputElement>('input[type=checkbox]:checked')].map((box) => box.value) }),
+  );
+  byId('party-all').addEventListener('click', () => update({ parties: [] }));
   el.type.addEventListener('change', () =>
     update({ types: [...el.type.querySelectorAll<HTMLInputElement>('input[type=checkbox]:checked')].map((box) => box.value) }),
   );
@@ -846,7 +858,7 @@ let live: LiveStream;
 
 async function reloadAll(): Promise<void> {
   live.restart();
-  if (el.party.options.length <= 1) await loadFilterOptions();
+  if (!el.party.querySelector('input')) await loadFilterOptions();
   await Promise.all([loadTimeline(), loadState()]);
   if (view.panel === 'compare') void loadComparison();
   if (view.panel === 'chart') void loadChart();

@@ -26,7 +26,8 @@ export interface StateSections {
 }
 
 export interface PanelFilter {
-  party?: string;
+  /** Rows by, to or about any of these parties; empty or absent means every party. */
+  parties?: readonly string[];
   q?: string;
 }
 
@@ -86,7 +87,7 @@ function rank(status: string): number {
 function matcher(filter: PanelFilter) {
   const words = (filter.q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
   return (parties: string[], texts: (string | undefined)[]) => {
-    if (filter.party && !parties.includes(filter.party)) return false;
+    if (filter.parties?.length && !parties.some((party) => filter.parties!.includes(party))) return false;
     const haystack = texts.filter(Boolean).join(' ').toLowerCase();
     return words.every((word) => haystack.includes(word));
   };

@@ -1,6 +1,6 @@
 /**
  * What the page shows, kept in the URL so that a view can be shared:
- * `/?asOf=2021-10-01&knownAt=2026-01-01T12:00:00Z&reportedBy=2021-09-30&party=BY&type=CommitmentRecorded&q=loan&group=party&commitment=<id>`,
+ * `/?asOf=2021-10-01&knownAt=2026-01-01T12:00:00Z&reportedBy=2021-09-30&party=BY,RU&type=CommitmentRecorded&q=loan&group=party&commitment=<id>`,
  * and the pane on the right: `panel=compare&from=2021-03-31&to=2021-10-01&fromKnownAt=…&toKnownAt=…` or `panel=chart&chartAt=2021-12-31`.
  * No DOM here: parsing and writing are plain functions, tested as such.
  */
@@ -25,7 +25,8 @@ export interface ViewState {
   knownAt?: string;
   /** A day `YYYY-MM-DD`: only what the sources had published by its end; absent means every source. */
   reportedBy?: string;
-  party?: string;
+  /** Party codes: what is by, to or about any of them; empty means every party. */
+  parties: string[];
   /** Event types, as the API's `type` filter takes them. */
   types: string[];
   q?: string;
@@ -51,17 +52,21 @@ export function parseView(search: string): ViewState {
     const value = params.get(name)?.trim();
     return value && pattern.test(value) ? value : undefined;
   };
-  const types = (params.get('type') ?? '')
-    .split(',')
-    .map((type) => type.trim())
-    .filter((type) => TYPE.test(type));
+  const list = (name: string, pattern: RegExp) => [
+    ...new Set(
+      (params.get(name) ?? '')
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => pattern.test(item)),
+    ),
+  ];
   const q = params.get('q')?.trim().slice(0, 200);
   return {
     asOf: read('asOf', DAY),
     knownAt: read('knownAt', INSTANT),
     reportedBy: read('reportedBy', DAY),
-    party: read('party', PARTY),
-    types: [...new Set(types)],
+    parties: list('party', PARTY).slice(0, 20),
+    types: list('type', TYPE),
     q: q || undefined,
     group: params.get('group') === 'party' ? 'party' : 'kind',
     commitment: read('commitment', ID),
@@ -82,7 +87,7 @@ export function serializeView(view: ViewState): string {
   if (view.asOf) params.set('asOf', view.asOf);
   if (view.knownAt) params.set('knownAt', view.knownAt);
   if (view.reportedBy) params.set('reportedBy', view.reportedBy);
-  if (view.party) params.set('party', view.party);
+  if (view.parties.length) params.set('party', view.parties.join(','));
   if (view.types.length) params.set('type', view.types.join(','));
   if (view.q) params.set('q', view.q);
   if (view.group !== 'kind') params.set('group', view.group);

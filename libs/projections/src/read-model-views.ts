@@ -37,7 +37,8 @@ export interface CommitmentAsOfView {
 }
 
 export interface CommitmentFilter {
-  readonly party?: string;
+  /** Commitments by or to any of these parties. */
+  readonly parties?: readonly string[];
   readonly status?: readonly string[];
   readonly kind?: readonly string[];
 }

@@ -12,7 +12,8 @@ export interface TimelineQuery {
   readonly knownAt: string;
   readonly from?: string;
   readonly to?: string;
-  readonly party?: string;
+  /** Events of streams any of these parties take part in. */
+  readonly parties?: readonly string[];
   readonly types?: readonly string[];
   readonly q?: string;
   readonly after?: { effectiveAt: string; position: string };
@@ -27,7 +28,7 @@ export interface TimelineDensityQuery {
   readonly from: string;
   readonly to: string;
   readonly buckets: number;
-  readonly party?: string;
+  readonly parties?: readonly string[];
   readonly types?: readonly string[];
   readonly q?: string;
   /** Only events a source had published by then (the row's `reported_from`), as /v1/timeline counts them. */
@@ -73,7 +74,7 @@ export interface AuditQuery {
   readonly from?: string;
   readonly to?: string;
   readonly actor?: string;
-  readonly party?: string;
+  readonly parties?: readonly string[];
   readonly types?: readonly string[];
   readonly streamId?: string;
   readonly after?: string;
@@ -185,8 +186,8 @@ export class ReadModel {
    * Commitments at (asOf, knownAt). With `page`, one keyset page in id order
    * (`after` the last id of the previous page): the cost of a page does not
    * grow with the length of history, because an index is walked in id order
-   * and stops after `limit` rows that hold at (asOf, knownAt) — for a party and
-   * statuses, that party's versions in those statuses only. Without, all of
+   * and stops after `limit` rows that hold at (asOf, knownAt) — for parties and
+   * statuses, those parties' versions in those statuses only. Without, all of
    * them in valid-time order (for the whole state and diffs).
    */
   async commitments(
@@ -206,12 +207,12 @@ export class ReadModel {
     };
     if (filter.kind?.length) add((n) => `kind = ANY($${n})`, filter.kind);
     if (page?.after !== undefined) add((n) => `commitment_id > $${n}`, page.after);
-    if (page && filter.party && filter.status?.length) {
+    if (page && filter.parties?.length && filter.status?.length) {
       params.push(page.limit);
-      const ids = pageIdsByPartyAndStatus(s, conditions, params, filter.party, filter.status, `$${params.length}`);
+      const ids = pageIdsByPartyAndStatus(s, conditions, params, filter.parties, filter.status, `$${params.length}`);
       return this.commitmentsWithIds(s, ids, params);
     }
-    if (filter.party) add((n) => `(by_party = $${n} OR to_party = $${n})`, filter.party);
+    if (filter.parties?.length) add((n) => `(by_party = ANY($${n}) OR to_party = ANY($${n}))`, filter.parties);
     if (filter.status?.length) add((n) => `status = ANY($${n})`, filter.status);
     if (!page) {
       const { rows } = await this.pool.query<CommitmentRow>(
@@ -253,20 +254,20 @@ export class ReadModel {
     return rows[0] && toView(rows[0]);
   }
 
-  /** Parties, tracks, deployments or occurrences at (asOf, knownAt), optionally those a party takes part in. */
+  /** Parties, tracks, deployments or occurrences at (asOf, knownAt), optionally those any of some parties take part in. */
   async entities<T = Record<string, unknown>>(
     type: string,
     asOf: string,
     knownAt: string,
-    filter: { party?: string; activeOnly?: boolean; reportedBy?: string } = {},
+    filter: { parties?: readonly string[]; activeOnly?: boolean; reportedBy?: string } = {},
   ): Promise<(T & { validFrom: string; validTo: string | null })[]> {
     const s = await this.schema();
     if (filter.reportedBy !== undefined) return reportedEntities<T>(this.pool, s, type, asOf, knownAt, filter.reportedBy, filter);
     const params: unknown[] = [type, asOf, knownAt];
     const conditions = ['entity_type = $1', 'valid @> $2::timestamptz', 'recorded @> $3::timestamptz'];
-    if (filter.party) {
-      params.push(filter.party);
-      conditions.push(`parties @> ARRAY[$${params.length}]::text[]`);
+    if (filter.parties?.length) {
+      params.push(filter.parties);
+      conditions.push(`parties && $${params.length}::text[]`);
     }
     if (filter.activeOnly) conditions.push('active');
     const { rows } = await this.pool.query<{ state: T; valid_from: Date; valid_to: Date | null }>(
@@ -329,11 +330,8 @@ export class ReadModel {
     if (query.actor) add((n) => `e.actor = $${n}`, query.actor);
     if (query.types?.length) add((n) => `e.type = ANY($${n})`, query.types);
     if (query.streamId) add((n) => `e.stream_id = $${n}`, query.streamId);
-    if (query.party)
-      add(
-        (n) => `EXISTS (SELECT 1 FROM ${s}.timeline t WHERE t.stream_id = e.stream_id AND t.parties @> ARRAY[$${n}]::text[])`,
-        query.party,
-      );
+    if (query.parties?.length)
+      add((n) => `EXISTS (SELECT 1 FROM ${s}.timeline t WHERE t.stream_id = e.stream_id AND t.parties && $${n}::text[])`, query.parties);
     if (query.after) add((n) => `e.position > $${n}::bigint`, query.after);
     params.push(query.limit);
     const { rows } = await this.pool.query<AuditRow>(
@@ -407,7 +405,7 @@ export class ReadModel {
       params.push(value);
       conditions.push(sql(params.length));
     };
-    if (query.party) add((n) => `parties @> ARRAY[$${n}]::text[]`, query.party);
+    if (query.parties?.length) add((n) => `parties && $${n}::text[]`, query.parties);
     if (query.types?.length) add((n) => `type = ANY($${n})`, query.types);
     if (query.q) add((n) => `search @@ websearch_to_tsquery('simple', $${n})`, query.q);
     if (query.reportedBy) add((n) => `reported_from <= $${n}::timestamptz`, query.reportedBy);
@@ -433,7 +431,7 @@ export class ReadModel {
       conditions.push(sql(params.length));
     };
     if (query.to) add((n) => `effective_at < $${n}::timestamptz`, query.to);
-    if (query.party) add((n) => `parties @> ARRAY[$${n}]::text[]`, query.party);
+    if (query.parties?.length) add((n) => `parties && $${n}::text[]`, query.parties);
     if (query.types?.length) add((n) => `type = ANY($${n})`, query.types);
     if (query.q) add((n) => `search @@ websearch_to_tsquery('simple', $${n})`, query.q);
     if (query.reportedBy) add((n) => `reported_from <= $${n}::timestamptz`, query.reportedBy);
@@ -543,33 +541,38 @@ function timelineFrom(s: string, conditions: string[], params: unknown[], limit:
 }
 
 /**
- * A page's ids for one party and some statuses: one walk in id order per side (by, to) and
+ * A page's ids for some parties and statuses: one walk in id order per party, side (by, to) and
  * status, each over the (party, status, id) index and so over that party's versions in that
  * status alone, merged in id order. Walking the id index instead passes every other party's and
- * status's versions too: for a rare party or status that is most of the index. The `to` side
- * leaves out what the `by` side has; one version per commitment holds at (asOf, knownAt), so
- * no id comes twice. Each walk may also be answered from the GiST (valid, recorded) index, which
- * the planner takes for a date early in the history, when few commitments hold at all.
+ * status's versions too: for a rare party or status that is most of the index. A `to` walk
+ * leaves out what a `by` walk has (a commitment by any of the parties); one version per
+ * commitment holds at (asOf, knownAt), so no id comes twice. Each walk may also be answered from
+ * the GiST (valid, recorded) index, which the planner takes for a date early in the history,
+ * when few commitments hold at all.
  */
 function pageIdsByPartyAndStatus(
   s: string,
   conditions: string[],
   params: unknown[],
-  party: string,
+  parties: readonly string[],
   statuses: readonly string[],
   limit: string,
 ): string {
   const where = conditions.join(' AND ');
-  params.push(party);
-  const partyParam = `$${params.length}`;
+  params.push([...new Set(parties)]);
+  const allParam = `$${params.length}`;
   const walks: string[] = [];
-  for (const status of new Set(statuses)) {
-    params.push(status);
-    const statusParam = `$${params.length}`;
-    for (const side of [`by_party = ${partyParam}`, `to_party = ${partyParam} AND by_party <> ${partyParam}`]) {
-      walks.push(
-        `(SELECT commitment_id FROM ${s}.commitment_versions WHERE ${side} AND status = ${statusParam} AND ${where} ORDER BY commitment_id LIMIT ${limit})`,
-      );
+  for (const party of new Set(parties)) {
+    params.push(party);
+    const partyParam = `$${params.length}`;
+    for (const status of new Set(statuses)) {
+      params.push(status);
+      const statusParam = `$${params.length}`;
+      for (const side of [`by_party = ${partyParam}`, `to_party = ${partyParam} AND by_party <> ALL(${allParam}::text[])`]) {
+        walks.push(
+          `(SELECT commitment_id FROM ${s}.commitment_versions WHERE ${side} AND status = ${statusParam} AND ${where} ORDER BY commitment_id LIMIT ${limit})`,
+        );
+      }
     }
   }
   return `SELECT commitment_id FROM (${walks.join(' UNION ALL ')}) walks ORDER BY commitment_id LIMIT ${limit}`;

@@ -69,20 +69,21 @@ async function streamsOf(pool: Pool, s: string, streamIds: readonly string[]): P
 /**
  * A commitment stream can name a party as `by` or `to` only through these events: its record,
  * a correction of its data, a competing claim on either field, or a correction of such a claim
- * (whose `value` it changes). A stream none of whose events names the party cannot hold a
- * commitment of that party, however it is folded: the streams left are a superset of the
+ * (whose `value` it changes). A stream none of whose events names any of the parties cannot
+ * hold a commitment of theirs, however it is folded: the streams left are a superset of the
  * answer, which the fold then filters exactly. `r` is the stream's record (version 1).
  */
-function mayNameParty(s: string, party: string): string {
-  return `((r.data->>'by' = ${party} OR r.data->>'to' = ${party})
+function mayNameParty(s: string, parties: string): string {
+  return `((r.data->>'by' = ANY(${parties}) OR r.data->>'to' = ANY(${parties}))
     OR (SELECT true FROM ${s}.stream_events x WHERE x.stream_id = r.stream_id AND (
-         (x.type = 'EventCorrected' AND ${party} IN (x.data->'changes'->'data'->>'by', x.data->'changes'->'data'->>'to', x.data->'changes'->'data'->>'value'))
-         OR (x.type = 'ClaimRecorded' AND x.data->>'field' IN ('by', 'to') AND x.data->>'value' = ${party})) LIMIT 1))`;
+         (x.type = 'EventCorrected' AND (x.data->'changes'->'data'->>'by' = ANY(${parties})
+            OR x.data->'changes'->'data'->>'to' = ANY(${parties}) OR x.data->'changes'->'data'->>'value' = ANY(${parties})))
+         OR (x.type = 'ClaimRecorded' AND x.data->>'field' IN ('by', 'to') AND x.data->>'value' = ANY(${parties}))) LIMIT 1))`;
 }
 
 /**
  * The same streams as `reportedStreams`, in batches in stream-id order after `afterStreamId`,
- * only those that may name `party` when one is given: a page stops reading once it is full.
+ * only those that may name one of `parties` when some are given: a page stops reading once it is full.
  * Batches grow from `first` streams, doubling up to 4,096.
  *
  * Each batch walks the primary key in stream-id order from the streams' records (version 1)
@@ -100,19 +101,20 @@ async function* reportedStreamBatches(
   knownAt: string,
   afterStreamId: string,
   first: number,
-  party?: string,
+  parties?: readonly string[],
 ): AsyncGenerator<RecordedEvent[][]> {
   let after = afterStreamId;
   for (let size = first; ; size = Math.min(size * 2, 4096)) {
     const params: unknown[] = [streamType, reportedBy, knownAt, after, size];
-    if (party !== undefined) params.push(party);
+    const byParty = parties !== undefined && parties.length > 0;
+    if (byParty) params.push(parties);
     const { rows } = await pool.query<{ stream_id: string }>(
       `SELECT r.stream_id FROM ${s}.stream_events r
         WHERE r.stream_type = $1 AND r.stream_version = 1 AND r.stream_id > $4
           AND ((r.published_from <= $2::timestamptz AND r.recorded_at <= $3::timestamptz)
                OR (SELECT true FROM ${s}.stream_events e
                     WHERE e.stream_id = r.stream_id AND e.published_from <= $2::timestamptz AND e.recorded_at <= $3::timestamptz LIMIT 1))
-          ${party === undefined ? '' : `AND ${mayNameParty(s, '$6')}`}
+          ${byParty ? `AND ${mayNameParty(s, '$6::text[]')}` : ''}
         ORDER BY r.stream_id LIMIT $5`,
       params,
     );
@@ -147,7 +149,7 @@ export async function reportedCommitments(
       knownAt,
       after,
       page.limit * 2,
-      filter.party,
+      filter.parties,
     )) {
       for (const events of batch) {
         const view = reportedCommitment(events, asOf, knownAt, reportedBy, filter);
@@ -198,7 +200,7 @@ function reportedCommitment(
     sources: state.sources,
   };
   if (filter.kind?.length && !filter.kind.includes(view.kind)) return undefined;
-  if (filter.party && view.by !== filter.party && view.to !== filter.party) return undefined;
+  if (filter.parties?.length && !filter.parties.includes(view.by) && !filter.parties.includes(view.to)) return undefined;
   if (filter.status?.length && !filter.status.includes(view.status)) return undefined;
   return view;
 }
@@ -211,7 +213,7 @@ export async function reportedEntities<T>(
   asOf: string,
   knownAt: string,
   reportedBy: string,
-  filter: { party?: string; activeOnly?: boolean } = {},
+  filter: { parties?: readonly string[]; activeOnly?: boolean } = {},
 ): Promise<(T & { validFrom: string; validTo: string | null })[]> {
   const fold = ENTITY_FOLDS[type];
   if (!fold) return [];
@@ -224,7 +226,7 @@ export async function reportedEntities<T>(
     if (!segment) continue;
     const state = segment.state as T & { active?: boolean };
     if (filter.activeOnly && state.active === false) continue;
-    if (filter.party && !partiesMentioned(state).includes(filter.party)) continue;
+    if (filter.parties?.length && !partiesMentioned(state).some((party) => filter.parties!.includes(party))) continue;
     items.push({ ...state, validFrom: segment.validFrom, validTo: segment.validTo, entityId: events[0].streamId });
   }
   return items

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpStatus, Inject, Param, Query, Req } from '@nestjs/common';
 import { ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { commaList } from '../http/query';
+import { commaList, PartyList } from '../http/query';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { Request } from 'express';
 import { commitmentHistory, effectiveAxis, HistoryVersion, knowledgeAxis, PARTY_CODE, reportedEvents } from '@timeline/domain';
@@ -31,10 +31,8 @@ export class AuditParams extends ConsistencyParams {
   from?: string;
   @ApiPropertyOptional({ example: '2026-12-31', description: 'Recorded by the end of this date' }) @IsOptional() @IsString() to?: string;
   @ApiPropertyOptional({ example: 'seed:belarus-russia-2021' }) @IsOptional() @IsString() @MaxLength(200) actor?: string;
-  @ApiPropertyOptional({ example: 'BY' })
-  @IsOptional()
-  @Matches(PARTY_CODE, { message: 'party must be a party code like "BY"' })
-  party?: string;
+  @PartyList()
+  party?: string[];
   @ApiPropertyOptional({ example: 'EventCorrected,EventRetracted' })
   @IsOptional()
   @Transform(commaList)
@@ -146,7 +144,7 @@ export class AuditController {
       from: params.from ? startOfPeriod(params.from, 'from') : undefined,
       to: params.to ? endOfPeriod(params.to, 'to') : undefined,
       actor: params.actor,
-      party: params.party,
+      parties: params.party,
       types: params.type,
     };
     const format = exportFormat(request);

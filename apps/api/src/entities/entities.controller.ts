@@ -2,11 +2,11 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { commaList } from '../http/query';
-import { IsBooleanString, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { commaList, PartyList } from '../http/query';
+import { IsBooleanString, IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { Response } from 'express';
 import { v7 as uuidv7 } from 'uuid';
-import { OCCURRENCE_KINDS, PARTY_CODE, TRACK_STATUSES } from '@timeline/domain';
+import { OCCURRENCE_KINDS, TRACK_STATUSES } from '@timeline/domain';
 import { ReadModel } from '@timeline/projections';
 import { ExecuteAggregateCommand } from '../aggregates/definitions';
 import type { WriteAnswer } from '../aggregates/aggregate-writer';
@@ -30,10 +30,8 @@ class EntityIdParams {
 }
 
 class EntityListParams extends TimeParams {
-  @ApiPropertyOptional({ example: 'BY' })
-  @IsOptional()
-  @Matches(PARTY_CODE, { message: 'party must be a party code like "BY"' })
-  party?: string;
+  @PartyList()
+  party?: string[];
 }
 class TrackListParams extends EntityListParams {
   @ApiPropertyOptional({ example: 'signed,in_implementation' })
@@ -175,10 +173,10 @@ export class EntitiesController {
     );
   }
 
-  private async read(type: string, params: TimeParams & { party?: string }, activeOnly = false) {
+  private async read(type: string, params: TimeParams & { party?: string[] }, activeOnly = false) {
     const { asOf, knownAt, reportedBy } = resolveTime(params, this.clock());
     await this.wait.until(this.readModel, params.minPosition);
-    const items = await this.readModel.entities(type, asOf, knownAt, { party: params.party, activeOnly, reportedBy });
+    const items = await this.readModel.entities(type, asOf, knownAt, { parties: params.party, activeOnly, reportedBy });
     return { asOf, knownAt, ...(reportedBy && { reportedBy }), items };
   }
 

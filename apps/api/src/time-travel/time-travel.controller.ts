@@ -2,12 +2,12 @@ import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { AttributionDto, CommitmentPageDto, TimelineDensityDto, TimelinePageDto } from './answers.dto';
 import { Transform } from 'class-transformer';
-import { commaList } from '../http/query';
+import { commaList, PartyList } from '../http/query';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { COMMITMENT_KINDS, COMMITMENT_STATUSES, PARTY_CODE } from '@timeline/domain';
+import { COMMITMENT_KINDS, COMMITMENT_STATUSES } from '@timeline/domain';
 import { EVENT_TYPES } from '@timeline/event-schemas';
 import type { Attribution } from '@timeline/domain';
-import { CommitmentAsOfView, ReadModel, TimelineEntry } from '@timeline/projections';
+import { CommitmentAsOfView, CommitmentFilter, ReadModel, TimelineEntry, TimelineQuery } from '@timeline/projections';
 import type { Request } from 'express';
 import { Column, exportFormat, exportRows, pages, sourceColumns } from '../http/export';
 import { citation, claimsCell, commitmentAnswer, corroborationsCell, sourceIds } from '../commitments/commitment-answer';
@@ -16,10 +16,8 @@ import { CLOCK } from '../runtime/tokens';
 import { ConsistencyParams, endOfPeriod, ProjectionWait, resolveTime, startOfPeriod, TimeParams } from './time-params';
 
 export class CommitmentListParams extends TimeParams {
-  @ApiPropertyOptional({ example: 'BY', description: 'Commitments by or to this party' })
-  @IsOptional()
-  @Matches(PARTY_CODE, { message: 'party must be a party code like "BY"' })
-  party?: string;
+  @PartyList()
+  party?: string[];
 
   @ApiPropertyOptional({ example: 'pledged,requested', description: 'Comma-separated statuses' })
   @IsOptional()
@@ -82,10 +80,8 @@ export class TimelineFilterParams extends ConsistencyParams {
   @IsOptional()
   to?: string;
 
-  @ApiPropertyOptional({ example: 'RU' })
-  @IsOptional()
-  @Matches(PARTY_CODE, { message: 'party must be a party code like "RU"' })
-  party?: string;
+  @PartyList()
+  party?: string[];
 
   @ApiPropertyOptional({ example: 'CommitmentRecorded,CommitmentDisbursed' })
   @IsOptional()
@@ -144,7 +140,7 @@ export class TimeTravelController {
   async list(@Query() params: CommitmentListParams, @Req() request: Request) {
     const { asOf, knownAt, reportedBy } = resolveTime(params, this.clock());
     await this.wait.until(this.readModel, params.minPosition);
-    const filter = { party: params.party, status: params.status, kind: params.kind };
+    const filter: CommitmentFilter = { parties: params.party, status: params.status, kind: params.kind };
     const format = exportFormat(request);
     if (format) {
       // Every commitment that matches, page by page in id order: memory stays flat.
@@ -228,7 +224,7 @@ export class TimeTravelController {
       from,
       to,
       buckets,
-      party: params.party,
+      parties: params.party,
       types: params.type,
       q: params.q,
       reportedBy,
@@ -263,7 +259,15 @@ export class TimeTravelController {
     const to = params.to ? endOfPeriod(params.to, 'to') : undefined;
     const limit = params.limit ?? 100;
     await this.wait.until(this.readModel, params.minPosition);
-    const query = { knownAt, from, to, party: params.party, types: params.type, q: params.q, reportedBy };
+    const query = {
+      knownAt,
+      from,
+      to,
+      parties: params.party,
+      types: params.type,
+      q: params.q,
+      reportedBy,
+    } satisfies Partial<TimelineQuery>;
     const format = exportFormat(request);
     if (format) {
       // The whole timeline that matches, streamed page by page: memory stays flat.
