@@ -118,6 +118,7 @@ describe('the web page on 10,000 generated events', () => {
     const x = box.x + box.width / 2;
     const y = box.y + Math.min(box.height / 2, 40);
     await page.mouse.move(x, y);
+    const before = new URL(page.url()).searchParams.get('asOf');
     const started = await page.evaluate(() => performance.now());
     await page.mouse.down();
     for (let step = 1; step <= 40; step++) {
@@ -126,16 +127,17 @@ describe('the web page on 10,000 generated events', () => {
     }
     await page.mouse.up();
     const ended = await page.evaluate(() => performance.now());
-    // What the drag set off once the hand rests: the state on the new date, asked for and drawn.
+    // What the drag set off once the hand rests: the state on the new date, asked for and drawn
+    // (the panel says which day it shows in data-as-of). The date may have moved during the drag
+    // already (the slider sets it as it goes), so it is compared with the date before the drag.
+    for (let tries = 0; new URL(page.url()).searchParams.get('asOf') === before; tries++) {
+      if (tries > 100) throw new Error(`the drag did not move the date from ${before}`);
+      await page.waitForTimeout(20);
+    }
     const asOf = new URL(page.url()).searchParams.get('asOf');
-    for (let tries = 0; new URL(page.url()).searchParams.get('asOf') === asOf && tries < 50; tries++) await page.waitForTimeout(100);
-    await page
-      .locator('#state-body[aria-busy="true"]')
-      .waitFor({ timeout: 2000 })
-      .catch(() => undefined);
-    await page.locator('#state-body[aria-busy="false"]').waitFor({ timeout: 60_000 });
-    await page.waitForTimeout(300);
-    const settled = await page.evaluate(() => performance.now());
+    await page.locator(`#state-body[aria-busy="false"][data-as-of="${asOf}"]`).waitFor({ timeout: 60_000 });
+    // The frame that shows it.
+    const settled = await page.evaluate<number>('new Promise((done) => requestAnimationFrame(() => done(performance.now())))');
     return {
       durationMs: round(ended - started),
       longTasks: await longTasksBetween(page, started, ended),
@@ -226,6 +228,44 @@ describe('the web page on 10,000 generated events', () => {
     const target = (await commitment.count()) ? commitment : single.first();
     await target.click();
     await page.getByRole('dialog').waitFor();
+    await page.context().close();
+  });
+  it('draws the first rows of each long section of the state, and the rest on "Show all", focus on the first of them', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/?asOf=2024-06-30`);
+    await mark(page, 'timeline:complete');
+    await page.locator('#state-body[aria-busy="false"][data-as-of="2024-06-30"]').waitFor({ timeout: 60_000 });
+    await page.evaluate(
+      `window.panelsDrawn = 0; new MutationObserver(() => window.panelsDrawn++).observe(document.getElementById('state-body'), { childList: true })`,
+    );
+    const long: { section: string; total: number }[] = [];
+    for (const section of await page.locator('#state-body section[data-section]:has(table)').all()) {
+      const total = Number(await section.locator('h3 .count').first().textContent());
+      const rows = await section.locator('tbody tr').count();
+      if (total > 100) {
+        expect({ total, rows }).toEqual({ total, rows: 100 });
+        long.push({ section: (await section.getAttribute('data-section'))!, total });
+      } else if (rows) expect(rows).toBe(total);
+    }
+    // Programmes are listed by status, each list drawn the same way.
+    for (const group of await page.locator('#state-body .programme-group').all()) {
+      const total = Number(await group.locator('h4 .count').textContent());
+      expect({ total, lines: await group.locator('li').count() }).toEqual({ total, lines: Math.min(total, 100) });
+    }
+    // The generated history has sections longer than a first page at that date.
+    expect(long.length).toBeGreaterThan(0);
+    const { section, total } = long[0];
+    const showAll = page.locator(`#state-body [data-section="${section}"] button.show-all`);
+    await expect(showAll.textContent()).resolves.toMatch(new RegExp(`^Show all ${total} [a-z ]+ \\(${total - 100} more\\)$`));
+    await showAll.click();
+    // Nothing drew the panel again meanwhile (which would put the button back).
+    expect(await page.evaluate('window.panelsDrawn')).toBe(0);
+    expect(await page.locator(`#state-body [data-section="${section}"] tbody tr`).count()).toBe(total);
+    expect(await showAll.count()).toBe(0);
+    const focused = await page.evaluate<string | undefined>(
+      `document.activeElement?.closest('tr') === document.querySelector('#state-body [data-section="${section}"] tbody tr:nth-child(101)') ? 'row 101' : document.activeElement?.outerHTML`,
+    );
+    expect(focused).toBe('row 101');
     await page.context().close();
   });
 });

@@ -250,6 +250,8 @@ async function loadState(): Promise<void> {
     const previous = shownState;
     shownState = state;
     renderStatePanel(state, previous);
+    // The day the panel shows, for whoever waits on it (the browser tests' timings).
+    el.stateBody.dataset.asOf = state.asOf.slice(0, 10);
     clearError();
   } catch (error) {
     if ((error as Error).name !== 'AbortError') showError(error);
@@ -264,14 +266,6 @@ function renderStatePanel(state: State, previous: State | undefined): void {
   const reported = view.reportedBy ? `, as reported by ${formatDay(`${view.reportedBy}T00:00:00Z`)}` : '';
   el.stateCaption.textContent = `At the end of ${formatDay(state.asOf)}, ${known}${reported}.${state.uncertain ? ' Some dates are known only to the month or year: rows marked “uncertain” may not have happened yet.' : ''}${view.parties.length ? ` ${view.parties.length === 1 ? 'Party' : 'Parties'} ${view.parties.join(', ')} only.` : ''}`;
   renderState(el.stateBody, state, sections, { openCommitment: (id, opener) => ((drawerOpener = opener), update({ commitment: id })) });
-  markUncertain(state);
-}
-
-function markUncertain(state: State): void {
-  const uncertain = new Set(state.commitments.filter((c) => c.uncertain.length).map((c) => c.id));
-  for (const button of el.stateBody.querySelectorAll<HTMLElement>('[data-commitment]')) {
-    if (uncertain.has(button.dataset.commitment ?? '')) button.after(h('span', { className: 'change uncertain' }, 'uncertain'));
-  }
 }
 
 function rerenderState(): void {

@@ -9,6 +9,12 @@ export interface PanelActions {
   openCommitment(id: string, opener: HTMLElement): void;
 }
 
+/**
+ * Rows a section draws at once; "Show all" draws the rest. On a long history the state holds
+ * thousands of rows, and drawing them all in one task stalls the page after every change of date.
+ */
+export const FIRST_ROWS = 100;
+
 export function renderState(target: HTMLElement, state: State, sections: StateSections, actions: PanelActions): void {
   target.replaceChildren();
   if (sections.empty) {
@@ -22,17 +28,24 @@ export function renderState(target: HTMLElement, state: State, sections: StateSe
     );
     return;
   }
-  const commitmentButton = (c: Commitment) =>
-    h(
-      'button',
-      {
-        type: 'button',
-        className: 'link',
-        'data-commitment': c.id,
-        onclick: (event: Event) => actions.openCommitment(c.id, event.currentTarget as HTMLElement),
-      },
-      c.title,
+  // The commitment's title, opening its history; "uncertain" beside it when a fact counted at asOf may not have happened yet.
+  const commitmentButton = (c: Commitment) => {
+    const cell = document.createDocumentFragment();
+    cell.append(
+      h(
+        'button',
+        {
+          type: 'button',
+          className: 'link',
+          'data-commitment': c.id,
+          onclick: (event: Event) => actions.openCommitment(c.id, event.currentTarget as HTMLElement),
+        },
+        c.title,
+      ),
     );
+    if (c.uncertain.length) cell.append(h('span', { className: 'change uncertain' }, 'uncertain'));
+    return cell;
+  };
 
   target.append(
     section(
@@ -101,27 +114,46 @@ function section<T>(title: string, id: string, rows: Marked<T>[], columns: strin
   const heading = h('h3', { id: `state-${id}` }, title, h('span', { className: 'count' }, String(rows.length)));
   if (!rows.length)
     return h('section', { 'aria-labelledby': `state-${id}`, 'data-section': id }, heading, h('p', { className: 'none' }, 'none'));
+  const row = ({ item, change }: Marked<T>) =>
+    h(
+      'tr',
+      { className: change ? `is-${change}` : undefined },
+      ...cells(item).map((cell, index) => h('td', {}, cell, index === 0 ? changeBadge(change) : null)),
+    );
+  const body = h('tbody', {}, ...rows.slice(0, FIRST_ROWS).map(row));
   return h(
     'section',
     { 'aria-labelledby': `state-${id}`, 'data-section': id },
     heading,
-    h(
-      'table',
-      {},
-      h('thead', {}, h('tr', {}, ...columns.map((column) => h('th', { scope: 'col' }, column)))),
-      h(
-        'tbody',
-        {},
-        ...rows.map(({ item, change }) =>
-          h(
-            'tr',
-            { className: change ? `is-${change}` : undefined },
-            ...cells(item).map((cell, index) => h('td', {}, cell, index === 0 ? changeBadge(change) : null)),
-          ),
-        ),
-      ),
+    h('table', {}, h('thead', {}, h('tr', {}, ...columns.map((column) => h('th', { scope: 'col' }, column)))), body),
+    showAll(
+      rows.slice(FIRST_ROWS),
+      title,
+      (rest) => body.append(...rest.map(row)),
+      () => body.rows[FIRST_ROWS],
     ),
   );
+}
+
+/** "Show all": draws the rows left out, then moves focus to the first of them. */
+function showAll<T>(rest: T[], title: string, draw: (rest: T[]) => void, first: () => Element | undefined) {
+  if (!rest.length) return null;
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      className: 'show-all',
+      onclick: () => {
+        draw(rest);
+        const next = first();
+        button.remove();
+        const target = next?.querySelector<HTMLElement>('button, a, [tabindex]') ?? undefined;
+        target?.focus();
+      },
+    },
+    `Show all ${FIRST_ROWS + rest.length} ${title.toLowerCase()} (${rest.length} more)`,
+  );
+  return button;
 }
 
 function programmes(groups: StateSections['programmes']) {
@@ -141,16 +173,26 @@ function programmes(groups: StateSections['programmes']) {
         'div',
         { className: `programme-group status-${status}` },
         h('h4', {}, humanize(status), h('span', { className: 'count' }, String(tracks.length))),
-        h(
-          'ul',
-          {},
-          ...tracks.map(({ item, change }) =>
-            h('li', { className: change ? `is-${change}` : undefined }, programmeLine(item), changeBadge(change)),
-          ),
+        listWithShowAll(tracks, `${humanize(status)} programmes`, ({ item, change }) =>
+          h('li', { className: change ? `is-${change}` : undefined }, programmeLine(item), changeBadge(change)),
         ),
       ),
     ),
   );
+}
+
+function listWithShowAll<T>(items: T[], title: string, line: (item: T) => HTMLElement) {
+  const list = h('ul', {}, ...items.slice(0, FIRST_ROWS).map(line));
+  const fragment = document.createDocumentFragment();
+  fragment.append(list);
+  const button = showAll(
+    items.slice(FIRST_ROWS),
+    title,
+    (rest) => list.append(...rest.map(line)),
+    () => list.children[FIRST_ROWS],
+  );
+  if (button) fragment.append(button);
+  return fragment;
 }
 
 function programmeLine(track: Track) {
