@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { ApiKeyStore, KeyRole } from '../../apps/api/src/auth/api-keys';
+import { ApiKeyStore, KeyRole } from '@timeline/keys';
 import { loadConfig } from '@timeline/config';
 import { createApp } from '../../apps/api/src/app';
-import { createRuntime, Runtime } from '../../apps/api/src/runtime/runtime';
+import { createRuntime, Runtime } from '@timeline/runtime';
 import { testKafkaBrokers } from '../setup/environment';
 import { uniqueTopic } from './kafka';
 import { Backend, createTestDatabase, TestDatabase } from './test-database';

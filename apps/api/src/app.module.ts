@@ -5,7 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AccessGuard } from './auth/access.guard';
-import { ApiKeyStore, parseKey } from './auth/api-keys';
+import { ApiKeyStore, parseKey } from '@timeline/keys';
 import { KeysController } from './keys/keys.controller';
 import { AmendCommitmentController, AmendCommitmentHandler } from './commitments/amend/amend-commitment';
 import { ChangeCommitmentStatusController, ChangeCommitmentStatusHandler } from './commitments/change-status/change-commitment-status';
@@ -19,7 +19,7 @@ import { GetCommitmentController, GetCommitmentHandler } from './commitments/get
 import { RecordCommitmentController, RecordCommitmentHandler } from './commitments/record/record-commitment';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './observability/metrics.controller';
-import { withDestination } from './observability/terminal';
+import { EventFeed, type Runtime, withDestination } from '@timeline/runtime';
 import { AdminController } from './admin/admin.controller';
 import { ReviseEventController, ReviseEventHandler } from './revisions/revise-event';
 import { ClaimEventController, ClaimEventHandler } from './claims/record-claim';
@@ -27,11 +27,9 @@ import { ProjectionWait } from './time-travel/time-params';
 import { TimeTravelController } from './time-travel/time-travel.controller';
 import { EntitiesController } from './entities/entities.controller';
 import { AuditController } from './audit/audit.controller';
-import { EventFeed } from './subscriptions/event-feed';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 import { SchemasController } from './schemas/schemas.controller';
 import { ReadModel } from '@timeline/projections';
-import type { Runtime } from './runtime/runtime';
 import { CLOCK, EVENT_STORE, RUNTIME } from './runtime/tokens';
 
 @Module({})

@@ -10,9 +10,8 @@ import { createValidationPipe } from './http/validation';
 import { HttpStatus } from '@nestjs/common';
 import { ProblemException } from './http/problem';
 import { answeringUnparsableRequests, refusingOversizedRequests, refusingPrototypeKeys, refusingUnstorableText } from './http/limits';
-import type { Runtime } from './runtime/runtime';
+import { httpMetricsMiddleware, type Runtime } from '@timeline/runtime';
 import { serveWebPage } from './web/web-page';
-import { httpMetricsMiddleware } from './observability/metrics';
 
 /** The HTTP application over a runtime; listening is the caller's choice. */
 export async function createApp(runtime: Runtime): Promise<INestApplication> {

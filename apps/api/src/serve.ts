@@ -1,13 +1,13 @@
-import { createServer, Server } from 'node:http';
-import pino from 'pino';
+import type { Server } from 'node:http';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppConfig } from '@timeline/config';
+import { ApiKeyStore } from '@timeline/keys';
+import { banner, processLogger, Runtime, serveWithoutApi, shutDown, startRuntime, waitForSignal } from '@timeline/runtime';
 import { createApp } from './app';
-import { createRuntime, Runtime } from './runtime/runtime';
 import { SeedLoader } from './seeds/seed-loader';
-import { ApiKeyStore } from './auth/api-keys';
-import { banner, logDestination } from './observability/terminal';
+
+export { exitAfterShutdown } from '@timeline/runtime';
 
 /**
  * Runs the roles this process is configured for. With the defaults that is
@@ -20,37 +20,11 @@ import { banner, logDestination } from './observability/terminal';
  */
 export async function serve(config: AppConfig): Promise<void> {
   if (config.roles.has('api')) process.stdout.write(banner(config));
-  const destination = logDestination();
-  const logger = destination ? pino({ level: config.logLevel }, destination) : pino({ level: config.logLevel });
+  const logger = processLogger(config);
   const log = (message: string, details?: Record<string, unknown>) =>
     details && 'error' in details ? logger.warn(details, message) : logger.info(details ?? {}, message);
-  logger.info(
-    {
-      database: config.databaseUrl ? 'postgres' : `embedded PGlite in ${config.dataDir}`,
-      log: config.kafka ? `kafka topic ${config.kafka.topic}` : 'events table',
-      roles: [...config.roles],
-    },
-    'starting negotiation-timeline',
-  );
-  const runtime = await createRuntime(config, {
-    log,
-    kafkaLog: (level, message, details) => logger[level](details, message),
-  });
-  if (!config.roles.has('api')) {
-    logger.info({ roles: [...config.roles] }, 'no api role: running without the HTTP API');
-    const metricsServer = config.metricsPort === undefined ? undefined : await serveMetrics(runtime, config.metricsPort, config.host);
-    await waitForSignal();
-    await shutDown(
-      logger,
-      config,
-      async () => {
-        await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
-        await runtime.close();
-      },
-      runtime,
-    );
-    return;
-  }
+  const runtime = await startRuntime(config, logger);
+  if (!config.roles.has('api')) return serveWithoutApi(config, logger, runtime);
   const app = await createApp(runtime);
   // Command handlers are registered at init; seed before answering anyone.
   await app.init();
@@ -78,52 +52,6 @@ export async function serve(config: AppConfig): Promise<void> {
     },
     runtime,
   );
-}
-
-async function shutDown(logger: pino.Logger, config: AppConfig, stop: () => Promise<void>, runtime: Runtime): Promise<void> {
-  runtime.beginShutdown();
-  logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'shutting down: draining requests, flushing the relay, committing offsets');
-  const guard = setTimeout(() => {
-    logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown did not finish in time; exiting');
-    process.exit(1);
-  }, config.shutdownTimeoutMs);
-  guard.unref();
-  await stop();
-  clearTimeout(guard);
-  logger.info('stopped');
-}
-
-/** /metrics and /health/live for a process that runs no HTTP API (a relay or projector of its own). */
-async function serveMetrics(runtime: Runtime, port: number, host: string): Promise<Server> {
-  const server = createServer((request, response) => {
-    if (request.url === '/metrics') {
-      runtime.metrics.registry.metrics().then(
-        (text) => response.writeHead(200, { 'content-type': runtime.metrics.registry.contentType }).end(text),
-        (error: Error) => response.writeHead(500, { 'content-type': 'text/plain' }).end(error.message),
-      );
-    } else if (request.url === '/health/live') {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
-    } else {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: this process serves /metrics and /health/live');
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
-  return server;
-}
-
-/**
- * After a graceful shutdown everything of ours is closed; a client library's
- * lingering timer or socket must not keep the process from exiting 0.
- */
-export function exitAfterShutdown(): void {
-  process.exit(0);
-}
-
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
 }
 
 /** Loads TIMELINE_SEED into a store that holds no events yet; a store with events is left alone. */

@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { userInfo } from 'node:os';
 import { loadConfig } from '@timeline/config';
 import { migrate, openDatabase } from '@timeline/event-store';
-import { ApiKeyStore, KEY_ROLES, KeyRole, ownerProblem } from '../../api/src/auth/api-keys';
+import { ApiKeyStore, KEY_ROLES, KeyRole, ownerProblem } from '@timeline/keys';
 
 /**
  * `timeline keys`: API keys, straight in the database (DATABASE_URL, or the

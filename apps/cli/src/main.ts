@@ -130,7 +130,7 @@ async function loadServer() {
   const [{ NestFactory }, { AppModule }, { createRuntime }, { SeedLoader }, { exitAfterShutdown, serve }] = await Promise.all([
     import('@nestjs/core'),
     import('../../api/src/app.module'),
-    import('../../api/src/runtime/runtime'),
+    import('@timeline/runtime'),
     import('../../api/src/seeds/seed-loader'),
     import('../../api/src/serve'),
   ]);

@@ -4,7 +4,7 @@ import { rebuildReadModels, RebuildProgress, RebuildResult } from '@timeline/pro
 import { RequiresAccess } from '../auth/access';
 import { ProblemException } from '../http/problem';
 import { RUNTIME } from '../runtime/tokens';
-import type { Runtime } from '../runtime/runtime';
+import type { Runtime } from '@timeline/runtime';
 
 interface RebuildJob {
   state: 'running' | 'succeeded' | 'failed';

@@ -4,9 +4,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { ProblemException } from '../http/problem';
 import { RUNTIME } from '../runtime/tokens';
-import type { Runtime } from '../runtime/runtime';
+import type { Runtime } from '@timeline/runtime';
 import { Access, ACCESS, LEAST_ROLE, roleAllows } from './access';
-import { ApiKeyStore, Principal } from './api-keys';
+import { ApiKeyStore, Principal } from '@timeline/keys';
 
 export type AuthenticatedRequest = Request & { principal?: Principal };
 

@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { KeyRole } from './api-keys';
+import type { KeyRole } from '@timeline/keys';
 
 /**
  * What a route needs. Without this decorator a GET (or HEAD) needs `read` and

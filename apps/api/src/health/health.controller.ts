@@ -5,7 +5,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { RequiresAccess } from '../auth/access';
 import { RUNTIME } from '../runtime/tokens';
-import type { Runtime } from '../runtime/runtime';
+import type { Runtime } from '@timeline/runtime';
 
 const CHECK_TIMEOUT_MS = 2_000;
 

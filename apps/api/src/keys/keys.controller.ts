@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagge
 import { IsIn, IsString, Matches, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 import { RequiresAccess } from '../auth/access';
 import type { AuthenticatedRequest } from '../auth/access.guard';
-import { ApiKeyStore, KEY_ROLES, KeyRole, ownerProblem } from '../auth/api-keys';
+import { ApiKeyStore, KEY_ROLES, KeyRole, ownerProblem } from '@timeline/keys';
 import { ProblemException } from '../http/problem';
 
 @ValidatorConstraint({ name: 'keyOwner' })

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { RequiresAccess } from '../auth/access';
 import { RUNTIME } from '../runtime/tokens';
-import type { Runtime } from '../runtime/runtime';
+import type { Runtime } from '@timeline/runtime';
 
 /** Prometheus' text exposition of this process's metrics: open, like the health checks, and never rate-limited. */
 @ApiTags('health')

@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import { publishedBy, RecordedEvent } from '@timeline/domain';
 import { readEventsAfter } from '@timeline/event-store';
 import type { Pool } from 'pg';
-import type { FeedItem } from './event-feed';
+import type { FeedItem } from '@timeline/runtime';
 
 export interface SubscriptionFilter {
   readonly types?: ReadonlySet<string>;

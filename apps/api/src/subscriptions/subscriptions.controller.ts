@@ -9,8 +9,7 @@ import { EVENT_TYPES } from '@timeline/event-schemas';
 import { invalidRequest } from '../http/problem';
 import { endOfPeriod } from '../time-travel/time-params';
 import { RUNTIME } from '../runtime/tokens';
-import type { Runtime } from '../runtime/runtime';
-import { EventFeed } from './event-feed';
+import { EventFeed, type Runtime } from '@timeline/runtime';
 import { Subscriber } from './subscriber';
 
 export class StreamParams {

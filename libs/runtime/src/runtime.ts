@@ -2,7 +2,7 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { AppConfig } from '@timeline/config';
 import { Database, EventStore, migrate, openDatabase, PostgresEventStore } from '@timeline/event-store';
 import { createKafka, ensureTopic, KafkaLog, Relay, unpublishedEvents } from '@timeline/log';
-import { EventFeed } from '../subscriptions/event-feed';
+import { EventFeed } from './event-feed';
 import {
   ensureActiveGeneration,
   KafkaProjector,
@@ -14,7 +14,7 @@ import {
   TableProjector,
   tableProjectorLag,
 } from '@timeline/projections';
-import { MeteredEventStore, Metrics } from '../observability/metrics';
+import { MeteredEventStore, Metrics } from './metrics';
 
 /**
  * What a process holds open: the database, the store, and, with Kafka
