@@ -1,0 +1,174 @@
+/** Commitments at (asOf, knownAt) from `commitment_versions`: pages in id order, the whole state, one by id. */
+
+import type { Pool } from 'pg';
+import { PackedSources, unpackSources } from '@timeline/domain';
+import { reportedCommitments } from '../reported';
+import type { CommitmentAsOfView, CommitmentFilter, UncertainFact } from '../read-model-views';
+
+interface CommitmentRow {
+  commitment_id: string;
+  stream_version: number;
+  kind: string;
+  title: string;
+  by_party: string;
+  to_party: string;
+  status: string;
+  terms: Record<string, unknown>;
+  amount: string | null;
+  currency: string | null;
+  unit: string | null;
+  disbursed: string | null;
+  outstanding: string | null;
+  valid_from: Date;
+  valid_to: Date | null;
+  event_ids: string[];
+  uncertain: UncertainFact[];
+  lapsed_at: Date | null;
+  sources: PackedSources;
+}
+
+const COMMITMENT_COLUMNS = `commitment_id, stream_version, kind, title, by_party, to_party, status, terms,
+  amount::text, currency, unit, disbursed::text, outstanding::text, lower(valid) AS valid_from,
+  upper(valid) AS valid_to, event_ids, uncertain, lapsed_at, sources`;
+
+/**
+ * Commitments at (asOf, knownAt). With `page`, one keyset page in id order
+ * (`after` the last id of the previous page): the cost of a page does not
+ * grow with the length of history, because an index is walked in id order
+ * and stops after `limit` rows that hold at (asOf, knownAt) — for parties and
+ * statuses, those parties' versions in those statuses only. Without, all of
+ * them in valid-time order (for the whole state and diffs).
+ */
+export async function commitmentsAt(
+  pool: Pool,
+  s: string,
+  asOf: string,
+  knownAt: string,
+  filter: CommitmentFilter = {},
+  page?: { after?: string; limit: number },
+  reportedBy?: string,
+): Promise<CommitmentAsOfView[]> {
+  if (reportedBy !== undefined) return reportedCommitments(pool, s, asOf, knownAt, reportedBy, filter, page);
+  const params: unknown[] = [asOf, knownAt];
+  const conditions = ['valid @> $1::timestamptz', 'recorded @> $2::timestamptz'];
+  const add = (sql: (n: number) => string, value: unknown) => {
+    params.push(value);
+    conditions.push(sql(params.length));
+  };
+  if (filter.kind?.length) add((n) => `kind = ANY($${n})`, filter.kind);
+  if (page?.after !== undefined) add((n) => `commitment_id > $${n}`, page.after);
+  if (page && filter.parties?.length && filter.status?.length) {
+    params.push(page.limit);
+    const ids = pageIdsByPartyAndStatus(s, conditions, params, filter.parties, filter.status, `$${params.length}`);
+    return commitmentsWithIds(pool, s, ids, params);
+  }
+  if (filter.parties?.length) add((n) => `(by_party = ANY($${n}) OR to_party = ANY($${n}))`, filter.parties);
+  if (filter.status?.length) add((n) => `status = ANY($${n})`, filter.status);
+  if (!page) {
+    const { rows } = await pool.query<CommitmentRow>(
+      `SELECT ${COMMITMENT_COLUMNS} FROM ${s}.commitment_versions WHERE ${conditions.join(' AND ')} ORDER BY lower(valid), commitment_id`,
+      params,
+    );
+    return rows.map(toView);
+  }
+  params.push(page.limit);
+  return commitmentsWithIds(
+    pool,
+    s,
+    `SELECT commitment_id FROM ${s}.commitment_versions WHERE ${conditions.join(' AND ')} ORDER BY commitment_id LIMIT $${params.length}`,
+    params,
+  );
+}
+
+/** The rows at (asOf, knownAt) = ($1, $2) of the commitments a query selects, in id order. */
+async function commitmentsWithIds(pool: Pool, s: string, ids: string, params: unknown[]): Promise<CommitmentAsOfView[]> {
+  // The page's ids first, from covering indexes alone (filters on index columns, no table
+  // reads for the versions that do not hold at asOf/knownAt); then only those rows.
+  const { rows } = await pool.query<CommitmentRow>(
+    `WITH page AS (${ids})
+     SELECT ${COMMITMENT_COLUMNS} FROM ${s}.commitment_versions JOIN page USING (commitment_id)
+      WHERE valid @> $1::timestamptz AND recorded @> $2::timestamptz ORDER BY commitment_id`,
+    params,
+  );
+  return rows.map(toView);
+}
+
+export async function commitmentAt(
+  pool: Pool,
+  s: string,
+  id: string,
+  asOf: string,
+  knownAt: string,
+  reportedBy?: string,
+): Promise<CommitmentAsOfView | undefined> {
+  if (reportedBy !== undefined)
+    return (await reportedCommitments(pool, s, asOf, knownAt, reportedBy, {}, undefined, `commitment-${id}`))[0];
+  const { rows } = await pool.query<CommitmentRow>(
+    `SELECT ${COMMITMENT_COLUMNS} FROM ${s}.commitment_versions
+      WHERE commitment_id = $1 AND valid @> $2::timestamptz AND recorded @> $3::timestamptz`,
+    [id, asOf, knownAt],
+  );
+  return rows[0] && toView(rows[0]);
+}
+
+/**
+ * A page's ids for some parties and statuses: one walk in id order per party, side (by, to) and
+ * status, each over the (party, status, id) index and so over that party's versions in that
+ * status alone, merged in id order. Walking the id index instead passes every other party's and
+ * status's versions too: for a rare party or status that is most of the index. A `to` walk
+ * leaves out what a `by` walk has (a commitment by any of the parties); one version per
+ * commitment holds at (asOf, knownAt), so no id comes twice. Each walk may also be answered from
+ * the GiST (valid, recorded) index, which the planner takes for a date early in the history,
+ * when few commitments hold at all.
+ */
+function pageIdsByPartyAndStatus(
+  s: string,
+  conditions: string[],
+  params: unknown[],
+  parties: readonly string[],
+  statuses: readonly string[],
+  limit: string,
+): string {
+  const where = conditions.join(' AND ');
+  params.push([...new Set(parties)]);
+  const allParam = `$${params.length}`;
+  const walks: string[] = [];
+  for (const party of new Set(parties)) {
+    params.push(party);
+    const partyParam = `$${params.length}`;
+    for (const status of new Set(statuses)) {
+      params.push(status);
+      const statusParam = `$${params.length}`;
+      for (const side of [`by_party = ${partyParam}`, `to_party = ${partyParam} AND by_party <> ALL(${allParam}::text[])`]) {
+        walks.push(
+          `(SELECT commitment_id FROM ${s}.commitment_versions WHERE ${side} AND status = ${statusParam} AND ${where} ORDER BY commitment_id LIMIT ${limit})`,
+        );
+      }
+    }
+  }
+  return `SELECT commitment_id FROM (${walks.join(' UNION ALL ')}) walks ORDER BY commitment_id LIMIT ${limit}`;
+}
+
+function toView(row: CommitmentRow): CommitmentAsOfView {
+  return {
+    id: row.commitment_id,
+    version: row.stream_version,
+    kind: row.kind,
+    title: row.title,
+    by: row.by_party,
+    to: row.to_party,
+    status: row.status,
+    lapsedAt: row.lapsed_at ? row.lapsed_at.toISOString() : null,
+    terms: row.terms,
+    currency: row.currency,
+    unit: row.unit,
+    pledged: row.amount,
+    disbursed: row.disbursed,
+    outstanding: row.outstanding,
+    validFrom: row.valid_from.toISOString(),
+    validTo: row.valid_to ? row.valid_to.toISOString() : null,
+    eventIds: row.event_ids,
+    uncertain: row.uncertain,
+    sources: unpackSources(row.sources),
+  };
+}
