@@ -7,7 +7,7 @@ import { inTransaction, readEventsAfter } from '@timeline/event-store';
 import { CONSUMER_ASSIGNERS, fromKafkaMessage, readerGroupFor } from '@timeline/log';
 import { activate, activeGeneration, createGeneration, dropGeneration, Generation } from './generations';
 import { projectEvents } from './project-events';
-import { loadCheckpoints, saveCheckpoint, TABLE_SOURCE } from './projector';
+import { loadCheckpoints, saveCheckpoint, TABLE_SOURCE } from './checkpoints';
 import { quoteIdent } from './read-model-schema';
 import { deriveReadModels, indexGeneration, loadStreamEvents } from './bulk/bulk-load';
 
