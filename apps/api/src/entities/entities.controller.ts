@@ -8,7 +8,7 @@ import type { Response } from 'express';
 import { v7 as uuidv7 } from 'uuid';
 import { OCCURRENCE_KINDS, TRACK_STATUSES } from '@timeline/domain';
 import { ReadModel } from '@timeline/projections';
-import { ExecuteAggregateCommand } from '../aggregates/definitions';
+import { ExecuteAggregateCommand } from '../aggregates/execute-aggregate';
 import type { WriteAnswer } from '../aggregates/aggregate-writer';
 import { factOf, sentFields } from '../commitments/commitment.dto';
 import { sendWriteAnswer } from '../commitments/write-answer';

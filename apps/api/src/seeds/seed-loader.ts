@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ClaimCommand, DomainRuleViolation, parseEffectiveTime } from '@timeline/domain';
 import { createsEntity, InvalidSeed, readSeedSet, SeedEntry, SeedSet } from '@timeline/seeds';
-import { ExecuteAggregateCommand } from '../aggregates/definitions';
+import { ExecuteAggregateCommand } from '../aggregates/execute-aggregate';
 import type { WriteAnswer } from '../aggregates/aggregate-writer';
 import { ProblemException } from '../http/problem';
 import type { WriteContext } from '../http/write-context';
