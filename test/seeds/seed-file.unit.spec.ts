@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidSeed, readSeedSet, seedEntityId, SeedProblem } from '@timeline/seeds';
+import { AGGREGATES } from '@timeline/domain';
+import { createsEntity, InvalidSeed, readSeedSet, seedEntityId, SeedProblem } from '@timeline/seeds';
 
 describe('seed files', () => {
   let root: string;
@@ -84,6 +85,57 @@ events:
     expect(record.effective).toEqual({ at: '2021-09-01T00:00:00.000Z', precision: 'month' });
     expect(correction).toMatchObject({ target: 'loan', entityId: record.entityId, streamType: 'commitment' });
     expect(payment).toMatchObject({ entityId: record.entityId, data: { commitmentId: record.entityId, amount: '100' } });
+  });
+
+  it("files each fact in its aggregate's stream, with the id in the aggregate's id field, and refuses a type it does not know", () => {
+    write('demo', header + loan + `  - key: tax-code
+    type: TrackOpened
+    effectiveAt: "2021-09"
+    source: article
+    quote: q
+    confidence: reported
+    data: { title: Tax code, area: taxation, kind: program, parties: [BY, RU], status: proposed }
+  - key: tax-code-agreed
+    type: TrackStatusChanged
+    stream: tax-code
+    effectiveAt: "2021-10"
+    source: article
+    quote: q
+    confidence: reported
+    data: { from: proposed, to: agreed }
+`);
+    const [, track, agreed] = readSeedSet(root, 'demo').entries;
+    expect(track).toMatchObject({ streamType: 'track', entityId: seedEntityId('tax-code'), data: { trackId: seedEntityId('tax-code') } });
+    expect(agreed).toMatchObject({ streamType: 'track', entityId: track.entityId, data: { trackId: track.entityId, to: 'agreed' } });
+
+    write('demo', header + loan + `  - key: deadline
+    type: TrackDeadlineSet
+    stream: loan
+    effectiveAt: "2021-10"
+    source: article
+    quote: q
+    confidence: reported
+    data: { deadlineId: d1, description: Signed, due: "2021-12" }
+  - key: odd
+    type: CommitmentForgotten
+    effectiveAt: "2021-10"
+    source: article
+    quote: q
+    confidence: reported
+`);
+    const found = problems('demo');
+    expect(found.find((problem) => problem.field === 'deadline.stream')?.message).toBe('must be the key of an earlier entry that created a track');
+    expect(found.find((problem) => problem.field === 'odd.type')?.message).toBe(
+      'must be one of CommitmentRecorded, CommitmentTermsAmended, CommitmentDisbursed, CommitmentStatusChanged, PartyRegistered, ' +
+        'TrackOpened, TrackStatusChanged, TrackDeadlineSet, DeploymentStarted, DeploymentEnded, OccurrenceRecorded, ' +
+        'EventCorrected, EventRetracted, SourceCorroborated, ClaimRecorded',
+    );
+  });
+
+  it("takes an entry to create its entity exactly when its type is its aggregate's creation event", () => {
+    const creating = AGGREGATES.flatMap((aggregate) => aggregate.eventTypes).filter(createsEntity);
+    expect(creating).toEqual(['CommitmentRecorded', 'PartyRegistered', 'TrackOpened', 'DeploymentStarted', 'OccurrenceRecorded']);
+    for (const type of ['EventCorrected', 'EventRetracted', 'SourceCorroborated', 'ClaimRecorded', 'constructor']) expect(createsEntity(type)).toBe(false);
   });
 
   it('reads sources that confirm an entry or disagree with one of its fields, filed at the date of the entry', () => {

@@ -11,7 +11,7 @@ import { AmendCommitmentController, AmendCommitmentHandler } from './commitments
 import { ChangeCommitmentStatusController, ChangeCommitmentStatusHandler } from './commitments/change-status/change-commitment-status';
 import { RecentStreams } from './aggregates/recent-streams';
 import { AggregateWriter } from './aggregates/aggregate-writer';
-import { ExecuteAggregateHandler } from './aggregates/definitions';
+import { ExecuteAggregateHandler } from './aggregates/execute-aggregate';
 import { SeedLoader } from './seeds/seed-loader';
 import { CommitmentWriter } from './commitments/commitment-writer';
 import { RecordDisbursementController, RecordDisbursementHandler } from './commitments/disburse/record-disbursement';

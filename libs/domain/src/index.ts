@@ -22,3 +22,5 @@ export * from './shared/upcasting';
 export * from './shared/parties-mentioned';
 export * from './revisions/decide-revision';
 export * from './claims/decide-claim';
+export * from './aggregates/aggregate';
+export * from './aggregates/registry';

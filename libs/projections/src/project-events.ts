@@ -1,16 +1,15 @@
 import type { PoolClient } from 'pg';
 import {
+  AGGREGATES,
+  AggregateAsOf,
+  COMMITMENT_STREAM_TYPE,
   commitmentSegments,
   eventAttribution,
   packSources,
   resolveRevisions,
   Sources,
   CommitmentSegment,
-  deploymentAsOf,
-  occurrenceAsOf,
-  partyAsOf,
   temporalSegments,
-  trackAsOf,
   effectiveUntil,
   isRevisionEventType,
   isClaimEventType,
@@ -21,8 +20,6 @@ import {
 } from '@timeline/domain';
 import { EventRow, fromRow } from '@timeline/event-store';
 import { quoteIdent } from './read-model-schema';
-
-export const COMMITMENT_STREAM_TYPE = 'commitment';
 
 /**
  * Applies a batch of events from the log to one generation's read models, in
@@ -159,15 +156,13 @@ export function storedEntityState(state: object): string {
   return JSON.stringify(sources ? { ...state, sources: packSources(sources) } : state);
 }
 
-type EntityFold = (events: readonly RecordedEvent[], asOf: string, knownAt: string, reportedBy?: string) => object | undefined;
-
-/** The asOf fold of each entity type kept in entity_versions. */
-export const ENTITY_FOLDS: Readonly<Record<string, EntityFold>> = {
-  party: partyAsOf,
-  track: trackAsOf,
-  deployment: deploymentAsOf,
-  occurrence: occurrenceAsOf,
-};
+/** The as-of fold of each entity type kept in entity_versions: every aggregate but commitments, which have tables of their own. */
+export const ENTITY_FOLDS: Readonly<Record<string, AggregateAsOf>> = Object.fromEntries(
+  AGGREGATES.filter((aggregate) => aggregate.streamType !== COMMITMENT_STREAM_TYPE).map((aggregate) => [
+    aggregate.streamType,
+    aggregate.asOf,
+  ]),
+);
 
 export function entityIdOf(streamId: string, streamType: string): string {
   return streamId.slice(streamType.length + 1);

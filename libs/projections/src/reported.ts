@@ -13,6 +13,7 @@
  */
 import type { Pool } from 'pg';
 import {
+  COMMITMENT_STREAM_TYPE,
   commitmentSegments,
   fromScaled,
   isDecimal,
@@ -23,7 +24,7 @@ import {
   toScaled,
 } from '@timeline/domain';
 import { EventRow, fromRow } from '@timeline/event-store';
-import { COMMITMENT_STREAM_TYPE, ENTITY_FOLDS } from './project-events';
+import { ENTITY_FOLDS } from './project-events';
 import type { CommitmentAsOfView, CommitmentFilter, LedgerRow } from './read-model-views';
 
 /** The streams of a type with an event published by `reportedBy` and recorded by `knownAt`, whole. */

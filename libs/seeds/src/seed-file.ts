@@ -2,7 +2,16 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { v5 as uuidv5 } from 'uuid';
 import { isMap, isSeq, LineCounter, parseDocument, Node, Document } from 'yaml';
-import { CONFIDENCES, Confidence, EffectiveTime, InvalidEffectiveTime, parseEffectiveTime, Source } from '@timeline/domain';
+import {
+  AGGREGATES,
+  aggregateOfEvent,
+  CONFIDENCES,
+  Confidence,
+  EffectiveTime,
+  InvalidEffectiveTime,
+  parseEffectiveTime,
+  Source,
+} from '@timeline/domain';
 import { validateEventData, validateSource } from '@timeline/event-schemas';
 
 /**
@@ -47,27 +56,13 @@ export interface SeedSet {
   readonly entries: SeedEntry[];
 }
 
-/** Event type → the stream type it belongs to, and the field that carries the entity id. */
-const STREAMS: Record<string, { streamType: string; idField: string; creates: boolean }> = {
-  CommitmentRecorded: { streamType: 'commitment', idField: 'commitmentId', creates: true },
-  CommitmentTermsAmended: { streamType: 'commitment', idField: 'commitmentId', creates: false },
-  CommitmentDisbursed: { streamType: 'commitment', idField: 'commitmentId', creates: false },
-  CommitmentStatusChanged: { streamType: 'commitment', idField: 'commitmentId', creates: false },
-  PartyRegistered: { streamType: 'party', idField: 'partyId', creates: true },
-  TrackOpened: { streamType: 'track', idField: 'trackId', creates: true },
-  TrackStatusChanged: { streamType: 'track', idField: 'trackId', creates: false },
-  TrackDeadlineSet: { streamType: 'track', idField: 'trackId', creates: false },
-  DeploymentStarted: { streamType: 'deployment', idField: 'deploymentId', creates: true },
-  DeploymentEnded: { streamType: 'deployment', idField: 'deploymentId', creates: false },
-  OccurrenceRecorded: { streamType: 'occurrence', idField: 'occurrenceId', creates: true },
-};
 const REVISIONS = ['EventCorrected', 'EventRetracted'];
 /** Another source about an earlier entry: one that confirms it, or one that gives another value for one of its fields. */
 const CLAIMS = ['SourceCorroborated', 'ClaimRecorded'];
 
 /** True for the event types that bring an entity into being (a command answered 201). */
 export function createsEntity(type: string): boolean {
-  return STREAMS[type]?.creates ?? false;
+  return aggregateOfEvent(type)?.creationEvent === type;
 }
 
 // Ids made from keys, so the same entry gets the same id in every set and on every load.
@@ -260,8 +255,9 @@ function readEntry(
   const type = value('type');
   const isRevision = REVISIONS.includes(String(type));
   const isClaim = CLAIMS.includes(String(type));
-  if (typeof type !== 'string' || (!STREAMS[type] && !isRevision && !isClaim)) {
-    report(field('type') ?? node, `${label}.type`, `must be one of ${[...Object.keys(STREAMS), ...REVISIONS, ...CLAIMS].join(', ')}`);
+  if (typeof type !== 'string' || (!aggregateOfEvent(type) && !isRevision && !isClaim)) {
+    const facts = AGGREGATES.flatMap((aggregate) => aggregate.eventTypes);
+    report(field('type') ?? node, `${label}.type`, `must be one of ${[...facts, ...REVISIONS, ...CLAIMS].join(', ')}`);
     return undefined;
   }
 
@@ -350,17 +346,17 @@ function readEntry(
       data = { reason };
     }
   } else {
-    const spec = STREAMS[type];
-    streamType = spec.streamType;
+    const aggregate = aggregateOfEvent(type)!;
+    streamType = aggregate.streamType;
     const stream = value('stream');
-    if (spec.creates) {
+    if (aggregate.creationEvent === type) {
       if (stream !== undefined) report(field('stream'), `${label}.stream`, 'is only for entries that change an entity created earlier');
       const given = value('data') as Record<string, unknown> | undefined;
       entityId = type === 'PartyRegistered' ? textOf(given?.partyId ?? '') : typeof key === 'string' ? seedEntityId(key) : undefined;
     } else {
       const creator = typeof stream === 'string' ? created.get(stream) : undefined;
-      if (!creator || creator.streamType !== spec.streamType) {
-        report(field('stream') ?? node, `${label}.stream`, `must be the key of an earlier entry that created a ${spec.streamType}`);
+      if (!creator || creator.streamType !== aggregate.streamType) {
+        report(field('stream') ?? node, `${label}.stream`, `must be the key of an earlier entry that created a ${aggregate.streamType}`);
       } else {
         entityId = creator.entityId;
       }
@@ -369,7 +365,7 @@ function readEntry(
     if (!given || typeof given !== 'object' || Array.isArray(given)) {
       report(field('data') ?? node, `${label}.data`, 'must be a mapping');
     } else {
-      data = { ...(given as Record<string, unknown>), [spec.idField]: entityId ?? '' };
+      data = { ...(given as Record<string, unknown>), [aggregate.idField]: entityId ?? '' };
       for (const schemaProblem of validateEventData(type, data)) {
         const where = schemaProblem.path ? (field('data') as { getIn?: (path: string[], keep: boolean) => unknown })?.getIn?.(schemaProblem.path.split('.'), true) : undefined;
         report(where ?? field('data'), `${label}.data${schemaProblem.path ? `.${schemaProblem.path}` : ''}`, schemaProblem.message);

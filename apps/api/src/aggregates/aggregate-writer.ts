@@ -1,35 +1,22 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { applyRevisions, Confidence, DomainEvent, NewEvent, parseEffectiveTime, RecordedEvent, Source } from '@timeline/domain';
+import {
+  Aggregate,
+  AggregateCommand,
+  Confidence,
+  foldAggregate,
+  NewEvent,
+  parseEffectiveTime,
+  RecordedEvent,
+  Source,
+  streamIdOf,
+} from '@timeline/domain';
 import { AppendResult, EventStore, IdempotencyKeyTaken, WrongExpectedVersion } from '@timeline/event-store';
 import { replayStoredAnswer } from '../http/idempotency';
 import { ProblemException } from '../http/problem';
 import type { WriteContext } from '../http/write-context';
 import { EVENT_STORE } from '../runtime/tokens';
 import { RecentStreams } from './recent-streams';
-
-/** What the writer needs to know of an aggregate: its stream, its creation event and its decider. */
-export interface AggregateDefinition<State = unknown, Command extends { type: string; data: object } = { type: string; data: object }> {
-  readonly streamType: string;
-  /** The event that brings an entity into being; a stream whose first such event was retracted holds nothing. */
-  readonly creationEvent: string;
-  readonly schemaVersion: number;
-  idOf(command: Command): string;
-  initialState(): State;
-  evolve(state: State, event: DomainEvent): State;
-  decide(command: Command, state: State): readonly DomainEvent[];
-}
-
-export function streamIdOf(definition: Pick<AggregateDefinition, 'streamType'>, id: string): string {
-  return `${definition.streamType}-${id}`;
-}
-
-/** The aggregate as recorded so far, corrections and retractions applied. */
-export function foldAggregate<State>(definition: AggregateDefinition<State, never>, events: readonly RecordedEvent[]): State {
-  const resolved = applyRevisions(events);
-  if (resolved.length === 0 || resolved[0].type !== definition.creationEvent) return definition.initialState();
-  return resolved.reduce((state, event) => definition.evolve(state, event), definition.initialState());
-}
 
 /** What the caller states about the fact: when it took effect and on what source. */
 export interface FactInput {
@@ -70,22 +57,22 @@ export class AggregateWriter {
     private readonly recent: RecentStreams,
   ) {}
 
-  async execute<State, Command extends { type: string; data: object }>(
-    definition: AggregateDefinition<State, Command>,
+  async execute<State, Command extends AggregateCommand>(
+    aggregate: Aggregate<State, Command>,
     command: Command,
     fact: FactInput,
     context: WriteContext,
     successStatus: number,
   ): Promise<WriteAnswer> {
     const effectiveAt = parseEffectiveTime(fact.effectiveAt);
-    const id = definition.idOf(command);
+    const id = aggregate.idOf(command);
     return this.appendDecided(
-      { streamId: streamIdOf(definition, id), streamType: definition.streamType, answerId: id, context, successStatus },
+      { streamId: streamIdOf(aggregate, id), streamType: aggregate.streamType, answerId: id, context, successStatus },
       (history) =>
-        definition.decide(command, foldAggregate(definition as AggregateDefinition<State, never>, history)).map((event) => ({
+        aggregate.decide(command, foldAggregate(aggregate, history)).map((event) => ({
           id: uuidv7(),
           type: event.type,
-          schemaVersion: definition.schemaVersion,
+          schemaVersion: aggregate.schemaVersion,
           data: event.data,
           effectiveAt,
           source: fact.source,

@@ -6,9 +6,18 @@ import { commaList, PartyList } from '../http/query';
 import { IsBooleanString, IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { Response } from 'express';
 import { v7 as uuidv7 } from 'uuid';
-import { OCCURRENCE_KINDS, TRACK_STATUSES } from '@timeline/domain';
+import {
+  Aggregate,
+  AggregateCommand,
+  deploymentAggregate,
+  OCCURRENCE_KINDS,
+  occurrenceAggregate,
+  partyAggregate,
+  TRACK_STATUSES,
+  trackAggregate,
+} from '@timeline/domain';
 import { ReadModel } from '@timeline/projections';
-import { ExecuteAggregateCommand } from '../aggregates/definitions';
+import { ExecuteAggregateCommand } from '../aggregates/execute-aggregate';
 import type { WriteAnswer } from '../aggregates/aggregate-writer';
 import { factOf, sentFields } from '../commitments/commitment.dto';
 import { sendWriteAnswer } from '../commitments/write-answer';
@@ -81,10 +90,10 @@ export class EntitiesController {
     @Inject(CLOCK) private readonly clock: () => Date,
   ) {}
 
-  private async write(
+  private async write<Command extends AggregateCommand>(
     response: Response,
-    streamType: string,
-    type: string,
+    aggregate: Aggregate<unknown, Command>,
+    type: Command['type'],
     data: object,
     dto: Parameters<typeof factOf>[0],
     context: WriteContext,
@@ -95,7 +104,7 @@ export class EntitiesController {
     delete fields.source;
     delete fields.confidence;
     const answer = await this.commandBus.execute<ExecuteAggregateCommand, WriteAnswer>(
-      new ExecuteAggregateCommand(streamType, { type, data: fields }, factOf(dto), context, status),
+      new ExecuteAggregateCommand(aggregate.streamType, { type, data: fields }, factOf(dto), context, status),
     );
     return sendWriteAnswer(response, answer);
   }
@@ -104,14 +113,14 @@ export class EntitiesController {
   @HttpCode(201)
   @ApiBearerAuth()
   registerParty(@Body() body: RegisterPartyDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
-    return this.write(response, 'party', 'RegisterParty', body, body, context, 201);
+    return this.write(response, partyAggregate, 'RegisterParty', body, body, context, 201);
   }
 
   @Post('tracks')
   @HttpCode(201)
   @ApiBearerAuth()
   openTrack(@Body() body: OpenTrackDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
-    return this.write(response, 'track', 'OpenTrack', { ...body, trackId: uuidv7() }, body, context, 201);
+    return this.write(response, trackAggregate, 'OpenTrack', { ...body, trackId: uuidv7() }, body, context, 201);
   }
 
   @Post('tracks/:id/status')
@@ -123,7 +132,7 @@ export class EntitiesController {
     @Write() context: WriteContext,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.write(response, 'track', 'ChangeTrackStatus', { ...body, trackId: params.id }, body, context, 200);
+    return this.write(response, trackAggregate, 'ChangeTrackStatus', { ...body, trackId: params.id }, body, context, 200);
   }
 
   @Post('tracks/:id/deadlines')
@@ -135,14 +144,14 @@ export class EntitiesController {
     @Write() context: WriteContext,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.write(response, 'track', 'SetTrackDeadline', { ...body, trackId: params.id }, body, context, 200);
+    return this.write(response, trackAggregate, 'SetTrackDeadline', { ...body, trackId: params.id }, body, context, 200);
   }
 
   @Post('deployments')
   @HttpCode(201)
   @ApiBearerAuth()
   startDeployment(@Body() body: StartDeploymentDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
-    return this.write(response, 'deployment', 'StartDeployment', { ...body, deploymentId: uuidv7() }, body, context, 201);
+    return this.write(response, deploymentAggregate, 'StartDeployment', { ...body, deploymentId: uuidv7() }, body, context, 201);
   }
 
   @Post('deployments/:id/end')
@@ -154,7 +163,7 @@ export class EntitiesController {
     @Write() context: WriteContext,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.write(response, 'deployment', 'EndDeployment', { ...body, deploymentId: params.id }, body, context, 200);
+    return this.write(response, deploymentAggregate, 'EndDeployment', { ...body, deploymentId: params.id }, body, context, 200);
   }
 
   @Post('occurrences')
@@ -164,7 +173,7 @@ export class EntitiesController {
     const topics = body.topics?.map((topic) => sentFields(topic));
     return this.write(
       response,
-      'occurrence',
+      occurrenceAggregate,
       'RecordOccurrence',
       { ...body, ...(topics ? { topics } : {}), occurrenceId: uuidv7() },
       body,
@@ -173,22 +182,22 @@ export class EntitiesController {
     );
   }
 
-  private async read(type: string, params: TimeParams & { party?: string[] }, activeOnly = false) {
+  private async read(aggregate: Aggregate, params: TimeParams & { party?: string[] }, activeOnly = false) {
     const { asOf, knownAt, reportedBy } = resolveTime(params, this.clock());
     await this.wait.until(this.readModel, params.minPosition);
-    const items = await this.readModel.entities(type, asOf, knownAt, { parties: params.party, activeOnly, reportedBy });
+    const items = await this.readModel.entities(aggregate.streamType, asOf, knownAt, { parties: params.party, activeOnly, reportedBy });
     return { asOf, knownAt, ...(reportedBy && { reportedBy }), items };
   }
 
   @Get('parties')
   async parties(@Query() params: EntityListParams) {
-    const result = await this.read('party', params);
+    const result = await this.read(partyAggregate, params);
     return { ...result, count: result.items.length };
   }
 
   @Get('tracks')
   async tracks(@Query() params: TrackListParams) {
-    const result = await this.read('track', params);
+    const result = await this.read(trackAggregate, params);
     const items = params.status ? result.items.filter((item) => params.status!.includes(String(item.status))) : result.items;
     return { ...result, count: items.length, items };
   }
@@ -198,7 +207,7 @@ export class EntitiesController {
   async deadlines(@Query() params: DeadlineParams) {
     const from = params.from ? startOfPeriod(params.from, 'from') : undefined;
     const to = params.to ? endOfPeriod(params.to, 'to') : undefined;
-    const result = await this.read('track', params);
+    const result = await this.read(trackAggregate, params);
     const items = (result.items as unknown as TrackView[])
       .filter((track) => !params.status || params.status.includes(track.status))
       .flatMap((track) =>
@@ -218,13 +227,13 @@ export class EntitiesController {
 
   @Get('deployments')
   async deployments(@Query() params: DeploymentListParams) {
-    const result = await this.read('deployment', params, params.active !== 'false');
+    const result = await this.read(deploymentAggregate, params, params.active !== 'false');
     return { ...result, count: result.items.length };
   }
 
   @Get('occurrences')
   async occurrences(@Query() params: OccurrenceListParams) {
-    const result = await this.read('occurrence', params);
+    const result = await this.read(occurrenceAggregate, params);
     const items = params.kind ? result.items.filter((item) => params.kind!.includes(String(item.kind))) : result.items;
     return { ...result, count: items.length, items };
   }

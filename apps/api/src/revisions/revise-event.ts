@@ -4,13 +4,21 @@ import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags }
 import { IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import { v7 as uuidv7 } from 'uuid';
-import { Confidence, decideRevision, EffectiveTime, parseEffectiveTime, RecordedEvent, RevisionCommand } from '@timeline/domain';
+import {
+  aggregateOfStream,
+  Confidence,
+  decideRevision,
+  EffectiveTime,
+  foldAggregate,
+  parseEffectiveTime,
+  RecordedEvent,
+  RevisionCommand,
+} from '@timeline/domain';
 import type { EventStore } from '@timeline/event-store';
 import { ProblemException } from '../http/problem';
 import { IsEffectiveTime } from '../http/validation';
 import { Write, WriteContext } from '../http/write-context';
-import { AggregateDefinition, AggregateWriter, foldAggregate } from '../aggregates/aggregate-writer';
-import { AGGREGATES } from '../aggregates/definitions';
+import { AggregateWriter } from '../aggregates/aggregate-writer';
 import { SourceDto, SourcedDto, sentFields, WriteResponseDto } from '../commitments/commitment.dto';
 import { sendWriteAnswer } from '../commitments/write-answer';
 import type { WriteAnswer } from '../commitments/commitment-writer';
@@ -86,8 +94,8 @@ export class ReviseEventHandler implements ICommandHandler<ReviseEventCommand, W
             type: 'CorrectEvent',
             data: { eventId: target.id, effectiveAt: revision.effectiveAt, changes: revision.data, reason: revision.reason },
           };
-    const definition = AGGREGATES[target.streamType] as AggregateDefinition<unknown, never> | undefined;
-    const check = definition && ((events: readonly RecordedEvent[]) => void foldAggregate(definition, events));
+    const aggregate = aggregateOfStream(target.streamType);
+    const check = aggregate && ((events: readonly RecordedEvent[]) => void foldAggregate(aggregate, events));
     return this.writer.appendDecided(
       { streamId: target.streamId, streamType: target.streamType, answerId: target.streamId, context, successStatus: 201 },
       (stream) =>

@@ -3,9 +3,9 @@ import { CommandBus } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ClaimCommand, DomainRuleViolation, parseEffectiveTime } from '@timeline/domain';
+import { aggregateOfEvent, ClaimCommand, DomainRuleViolation, parseEffectiveTime } from '@timeline/domain';
 import { createsEntity, InvalidSeed, readSeedSet, SeedEntry, SeedSet } from '@timeline/seeds';
-import { ExecuteAggregateCommand } from '../aggregates/definitions';
+import { ExecuteAggregateCommand } from '../aggregates/execute-aggregate';
 import type { WriteAnswer } from '../aggregates/aggregate-writer';
 import { ProblemException } from '../http/problem';
 import type { WriteContext } from '../http/write-context';
@@ -103,34 +103,9 @@ export class SeedLoader {
 
 /** The command a user would send to make this entry's event. */
 export function commandFor(entry: SeedEntry): { type: string; data: Record<string, unknown> } {
-  const data = entry.data;
-  const { from: _from, to: status, ...rest } = data;
-  switch (entry.type) {
-    case 'CommitmentRecorded':
-      return { type: 'RecordCommitment', data };
-    case 'CommitmentTermsAmended':
-      return { type: 'AmendCommitmentTerms', data };
-    case 'CommitmentDisbursed':
-      return { type: 'RecordDisbursement', data };
-    case 'CommitmentStatusChanged':
-      return { type: 'ChangeCommitmentStatus', data: { ...rest, status } };
-    case 'PartyRegistered':
-      return { type: 'RegisterParty', data };
-    case 'TrackOpened':
-      return { type: 'OpenTrack', data };
-    case 'TrackStatusChanged':
-      return { type: 'ChangeTrackStatus', data: { ...rest, status } };
-    case 'TrackDeadlineSet':
-      return { type: 'SetTrackDeadline', data };
-    case 'DeploymentStarted':
-      return { type: 'StartDeployment', data };
-    case 'DeploymentEnded':
-      return { type: 'EndDeployment', data };
-    case 'OccurrenceRecorded':
-      return { type: 'RecordOccurrence', data };
-    default:
-      throw new Error(`no command makes ${entry.type}`);
-  }
+  const aggregate = aggregateOfEvent(entry.type);
+  if (!aggregate) throw new Error(`no command makes ${entry.type}`);
+  return aggregate.commandFor(entry);
 }
 
 function entryFailed(entry: SeedEntry, error: unknown): Error {

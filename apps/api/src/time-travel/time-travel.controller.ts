@@ -4,7 +4,7 @@ import { AttributionDto, CommitmentPageDto, TimelineDensityDto, TimelinePageDto 
 import { Transform } from 'class-transformer';
 import { commaList, PartyList } from '../http/query';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { COMMITMENT_KINDS, COMMITMENT_STATUSES } from '@timeline/domain';
+import { COMMITMENT_KINDS, COMMITMENT_STATUSES, deploymentAggregate, partyAggregate, trackAggregate } from '@timeline/domain';
 import { EVENT_TYPES } from '@timeline/event-schemas';
 import type { Attribution } from '@timeline/domain';
 import { CommitmentAsOfView, CommitmentFilter, ReadModel, TimelineEntry, TimelineQuery } from '@timeline/projections';
@@ -166,9 +166,9 @@ export class TimeTravelController {
     await this.wait.until(this.readModel, params.minPosition);
     const [commitments, parties, tracks, deployments] = await Promise.all([
       this.readModel.commitments(asOf, knownAt, {}, undefined, reportedBy),
-      this.readModel.entities('party', asOf, knownAt, { reportedBy }),
-      this.readModel.entities('track', asOf, knownAt, { reportedBy }),
-      this.readModel.entities('deployment', asOf, knownAt, { activeOnly: true, reportedBy }),
+      this.readModel.entities(partyAggregate.streamType, asOf, knownAt, { reportedBy }),
+      this.readModel.entities(trackAggregate.streamType, asOf, knownAt, { reportedBy }),
+      this.readModel.entities(deploymentAggregate.streamType, asOf, knownAt, { activeOnly: true, reportedBy }),
     ]);
     return { asOf, knownAt, ...(reportedBy && { reportedBy }), ...stateOf(commitments, { parties, tracks, deployments }) };
   }

@@ -1,9 +1,23 @@
 import { v7 as uuidv7 } from 'uuid';
-import { applyRevisions, Confidence, DomainEvent, EffectiveTime, parseEffectiveTime, RecordedEvent, Source } from '@timeline/domain';
+import {
+  Aggregate,
+  applyRevisions,
+  commitmentAggregate,
+  Confidence,
+  deploymentAggregate,
+  DomainEvent,
+  EffectiveTime,
+  foldAggregate,
+  occurrenceAggregate,
+  parseEffectiveTime,
+  partyAggregate,
+  RecordedEvent,
+  Source,
+  streamIdOf,
+  trackAggregate,
+} from '@timeline/domain';
 import { validateEventData } from '@timeline/event-schemas';
 import { seedEntityId } from '@timeline/seeds';
-import { AggregateDefinition, foldAggregate } from '../../../api/src/aggregates/aggregate-writer';
-import { AGGREGATES } from '../../../api/src/aggregates/definitions';
 
 /**
  * A long, plausible negotiation history made up from a seed: parties,
@@ -119,7 +133,7 @@ const DAY = 86_400_000;
 
 interface OpenStream {
   readonly streamId: string;
-  readonly streamType: string;
+  readonly aggregate: Aggregate;
   readonly entityId: string;
   readonly events: RecordedEvent[];
   /** Valid time of the stream's latest fact: later facts mostly follow it. */
@@ -172,7 +186,7 @@ export class SyntheticHistory {
   }
 
   private registerParty([partyId, name, kind]: (typeof PARTIES)[number]): SyntheticEvent {
-    const stream = this.openStream('party', partyId, false);
+    const stream = this.openStream(partyAggregate, partyId, false);
     return this.decide(
       stream,
       { type: 'RegisterParty', data: { partyId, name, kind } },
@@ -192,7 +206,7 @@ export class SyntheticHistory {
     if (this.random() < 0.4) terms.validUntil = String(new Date(this.recorded + this.int(365, 5 * 365) * DAY).getUTCFullYear());
     if (this.random() < 0.3) terms.conditions = [`progress on ${this.pick(SUBJECTS)}`];
     if (this.random() < 0.2) terms.restrictions = [`only for ${this.pick(SUBJECTS)}`];
-    const stream = this.openStream('commitment', this.nextId('c'), true);
+    const stream = this.openStream(commitmentAggregate, this.nextId('c'), true);
     return this.decide(
       stream,
       {
@@ -212,7 +226,7 @@ export class SyntheticHistory {
   }
 
   private newTrack(): SyntheticEvent | undefined {
-    const stream = this.openStream('track', this.nextId('t'), true);
+    const stream = this.openStream(trackAggregate, this.nextId('t'), true);
     const parties = [...new Set(this.pair())];
     return this.decide(
       stream,
@@ -232,7 +246,7 @@ export class SyntheticHistory {
   }
 
   private newDeployment(): SyntheticEvent | undefined {
-    const stream = this.openStream('deployment', this.nextId('d'), true);
+    const stream = this.openStream(deploymentAggregate, this.nextId('d'), true);
     return this.decide(
       stream,
       {
@@ -285,7 +299,7 @@ export class SyntheticHistory {
       });
     }
     // Most occurrences are one event; some stay open for a later correction or retraction.
-    const stream = this.openStream('occurrence', this.nextId('o'), this.random() < 0.1);
+    const stream = this.openStream(occurrenceAggregate, this.nextId('o'), this.random() < 0.1);
     data.occurrenceId = stream.entityId;
     return this.decide(stream, { type: 'RecordOccurrence', data }, this.lagged());
   }
@@ -294,11 +308,11 @@ export class SyntheticHistory {
   private continueStream(stream: OpenStream): SyntheticEvent | undefined {
     const roll = this.random();
     const effective = this.after(stream);
-    if (stream.streamType !== 'occurrence' && stream.events.length >= 2 && roll < 0.08) return this.revise(stream, 'correction');
-    if (stream.streamType !== 'occurrence' && stream.events.length >= 2 && roll < 0.11) return this.revise(stream, 'retraction');
+    if (stream.aggregate !== occurrenceAggregate && stream.events.length >= 2 && roll < 0.08) return this.revise(stream, 'correction');
+    if (stream.aggregate !== occurrenceAggregate && stream.events.length >= 2 && roll < 0.11) return this.revise(stream, 'retraction');
     const state = stream.state as Record<string, unknown>;
-    switch (stream.streamType) {
-      case 'commitment': {
+    switch (stream.aggregate) {
+      case commitmentAggregate: {
         const status = state.status as string;
         const terms = (state.terms ?? {}) as Record<string, unknown>;
         const id = stream.entityId;
@@ -333,7 +347,7 @@ export class SyntheticHistory {
           effective,
         );
       }
-      case 'track': {
+      case trackAggregate: {
         const status = state.status as string;
         if (!STATUS_PATHS[status]) return this.close(stream);
         if (roll < 0.45) {
@@ -359,10 +373,10 @@ export class SyntheticHistory {
           effective,
         );
       }
-      case 'deployment':
+      case deploymentAggregate:
         if (state.active === false || stream.events.length > 1) return this.close(stream);
         return this.decide(stream, { type: 'EndDeployment', data: { deploymentId: stream.entityId, reason: 'rotated out' } }, effective);
-      case 'occurrence':
+      case occurrenceAggregate:
         // A report is sometimes corrected (date or wording) or withdrawn after it was recorded.
         this.close(stream);
         return this.revise(stream, roll < 0.7 ? 'correction' : 'retraction');
@@ -430,14 +444,14 @@ export class SyntheticHistory {
     );
   }
 
-  private openStream(streamType: string, entityId: string, keepOpen: boolean): OpenStream {
+  private openStream(aggregate: Aggregate, entityId: string, keepOpen: boolean): OpenStream {
     const stream: OpenStream = {
-      streamId: `${streamType}-${entityId}`,
-      streamType,
+      streamId: streamIdOf(aggregate, entityId),
+      aggregate,
       entityId,
       events: [],
       lastEffective: 0,
-      state: AGGREGATES[streamType].initialState(),
+      state: aggregate.initialState(),
     };
     if (keepOpen) {
       // A bounded set of open streams keeps memory flat however many events are made.
@@ -460,7 +474,7 @@ export class SyntheticHistory {
   ): SyntheticEvent | undefined {
     let event: DomainEvent;
     try {
-      [event] = AGGREGATES[stream.streamType].decide(command, stream.state);
+      [event] = stream.aggregate.decide(command, stream.state);
     } catch {
       // The lifecycle does not allow it (say, its creation was retracted): the service would refuse it too.
       return this.close(stream);
@@ -486,7 +500,7 @@ export class SyntheticHistory {
       type: event.type,
       schemaVersion: 1,
       streamId: stream.streamId,
-      streamType: stream.streamType,
+      streamType: stream.aggregate.streamType,
       streamVersion: stream.events.length + 1,
       position: '0',
       effectiveAt,
@@ -498,16 +512,15 @@ export class SyntheticHistory {
       causationId,
       data: event.data,
     };
-    const definition = AGGREGATES[stream.streamType] as AggregateDefinition<unknown, never>;
     if (revision) {
       try {
-        stream.state = foldAggregate(definition, [...stream.events, recorded]);
+        stream.state = foldAggregate(stream.aggregate, [...stream.events, recorded]);
       } catch {
         this.recorded -= this.step;
         return undefined; // this fix would leave the history inconsistent: the service refuses it too
       }
     } else {
-      stream.state = definition.evolve(stream.state, event);
+      stream.state = stream.aggregate.evolve(stream.state, event);
     }
     stream.events.push(recorded);
     stream.lastEffective = Math.max(stream.lastEffective, new Date(effectiveAt.at).getTime());

@@ -1,4 +1,5 @@
 import {
+  COMMITMENT_STREAM_TYPE,
   commitmentSegments,
   packSources,
   resolveRevisions,
@@ -11,16 +12,7 @@ import {
   RecordedEvent,
   temporalSegments,
 } from '@timeline/domain';
-import {
-  citedEvents,
-  COMMITMENT_STREAM_TYPE,
-  ENTITY_FOLDS,
-  entityIdOf,
-  storedEntityState,
-  timelineAttribution,
-  timelineSummary,
-  titleOf,
-} from '../project-events';
+import { citedEvents, ENTITY_FOLDS, entityIdOf, storedEntityState, timelineAttribution, timelineSummary, titleOf } from '../project-events';
 
 /** Rows of the read models, as plain values in column order of each table (see BULK_TABLES). */
 export interface StreamRows {
