@@ -102,7 +102,7 @@ function envelopeOf(event) {
 /** The service's write path in this process: the command bus, the aggregate writer, the store; the relay running. */
 export async function ourService(env) {
   const { loadConfig } = built('libs/config/src/index.js');
-  const { createRuntime } = built('apps/api/src/runtime/runtime.js');
+  const { createRuntime } = built('libs/runtime/src/index.js');
   const { createApp } = built('apps/api/src/app.js');
   const { RecordCommitmentCommand } = built('apps/api/src/commitments/record/record-commitment.js');
   const { RecordDisbursementCommand } = built('apps/api/src/commitments/disburse/record-disbursement.js');
