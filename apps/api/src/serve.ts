@@ -3,7 +3,7 @@ import { chmod, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppConfig } from '@timeline/config';
 import { ApiKeyStore } from '@timeline/keys';
-import { banner, processLogger, Runtime, serveWithoutApi, shutDown, startRuntime, waitForSignal } from '@timeline/runtime';
+import { banner, logTo, processLogger, Runtime, serveWithoutApi, shutDown, startRuntime, waitForSignal } from '@timeline/runtime';
 import { createApp } from './app';
 import { SeedLoader } from './seeds/seed-loader';
 
@@ -21,8 +21,7 @@ export { exitAfterShutdown } from '@timeline/runtime';
 export async function serve(config: AppConfig): Promise<void> {
   if (config.roles.has('api')) process.stdout.write(banner(config));
   const logger = processLogger(config);
-  const log = (message: string, details?: Record<string, unknown>) =>
-    details && 'error' in details ? logger.warn(details, message) : logger.info(details ?? {}, message);
+  const log = logTo(logger);
   const runtime = await startRuntime(config, logger);
   if (!config.roles.has('api')) return serveWithoutApi(config, logger, runtime);
   const app = await createApp(runtime);

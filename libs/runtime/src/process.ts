@@ -15,6 +15,11 @@ export function processLogger(config: AppConfig): pino.Logger {
   return destination ? pino({ level: config.logLevel }, destination) : pino({ level: config.logLevel });
 }
 
+/** The service's log calls as pino lines: a detail named `error` makes a warning. */
+export function logTo(logger: pino.Logger): (message: string, details?: Record<string, unknown>) => void {
+  return (message, details) => (details && 'error' in details ? logger.warn(details, message) : logger.info(details ?? {}, message));
+}
+
 /** The runtime for `config`, logging through `logger`; says first what it is about to open. */
 export async function startRuntime(config: AppConfig, logger: pino.Logger): Promise<Runtime> {
   logger.info(
@@ -26,7 +31,7 @@ export async function startRuntime(config: AppConfig, logger: pino.Logger): Prom
     'starting negotiation-timeline',
   );
   return createRuntime(config, {
-    log: (message, details) => (details && 'error' in details ? logger.warn(details, message) : logger.info(details ?? {}, message)),
+    log: logTo(logger),
     kafkaLog: (level, message, details) => logger[level](details, message),
   });
 }
