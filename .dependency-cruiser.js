@@ -36,6 +36,13 @@ module.exports = {
       to: { path: ['@nestjs', 'kafkajs', '^libs/log/'] },
     },
     {
+      name: 'write-core-knows-no-transport',
+      comment: 'libs/write decides and appends; refusals are domain errors. HTTP (Nest, Express, problem documents) stays in apps/api.',
+      severity: 'error',
+      from: { path: '^libs/write/' },
+      to: { path: ['@nestjs', 'node_modules/express', 'kafkajs', '^libs/(log|projections|runtime|seeds|keys)/'] },
+    },
+    {
       name: 'apps-do-not-import-apps',
       comment:
         "Each app wires itself from libs: api, projector and cli never import one another. Left: the CLI's serve and seed " +

@@ -10,8 +10,8 @@ const base = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleNameMapper: {
-    '^@timeline/(domain|event-store|log|config|projections|event-schemas|seeds|keys|runtime)$': '<rootDir>/libs/$1/src',
-    '^@timeline/(domain|event-store|log|config|projections|event-schemas|seeds|keys|runtime)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@timeline/(domain|event-store|log|config|projections|event-schemas|seeds|keys|runtime|write)$': '<rootDir>/libs/$1/src',
+    '^@timeline/(domain|event-store|log|config|projections|event-schemas|seeds|keys|runtime|write)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   rootDir: __dirname,
 };

@@ -5,9 +5,10 @@ import { createKafka } from '@timeline/log';
 import { testKafkaBrokers } from '../setup/environment';
 import { consumeTopic } from '../support/kafka';
 import { startTestApp, TestApp } from '../support/test-app';
-import { AggregateWriter } from '../../apps/api/src/aggregates/aggregate-writer';
-import { RecentStreams } from '../../apps/api/src/aggregates/recent-streams';
-import { CommitmentWriter, commitmentStreamId } from '../../apps/api/src/commitments/commitment-writer';
+import { commitmentAggregate, streamIdOf } from '@timeline/domain';
+import { CommandWriter, RecentStreams } from '@timeline/write';
+
+const commitmentStreamId = (id: string) => streamIdOf(commitmentAggregate, id);
 
 // Made-up test data: no real source says this.
 const source = {
@@ -144,18 +145,18 @@ describe.each([
   });
 
   // Another instance of the service (a writer with a memory of its own) writes to a stream this one remembers.
-  function otherInstance(): CommitmentWriter {
-    return new CommitmentWriter(new AggregateWriter(t.runtime.store, new RecentStreams(100)));
+  function otherInstance(): CommandWriter {
+    return new CommandWriter(t.runtime.store, new RecentStreams(100));
   }
   const context = { actor: 'other-instance', correlationId: '0190a1b2-0000-7000-8000-000000000001' };
 
   it('decides on the stored stream when another instance wrote to it since', async () => {
     const { body } = await create();
     await otherInstance().execute(
+      commitmentAggregate,
       { type: 'RecordDisbursement', data: { commitmentId: body.id, amount: '600000000', currency: 'USD' } },
       { effectiveAt: '2021-12-01', source },
       context,
-      200,
     );
     // This instance remembers version 1 with nothing disbursed; only 30m are left, which it must see.
     const tooMuch = await http()
@@ -177,10 +178,10 @@ describe.each([
   it('takes If-Match at the stored version when another instance moved the stream on', async () => {
     const { body } = await create();
     await otherInstance().execute(
+      commitmentAggregate,
       { type: 'AmendCommitmentTerms', data: { commitmentId: body.id, changes: { amount: '600000000' }, reason: 'reduced' } },
       { effectiveAt: '2021-12', source },
       context,
-      200,
     );
     const amended = await http()
       .post(`/v1/commitments/${body.id}/amendments`)

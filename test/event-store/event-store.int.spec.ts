@@ -114,12 +114,11 @@ describe.each(BACKENDS)('event store contract on %s', (backend) => {
     const idempotency = {
       key,
       fingerprint: 'sha256:abc',
-      respond: (result: { streamId: string; version: number }) => ({ status: 201, body: { id: result.streamId, version: result.version } }),
+      respond: (result: { streamId: string; version: number }) => ({ id: result.streamId, version: result.version }),
     };
     await store.append({ streamId, streamType: 'test', expectedVersion: 'no_stream', events: [newTestEvent()], idempotency });
     expect(await store.findIdempotentResponse(key)).toEqual({
       fingerprint: 'sha256:abc',
-      status: 201,
       body: { id: streamId, version: 1 },
     });
     await expect(
@@ -168,7 +167,7 @@ describe.each(BACKENDS)('event store contract on %s', (backend) => {
     it('fails only the append with a broken event, and only the idempotent write whose key is taken', async () => {
       const existing = newTestEvent();
       const taken = `actor:${uuidv7()}`;
-      const respond = (result: { version: number }) => ({ status: 201, body: { version: result.version } });
+      const respond = (result: { version: number }) => ({ version: result.version });
       await store.append({ streamId: stream(), streamType: 'test', expectedVersion: 'no_stream', events: [existing] });
       await store.append({
         streamId: stream(),
@@ -206,7 +205,7 @@ describe.each(BACKENDS)('event store contract on %s', (backend) => {
       expect(reused).toMatchObject({ status: 'rejected', reason: { name: 'IdempotencyKeyTaken' } });
       expect(rest.every((attempt) => attempt.status === 'fulfilled')).toBe(true);
       for (const streamId of good) expect(await store.readStream(streamId)).toHaveLength(1);
-      expect(await store.findIdempotentResponse(kept)).toEqual({ fingerprint: 'g', status: 201, body: { version: 1 } });
+      expect(await store.findIdempotentResponse(kept)).toEqual({ fingerprint: 'g', body: { version: 1 } });
     });
   });
 

@@ -9,11 +9,7 @@ import { ApiKeyStore, parseKey } from '@timeline/keys';
 import { KeysController } from './keys/keys.controller';
 import { AmendCommitmentController, AmendCommitmentHandler } from './commitments/amend/amend-commitment';
 import { ChangeCommitmentStatusController, ChangeCommitmentStatusHandler } from './commitments/change-status/change-commitment-status';
-import { RecentStreams } from './aggregates/recent-streams';
-import { AggregateWriter } from './aggregates/aggregate-writer';
-import { ExecuteAggregateHandler } from './aggregates/execute-aggregate';
 import { SeedLoader } from './seeds/seed-loader';
-import { CommitmentWriter } from './commitments/commitment-writer';
 import { RecordDisbursementController, RecordDisbursementHandler } from './commitments/disburse/record-disbursement';
 import { GetCommitmentController, GetCommitmentHandler } from './commitments/get/get-commitment';
 import { RecordCommitmentController, RecordCommitmentHandler } from './commitments/record/record-commitment';
@@ -21,8 +17,16 @@ import { HealthController } from './health/health.controller';
 import { MetricsController } from './observability/metrics.controller';
 import { EventFeed, type Runtime, withDestination } from '@timeline/runtime';
 import { AdminController } from './admin/admin.controller';
-import { ReviseEventController, ReviseEventHandler } from './revisions/revise-event';
-import { ClaimEventController, ClaimEventHandler } from './claims/record-claim';
+import { CorrectEventHandler, RetractEventHandler, ReviseEventController } from './revisions/revise-event';
+import { ChooseClaimHandler, ClaimEventController, CorroborateSourceHandler, RecordClaimHandler } from './claims/record-claim';
+import { RegisterPartyController, RegisterPartyHandler } from './parties/register/register-party';
+import { OpenTrackController, OpenTrackHandler } from './tracks/open/open-track';
+import { ChangeTrackStatusController, ChangeTrackStatusHandler } from './tracks/change-status/change-track-status';
+import { SetTrackDeadlineController, SetTrackDeadlineHandler } from './tracks/set-deadline/set-track-deadline';
+import { StartDeploymentController, StartDeploymentHandler } from './deployments/start/start-deployment';
+import { EndDeploymentController, EndDeploymentHandler } from './deployments/end/end-deployment';
+import { RecordOccurrenceController, RecordOccurrenceHandler } from './occurrences/record/record-occurrence';
+import { CommandWriter, RecentStreams } from '@timeline/write';
 import { ProjectionWait } from './time-travel/time-params';
 import { TimeTravelController } from './time-travel/time-travel.controller';
 import { EntitiesController } from './entities/entities.controller';
@@ -64,6 +68,13 @@ export class AppModule {
         RecordDisbursementController,
         ChangeCommitmentStatusController,
         GetCommitmentController,
+        RegisterPartyController,
+        OpenTrackController,
+        ChangeTrackStatusController,
+        SetTrackDeadlineController,
+        StartDeploymentController,
+        EndDeploymentController,
+        RecordOccurrenceController,
         TimeTravelController,
         EntitiesController,
         AuditController,
@@ -85,17 +96,29 @@ export class AppModule {
         ...(runtime.config.rateLimit ? [{ provide: APP_GUARD, useClass: ThrottlerGuard }] : []),
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: RecentStreams, useValue: new RecentStreams(runtime.config.writeCacheEvents) },
-        AggregateWriter,
-        ExecuteAggregateHandler,
+        {
+          provide: CommandWriter,
+          useFactory: (recent: RecentStreams) => new CommandWriter(runtime.store, recent),
+          inject: [RecentStreams],
+        },
         SeedLoader,
-        CommitmentWriter,
         RecordCommitmentHandler,
         AmendCommitmentHandler,
         RecordDisbursementHandler,
         ChangeCommitmentStatusHandler,
+        RegisterPartyHandler,
+        OpenTrackHandler,
+        ChangeTrackStatusHandler,
+        SetTrackDeadlineHandler,
+        StartDeploymentHandler,
+        EndDeploymentHandler,
+        RecordOccurrenceHandler,
+        CorrectEventHandler,
+        RetractEventHandler,
+        CorroborateSourceHandler,
+        RecordClaimHandler,
+        ChooseClaimHandler,
         GetCommitmentHandler,
-        ReviseEventHandler,
-        ClaimEventHandler,
         ProjectionWait,
         { provide: EventFeed, useValue: runtime.feed },
         { provide: ReadModel, useValue: new ReadModel(runtime.db.pool) },

@@ -8,12 +8,11 @@ export interface IdempotentWrite {
   readonly key: string;
   /** Hash of the request: the same key with another request is refused. */
   readonly fingerprint: string;
-  /** The answer to keep and to give again on a repeat. */
-  readonly respond: (result: AppendResult) => StoredResponse;
+  /** The answer to keep and to give again on a repeat (JSON). */
+  readonly respond: (result: AppendResult) => unknown;
 }
 
 export interface StoredResponse {
-  readonly status: number;
   readonly body: unknown;
 }
 

@@ -103,13 +103,12 @@ export class PostgresEventStore implements EventStore {
         const outcome = outcomes[i];
         if (!request.idempotency || !('value' in outcome)) return [];
         const { key, fingerprint, respond } = request.idempotency;
-        const response = respond(outcome.value);
-        return [[key, fingerprint, response.status, JSON.stringify(response.body)]];
+        return [[key, fingerprint, JSON.stringify(respond(outcome.value))]];
       });
       if (answers.length > 0) {
         await db.query(
-          `INSERT INTO idempotency_keys (key, fingerprint, status, response) VALUES ${answers
-            .map((_, r) => `($${r * 4 + 1}, $${r * 4 + 2}, $${r * 4 + 3}, $${r * 4 + 4})`)
+          `INSERT INTO idempotency_keys (key, fingerprint, response) VALUES ${answers
+            .map((_, r) => `($${r * 3 + 1}, $${r * 3 + 2}, $${r * 3 + 3})`)
             .join(', ')}`,
           answers.flat(),
         );
@@ -126,12 +125,10 @@ export class PostgresEventStore implements EventStore {
         const result = await this.appendIn(client, request);
         if (request.idempotency) {
           const { key, fingerprint, respond } = request.idempotency;
-          const response = respond(result);
-          await client.query('INSERT INTO idempotency_keys (key, fingerprint, status, response) VALUES ($1, $2, $3, $4)', [
+          await client.query('INSERT INTO idempotency_keys (key, fingerprint, response) VALUES ($1, $2, $3)', [
             key,
             fingerprint,
-            response.status,
-            JSON.stringify(response.body),
+            JSON.stringify(respond(result)),
           ]);
         }
         return result;
@@ -173,12 +170,12 @@ export class PostgresEventStore implements EventStore {
   }
 
   async findIdempotentResponse(key: string): Promise<(StoredResponse & { fingerprint: string }) | undefined> {
-    const { rows } = await this.pool.query<{ fingerprint: string; status: number; response: unknown }>(
-      'SELECT fingerprint, status, response FROM idempotency_keys WHERE key = $1',
+    const { rows } = await this.pool.query<{ fingerprint: string; response: unknown }>(
+      'SELECT fingerprint, response FROM idempotency_keys WHERE key = $1',
       [key],
     );
     const row = rows[0];
-    return row && { fingerprint: row.fingerprint, status: row.status, body: row.response };
+    return row && { fingerprint: row.fingerprint, body: row.response };
   }
 }
 

@@ -1,19 +1,14 @@
-import { Body, Controller, HttpCode, HttpStatus, Inject, Injectable, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsDefined, IsNotEmpty, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import type { Response } from 'express';
-import { v7 as uuidv7 } from 'uuid';
-import { ClaimCommand, Confidence, decideClaim } from '@timeline/domain';
-import type { EventStore } from '@timeline/event-store';
-import { ProblemException } from '../http/problem';
-import { Write, WriteContext } from '../http/write-context';
-import { AggregateWriter } from '../aggregates/aggregate-writer';
+import { ChooseClaim, ClaimCommand, CorroborateSource, decideClaim, RecordClaim } from '@timeline/domain';
+import { CommandWriter, WriteOutcome } from '@timeline/write';
+import { Write, WriteMeta } from '../http/write-context';
 import { SourceDto, SourcedDto, sentFields, WriteResponseDto } from '../commitments/commitment.dto';
-import { sendWriteAnswer } from '../commitments/write-answer';
-import type { WriteAnswer } from '../commitments/commitment-writer';
-import { EventIdParams } from '../revisions/revise-event';
-import { EVENT_STORE } from '../runtime/tokens';
+import { sendWriteAnswer } from '../write/write-command';
+import { EventIdParams, EventWriteCommand } from '../revisions/revise-event';
 
 export const CLAIM_SCHEMA_VERSION = 1;
 
@@ -57,47 +52,41 @@ export class ClaimChoiceDto extends SourcedDto {
   reason!: string;
 }
 
-export class ClaimEventCommand {
-  constructor(
-    readonly command: ClaimCommand,
-    readonly source: SourceDto,
-    readonly confidence: Confidence | undefined,
-    readonly context: WriteContext,
-  ) {}
+export class CorroborateSourceCommand extends EventWriteCommand<CorroborateSource> {}
+export class RecordClaimCommand extends EventWriteCommand<RecordClaim> {}
+export class ChooseClaimCommand extends EventWriteCommand<ChooseClaim> {}
+
+/** A corroboration, a competing claim or a choice, decided on the stream of the event it is about. */
+function claim(writer: CommandWriter, { command, sourced, meta }: EventWriteCommand<ClaimCommand>): Promise<WriteOutcome> {
+  return writer.annotate(command.data.eventId, { schemaVersion: CLAIM_SCHEMA_VERSION, ...sourced }, meta, (stream) =>
+    decideClaim(command, stream),
+  );
 }
 
-/** Appends a corroboration, a competing claim or a choice to the stream of the event it is about. */
-@Injectable()
-@CommandHandler(ClaimEventCommand)
-export class ClaimEventHandler implements ICommandHandler<ClaimEventCommand, WriteAnswer> {
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly writer: AggregateWriter,
-  ) {}
+@CommandHandler(CorroborateSourceCommand)
+export class CorroborateSourceHandler implements ICommandHandler<CorroborateSourceCommand, WriteOutcome> {
+  constructor(private readonly writer: CommandWriter) {}
 
-  async execute({ command, source, confidence, context }: ClaimEventCommand): Promise<WriteAnswer> {
-    const target = await this.store.readEvent(command.data.eventId);
-    if (!target) {
-      throw new ProblemException(HttpStatus.NOT_FOUND, 'event_not_found', 'Not found', `no event has id ${command.data.eventId}`, [
-        { field: 'eventId', message: 'no event has this id' },
-      ]);
-    }
-    return this.writer.appendDecided(
-      { streamId: target.streamId, streamType: target.streamType, answerId: target.streamId, context, successStatus: 201 },
-      (stream) =>
-        decideClaim(command, stream).map((decided) => ({
-          id: uuidv7(),
-          type: decided.type,
-          schemaVersion: CLAIM_SCHEMA_VERSION,
-          data: decided.data,
-          effectiveAt: decided.effectiveAt,
-          source,
-          confidence: confidence ?? 'reported',
-          actor: context.actor,
-          correlationId: context.correlationId,
-          causationId: target.id,
-        })),
-    );
+  execute(command: CorroborateSourceCommand): Promise<WriteOutcome> {
+    return claim(this.writer, command);
+  }
+}
+
+@CommandHandler(RecordClaimCommand)
+export class RecordClaimHandler implements ICommandHandler<RecordClaimCommand, WriteOutcome> {
+  constructor(private readonly writer: CommandWriter) {}
+
+  execute(command: RecordClaimCommand): Promise<WriteOutcome> {
+    return claim(this.writer, command);
+  }
+}
+
+@CommandHandler(ChooseClaimCommand)
+export class ChooseClaimHandler implements ICommandHandler<ChooseClaimCommand, WriteOutcome> {
+  constructor(private readonly writer: CommandWriter) {}
+
+  execute(command: ChooseClaimCommand): Promise<WriteOutcome> {
+    return claim(this.writer, command);
   }
 }
 
@@ -117,12 +106,17 @@ export class ClaimEventController {
   async corroborate(
     @Param() params: EventIdParams,
     @Body() body: CorroborationDto,
-    @Write() context: WriteContext,
+    @Write() meta: WriteMeta,
     @Res({ passthrough: true }) response: Response,
   ) {
     const source = sentFields(body.source) as SourceDto;
-    const command: ClaimCommand = { type: 'CorroborateSource', data: { eventId: params.eventId, source } };
-    return sendWriteAnswer(response, await this.commandBus.execute(new ClaimEventCommand(command, source, body.confidence, context)));
+    const command: CorroborateSource = { type: 'CorroborateSource', data: { eventId: params.eventId, source } };
+    return sendWriteAnswer(
+      response,
+      await this.commandBus.execute<CorroborateSourceCommand, WriteOutcome>(
+        new CorroborateSourceCommand(command, { source, confidence: body.confidence }, meta),
+      ),
+    );
   }
 
   @Post(':eventId/claims')
@@ -135,12 +129,17 @@ export class ClaimEventController {
   async claim(
     @Param() params: EventIdParams,
     @Body() body: ClaimDto,
-    @Write() context: WriteContext,
+    @Write() meta: WriteMeta,
     @Res({ passthrough: true }) response: Response,
   ) {
     const source = sentFields(body.source) as SourceDto;
-    const command: ClaimCommand = { type: 'RecordClaim', data: { eventId: params.eventId, field: body.field, value: body.value, source } };
-    return sendWriteAnswer(response, await this.commandBus.execute(new ClaimEventCommand(command, source, body.confidence, context)));
+    const command: RecordClaim = { type: 'RecordClaim', data: { eventId: params.eventId, field: body.field, value: body.value, source } };
+    return sendWriteAnswer(
+      response,
+      await this.commandBus.execute<RecordClaimCommand, WriteOutcome>(
+        new RecordClaimCommand(command, { source, confidence: body.confidence }, meta),
+      ),
+    );
   }
 
   @Post(':eventId/claims/choice')
@@ -153,14 +152,19 @@ export class ClaimEventController {
   async choose(
     @Param() params: EventIdParams,
     @Body() body: ClaimChoiceDto,
-    @Write() context: WriteContext,
+    @Write() meta: WriteMeta,
     @Res({ passthrough: true }) response: Response,
   ) {
     const source = sentFields(body.source) as SourceDto;
-    const command: ClaimCommand = {
+    const command: ChooseClaim = {
       type: 'ChooseClaim',
       data: { eventId: params.eventId, field: body.field, claimId: body.claimId, reason: body.reason },
     };
-    return sendWriteAnswer(response, await this.commandBus.execute(new ClaimEventCommand(command, source, body.confidence, context)));
+    return sendWriteAnswer(
+      response,
+      await this.commandBus.execute<ChooseClaimCommand, WriteOutcome>(
+        new ChooseClaimCommand(command, { source, confidence: body.confidence }, meta),
+      ),
+    );
   }
 }

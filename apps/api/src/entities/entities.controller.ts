@@ -1,14 +1,10 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { commaList, PartyList } from '../http/query';
-import { IsBooleanString, IsIn, IsOptional, IsUUID } from 'class-validator';
-import type { Response } from 'express';
-import { v7 as uuidv7 } from 'uuid';
+import { IsBooleanString, IsIn, IsOptional } from 'class-validator';
 import {
   Aggregate,
-  AggregateCommand,
   deploymentAggregate,
   OCCURRENCE_KINDS,
   occurrenceAggregate,
@@ -17,26 +13,8 @@ import {
   trackAggregate,
 } from '@timeline/domain';
 import { ReadModel } from '@timeline/projections';
-import { ExecuteAggregateCommand } from '../aggregates/execute-aggregate';
-import type { WriteAnswer } from '../aggregates/aggregate-writer';
-import { factOf, sentFields } from '../commitments/commitment.dto';
-import { sendWriteAnswer } from '../commitments/write-answer';
-import { Write, WriteContext } from '../http/write-context';
 import { CLOCK } from '../runtime/tokens';
 import { endOfPeriod, ProjectionWait, resolveTime, startOfPeriod, TimeParams } from '../time-travel/time-params';
-import {
-  ChangeTrackStatusDto,
-  EndDeploymentDto,
-  OpenTrackDto,
-  RecordOccurrenceDto,
-  RegisterPartyDto,
-  SetTrackDeadlineDto,
-  StartDeploymentDto,
-} from './entity.dto';
-
-class EntityIdParams {
-  @ApiProperty({ format: 'uuid' }) @IsUUID(undefined, { message: 'id must be a UUID' }) id!: string;
-}
 
 class EntityListParams extends TimeParams {
   @PartyList()
@@ -79,108 +57,15 @@ interface TrackView {
   sources?: Record<string, unknown>;
 }
 
-/** Parties, tracks, deployments and occurrences: commands, and reads at (asOf, knownAt). */
+/** Parties, tracks, deployments and occurrences as of (asOf, knownAt); their commands are slices of their own (parties/, tracks/, deployments/, occurrences/). */
 @ApiTags('parties, tracks, deployments, occurrences')
 @Controller('v1')
 export class EntitiesController {
   constructor(
-    private readonly commandBus: CommandBus,
     private readonly readModel: ReadModel,
     private readonly wait: ProjectionWait,
     @Inject(CLOCK) private readonly clock: () => Date,
   ) {}
-
-  private async write<Command extends AggregateCommand>(
-    response: Response,
-    aggregate: Aggregate<unknown, Command>,
-    type: Command['type'],
-    data: object,
-    dto: Parameters<typeof factOf>[0],
-    context: WriteContext,
-    status: number,
-  ) {
-    const fields = sentFields(data as Record<string, unknown>);
-    delete fields.effectiveAt;
-    delete fields.source;
-    delete fields.confidence;
-    const answer = await this.commandBus.execute<ExecuteAggregateCommand, WriteAnswer>(
-      new ExecuteAggregateCommand(aggregate.streamType, { type, data: fields }, factOf(dto), context, status),
-    );
-    return sendWriteAnswer(response, answer);
-  }
-
-  @Post('parties')
-  @HttpCode(201)
-  @ApiBearerAuth()
-  registerParty(@Body() body: RegisterPartyDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
-    return this.write(response, partyAggregate, 'RegisterParty', body, body, context, 201);
-  }
-
-  @Post('tracks')
-  @HttpCode(201)
-  @ApiBearerAuth()
-  openTrack(@Body() body: OpenTrackDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
-    return this.write(response, trackAggregate, 'OpenTrack', { ...body, trackId: uuidv7() }, body, context, 201);
-  }
-
-  @Post('tracks/:id/status')
-  @HttpCode(200)
-  @ApiBearerAuth()
-  changeTrackStatus(
-    @Param() params: EntityIdParams,
-    @Body() body: ChangeTrackStatusDto,
-    @Write() context: WriteContext,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    return this.write(response, trackAggregate, 'ChangeTrackStatus', { ...body, trackId: params.id }, body, context, 200);
-  }
-
-  @Post('tracks/:id/deadlines')
-  @HttpCode(200)
-  @ApiBearerAuth()
-  setTrackDeadline(
-    @Param() params: EntityIdParams,
-    @Body() body: SetTrackDeadlineDto,
-    @Write() context: WriteContext,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    return this.write(response, trackAggregate, 'SetTrackDeadline', { ...body, trackId: params.id }, body, context, 200);
-  }
-
-  @Post('deployments')
-  @HttpCode(201)
-  @ApiBearerAuth()
-  startDeployment(@Body() body: StartDeploymentDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
-    return this.write(response, deploymentAggregate, 'StartDeployment', { ...body, deploymentId: uuidv7() }, body, context, 201);
-  }
-
-  @Post('deployments/:id/end')
-  @HttpCode(200)
-  @ApiBearerAuth()
-  endDeployment(
-    @Param() params: EntityIdParams,
-    @Body() body: EndDeploymentDto,
-    @Write() context: WriteContext,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    return this.write(response, deploymentAggregate, 'EndDeployment', { ...body, deploymentId: params.id }, body, context, 200);
-  }
-
-  @Post('occurrences')
-  @HttpCode(201)
-  @ApiBearerAuth()
-  recordOccurrence(@Body() body: RecordOccurrenceDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
-    const topics = body.topics?.map((topic) => sentFields(topic));
-    return this.write(
-      response,
-      occurrenceAggregate,
-      'RecordOccurrence',
-      { ...body, ...(topics ? { topics } : {}), occurrenceId: uuidv7() },
-      body,
-      context,
-      201,
-    );
-  }
 
   private async read(aggregate: Aggregate, params: TimeParams & { party?: string[] }, activeOnly = false) {
     const { asOf, knownAt, reportedBy } = resolveTime(params, this.clock());

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { DomainRuleViolation, InvalidEffectiveTime } from '@timeline/domain';
 import { WrongExpectedVersion } from '@timeline/event-store';
 import { NoReadModel } from '@timeline/projections';
+import { IdempotencyKeyReused, VersionMismatch } from '@timeline/write';
 import { notYet } from '../time-travel/time-params';
 import { PROBLEM_CONTENT_TYPE, ProblemDocument, ProblemException, problemType } from './problem';
 
@@ -57,6 +58,28 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         code: exception.code,
         ...(exception.errors ? { errors: exception.errors } : {}),
         ...exception.extensions,
+      };
+    }
+    if (exception instanceof VersionMismatch) {
+      return {
+        type: problemType('version_mismatch'),
+        title: STATUS_TITLES[412],
+        status: HttpStatus.PRECONDITION_FAILED,
+        detail: `If-Match asked for version ${exception.expected} but ${exception.streamId} is at version ${exception.actual}`,
+        code: 'version_mismatch',
+        errors: [{ field: 'If-Match', message: `is "${exception.expected}", the current version is "${exception.actual}"` }],
+        currentVersion: exception.actual,
+        streamId: exception.streamId,
+      };
+    }
+    if (exception instanceof IdempotencyKeyReused) {
+      return {
+        type: problemType('idempotency_key_reused'),
+        title: 'The Idempotency-Key was used for another request',
+        status: HttpStatus.UNPROCESSABLE_ENTITY,
+        detail: 'this Idempotency-Key was already used with a different method, path, If-Match or body',
+        code: 'idempotency_key_reused',
+        errors: [{ field: 'Idempotency-Key', message: 'was already used for a different request' }],
       };
     }
     if (exception instanceof DomainRuleViolation) {

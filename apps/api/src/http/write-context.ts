@@ -2,21 +2,20 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthenticatedRequest } from '../auth/access.guard';
+import type { WriteMeta } from '@timeline/write';
 import { invalidRequest } from './problem';
 
-/** Who writes, under which correlation, against which version, and with which Idempotency-Key. */
-export interface WriteContext {
-  readonly actor: string;
-  readonly correlationId: string;
-  /** From If-Match: the version the client last saw. */
-  readonly expectedVersion?: number;
-  readonly idempotency?: { readonly key: string; readonly fingerprint: string };
-}
+export type { WriteMeta } from '@timeline/write';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-export const Write = createParamDecorator((_: unknown, context: ExecutionContext): WriteContext => {
+/**
+ * Who writes (the key's actor), under which correlation (X-Correlation-Id), against which
+ * version (If-Match) and under which Idempotency-Key (scoped to the actor, with a hash of the
+ * method, path, If-Match and body): the write core's metadata, read from the request.
+ */
+export const Write = createParamDecorator((_: unknown, context: ExecutionContext): WriteMeta => {
   const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
   // The access guard has run: a write always has an editor's or admin's key behind it.
   const actor = request.principal?.actor;
@@ -39,7 +38,7 @@ export const Write = createParamDecorator((_: unknown, context: ExecutionContext
     }
   }
 
-  let idempotency: WriteContext['idempotency'];
+  let idempotency: WriteMeta['idempotency'];
   const key = request.header('idempotency-key');
   if (key !== undefined) {
     if (!IDEMPOTENCY_KEY.test(key)) {

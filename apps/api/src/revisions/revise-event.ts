@@ -1,28 +1,25 @@
-import { Body, Controller, HttpCode, HttpStatus, Inject, Injectable, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import type { Response } from 'express';
-import { v7 as uuidv7 } from 'uuid';
 import {
   aggregateOfStream,
   Confidence,
+  CorrectEvent,
   decideRevision,
-  EffectiveTime,
   foldAggregate,
   parseEffectiveTime,
-  RecordedEvent,
+  RetractEvent,
   RevisionCommand,
+  Source,
 } from '@timeline/domain';
-import type { EventStore } from '@timeline/event-store';
+import { CommandWriter, WriteOutcome } from '@timeline/write';
 import { ProblemException } from '../http/problem';
 import { IsEffectiveTime } from '../http/validation';
-import { Write, WriteContext } from '../http/write-context';
-import { AggregateWriter } from '../aggregates/aggregate-writer';
+import { Write, WriteMeta } from '../http/write-context';
 import { SourceDto, SourcedDto, sentFields, WriteResponseDto } from '../commitments/commitment.dto';
-import { sendWriteAnswer } from '../commitments/write-answer';
-import type { WriteAnswer } from '../commitments/commitment-writer';
-import { EVENT_STORE } from '../runtime/tokens';
+import { sendWriteAnswer } from '../write/write-command';
 
 export const REVISION_SCHEMA_VERSION = 1;
 
@@ -54,64 +51,41 @@ export class EventIdParams {
   eventId!: string;
 }
 
-export interface Revision {
-  readonly kind: 'correction' | 'retraction';
-  readonly eventId: string;
-  readonly effectiveAt?: EffectiveTime;
-  readonly data?: Record<string, unknown>;
-  readonly reason: string;
-  readonly source: SourceDto;
-  readonly confidence?: Confidence;
-}
-
-export class ReviseEventCommand {
+/** A command about an event already recorded (a revision or a claim), with the source it rests on and who writes. */
+export abstract class EventWriteCommand<Command> {
   constructor(
-    readonly revision: Revision,
-    readonly context: WriteContext,
+    readonly command: Command,
+    readonly sourced: { readonly source: Source; readonly confidence?: Confidence },
+    readonly meta: WriteMeta,
   ) {}
 }
 
-/** Appends a correction or a retraction to the stream of the event it fixes. */
-@Injectable()
-@CommandHandler(ReviseEventCommand)
-export class ReviseEventHandler implements ICommandHandler<ReviseEventCommand, WriteAnswer> {
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly writer: AggregateWriter,
-  ) {}
+export class CorrectEventCommand extends EventWriteCommand<CorrectEvent> {}
+export class RetractEventCommand extends EventWriteCommand<RetractEvent> {}
 
-  async execute({ revision, context }: ReviseEventCommand): Promise<WriteAnswer> {
-    const target = await this.store.readEvent(revision.eventId);
-    if (!target) {
-      throw new ProblemException(HttpStatus.NOT_FOUND, 'event_not_found', 'Not found', `no event has id ${revision.eventId}`, [
-        { field: 'eventId', message: 'no event has this id' },
-      ]);
-    }
-    const command: RevisionCommand =
-      revision.kind === 'retraction'
-        ? { type: 'RetractEvent', data: { eventId: target.id, reason: revision.reason } }
-        : {
-            type: 'CorrectEvent',
-            data: { eventId: target.id, effectiveAt: revision.effectiveAt, changes: revision.data, reason: revision.reason },
-          };
+/** A correction or a retraction, decided on the stream of the event it fixes, with that aggregate's fold as the check. */
+function revise(writer: CommandWriter, { command, sourced, meta }: EventWriteCommand<RevisionCommand>): Promise<WriteOutcome> {
+  return writer.annotate(command.data.eventId, { schemaVersion: REVISION_SCHEMA_VERSION, ...sourced }, meta, (stream, target) => {
     const aggregate = aggregateOfStream(target.streamType);
-    const check = aggregate && ((events: readonly RecordedEvent[]) => void foldAggregate(aggregate, events));
-    return this.writer.appendDecided(
-      { streamId: target.streamId, streamType: target.streamType, answerId: target.streamId, context, successStatus: 201 },
-      (stream) =>
-        decideRevision(command, stream, check).map((decided) => ({
-          id: uuidv7(),
-          type: decided.type,
-          schemaVersion: REVISION_SCHEMA_VERSION,
-          data: decided.data,
-          effectiveAt: decided.effectiveAt,
-          source: revision.source,
-          confidence: revision.confidence ?? 'reported',
-          actor: context.actor,
-          correlationId: context.correlationId,
-          causationId: target.id,
-        })),
-    );
+    return decideRevision(command, stream, aggregate && ((events) => void foldAggregate(aggregate, events)));
+  });
+}
+
+@CommandHandler(CorrectEventCommand)
+export class CorrectEventHandler implements ICommandHandler<CorrectEventCommand, WriteOutcome> {
+  constructor(private readonly writer: CommandWriter) {}
+
+  execute(command: CorrectEventCommand): Promise<WriteOutcome> {
+    return revise(this.writer, command);
+  }
+}
+
+@CommandHandler(RetractEventCommand)
+export class RetractEventHandler implements ICommandHandler<RetractEventCommand, WriteOutcome> {
+  constructor(private readonly writer: CommandWriter) {}
+
+  execute(command: RetractEventCommand): Promise<WriteOutcome> {
+    return revise(this.writer, command);
   }
 }
 
@@ -127,7 +101,7 @@ export class ReviseEventController {
   async correct(
     @Param() params: EventIdParams,
     @Body() body: CorrectionDto,
-    @Write() context: WriteContext,
+    @Write() meta: WriteMeta,
     @Res({ passthrough: true }) response: Response,
   ) {
     if (body.effectiveAt === undefined && body.data === undefined) {
@@ -139,16 +113,20 @@ export class ReviseEventController {
         [{ field: 'effectiveAt', message: 'or data is required' }],
       );
     }
-    const revision: Revision = {
-      kind: 'correction',
-      eventId: params.eventId,
-      effectiveAt: body.effectiveAt ? parseEffectiveTime(body.effectiveAt) : undefined,
-      data: body.data,
-      reason: body.reason,
-      source: sentFields(body.source) as SourceDto,
-      confidence: body.confidence,
+    const command: CorrectEvent = {
+      type: 'CorrectEvent',
+      data: {
+        eventId: params.eventId,
+        effectiveAt: body.effectiveAt ? parseEffectiveTime(body.effectiveAt) : undefined,
+        changes: body.data,
+        reason: body.reason,
+      },
     };
-    return sendWriteAnswer(response, await this.commandBus.execute(new ReviseEventCommand(revision, context)));
+    const sourced = { source: sentFields(body.source) as SourceDto, confidence: body.confidence };
+    return sendWriteAnswer(
+      response,
+      await this.commandBus.execute<CorrectEventCommand, WriteOutcome>(new CorrectEventCommand(command, sourced, meta)),
+    );
   }
 
   @Post(':eventId/retraction')
@@ -157,16 +135,14 @@ export class ReviseEventController {
   async retract(
     @Param() params: EventIdParams,
     @Body() body: RetractionDto,
-    @Write() context: WriteContext,
+    @Write() meta: WriteMeta,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const revision: Revision = {
-      kind: 'retraction',
-      eventId: params.eventId,
-      reason: body.reason,
-      source: sentFields(body.source) as SourceDto,
-      confidence: body.confidence,
-    };
-    return sendWriteAnswer(response, await this.commandBus.execute(new ReviseEventCommand(revision, context)));
+    const command: RetractEvent = { type: 'RetractEvent', data: { eventId: params.eventId, reason: body.reason } };
+    const sourced = { source: sentFields(body.source) as SourceDto, confidence: body.confidence };
+    return sendWriteAnswer(
+      response,
+      await this.commandBus.execute<RetractEventCommand, WriteOutcome>(new RetractEventCommand(command, sourced, meta)),
+    );
   }
 }

@@ -4,12 +4,12 @@ import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiResponse
 import { Type } from 'class-transformer';
 import { IsDefined, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import type { Response } from 'express';
-import type { TermChanges } from '@timeline/domain';
-import { Write, WriteContext } from '../../http/write-context';
+import { AmendCommitmentTerms, commitmentAggregate, TermChanges } from '@timeline/domain';
+import { Write, WriteMeta } from '../../http/write-context';
 import { CommitmentIdParams } from '../commitment-id.params';
-import { CommitmentWriter, FactInput, WriteAnswer } from '../commitment-writer';
+import { CommandWriter, WriteOutcome } from '@timeline/write';
 import { FactDto, factOf, sentFields, TermsDto, WriteResponseDto } from '../commitment.dto';
-import { sendWriteAnswer } from '../write-answer';
+import { AggregateWriteCommand, sendWriteAnswer } from '../../write/write-command';
 
 export class AmendCommitmentDto extends FactDto {
   @ApiProperty({ type: TermsDto, description: 'Only the terms that change; `null` removes a term' })
@@ -26,27 +26,14 @@ export class AmendCommitmentDto extends FactDto {
   reason?: string;
 }
 
-export class AmendCommitmentCommand {
-  constructor(
-    readonly commitmentId: string,
-    readonly changes: TermChanges,
-    readonly reason: string | undefined,
-    readonly fact: FactInput,
-    readonly context: WriteContext,
-  ) {}
-}
+export class AmendCommitmentCommand extends AggregateWriteCommand<AmendCommitmentTerms> {}
 
 @CommandHandler(AmendCommitmentCommand)
-export class AmendCommitmentHandler implements ICommandHandler<AmendCommitmentCommand, WriteAnswer> {
-  constructor(private readonly writer: CommitmentWriter) {}
+export class AmendCommitmentHandler implements ICommandHandler<AmendCommitmentCommand, WriteOutcome> {
+  constructor(private readonly writer: CommandWriter) {}
 
-  execute({ commitmentId, changes, reason, fact, context }: AmendCommitmentCommand): Promise<WriteAnswer> {
-    return this.writer.execute(
-      { type: 'AmendCommitmentTerms', data: { commitmentId, changes, ...(reason ? { reason } : {}) } },
-      fact,
-      context,
-      200,
-    );
+  execute({ command, fact, meta }: AmendCommitmentCommand): Promise<WriteOutcome> {
+    return this.writer.execute(commitmentAggregate, command, fact, meta);
   }
 }
 
@@ -66,12 +53,16 @@ export class AmendCommitmentController {
   async amend(
     @Param() params: CommitmentIdParams,
     @Body() body: AmendCommitmentDto,
-    @Write() context: WriteContext,
+    @Write() meta: WriteMeta,
     @Res({ passthrough: true }) response: Response,
   ) {
     const changes = sentFields(body.terms) as TermChanges;
-    const answer = await this.commandBus.execute<AmendCommitmentCommand, WriteAnswer>(
-      new AmendCommitmentCommand(params.id, changes, body.reason, factOf(body), context),
+    const command = {
+      type: 'AmendCommitmentTerms' as const,
+      data: { commitmentId: params.id, changes, ...(body.reason ? { reason: body.reason } : {}) },
+    };
+    const answer = await this.commandBus.execute<AmendCommitmentCommand, WriteOutcome>(
+      new AmendCommitmentCommand(command, factOf(body), meta),
     );
     return sendWriteAnswer(response, answer);
   }

@@ -3,12 +3,12 @@ import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
-import { COMMITMENT_STATUSES, CommitmentStatus } from '@timeline/domain';
-import { Write, WriteContext } from '../../http/write-context';
+import { ChangeCommitmentStatus, COMMITMENT_STATUSES, commitmentAggregate, CommitmentStatus } from '@timeline/domain';
+import { Write, WriteMeta } from '../../http/write-context';
 import { CommitmentIdParams } from '../commitment-id.params';
-import { CommitmentWriter, FactInput, WriteAnswer } from '../commitment-writer';
+import { CommandWriter, WriteOutcome } from '@timeline/write';
 import { FactDto, factOf, WriteResponseDto } from '../commitment.dto';
-import { sendWriteAnswer } from '../write-answer';
+import { AggregateWriteCommand, sendWriteAnswer } from '../../write/write-command';
 
 export class ChangeCommitmentStatusDto extends FactDto {
   @ApiProperty({ enum: COMMITMENT_STATUSES, example: 'fulfilled' })
@@ -22,27 +22,14 @@ export class ChangeCommitmentStatusDto extends FactDto {
   reason?: string;
 }
 
-export class ChangeCommitmentStatusCommand {
-  constructor(
-    readonly commitmentId: string,
-    readonly status: CommitmentStatus,
-    readonly reason: string | undefined,
-    readonly fact: FactInput,
-    readonly context: WriteContext,
-  ) {}
-}
+export class ChangeCommitmentStatusCommand extends AggregateWriteCommand<ChangeCommitmentStatus> {}
 
 @CommandHandler(ChangeCommitmentStatusCommand)
-export class ChangeCommitmentStatusHandler implements ICommandHandler<ChangeCommitmentStatusCommand, WriteAnswer> {
-  constructor(private readonly writer: CommitmentWriter) {}
+export class ChangeCommitmentStatusHandler implements ICommandHandler<ChangeCommitmentStatusCommand, WriteOutcome> {
+  constructor(private readonly writer: CommandWriter) {}
 
-  execute({ commitmentId, status, reason, fact, context }: ChangeCommitmentStatusCommand): Promise<WriteAnswer> {
-    return this.writer.execute(
-      { type: 'ChangeCommitmentStatus', data: { commitmentId, status, ...(reason ? { reason } : {}) } },
-      fact,
-      context,
-      200,
-    );
+  execute({ command, fact, meta }: ChangeCommitmentStatusCommand): Promise<WriteOutcome> {
+    return this.writer.execute(commitmentAggregate, command, fact, meta);
   }
 }
 
@@ -61,11 +48,15 @@ export class ChangeCommitmentStatusController {
   async change(
     @Param() params: CommitmentIdParams,
     @Body() body: ChangeCommitmentStatusDto,
-    @Write() context: WriteContext,
+    @Write() meta: WriteMeta,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const answer = await this.commandBus.execute<ChangeCommitmentStatusCommand, WriteAnswer>(
-      new ChangeCommitmentStatusCommand(params.id, body.status, body.reason, factOf(body), context),
+    const command = {
+      type: 'ChangeCommitmentStatus' as const,
+      data: { commitmentId: params.id, status: body.status, ...(body.reason ? { reason: body.reason } : {}) },
+    };
+    const answer = await this.commandBus.execute<ChangeCommitmentStatusCommand, WriteOutcome>(
+      new ChangeCommitmentStatusCommand(command, factOf(body), meta),
     );
     return sendWriteAnswer(response, answer);
   }

@@ -3,11 +3,12 @@ import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsDefined, Matches } from 'class-validator';
 import type { Response } from 'express';
-import { Write, WriteContext } from '../../http/write-context';
+import { commitmentAggregate, RecordDisbursement } from '@timeline/domain';
+import { Write, WriteMeta } from '../../http/write-context';
 import { CommitmentIdParams } from '../commitment-id.params';
-import { CommitmentWriter, FactInput, WriteAnswer } from '../commitment-writer';
+import { CommandWriter, WriteOutcome } from '@timeline/write';
 import { CURRENCY, CURRENCY_MESSAGE, DECIMAL, DECIMAL_MESSAGE, FactDto, factOf, WriteResponseDto } from '../commitment.dto';
-import { sendWriteAnswer } from '../write-answer';
+import { AggregateWriteCommand, sendWriteAnswer } from '../../write/write-command';
 
 export class RecordDisbursementDto extends FactDto {
   @ApiProperty({ example: '500000000' })
@@ -21,22 +22,14 @@ export class RecordDisbursementDto extends FactDto {
   currency!: string;
 }
 
-export class RecordDisbursementCommand {
-  constructor(
-    readonly commitmentId: string,
-    readonly amount: string,
-    readonly currency: string,
-    readonly fact: FactInput,
-    readonly context: WriteContext,
-  ) {}
-}
+export class RecordDisbursementCommand extends AggregateWriteCommand<RecordDisbursement> {}
 
 @CommandHandler(RecordDisbursementCommand)
-export class RecordDisbursementHandler implements ICommandHandler<RecordDisbursementCommand, WriteAnswer> {
-  constructor(private readonly writer: CommitmentWriter) {}
+export class RecordDisbursementHandler implements ICommandHandler<RecordDisbursementCommand, WriteOutcome> {
+  constructor(private readonly writer: CommandWriter) {}
 
-  execute({ commitmentId, amount, currency, fact, context }: RecordDisbursementCommand): Promise<WriteAnswer> {
-    return this.writer.execute({ type: 'RecordDisbursement', data: { commitmentId, amount, currency } }, fact, context, 200);
+  execute({ command, fact, meta }: RecordDisbursementCommand): Promise<WriteOutcome> {
+    return this.writer.execute(commitmentAggregate, command, fact, meta);
   }
 }
 
@@ -55,11 +48,15 @@ export class RecordDisbursementController {
   async disburse(
     @Param() params: CommitmentIdParams,
     @Body() body: RecordDisbursementDto,
-    @Write() context: WriteContext,
+    @Write() meta: WriteMeta,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const answer = await this.commandBus.execute<RecordDisbursementCommand, WriteAnswer>(
-      new RecordDisbursementCommand(params.id, body.amount, body.currency, factOf(body), context),
+    const command = {
+      type: 'RecordDisbursement' as const,
+      data: { commitmentId: params.id, amount: body.amount, currency: body.currency },
+    };
+    const answer = await this.commandBus.execute<RecordDisbursementCommand, WriteOutcome>(
+      new RecordDisbursementCommand(command, factOf(body), meta),
     );
     return sendWriteAnswer(response, answer);
   }

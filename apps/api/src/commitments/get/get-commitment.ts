@@ -2,7 +2,18 @@ import { Controller, Get, HttpStatus, Inject, Param, Query, Req, Res } from '@ne
 import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { commitmentAsOf, commitmentExists, outstanding, RECORDED, Sources, Terms, validityEnd } from '@timeline/domain';
+import {
+  commitmentAggregate,
+  commitmentAsOf,
+  commitmentExists,
+  foldAggregate,
+  outstanding,
+  RECORDED,
+  Sources,
+  streamIdOf,
+  Terms,
+  validityEnd,
+} from '@timeline/domain';
 import { commitmentAnswer } from '../commitment-answer';
 import { CommitmentAnswerDto } from '../../time-travel/answers.dto';
 import type { EventStore } from '@timeline/event-store';
@@ -11,7 +22,6 @@ import { ReadModel } from '@timeline/projections';
 import { CLOCK, EVENT_STORE } from '../../runtime/tokens';
 import { ProjectionWait, resolveTime, TimeParams } from '../../time-travel/time-params';
 import { CommitmentIdParams } from '../commitment-id.params';
-import { commitmentStreamId, foldCommitment } from '../commitment-writer';
 
 export interface CommitmentView {
   id: string;
@@ -52,8 +62,8 @@ export class GetCommitmentHandler implements IQueryHandler<GetCommitmentQuery, C
   ) {}
 
   async execute({ commitmentId }: GetCommitmentQuery): Promise<CommitmentView | undefined> {
-    const events = await this.store.readStream(commitmentStreamId(commitmentId));
-    const state = foldCommitment(events);
+    const events = await this.store.readStream(streamIdOf(commitmentAggregate, commitmentId));
+    const state = foldAggregate(commitmentAggregate, events);
     if (!commitmentExists(state)) return undefined;
     const last = events[events.length - 1];
     const now = this.clock().getTime();

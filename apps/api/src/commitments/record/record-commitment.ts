@@ -5,11 +5,20 @@ import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
 import type { Response } from 'express';
 import { v7 as uuidv7 } from 'uuid';
-import { COMMITMENT_KINDS, CommitmentKind, OPEN_STATUSES, OpenStatus, PARTY_CODE, Terms } from '@timeline/domain';
-import { Write, WriteContext } from '../../http/write-context';
-import { CommitmentWriter, FactInput, WriteAnswer } from '../commitment-writer';
+import {
+  COMMITMENT_KINDS,
+  commitmentAggregate,
+  CommitmentKind,
+  OPEN_STATUSES,
+  OpenStatus,
+  PARTY_CODE,
+  RecordCommitment,
+  Terms,
+} from '@timeline/domain';
+import { Write, WriteMeta } from '../../http/write-context';
+import { CommandWriter, WriteOutcome } from '@timeline/write';
 import { FactDto, factOf, sentFields, TermsDto, WriteResponseDto } from '../commitment.dto';
-import { sendWriteAnswer } from '../write-answer';
+import { AggregateWriteCommand, sendWriteAnswer } from '../../write/write-command';
 
 export class RecordCommitmentDto extends FactDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Chosen by the client; a UUIDv7 is made when absent' })
@@ -47,33 +56,14 @@ export class RecordCommitmentDto extends FactDto {
   terms!: TermsDto;
 }
 
-export class RecordCommitmentCommand {
-  constructor(
-    readonly commitmentId: string,
-    readonly body: RecordCommitmentDto,
-    readonly fact: FactInput,
-    readonly context: WriteContext,
-  ) {}
-}
+export class RecordCommitmentCommand extends AggregateWriteCommand<RecordCommitment> {}
 
 @CommandHandler(RecordCommitmentCommand)
-export class RecordCommitmentHandler implements ICommandHandler<RecordCommitmentCommand, WriteAnswer> {
-  constructor(private readonly writer: CommitmentWriter) {}
+export class RecordCommitmentHandler implements ICommandHandler<RecordCommitmentCommand, WriteOutcome> {
+  constructor(private readonly writer: CommandWriter) {}
 
-  execute({ commitmentId, body, fact, context }: RecordCommitmentCommand): Promise<WriteAnswer> {
-    const command = {
-      type: 'RecordCommitment' as const,
-      data: {
-        commitmentId,
-        kind: body.kind,
-        title: body.title,
-        by: body.by,
-        to: body.to,
-        status: body.status,
-        terms: sentFields(body.terms) as Terms,
-      },
-    };
-    return this.writer.execute(command, fact, context, 201);
+  execute({ command, fact, meta }: RecordCommitmentCommand): Promise<WriteOutcome> {
+    return this.writer.execute(commitmentAggregate, command, fact, meta);
   }
 }
 
@@ -89,12 +79,23 @@ export class RecordCommitmentController {
   @ApiResponse({ status: 201, type: WriteResponseDto, description: 'Recorded; Location and ETag name the new commitment' })
   @ApiResponse({ status: 400, description: 'Invalid body; the problem document names each field' })
   @ApiResponse({ status: 409, description: 'A commitment with this id exists' })
-  async record(@Body() body: RecordCommitmentDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
-    const commitmentId = body.id ?? uuidv7();
-    const answer = await this.commandBus.execute<RecordCommitmentCommand, WriteAnswer>(
-      new RecordCommitmentCommand(commitmentId, body, factOf(body), context),
+  async record(@Body() body: RecordCommitmentDto, @Write() meta: WriteMeta, @Res({ passthrough: true }) response: Response) {
+    const command = {
+      type: 'RecordCommitment' as const,
+      data: {
+        commitmentId: body.id ?? uuidv7(),
+        kind: body.kind,
+        title: body.title,
+        by: body.by,
+        to: body.to,
+        status: body.status,
+        terms: sentFields(body.terms) as Terms,
+      },
+    };
+    const answer = await this.commandBus.execute<RecordCommitmentCommand, WriteOutcome>(
+      new RecordCommitmentCommand(command, factOf(body), meta),
     );
-    response.location(`/v1/commitments/${answer.body.id}`);
+    response.location(`/v1/commitments/${answer.id}`);
     return sendWriteAnswer(response, answer);
   }
 }

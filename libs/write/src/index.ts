@@ -1,0 +1,3 @@
+export * from './command-writer';
+export * from './recent-streams';
+export * from './write-errors';
