@@ -352,7 +352,7 @@ function readEntry(
     if (aggregate.creationEvent === type) {
       if (stream !== undefined) report(field('stream'), `${label}.stream`, 'is only for entries that change an entity created earlier');
       const given = value('data') as Record<string, unknown> | undefined;
-      entityId = type === 'PartyRegistered' ? textOf(given?.partyId ?? '') : typeof key === 'string' ? seedEntityId(key) : undefined;
+      entityId = aggregate.naturalKey ? textOf(given?.[aggregate.idField] ?? '') : typeof key === 'string' ? seedEntityId(key) : undefined;
     } else {
       const creator = typeof stream === 'string' ? created.get(stream) : undefined;
       if (!creator || creator.streamType !== aggregate.streamType) {

@@ -3,6 +3,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { loadConfig } from '@timeline/config';
 import { appendBulk, Database, migrate, openDatabase, PostgresEventStore } from '@timeline/event-store';
 import { createKafka, ensureTopic, loadCheckpoint, Relay } from '@timeline/log';
+import { partyAggregate, streamIdOf } from '@timeline/domain';
 
 const RELAY_NAME_PREFIX = 'relay:';
 
@@ -130,8 +131,11 @@ async function publish(
 
 /** Parties the store has already (the generator registers the others). */
 export async function registeredParties(db: Database): Promise<Set<string>> {
-  const { rows } = await db.pool.query<{ stream_id: string }>("SELECT stream_id FROM streams WHERE stream_type = 'party'");
-  return new Set(rows.map((row) => row.stream_id.slice('party-'.length)));
+  const { rows } = await db.pool.query<{ stream_id: string }>('SELECT stream_id FROM streams WHERE stream_type = $1', [
+    partyAggregate.streamType,
+  ]);
+  const prefix = streamIdOf(partyAggregate, '');
+  return new Set(rows.map((row) => row.stream_id.slice(prefix.length)));
 }
 
 async function lastRecorded(db: Database): Promise<number | undefined> {

@@ -40,6 +40,8 @@ export interface Aggregate<State = unknown, Command extends AggregateCommand = A
   readonly creationEvent: string;
   /** The field of every command and event that carries the entity's id. */
   readonly idField: string;
+  /** The id is a code the user gives in the creation command (a party's code), not one made for the entity (a UUID). */
+  readonly naturalKey: boolean;
   readonly schemaVersion: number;
   idOf(command: Command): string;
   initialState(): State;

@@ -22,6 +22,8 @@ interface AggregateSpec<State, Command extends AggregateCommand, Event extends D
   readonly eventTypes: readonly Event['type'][];
   readonly creationEvent: Event['type'];
   readonly idField: keyof Command['data'] & string;
+  /** The id is a code the user gives (a party's code), not one made for the entity. */
+  readonly naturalKey?: boolean;
   readonly decider: {
     initialState(): State;
     evolve(state: State, event: Event): State;
@@ -41,6 +43,7 @@ function aggregate<State, Command extends AggregateCommand, Event extends Domain
     eventTypes: spec.eventTypes,
     creationEvent: spec.creationEvent,
     idField,
+    naturalKey: spec.naturalKey ?? false,
     schemaVersion: 1,
     idOf: (command) => String((command.data as Record<string, unknown>)[idField]),
     initialState: () => decider.initialState(),
@@ -80,6 +83,7 @@ export const partyAggregate = aggregate<PartyState, PartyCommand, PartyEvent>({
   eventTypes: PARTY_EVENT_TYPES,
   creationEvent: 'PartyRegistered',
   idField: 'partyId',
+  naturalKey: true,
   decider: partyDecider,
   asOf: partyAsOf,
   commands: {

@@ -104,6 +104,10 @@ describe('the aggregate registry', () => {
     expect(streamIdOf(commitmentAggregate, 'c-1')).toBe('commitment-c-1');
   });
 
+  it('keys a party by the code the user gives, every other entity by an id made for it', () => {
+    expect(AGGREGATES.filter((entry) => entry.naturalKey).map((entry) => entry.streamType)).toEqual(['party']);
+  });
+
   it.each(AGGREGATES.map((entry) => [entry.streamType, entry] as const))(
     'folds a %s as of a date as the read models store it',
     (_, entry) => {
