@@ -114,10 +114,9 @@ export async function ourService(env) {
   const bus = app.get(CommandBus);
 
   const busCommand = (write, id) => {
-    const context = { actor: 'bench', correlationId: uuidv7() };
-    if (write.step === 'record') return new RecordCommitmentCommand(id, write.commitment, write.fact, context);
-    if (write.step === 'disburse') return new RecordDisbursementCommand(id, write.amount, write.currency, write.fact, context);
-    return new AmendCommitmentCommand(id, write.changes, write.reason, write.fact, context);
+    const meta = { actor: 'bench', correlationId: uuidv7() };
+    const BusCommand = { record: RecordCommitmentCommand, disburse: RecordDisbursementCommand, amend: AmendCommitmentCommand }[write.step];
+    return new BusCommand(domainCommand(write, id), write.fact, meta);
   };
 
   /**
@@ -147,8 +146,8 @@ export async function ourService(env) {
           operation: async (worker, n) => {
             const writer = state[worker];
             writer.id = nextCommitmentId(writer.id, n);
-            const answer = await bus.execute(busCommand(commitmentWrite(writer.index, n), writer.id));
-            if (answer.status >= 300) throw new Error(`write refused: ${JSON.stringify(answer.body)}`);
+            const outcome = await bus.execute(busCommand(commitmentWrite(writer.index, n), writer.id));
+            if (outcome.version < 1) throw new Error(`write not applied: ${JSON.stringify(outcome)}`);
           },
         }),
       );
