@@ -41,7 +41,7 @@ const EMBEDDED = 'ours: embedded (PGlite, table log; api, projector)';
 let writers = 0;
 
 /** POSTs from autocannon: each connection records a commitment, then disburses, amends, disburses it. */
-async function httpLoad({ base, headers }, concurrency, seconds) {
+export async function httpLoad({ base, headers }, concurrency, seconds) {
   const autocannon = require('autocannon');
   const step = (k) => ({
     method: 'POST',
