@@ -2,6 +2,7 @@
 // names of its own for schemas and topics, and clean-up of what it made.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -163,4 +164,17 @@ export async function startServer(env, { nodeOptions = [] } = {}) {
     nodeOptions,
   });
   return { ...server, headers: { authorization: `Bearer ${adminKey}` } };
+}
+
+let clockTicks;
+/** CPU time (user and system, ms) a process of this machine has used so far; undefined where /proc is not there. */
+export function processCpuMs(pid) {
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return undefined;
+  }
 }

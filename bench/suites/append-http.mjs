@@ -13,6 +13,7 @@ import {
   deleteTopics,
   dropSchemas,
   kafkaBrokers,
+  processCpuMs,
   require,
   root,
   startProcess,
@@ -41,7 +42,7 @@ const EMBEDDED = 'ours: embedded (PGlite, table log; api, projector)';
 let writers = 0;
 
 /** POSTs from autocannon: each connection records a commitment, then disburses, amends, disburses it. */
-export async function httpLoad({ base, headers }, concurrency, seconds) {
+export async function httpLoad({ base, headers, pid }, concurrency, seconds) {
   const autocannon = require('autocannon');
   const step = (k) => ({
     method: 'POST',
@@ -58,20 +59,24 @@ export async function httpLoad({ base, headers }, concurrency, seconds) {
       return { ...request, path, body: JSON.stringify(body) };
     },
   });
+  const cpuBefore = processCpuMs(pid);
   const result = await autocannon({ url: base, connections: concurrency, duration: seconds, requests: [0, 1, 2, 3].map(step) });
+  const cpuMs = (processCpuMs(pid) - cpuBefore) / result.requests.total;
   const failed = result.non2xx + result.errors + result.timeouts;
   if (failed > 0)
     throw new Error(
       `over HTTP ${failed} of ${result.requests.total} writes to ${base} failed (${result.non2xx} non-2xx, ${result.errors} errors)`,
     );
-  return { count: result.requests.total, seconds: result.duration, p50: result.latency.p50, p99: result.latency.p99 };
+  return { count: result.requests.total, seconds: result.duration, p50: result.latency.p50, p99: result.latency.p99, cpuMs };
 }
 
-async function httpCeiling(base, concurrency, seconds) {
+async function httpCeiling({ base, pid }, concurrency, seconds) {
   const autocannon = require('autocannon');
+  const cpuBefore = processCpuMs(pid);
   const result = await autocannon({ url: `${base}/health/live`, connections: concurrency, duration: seconds });
+  const cpuMs = (processCpuMs(pid) - cpuBefore) / result.requests.total;
   if (result.non2xx + result.errors > 0) throw new Error('GET /health/live failed under load');
-  return { count: result.requests.total, seconds: result.duration, p50: result.latency.p50, p99: result.latency.p99 };
+  return { count: result.requests.total, seconds: result.duration, p50: result.latency.p50, p99: result.latency.p99, cpuMs };
 }
 
 /** One of the peers of bench/servers/, in its own process, writing to a schema of its own. */
@@ -121,13 +126,21 @@ export async function run({ quick }) {
     for (const concurrency of concurrencies) {
       const round = contenders.map(([label, server]) => ({ name: label, round: () => httpLoad(server, concurrency, seconds) }));
       // The framework's own ceiling on this machine: an answer with no database, no body, no validation.
-      if (concurrency === top) round.push({ name: CEILING, round: () => httpCeiling(ours.base, concurrency, seconds) });
+      if (concurrency === top) round.push({ name: CEILING, round: () => httpCeiling(ours, concurrency, seconds) });
       const results = await interleave(round, rounds, progress(`c=${concurrency}`));
       const oursResult = results.get(OURS);
       for (const [label, result] of results) {
         const unit = label === CEILING ? 'requests/s' : 'commands/s';
         const ratio = label === OURS ? '—' : formatRatio(oursResult.rate, result.rate);
-        rows.push([concurrency, label, formatRate(result.rate, unit), formatMs(result.p50), formatMs(result.p99), ratio]);
+        rows.push([
+          concurrency,
+          label,
+          formatRate(result.rate, unit),
+          formatMs(result.p50),
+          formatMs(result.p99),
+          formatMs(result.cpuMs),
+          ratio,
+        ]);
       }
       const toBare = oursResult.rate / results.get(BARE).rate;
       const toEmmett = oursResult.rate / results.get(EMMETT).rate;
@@ -166,19 +179,28 @@ export async function run({ quick }) {
         progress(`embedded c=${concurrency}`),
       );
       const result = results.get(EMBEDDED);
-      rows.push([concurrency, EMBEDDED, formatRate(result.rate, 'commands/s'), formatMs(result.p50), formatMs(result.p99), '—']);
+      rows.push([
+        concurrency,
+        EMBEDDED,
+        formatRate(result.rate, 'commands/s'),
+        formatMs(result.p50),
+        formatMs(result.p99),
+        formatMs(result.cpuMs),
+        '—',
+      ]);
     }
     for (const close of closing.splice(0).reverse()) await close();
 
     return {
       section: 'Append over HTTP: the service, a bare node:http server and Emmett’s HTTP API in the same rounds',
       findings: 'append-http',
-      columns: ['clients', 'server', 'rate', 'p50', 'p99', 'ours ÷ this'],
+      columns: ['clients', 'server', 'rate', 'p50', 'p99', 'server CPU per request', 'ours ÷ this'],
       rows,
       notes: [
         'Each server runs in a process of its own and is loaded by autocannon from the benchmark process over loopback: `clients` connections, each recording a commitment and then disbursing, amending and disbursing it ' +
           '(`POST /v1/commitments`, `…/disbursements`, `…/amendments`, the same bodies for every server: `httpRequest` in bench/lib/workload.mjs). ' +
           `Rounds of ${seconds} s, interleaved server by server; rates and percentiles are the medians of ${rounds} rounds. All the processes share the machine's cores with PostgreSQL and the broker. ` +
+          '"server CPU per request" is the user and system time the server\'s process used in a round (from /proc) divided by the requests it answered (the work of PostgreSQL and of the broker for it is not counted): what a request costs that process, which the load of a shared machine disturbs far less than it disturbs the rates. ' +
           '"ours ÷ this" divides our PostgreSQL + Kafka rate by the row\'s, at the same number of clients.',
         '"ours" is the built server (`timeline serve`) with the api and relay roles and LOG_LEVEL=info (a log line per request), as docker-compose runs it: Nest on Express, DTO validation, the key check, the command bus, the aggregate writer, the group-committed append, and the relay publishing to Kafka in the same process. ' +
           'The bare server (bench/servers/bare-http.mjs) is `node:http` with no framework: it reads the body, `JSON.parse`s it and INSERTs one row (path and body as jsonb) into a plain table of its own schema on a pool of 10 connections, synchronous_commit on, then answers 201 with a tiny JSON — the floor of a durable write over HTTP here. ' +
