@@ -7,8 +7,8 @@
 // our pure commitment decider and Emmett's PostgreSQL event store in a
 // schema of its own. emmett-expressjs itself is not installed (only
 // @event-driven-io/emmett and emmett-postgresql are), so its few helpers are
-// rebuilt below from its 0.42 source; the command handling and the store are
-// Emmett's own packages.
+// rewritten below after its source (event-driven-io/emmett on GitHub); the
+// command handling and the store are Emmett's own packages, 0.42.0.
 //
 //   PORT=3202 BENCH_SCHEMA=bench_http_emmett_x node bench/servers/emmett-http.mjs
 //
@@ -38,7 +38,7 @@ const eventStore = getPostgreSQLEventStore(databaseUrl(), { connectionOptions: {
 await eventStore.schema.migrate();
 const handle = CommandHandler({ evolve: commitmentDecider.evolve, initialState: commitmentDecider.initialState });
 
-// emmett-expressjs 0.42 (src/packages/emmett-expressjs/src/handler.ts, responses.ts), reduced to what the routes use.
+// After emmett-expressjs's src/handler.ts and src/responses.ts, reduced to what the routes use.
 const on = (handler) => async (request, response) => (await handler(request))(response);
 const send = (response, statusCode, { location, body, eTag } = {}) => {
   if (eTag) response.setHeader('ETag', eTag);
