@@ -2,6 +2,8 @@
 // names of its own for schemas and topics, and clean-up of what it made.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,45 +89,54 @@ export async function deleteTopics(topics) {
 }
 
 /**
- * The built server (`timeline serve`) in a process of its own, on a free
- * port, with `env` over the current environment. Resolves once it is ready.
- * It accepts a throw-away admin key (`headers` carries it) and has no rate
- * limit: a benchmark is not a client to protect the service from.
+ * A free TCP port on 127.0.0.1: in BENCH_PORTS ("3200-3299") when set, so
+ * that runs on a shared machine stay in a range of their own; otherwise in
+ * 20000–39999.
  */
-export async function startServer(env) {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const adminKey = randomBytes(24).toString('hex');
-  const child = spawn(process.execPath, [join(root, 'dist/apps/cli/src/main.js'), 'serve'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      TIMELINE_SEED: 'none',
-      TIMELINE_BOOTSTRAP_ADMIN_KEY: adminKey,
-      TIMELINE_RATE_LIMIT: '0',
-      ...env,
-    },
+export async function freePort() {
+  const [low, high] = (process.env.BENCH_PORTS || '20000-39999').split('-').map(Number);
+  if (!(low > 0 && high >= low)) throw new Error(`BENCH_PORTS must be a range like 3200-3299, not "${process.env.BENCH_PORTS}"`);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low + 1));
+    const free = await new Promise((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port in ${low}-${high}`);
+}
+
+/**
+ * `node <script> [...args]` in a process of its own with `env` over the
+ * current environment and PORT set to a free port; resolves once
+ * `GET <readyPath>` answers 2xx. `stop()` ends that process (by its pid).
+ */
+export async function startProcess({ script, args = [], env = {}, readyPath, nodeOptions = [] }) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...nodeOptions, script, ...args], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (
-      await fetch(`${base}/health/ready`).then(
+      await fetch(`${base}${readyPath}`).then(
         (r) => r.ok,
         () => false,
       )
     )
       break;
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode} before it was ready`);
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode} before it was ready`);
     if (i > 300) {
       child.kill('SIGTERM');
-      throw new Error('the server was not ready after 60 s');
+      throw new Error(`${script} was not ready after 60 s`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return {
     base,
-    headers: { authorization: `Bearer ${adminKey}` },
     pid: child.pid,
     async stop() {
       if (child.exitCode !== null) return;
@@ -134,4 +145,36 @@ export async function startServer(env) {
       await exited;
     },
   };
+}
+
+/**
+ * The built server (`timeline serve`) in a process of its own, on a free
+ * port, with `env` over the current environment. Resolves once it is ready.
+ * It accepts a throw-away admin key (`headers` carries it) and has no rate
+ * limit: a benchmark is not a client to protect the service from.
+ * `nodeOptions` go before the script (`--cpu-prof` for a profile).
+ */
+export async function startServer(env, { nodeOptions = [] } = {}) {
+  const adminKey = randomBytes(24).toString('hex');
+  const server = await startProcess({
+    script: join(root, 'dist/apps/cli/src/main.js'),
+    args: ['serve'],
+    env: { TIMELINE_SEED: 'none', TIMELINE_BOOTSTRAP_ADMIN_KEY: adminKey, TIMELINE_RATE_LIMIT: '0', ...env },
+    readyPath: '/health/ready',
+    nodeOptions,
+  });
+  return { ...server, headers: { authorization: `Bearer ${adminKey}` } };
+}
+
+let clockTicks;
+/** CPU time (user and system, ms) a process of this machine has used so far; undefined where /proc is not there. */
+export function processCpuMs(pid) {
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return undefined;
+  }
 }

@@ -35,8 +35,9 @@ export function formatBytes(bytes) {
  * Runs `rounds` rounds of every contender, interleaved (A B C, A B C, …), so
  * that a load spike on a shared machine hurts each of them alike. Each
  * contender's `round()` returns `{ count, seconds, latencies }` (or `p50` and
- * `p99` instead of `latencies` when a load tool measured them); the answer
- * per contender is the median rate and the median p50/p99 over its rounds.
+ * `p99` instead of `latencies` when a load tool measured them, and `cpuMs`
+ * when it measured a server's CPU per operation); the answer per contender
+ * is the median rate, p50, p99 and CPU over its rounds.
  */
 export async function interleave(contenders, rounds, onRound = () => undefined) {
   const results = new Map(contenders.map((contender) => [contender.name, []]));
@@ -54,6 +55,8 @@ export async function interleave(contenders, rounds, onRound = () => undefined) 
         rate: median(outcomes.map((o) => o.count / o.seconds)),
         p50: median(outcomes.map((o) => o.p50 ?? percentile(o.latencies, 0.5))),
         p99: median(outcomes.map((o) => o.p99 ?? percentile(o.latencies, 0.99))),
+        // CPU time a server process spent per operation, when the round measured it (NaN otherwise).
+        cpuMs: median(outcomes.map((o) => o.cpuMs ?? NaN)),
         operations: outcomes.reduce((sum, o) => sum + o.count, 0),
         rounds: outcomes.length,
       },

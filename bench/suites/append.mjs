@@ -1,15 +1,15 @@
-// Append: events/s and latency of writes, in process and over HTTP, at
-// concurrency 1, 8 and 32; on PostgreSQL with the relay to Kafka, and on the
-// embedded default. Side by side, in the same rounds: Emmett's PostgreSQL
-// event store, and the raw limits (pg INSERTs into a plain table, a kafkajs
-// producer). Every contender writes the same commitment events.
+// Append: events/s and latency of writes in process, at concurrency 1, 8
+// and 32; on PostgreSQL with the relay to Kafka, and on the embedded default.
+// Side by side, in the same rounds: Emmett's PostgreSQL event store, and the
+// raw limits (pg INSERTs into a plain table, a kafkajs producer). Every
+// contender writes the same commitment events. Over HTTP: the append-http suite.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import { built, databaseUrl, deleteTopics, dropSchemas, kafkaBrokers, require, startServer, uniqueName } from '../lib/environment.mjs';
+import { built, databaseUrl, deleteTopics, dropSchemas, kafkaBrokers, require, uniqueName } from '../lib/environment.mjs';
 import { closedLoop, formatMs, formatRate, formatRatio, interleave } from '../lib/stats.mjs';
-import { commitmentWrite, domainCommand, httpRequest, nextCommitmentId } from '../lib/workload.mjs';
+import { commitmentWrite, domainCommand, nextCommitmentId } from '../lib/workload.mjs';
 
 const CONCURRENCY = [1, 8, 32];
 /** The CI smoke run checks that every contender works, at one concurrency. */
@@ -78,8 +78,6 @@ function measuredFindings(measured) {
   }
   return lines;
 }
-
-const TARGET_HTTP = { clients: 32, rate: 1500, p99: 50 };
 
 function emmettVerdict(concurrency, ours, emmettRate, oursAlone, oursCold) {
   const ratio = ours / emmettRate;
@@ -312,51 +310,17 @@ async function rawKafka(topic) {
   return { records: single, batches, close: () => producer.disconnect() };
 }
 
-/** POSTs from autocannon: each connection records a commitment, then disburses, amends, disburses. */
-async function httpLoad({ base, headers }, concurrency, seconds) {
-  const autocannon = require('autocannon');
-  const step = (k) => ({
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    setupRequest: (request, context) => {
-      if (context.writer === undefined) {
-        context.writer = writers++;
-        context.n = 0;
-      }
-      context.id = nextCommitmentId(context.id, context.n);
-      const { path, body } = httpRequest(commitmentWrite(context.writer, context.n), context.id);
-      if (context.n % 4 !== k) throw new Error('autocannon left the order of the requests');
-      context.n++;
-      return { ...request, path, body: JSON.stringify(body) };
-    },
-  });
-  const result = await autocannon({ url: base, connections: concurrency, duration: seconds, requests: [0, 1, 2, 3].map(step) });
-  const failed = result.non2xx + result.errors + result.timeouts;
-  if (failed > 0)
-    throw new Error(`over HTTP ${failed} of ${result.requests.total} writes failed (${result.non2xx} non-2xx, ${result.errors} errors)`);
-  return { count: result.requests.total, seconds: result.duration, p50: result.latency.p50, p99: result.latency.p99 };
-}
-
-async function httpCeiling(base, concurrency, seconds) {
-  const autocannon = require('autocannon');
-  const result = await autocannon({ url: `${base}/health/live`, connections: concurrency, duration: seconds });
-  if (result.non2xx + result.errors > 0) throw new Error('GET /health/live failed under load');
-  return { count: result.requests.total, seconds: result.duration, p50: result.latency.p50, p99: result.latency.p99 };
-}
-
 export async function run({ quick }) {
   const seconds = quick ? 0.2 : 3;
   const concurrencies = quick ? QUICK_CONCURRENCY : CONCURRENCY;
   const rounds = quick ? 1 : 3;
   const began = performance.now();
   const name = uniqueName('bench_append');
-  const topics = [`${name}.service`, `${name}.raw`, `${name}.http`];
+  const topics = [`${name}.service`, `${name}.raw`];
   const dataDirs = [];
   const closing = [];
   const verdicts = [];
   const measured = new Map();
-  let httpRate;
-  let httpVerdict = 'not measured in this run';
   const progress = (label) => (contender, round, outcome) =>
     process.stderr.write(
       `  append ${((performance.now() - began) / 1000).toFixed(1)} s: ${label} ${contender} round ${round + 1}: ${formatRate(outcome.count / outcome.seconds)}\n`,
@@ -445,7 +409,7 @@ export async function run({ quick }) {
     }
     for (const close of closing.splice(0).reverse()) await close();
 
-    // In process on the embedded default (the smoke run leaves it to the HTTP part, which starts PGlite too).
+    // In process on the embedded default (the smoke run leaves it to the append-http suite, which starts PGlite too).
     const embeddedRows = [];
     const dataDir = mkdtempSync(join(tmpdir(), 'bench-append-'));
     dataDirs.push(dataDir);
@@ -469,57 +433,6 @@ export async function run({ quick }) {
       ]);
     }
     for (const close of closing.splice(0).reverse()) await close();
-
-    // Over HTTP: the built server in its own process, as docker-compose runs it (api and relay, LOG_LEVEL=info).
-    const httpRows = [];
-    const servers = [
-      [
-        'PostgreSQL + Kafka (api, relay)',
-        {
-          DATABASE_URL: databaseUrl(),
-          DATABASE_SCHEMA: `${name}_http`,
-          KAFKA_BROKERS: kafkaBrokers().join(','),
-          KAFKA_TOPIC: topics[2],
-          TIMELINE_ROLES: 'api,relay',
-          LOG_LEVEL: 'info',
-        },
-      ],
-      [
-        'embedded (PGlite, table log; api, projector)',
-        { DATABASE_URL: '', KAFKA_BROKERS: '', DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-append-http-')), LOG_LEVEL: 'info' },
-      ],
-    ];
-    for (const [label, env] of servers) {
-      if (env.DATA_DIR) dataDirs.push(env.DATA_DIR);
-      const server = await startServer(env);
-      closing.push(server.stop);
-      await httpLoad(server, 2, quick ? 0.1 : 0.5);
-      for (const concurrency of concurrencies) {
-        const contenders = [{ name: label, round: () => httpLoad(server, concurrency, seconds) }];
-        // The framework's own ceiling on this machine: an answer with no database, no body, no validation.
-        if (env.KAFKA_BROKERS && concurrency === Math.max(...concurrencies))
-          contenders.push({ name: 'ceiling', round: () => httpCeiling(server.base, concurrency, seconds) });
-        const results = await interleave(contenders, rounds, progress(`HTTP c=${concurrency}`));
-        const result = results.get(label);
-        httpRows.push([concurrency, label, formatRate(result.rate, 'commands/s'), formatMs(result.p50), formatMs(result.p99)]);
-        if (env.KAFKA_BROKERS && concurrency === Math.max(...concurrencies)) httpRate = result.rate;
-        if (env.KAFKA_BROKERS && concurrency === TARGET_HTTP.clients) {
-          const met = result.rate >= TARGET_HTTP.rate && result.p99 < TARGET_HTTP.p99;
-          httpVerdict = `${formatRate(result.rate, 'commands/s')} with p99 ${formatMs(result.p99)} — ${met ? 'met' : 'missed'}`;
-        }
-        if (results.has('ceiling')) {
-          const ceiling = results.get('ceiling');
-          httpRows.push([
-            concurrency,
-            'same server, `GET /health/live` (no database, no body, not logged)',
-            formatRate(ceiling.rate, 'requests/s'),
-            formatMs(ceiling.p50),
-            formatMs(ceiling.p99),
-          ]);
-        }
-      }
-      for (const close of closing.splice(0).reverse()) await close();
-    }
 
     const columns = ['clients', 'writer', 'rate', 'p50', 'p99', 'ours ÷ this', 'ours without Kafka ÷ this'];
     const sections = [
@@ -547,23 +460,6 @@ export async function run({ quick }) {
         rows: embeddedRows,
         notes: [
           'PGlite (PostgreSQL in WebAssembly) is one session: writes are serialised whatever the number of clients, and the table projector runs in the same process.',
-        ],
-      },
-      {
-        section: 'Append over HTTP',
-        findings: 'append-http',
-        columns: ['clients', 'service', 'rate', 'p50', 'p99'],
-        rows: httpRows,
-        notes: [
-          'The built server (`timeline serve`) in a process of its own, with LOG_LEVEL=info (a log line per request), loaded by autocannon from the benchmark process over loopback: ' +
-            '`clients` connections, each recording a commitment and then disbursing, amending and disbursing it (`POST /v1/commitments`, `…/disbursements`, `…/amendments`). ' +
-            "Both processes share the machine's cores with PostgreSQL and the broker.",
-          `Target: ≥ ${formatRate(TARGET_HTTP.rate, 'commands/s')} at ${TARGET_HTTP.clients} clients with p99 < ${TARGET_HTTP.p99} ms on PostgreSQL + Kafka: ${httpVerdict}.`,
-          ...(httpRate && measured.has(Math.max(...concurrencies))
-            ? [
-                `In this run, at ${Math.max(...concurrencies)} clients, the same commands reached ${formatRate(measured.get(Math.max(...concurrencies)).ours, 'commands/s')} in process with the relay and ${formatRate(httpRate, 'commands/s')} over HTTP: the HTTP layer, its process and the load generator take the difference.`,
-              ]
-            : []),
         ],
       },
     ];
