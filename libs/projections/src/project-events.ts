@@ -38,14 +38,17 @@ export async function projectEvents(client: PoolClient, schema: string, events: 
     if (await insertStreamEvent(client, s, event)) fresh.push(event);
   }
   for (const group of groupByStreamAndRecordedAt(fresh)) {
-    const history = await readProjectedStream(client, s, group[0].streamId);
+    // A stream that begins with this group has no earlier events to read and no rows to close:
+    // on the embedded store each statement saved is a round trip a waiting command does not wait for.
+    const opens = group[0].streamVersion === 1;
+    const history = opens ? group : await readProjectedStream(client, s, group[0].streamId);
     const recordedAt = group[0].recordedAt;
     const known = history.filter((event) => event.streamVersion <= group[group.length - 1].streamVersion);
     await projectTimeline(client, s, group, known, recordedAt);
     if (group[0].streamType === COMMITMENT_STREAM_TYPE) {
-      await projectCommitment(client, s, group[0].streamId, known, recordedAt);
+      await projectCommitment(client, s, group[0].streamId, known, recordedAt, opens);
     } else if (ENTITY_FOLDS[group[0].streamType]) {
-      await projectEntity(client, s, group[0].streamType, group[0].streamId, known, recordedAt);
+      await projectEntity(client, s, group[0].streamType, group[0].streamId, known, recordedAt, opens);
     }
   }
   return fresh.length;
@@ -115,39 +118,63 @@ async function closeOpenRows(client: PoolClient, table: string, where: string, p
   );
 }
 
-async function projectCommitment(client: PoolClient, s: string, streamId: string, known: RecordedEvent[], recordedAt: string) {
-  await closeOpenRows(client, `${s}.commitment_versions`, 'commitment_id = $1', [entityIdOf(streamId, COMMITMENT_STREAM_TYPE)], recordedAt);
-  const segments: CommitmentSegment[] = commitmentSegments(known, recordedAt);
-  for (const { validFrom, validTo, state } of segments) {
-    await client.query(
-      `INSERT INTO ${s}.commitment_versions (commitment_id, valid, recorded, stream_version, kind, title, by_party,
-         to_party, status, terms, amount, currency, unit, disbursed, outstanding, event_ids, uncertain, lapsed_at, sources)
-       VALUES ($1, tstzrange($2, $3, '[)'), tstzrange($4, NULL, '[)'), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-         $15, $16, $17, $18, $19, $20)`,
-      [
-        state.commitmentId,
-        validFrom,
-        validTo,
-        recordedAt,
-        state.streamVersion,
-        state.kind,
-        state.title,
-        state.by,
-        state.to,
-        state.status,
-        JSON.stringify(state.terms),
-        state.terms.amount ?? null,
-        state.terms.currency ?? null,
-        state.terms.unit ?? null,
-        state.disbursed,
-        state.outstanding ?? null,
-        JSON.stringify(state.eventIds),
-        JSON.stringify(state.uncertain),
-        state.lapsedAt,
-        JSON.stringify(packSources(state.sources)),
-      ],
+async function projectCommitment(
+  client: PoolClient,
+  s: string,
+  streamId: string,
+  known: RecordedEvent[],
+  recordedAt: string,
+  opens: boolean,
+) {
+  if (!opens) {
+    await closeOpenRows(
+      client,
+      `${s}.commitment_versions`,
+      'commitment_id = $1',
+      [entityIdOf(streamId, COMMITMENT_STREAM_TYPE)],
+      recordedAt,
     );
   }
+  const segments: CommitmentSegment[] = commitmentSegments(known, recordedAt);
+  await insertRows(
+    client,
+    `${s}.commitment_versions (commitment_id, valid, recorded, stream_version, kind, title, by_party, to_party, status, terms,
+       amount, currency, unit, disbursed, outstanding, event_ids, uncertain, lapsed_at, sources)`,
+    "($1, tstzrange($2, $3, '[)'), tstzrange($4, NULL, '[)'), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+    segments.map(({ validFrom, validTo, state }) => [
+      state.commitmentId,
+      validFrom,
+      validTo,
+      recordedAt,
+      state.streamVersion,
+      state.kind,
+      state.title,
+      state.by,
+      state.to,
+      state.status,
+      JSON.stringify(state.terms),
+      state.terms.amount ?? null,
+      state.terms.currency ?? null,
+      state.terms.unit ?? null,
+      state.disbursed,
+      state.outstanding ?? null,
+      JSON.stringify(state.eventIds),
+      JSON.stringify(state.uncertain),
+      state.lapsedAt,
+      JSON.stringify(packSources(state.sources)),
+    ]),
+  );
+}
+
+/**
+ * INSERTs `rows` into `target` (a table and its columns) in one statement: `tuple` is the
+ * VALUES tuple of the first row, written with $1…$n; each further row gets its own numbers.
+ */
+async function insertRows(client: PoolClient, target: string, tuple: string, rows: readonly unknown[][]): Promise<void> {
+  if (rows.length === 0) return;
+  const width = rows[0].length;
+  const tuples = rows.map((_, r) => tuple.replace(/\$(\d+)/g, (_match, n: string) => `$${Number(n) + r * width}`));
+  await client.query(`INSERT INTO ${target} VALUES ${tuples.join(', ')}`, rows.flat());
 }
 
 /** An entity's state as entity_versions keeps it: its sources packed. */
@@ -175,19 +202,32 @@ async function projectEntity(
   streamId: string,
   known: RecordedEvent[],
   recordedAt: string,
+  opens: boolean,
 ) {
   const entityId = entityIdOf(streamId, streamType);
-  await closeOpenRows(client, `${s}.entity_versions`, 'entity_type = $1 AND entity_id = $2', [streamType, entityId], recordedAt);
-  const fold = ENTITY_FOLDS[streamType];
-  for (const { validFrom, validTo, state } of temporalSegments(known, recordedAt, fold)) {
-    const view = state as { active?: boolean; streamVersion: number };
-    const parties = partiesMentioned(state);
-    await client.query(
-      `INSERT INTO ${s}.entity_versions (entity_type, entity_id, valid, recorded, stream_version, parties, active, state)
-       VALUES ($1, $2, tstzrange($3, $4, '[)'), tstzrange($5, NULL, '[)'), $6, $7, $8, $9)`,
-      [streamType, entityId, validFrom, validTo, recordedAt, view.streamVersion, parties, view.active ?? true, storedEntityState(state)],
-    );
+  if (!opens) {
+    await closeOpenRows(client, `${s}.entity_versions`, 'entity_type = $1 AND entity_id = $2', [streamType, entityId], recordedAt);
   }
+  const fold = ENTITY_FOLDS[streamType];
+  await insertRows(
+    client,
+    `${s}.entity_versions (entity_type, entity_id, valid, recorded, stream_version, parties, active, state)`,
+    "($1, $2, tstzrange($3, $4, '[)'), tstzrange($5, NULL, '[)'), $6, $7, $8, $9)",
+    temporalSegments(known, recordedAt, fold).map(({ validFrom, validTo, state }) => {
+      const view = state as { active?: boolean; streamVersion: number };
+      return [
+        streamType,
+        entityId,
+        validFrom,
+        validTo,
+        recordedAt,
+        view.streamVersion,
+        partiesMentioned(state),
+        view.active ?? true,
+        storedEntityState(state),
+      ];
+    }),
+  );
 }
 
 /**
@@ -206,8 +246,10 @@ async function projectTimeline(client: PoolClient, s: string, group: RecordedEve
       touched.add(event.id);
     }
   }
+  const freshFacts = new Set(group.map((event) => event.id));
   for (const eventId of touched) {
-    await closeOpenRows(client, `${s}.timeline`, 'event_id = $1', [eventId], recordedAt);
+    // A fact first seen in this group has no row yet; a revision or a claim changes its target's row.
+    if (!freshFacts.has(eventId)) await closeOpenRows(client, `${s}.timeline`, 'event_id = $1', [eventId], recordedAt);
     const item = resolved.get(eventId);
     if (!item) continue;
     const event = item.event;
