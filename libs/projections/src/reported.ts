@@ -94,6 +94,16 @@ function mayNameParty(s: string, parties: string): string {
  * batch), where this stops after the page's streams. The ids are UUIDs, whose order is the
  * same under any collation and in JavaScript's string comparison.
  */
+/**
+ * A stream id above every `<streamType>-<UUID>`, and below the streams of the types that sort
+ * after it: in any collation a UUID's digits and letters a–f (either case) sort below "g", and
+ * the dash either sorts as itself or is ignored. As the walk's upper bound it ends the walk at
+ * the type's last stream, where it would go on through every stream of the types after it.
+ */
+export function afterEveryUuid(streamType: string): string {
+  return `${streamType}-g`;
+}
+
 async function* reportedStreamBatches(
   pool: Pool,
   s: string,
@@ -106,16 +116,16 @@ async function* reportedStreamBatches(
 ): AsyncGenerator<RecordedEvent[][]> {
   let after = afterStreamId;
   for (let size = first; ; size = Math.min(size * 2, 4096)) {
-    const params: unknown[] = [streamType, reportedBy, knownAt, after, size];
+    const params: unknown[] = [streamType, reportedBy, knownAt, after, size, afterEveryUuid(streamType)];
     const byParty = parties !== undefined && parties.length > 0;
     if (byParty) params.push(parties);
     const { rows } = await pool.query<{ stream_id: string }>(
       `SELECT r.stream_id FROM ${s}.stream_events r
-        WHERE r.stream_type = $1 AND r.stream_version = 1 AND r.stream_id > $4
+        WHERE r.stream_type = $1 AND r.stream_version = 1 AND r.stream_id > $4 AND r.stream_id < $6
           AND ((r.published_from <= $2::timestamptz AND r.recorded_at <= $3::timestamptz)
                OR (SELECT true FROM ${s}.stream_events e
                     WHERE e.stream_id = r.stream_id AND e.published_from <= $2::timestamptz AND e.recorded_at <= $3::timestamptz LIMIT 1))
-          ${byParty ? `AND ${mayNameParty(s, '$6::text[]')}` : ''}
+          ${byParty ? `AND ${mayNameParty(s, '$7::text[]')}` : ''}
         ORDER BY r.stream_id LIMIT $5`,
       params,
     );
