@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import { databaseUrl, ensureKafka, require, root } from './lib/environment.mjs';
 
-const SUITE_ORDER = ['startup', 'append', 'append-http', 'end-to-end', 'rebuild', 'time-travel'];
+const SUITE_ORDER = ['startup', 'subscribers', 'append', 'append-http', 'end-to-end', 'rebuild', 'time-travel', 'corrections'];
 const LIBRARIES = ['@nestjs/core', 'pg', 'kafkajs', '@electric-sql/pglite', '@event-driven-io/emmett-postgresql', 'autocannon'];
 
 const { values: options } = parseArgs({
