@@ -166,6 +166,14 @@ export async function startServer(env, { nodeOptions = [] } = {}) {
   return { ...server, headers: { authorization: `Bearer ${adminKey}` } };
 }
 
+/** Resident memory (VmRSS) of a process of this machine, in MB. */
+export function residentMb(pid) {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith('VmRSS:'));
+  return Number(line.split(/\s+/)[1]) / 1024;
+}
+
 let clockTicks;
 /** CPU time (user and system, ms) a process of this machine has used so far; undefined where /proc is not there. */
 export function processCpuMs(pid) {

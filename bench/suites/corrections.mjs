@@ -7,22 +7,11 @@
 //   history  GET /v1/commitments/{id}/history         (every event of the stream, revisions applied)
 import { v7 as uuidv7 } from 'uuid';
 import { databaseUrl, dropSchemas, startServer, uniqueName } from '../lib/environment.mjs';
-import { formatMs, percentile } from '../lib/stats.mjs';
+import { formatMs, percentile, seededRandom } from '../lib/stats.mjs';
 import { commitmentWrite, httpRequest } from '../lib/workload.mjs';
 
 const CORRECTIONS = 5;
 const TARGET_RATIO = 1.5;
-
-function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function post(server, path, body) {
   const response = await fetch(`${server.base}${path}`, {
@@ -70,7 +59,7 @@ export async function run({ quick }) {
       position = written.position;
     }
     const written = Date.now();
-    const random = seeded(perGroup);
+    const random = seededRandom(perGroup);
     const pick = (values) => values[Math.floor(random() * values.length)];
     const question = {
       one: (id) => {

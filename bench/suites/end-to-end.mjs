@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { databaseUrl, deleteTopics, dropSchemas, kafkaBrokers, startServer, uniqueName } from '../lib/environment.mjs';
 import { formatMs, percentile } from '../lib/stats.mjs';
 import { commitmentWrite, httpRequest } from '../lib/workload.mjs';
+import { takeEvents } from '../lib/sse.mjs';
 import { v7 as uuidv7 } from 'uuid';
 
 const TARGET_P99_MS = 250;
@@ -27,14 +28,9 @@ async function measure({ base, headers }, writes) {
     try {
       for await (const chunk of stream.body) {
         const now = performance.now();
-        buffer += decoder.decode(chunk, { stream: true });
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block.split('\n').find((line) => line.startsWith('data: '));
-          if (data) received.set(JSON.parse(data.slice(6)).id, now);
-        }
+        const { events, rest } = takeEvents(buffer + decoder.decode(chunk, { stream: true }));
+        buffer = rest;
+        for (const event of events) received.set(event.id, now);
       }
     } catch {
       /* aborted at the end */

@@ -4,22 +4,15 @@
 // seeded), and the resident memory once it idles. Plus the check that lets
 // `npm start` skip the build when nothing changed.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, startServer } from '../lib/environment.mjs';
+import { residentMb as rssMb, root, startServer } from '../lib/environment.mjs';
 import { formatMs, percentile } from '../lib/stats.mjs';
 
 const DATA_SET = 'belarus-russia-2018-2021';
 const TARGET_FIRST_START_MS = 15_000;
 const TARGET_IDLE_RSS_MB = 300;
-
-function rssMb(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((entry) => entry.startsWith('VmRSS:'));
-  return Number(line.split(/\s+/)[1]) / 1024;
-}
 
 async function timedStart(dataDir) {
   const began = performance.now();

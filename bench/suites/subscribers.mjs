@@ -4,11 +4,12 @@
 // to all of them, and after they leave. Plus how long each delivery took, from the write's
 // answer to its arrival at each subscriber.
 import { request } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import { startServer } from '../lib/environment.mjs';
+import { residentMb as rssMb, startServer } from '../lib/environment.mjs';
+import { takeEvents } from '../lib/sse.mjs';
 import { formatMs, percentile } from '../lib/stats.mjs';
 import { commitmentWrite, httpRequest } from '../lib/workload.mjs';
 
@@ -16,13 +17,6 @@ const DATA_SET = 'belarus-russia-2018-2021';
 const TARGET_IDLE_RSS_MB = 300;
 /** "Flat": the subscribers may add at most this share of the idle figure. */
 const FLAT_SHARE = 0.15;
-
-function rssMb(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((entry) => entry.startsWith('VmRSS:'));
-  return Number(line.split(/\s+/)[1]) / 1024;
-}
 
 const settle = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -42,14 +36,9 @@ function subscribe(base, headers) {
         let buffer = '';
         response.on('data', (chunk) => {
           const now = performance.now();
-          buffer += chunk;
-          let end;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const data = block.split('\n').find((line) => line.startsWith('data: '));
-            if (data) received.set(JSON.parse(data.slice(6)).id, now);
-          }
+          const { events, rest } = takeEvents(buffer + chunk);
+          buffer = rest;
+          for (const event of events) received.set(event.id, now);
         });
         response.on('error', () => undefined);
         resolve({ received, close: () => req.destroy() });

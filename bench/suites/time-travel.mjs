@@ -17,7 +17,7 @@
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { startServer } from '../lib/environment.mjs';
-import { percentile } from '../lib/stats.mjs';
+import { percentile, seededRandom } from '../lib/stats.mjs';
 import { dropStore, formatNumber, generatedStore, runCli, withPool, cli } from '../lib/generated-store.mjs';
 
 const TARGET_P99_MS = 20;
@@ -35,17 +35,6 @@ function positive(value) {
 
 // What EXPLAIN (ANALYZE, BUFFERS) and the profiles showed, kept with the suite so that every report
 // carries it. The query shapes and indexes: docs/rebuild-and-time-travel.md.
-
-function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `requests` questions from makePath after min(10, requests) warm-up ones, one at a time; stops
@@ -171,7 +160,7 @@ export async function run({
       // (readiness 503). rebuilt() has checked that the read models hold every event.
       const server = await startServer({ ...store.env, LOG_LEVEL: 'warn', TIMELINE_ROLES: 'api', READY_MAX_PROJECTOR_LAG: '1000000000' });
       try {
-        const random = seeded(events);
+        const random = seededRandom(events);
         const now = Date.now();
         const date = (from = START) => new Date(from + random() * (now - from));
         const pick = (values) => values[Math.floor(random() * values.length)];
