@@ -8,6 +8,7 @@ import {
   packSources,
   resolveRevisions,
   Sources,
+  CommitmentAsOf,
   CommitmentSegment,
   temporalSegments,
   effectiveUntil,
@@ -141,29 +142,33 @@ async function projectCommitment(
     `${s}.commitment_versions (commitment_id, valid, recorded, stream_version, kind, title, by_party, to_party, status, terms,
        amount, currency, unit, disbursed, outstanding, event_ids, uncertain, lapsed_at, sources)`,
     "($1, tstzrange($2, $3, '[)'), tstzrange($4, NULL, '[)'), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
-    segments.map(({ validFrom, validTo, state }) => [
-      state.commitmentId,
-      validFrom,
-      validTo,
-      recordedAt,
-      state.streamVersion,
-      state.kind,
-      state.title,
-      state.by,
-      state.to,
-      state.status,
-      JSON.stringify(state.terms),
-      state.terms.amount ?? null,
-      state.terms.currency ?? null,
-      state.terms.unit ?? null,
-      state.disbursed,
-      state.outstanding ?? null,
-      JSON.stringify(state.eventIds),
-      JSON.stringify(state.uncertain),
-      state.lapsedAt,
-      JSON.stringify(packSources(state.sources)),
-    ]),
+    segments.map(({ validFrom, validTo, state }) => [state.commitmentId, validFrom, validTo, recordedAt, ...commitmentStateColumns(state)]),
   );
+}
+
+/**
+ * A commitment's state as the columns of `commitment_versions` from `stream_version` to
+ * `sources`, in that order: what the live projector and the rebuild both write.
+ */
+export function commitmentStateColumns(state: CommitmentAsOf): unknown[] {
+  return [
+    state.streamVersion,
+    state.kind,
+    state.title,
+    state.by,
+    state.to,
+    state.status,
+    JSON.stringify(state.terms),
+    state.terms.amount ?? null,
+    state.terms.currency ?? null,
+    state.terms.unit ?? null,
+    state.disbursed,
+    state.outstanding ?? null,
+    JSON.stringify(state.eventIds),
+    JSON.stringify(state.uncertain),
+    state.lapsedAt,
+    JSON.stringify(packSources(state.sources)),
+  ];
 }
 
 /**

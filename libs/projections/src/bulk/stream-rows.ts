@@ -1,7 +1,6 @@
 import {
   COMMITMENT_STREAM_TYPE,
   commitmentSegments,
-  packSources,
   resolveRevisions,
   effectiveUntil,
   isClaimEventType,
@@ -12,7 +11,16 @@ import {
   RecordedEvent,
   temporalSegments,
 } from '@timeline/domain';
-import { citedEvents, ENTITY_FOLDS, entityIdOf, storedEntityState, timelineAttribution, timelineSummary, titleOf } from '../project-events';
+import {
+  citedEvents,
+  commitmentStateColumns,
+  ENTITY_FOLDS,
+  entityIdOf,
+  storedEntityState,
+  timelineAttribution,
+  timelineSummary,
+  titleOf,
+} from '../project-events';
 
 /** Rows of the read models, as plain values in column order of each table (see BULK_TABLES). */
 export interface StreamRows {
@@ -45,29 +53,7 @@ export function streamRows(history: readonly RecordedEvent[]): StreamRows {
     const streamId = append[0].streamId;
     if (streamType === COMMITMENT_STREAM_TYPE) {
       for (const { validFrom, validTo, state } of commitmentSegments(known, recordedAt)) {
-        rows.commitmentVersions.push([
-          state.commitmentId,
-          validFrom,
-          validTo,
-          recordedAt,
-          closesAt,
-          state.streamVersion,
-          state.kind,
-          state.title,
-          state.by,
-          state.to,
-          state.status,
-          JSON.stringify(state.terms),
-          state.terms.amount ?? null,
-          state.terms.currency ?? null,
-          state.terms.unit ?? null,
-          state.disbursed,
-          state.outstanding ?? null,
-          JSON.stringify(state.eventIds),
-          JSON.stringify(state.uncertain),
-          state.lapsedAt,
-          JSON.stringify(packSources(state.sources)),
-        ]);
+        rows.commitmentVersions.push([state.commitmentId, validFrom, validTo, recordedAt, closesAt, ...commitmentStateColumns(state)]);
       }
     } else if (ENTITY_FOLDS[streamType]) {
       const entityId = entityIdOf(streamId, streamType);
