@@ -131,6 +131,18 @@ describe.each([
     expect(ids(state.tracks, 'trackId')).toEqual(ids(plain.tracks, 'trackId'));
   });
 
+  it('documents its parameters and its answer in OpenAPI', async () => {
+    const document = (await http().get('/openapi.json').expect(200)).body;
+    const operation = document.paths['/v1/state'].get;
+    expect(operation.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(
+      expect.arrayContaining(['asOf', 'knownAt', 'reportedBy', 'section', 'cursor', 'limit']),
+    );
+    expect(operation.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/StateDto' });
+    expect(Object.keys(document.components.schemas.StateDto.properties)).toEqual(
+      expect.arrayContaining(['asOf', 'knownAt', 'parties', 'tracks', 'commitments', 'deployments', 'uncertain']),
+    );
+  });
+
   it.each([
     [{ limit: '0' }, 'limit'],
     [{ limit: '1001' }, 'limit'],
