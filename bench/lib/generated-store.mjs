@@ -3,6 +3,9 @@
 // A full run keeps its stores (schemas `bench_gen_<events>`, topics `bench.gen.<events>`) in
 // the benchmark database, so that the next suite or the next run reuses them instead of
 // generating a million events again; a quick run makes throw-away ones and drops them.
+// BENCH_STORE_PREFIX (default `bench_gen`) names a full run's stores `<prefix>_<events>`: a build
+// whose READ_MODEL_VERSION differs from another's that shares the database keeps stores of its own,
+// so that neither rebuilds the other's read models under its server.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +18,8 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 // The built CLI (`npm run build`); BENCH_TIMELINE_CLI points at another build.
 export const cli = process.env.BENCH_TIMELINE_CLI || join(root, 'dist/apps/cli/src/main.js');
 export const SEED = 1;
+const STORE_PREFIX = process.env.BENCH_STORE_PREFIX || 'bench_gen';
+if (!/^bench_[a-z0-9_]+$/.test(STORE_PREFIX)) throw new Error(`BENCH_STORE_PREFIX must be like bench_gen, not "${STORE_PREFIX}"`);
 
 /** The same PostgreSQL as every suite (DATABASE_URL, or the default test database), and the runner's broker. */
 export function services() {
@@ -71,7 +76,7 @@ export async function withPool(databaseUrl, work) {
 export async function generatedStore({ events, quick, publish }) {
   const { databaseUrl, kafkaBrokers } = services();
   if (publish && !kafkaBrokers) throw new Error('KAFKA_BROKERS is not set: the topic cannot be filled');
-  const schema = quick ? `bench_q${randomBytes(4).toString('hex')}` : `bench_gen_${events}`;
+  const schema = quick ? `bench_q${randomBytes(4).toString('hex')}` : `${STORE_PREFIX}_${events}`;
   const topic = `bench.${schema}`;
   const env = {
     DATABASE_URL: databaseUrl,

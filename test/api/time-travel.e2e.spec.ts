@@ -123,7 +123,7 @@ describe.each([
     expect(nextYear.body.uncertain).toEqual([]);
     const state = await get('/v1/state', { asOf: '2021-06-30' });
     expect(state.body.uncertain).toBe(true);
-    expect(state.body.parties.map((party: { partyId: string }) => party.partyId)).toEqual(expect.arrayContaining(['BY', 'RU']));
+    expect(state.body.parties.items.map((party: { partyId: string }) => party.partyId)).toEqual(expect.arrayContaining(['BY', 'RU']));
   });
 
   it('lists the timeline in effective order, paged, filtered and searched', async () => {

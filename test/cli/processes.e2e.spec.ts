@@ -145,6 +145,7 @@ describe('the timeline command and the projector process', () => {
       expect(json.map((version: { type: string }) => version.type)).toEqual(['CommitmentRecorded', 'ClaimRecorded']);
       const state = await run('node', [CLI, 'state', '--as-of', '2021-09-30', '--url', url], { env: env({}) });
       expect(state.stdout).toMatch(/Russian loan to Belarus/);
+      expect(state.stdout).toMatch(/^parties: \d+, tracks: \d+, commitments: \d+, deployments: \d+$/m);
       // eslint-disable-next-line no-control-regex -- the escape that starts a colour code is what must be absent
       expect(state.stdout).not.toMatch(/\x1b\[/);
       expect(state.stdout).toMatch(/600000000 USD/);
@@ -154,6 +155,21 @@ describe('the timeline command and the projector process', () => {
       expect(state.stdout).toMatch(
         /Sukhoi Su-30SM multirole fighter aircraft — also reported by: TASS; Belsat: Su-30SM jets arrive at Baranovichi/,
       );
+      // Paged two items at a time, the state is the same as in pages of a thousand: every item of every section, once.
+      const knownAt = new Date().toISOString();
+      const stateJson = async (...extra: string[]) =>
+        run('node', [CLI, 'state', '--as-of', '2021-09-30', '--known-at', knownAt, '--json', '--url', url, ...extra], { env: env({}) });
+      const whole = JSON.parse((await stateJson()).stdout);
+      const paged = await stateJson('--page-size', '2');
+      expect(JSON.parse(paged.stdout)).toEqual(whole);
+      const idFields = { parties: 'partyId', tracks: 'trackId', commitments: 'id', deployments: 'deploymentId' } as const;
+      for (const [name, field] of Object.entries(idFields)) {
+        expect(whole[name].items.length).toBe(whole[name].total);
+        expect(new Set(whole[name].items.map((item: Record<string, string>) => item[field])).size).toBe(whole[name].total);
+      }
+      expect(whole.commitments.total).toBeGreaterThan(2);
+      expect(paged.stderr).toContain(`commitments: ${whole.commitments.total} of ${whole.commitments.total}`);
+      expect(paged.stderr).toMatch(/^commitments: 2 of \d+$/m);
       const early = await run('node', [CLI, 'state', '--as-of', '2021-09-30', '--reported-by', '2021-09-08', '--url', url], {
         env: env({}),
       });

@@ -4,6 +4,7 @@ import { validateEventData, validateSource } from '@timeline/event-schemas';
 import { seedEntityId } from '@timeline/seeds';
 import { SeedLoader } from '../../apps/api/src/seeds/seed-loader';
 import { seedEmptyStore } from '../../apps/api/src/serve';
+import { wholeState } from '../support/state-pages';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const SET = 'belarus-russia-2018-2021';
@@ -114,7 +115,7 @@ describe.each([
     );
     const august = await get('/v1/deployments', { asOf: '2021-08-15' });
     expect(ids(august.items)).not.toContain(seedEntityId('aa-units-grodno'));
-    const state = await get('/v1/state', { asOf: '2021-09-30' });
+    const state = await wholeState(get, { asOf: '2021-09-30' });
     expect(state.deployments.length).toBe(late.items.length);
     expect(state.tracks.length).toBeGreaterThan(0);
     expect(state.parties.map((party: { partyId: string }) => party.partyId)).toEqual(expect.arrayContaining(['BY', 'RU']));
@@ -240,7 +241,7 @@ describe.each([
       if (end && item.lapsedAt) expect(item.status).toBe('lapsed');
       if (['requested', 'pledged'].includes(item.status) && end) expect(Date.parse(item.lapsedAt ?? '9999-01-01')).toBeGreaterThan(Date.parse('2023-06-30'));
     }
-    const state = await get('/v1/state', { asOf: '2023-06-30' });
+    const state = await wholeState(get, { asOf: '2023-06-30' });
     const agreedPrices = state.commitments.filter((c: { kind: string; status: string }) => c.kind === 'price' && c.status === 'pledged');
     expect(ids(agreedPrices)).not.toContain(gas2020);
     expect(state.commitments.find((c: { id: string }) => c.id === loan)).toMatchObject({ status: 'lapsed', outstanding: null });
@@ -302,7 +303,7 @@ describe.each([
     expect(one.sources.title.eventId).toBe(record.id);
     const listed = await get('/v1/commitments', { asOf: '2021-09-30', party: 'BY' });
     expect(listed.items.find((item: { id: string }) => item.id === loan).sources['terms.amount']).toEqual(cited);
-    const state = await get('/v1/state', { asOf: '2021-09-30' });
+    const state = await wholeState(get, { asOf: '2021-09-30' });
     expect(state.commitments.find((item: { id: string }) => item.id === loan).sources['terms.amount']).toEqual(cited);
     const recorded = (await http().get(`/v1/commitments/${loan}`).expect(200)).body;
     expect(recorded.sources['terms.amount']).toEqual(cited);
@@ -385,7 +386,7 @@ describe.each([
     expect(late.pledged).toBe('600000000');
     expect(late.sources['terms.amount'].claims.claims.map((claim: { value: string }) => claim.value)).toEqual(['630000000', '600000000']);
     // Every read takes it: the state, the ledger, the timeline.
-    const state = await get('/v1/state', { asOf: '2021-09-30', reportedBy: '2021-09-08' });
+    const state = await wholeState(get, { asOf: '2021-09-30', reportedBy: '2021-09-08' });
     expect(ids(state.commitments)).not.toContain(loan);
     const ledger = await get('/v1/ledger', { asOf: '2021-09-30', by: 'RU', to: 'BY', reportedBy: '2021-09-08' });
     const full = await get('/v1/ledger', { asOf: '2021-09-30', by: 'RU', to: 'BY', reportedBy: '2021-09-30' });
@@ -424,7 +425,7 @@ describe.each([
     expect(pledge.sources['terms.amount'].corroboratedBy.map((other: { source: { publisher: string } }) => other.source.publisher)).toEqual(['Belsat']);
     const in2021 = await get(`/v1/commitments/${seedEntityId('gas-price-2021')}`, { asOf: '2021-09-20' });
     expect(in2021.terms.validUntil).toBe('2021');
-    const state = await get('/v1/state', { asOf: '2022-06-30' });
+    const state = await wholeState(get, { asOf: '2022-06-30' });
     const prices = state.commitments.filter((item: { kind: string; status: string; pledged: string }) => item.kind === 'price' && item.status === 'pledged' && item.pledged === '128.5');
     expect(prices.map((item: { id: string }) => item.id)).toEqual([seedEntityId('gas-price-pledge-128-50')]);
   });

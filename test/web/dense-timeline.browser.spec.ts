@@ -235,6 +235,16 @@ describe('the web page on 10,000 generated events', () => {
     await page.goto(`${base}/?asOf=2024-06-30`);
     await mark(page, 'timeline:complete');
     await page.locator('#state-body[aria-busy="false"][data-as-of="2024-06-30"]').waitFor({ timeout: 60_000 });
+    // The panel draws the pages of the state loaded so far (50 commitments a page): pages by
+    // "Show more" until a section is longer than the 100 rows it draws at once.
+    const shownOf = `document.querySelector('[data-more="commitments"]')?.textContent ?? ''`;
+    for (let pages = 1; pages < 20; pages++) {
+      const counts = await page.locator('#state-body section[data-section]:has(table) h3 .count').allTextContents();
+      if (counts.some((count) => Number(count) > 100) || !(await page.getByTestId('show-more-commitments').count())) break;
+      const before = await page.evaluate<string>(shownOf);
+      await page.getByTestId('show-more-commitments').click();
+      await page.waitForFunction(`(${shownOf}) !== ${JSON.stringify(before)}`, undefined, { timeout: 30_000 });
+    }
     await page.evaluate(
       `window.panelsDrawn = 0; new MutationObserver(() => window.panelsDrawn++).observe(document.getElementById('state-body'), { childList: true })`,
     );

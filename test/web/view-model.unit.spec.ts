@@ -1,8 +1,8 @@
 import { fieldRows, measureAfter } from '../../apps/web/src/fields';
 import { compactAmount, formatAmount, formatEffective, formatPartialDate, groupDigits, textOf } from '../../apps/web/src/format';
-import { stateSections } from '../../apps/web/src/state-sections';
+import { loadedState, stateSections, withNextPage } from '../../apps/web/src/state-sections';
 import { timelineItems } from '../../apps/web/src/timeline-items';
-import type { Commitment, State, TimelineEntry } from '../../apps/web/src/types';
+import type { Commitment, State, StateAnswer, TimelineEntry } from '../../apps/web/src/types';
 import { parseView, serializeView } from '../../apps/web/src/view-state';
 
 describe('the view in the URL', () => {
@@ -302,6 +302,8 @@ describe('the state panel', () => {
     commitments,
     deployments: [],
     uncertain: false,
+    totals: { parties: 0, tracks: 1, commitments: commitments.length, deployments: 0 },
+    next: { parties: null, tracks: null, commitments: null, deployments: null },
   });
 
   it('sorts commitments into pledges, demands, prices and closed, and marks what is new or changed since the date before', () => {
@@ -331,6 +333,44 @@ describe('the state panel', () => {
     expect(sections.programmes).toEqual([
       { status: 'signed', tracks: [{ item: expect.objectContaining({ trackId: 't' }), change: undefined }] },
     ]);
+  });
+
+  it('holds the pages of GET /v1/state loaded so far, and marks only what those pages can tell', () => {
+    const page = (items: Commitment[], total: number, next: string | null): StateAnswer => ({
+      asOf: '2021-10-01T23:59:59.999Z',
+      knownAt: '2026-01-01T00:00:00.000Z',
+      commitments: { total, items, nextCursor: next && 'x', next },
+    });
+    const first = loadedState({
+      ...page([commitment({ id: 'a' }), commitment({ id: 'c' })], 4, '/v1/state?section=commitments&cursor=Yw'),
+      tracks: { total: 0, items: [], nextCursor: null, next: null },
+      uncertain: false,
+    });
+    expect(first.totals).toEqual({ parties: 0, tracks: 0, commitments: 4, deployments: 0 });
+    expect(first.next.commitments).toBe('/v1/state?section=commitments&cursor=Yw');
+    // Nothing loaded yet is "none": the panel says how many there are and offers the next page.
+    expect(stateSections(first, undefined, {}).empty).toBe(false);
+
+    const whole = withNextPage(first, 'commitments', page([commitment({ id: 'd', uncertain: [{}] }), commitment({ id: 'e' })], 4, null));
+    expect(whole.commitments.map((c) => c.id)).toEqual(['a', 'c', 'd', 'e']);
+    expect(whole.next.commitments).toBeNull();
+    expect(whole.uncertain).toBe(true);
+    expect(first.commitments).toHaveLength(2);
+
+    // Before: a and c loaded of more. Now: b is new (c was loaded, so b would have been seen),
+    // e is beyond what was loaded before (not marked), and a is gone only if the pages now reach it.
+    const now = state([commitment({ id: 'b' }), commitment({ id: 'c' }), commitment({ id: 'e' })]);
+    const marks = stateSections(now, first, {});
+    expect(marks.pledges.map(({ item, change }) => [item.id, change])).toEqual([
+      ['b', 'new'],
+      ['c', undefined],
+      ['e', undefined],
+    ]);
+    expect(marks.gone.map((c) => c.id)).toEqual(['a']);
+    const partlyNow = { ...now, commitments: [commitment({ id: 'e' })], next: { ...now.next, commitments: '/v1/state?cursor=ZQ' } };
+    expect(stateSections(partlyNow, first, {}).gone.map((c) => c.id)).toEqual(['a', 'c']);
+    const notYet = { ...now, commitments: [commitment({ id: '0' })], next: { ...now.next, commitments: '/v1/state?cursor=MA' } };
+    expect(stateSections(notYet, first, {}).gone).toEqual([]);
   });
 
   it('filters by party and by every word of the text, and says when nothing is left', () => {

@@ -35,6 +35,45 @@ async function fetchJson<T>(options: ClientOptions, path: string, query: Record<
   return body;
 }
 
+const STATE_SECTIONS = ['parties', 'tracks', 'commitments', 'deployments'] as const;
+type StateSectionName = (typeof STATE_SECTIONS)[number];
+interface StateSection<T> {
+  total: number;
+  items: T[];
+  next: string | null;
+}
+type StateAnswer<Items extends Record<StateSectionName, unknown>> = { asOf: string; knownAt: string; reportedBy?: string } & {
+  [name in StateSectionName]: StateSection<Items[name]>;
+};
+
+/**
+ * GET /v1/state read to the end: its first page of every section, then each section's `next`
+ * until none is left (the time axes are pinned in `next`). Progress goes to stderr once a
+ * section takes more than one page.
+ */
+async function wholeState<Items extends Record<StateSectionName, unknown>>(
+  options: ClientOptions,
+  query: Record<string, string | undefined>,
+): Promise<
+  { asOf: string; knownAt: string; reportedBy?: string } & { [name in StateSectionName]: { total: number; items: Items[name][] } }
+> {
+  const first = await fetchJson<StateAnswer<Items>>(options, '/v1/state', query);
+  const sections = {} as { [name in StateSectionName]: { total: number; items: Items[name][] } };
+  for (const name of STATE_SECTIONS) {
+    const items: Items[typeof name][] = [...first[name].items];
+    let next = first[name].next;
+    while (next) {
+      process.stderr.write(`${name}: ${items.length} of ${first[name].total}\n`);
+      const page: StateSection<Items[typeof name]> = (await fetchJson<StateAnswer<Items>>(options, next))[name];
+      items.push(...page.items);
+      next = page.next;
+    }
+    if (first[name].next) process.stderr.write(`${name}: ${items.length} of ${first[name].total}\n`);
+    (sections as Record<StateSectionName, { total: number; items: unknown[] }>)[name] = { total: first[name].total, items };
+  }
+  return { asOf: first.asOf, knownAt: first.knownAt, ...(first.reportedBy && { reportedBy: first.reportedBy }), ...sections };
+}
+
 const money = (amount: string | null | undefined, currency: string | null | undefined, unit?: string | null) =>
   amount === null || amount === undefined ? '' : `${amount} ${unit ?? currency ?? ''}`.trim();
 
@@ -158,24 +197,24 @@ export function registerClientCommands(program: Command): void {
     .option('--url <url>', 'the service', DEFAULT_URL)
     .option(...KEY_OPTION)
     .option('--json', 'print JSON instead of tables')
-    .action(async (options: ClientOptions & { asOf?: string; knownAt?: string; reportedBy?: string }) => {
-      const state = await fetchJson<{
-        asOf: string;
-        knownAt: string;
-        reportedBy?: string;
-        commitments: CommitmentRow[];
-        tracks: { title: string; status: string; deadlines: { due: string; description: string }[]; sources?: Record<string, CitedFact> }[];
-        deployments: { asset: string; place: string; by: string; host: string; sources?: Record<string, CitedFact> }[];
-      }>(options, '/v1/state', { asOf: options.asOf, knownAt: options.knownAt, reportedBy: options.reportedBy });
+    .option('--page-size <n>', 'items per section asked for at a time (1–1000)', '1000')
+    .action(async (options: ClientOptions & { asOf?: string; knownAt?: string; reportedBy?: string; pageSize: string }) => {
+      const state = await wholeState<{
+        commitments: CommitmentRow;
+        tracks: { title: string; status: string; deadlines: { due: string; description: string }[]; sources?: Record<string, CitedFact> };
+        deployments: { asset: string; place: string; by: string; host: string; sources?: Record<string, CitedFact> };
+        parties: { partyId: string };
+      }>(options, { asOf: options.asOf, knownAt: options.knownAt, reportedBy: options.reportedBy, limit: options.pageSize });
       if (options.json) return console.log(JSON.stringify(state, null, 2));
       console.log(`as of ${state.asOf}, as known at ${state.knownAt}${state.reportedBy ? `, as reported by ${state.reportedBy}` : ''}`);
+      console.log(STATE_SECTIONS.map((name) => `${name}: ${state[name].total}`).join(', '));
       const commitments = new Table({
         ...style(),
         head: ['commitment', 'by → to', 'status', 'pledged', 'disbursed', 'outstanding', ''],
         wordWrap: true,
         colWidths: [44, 10, 11, 22, 20, 20, 3],
       });
-      for (const row of state.commitments) {
+      for (const row of state.commitments.items) {
         commitments.push([
           row.title,
           `${row.by} → ${row.to}`,
@@ -188,17 +227,17 @@ export function registerClientCommands(program: Command): void {
       }
       console.log(commitments.toString());
       const tracks = new Table({ ...style(), head: ['track', 'status', 'deadlines'], wordWrap: true, colWidths: [44, 18, 60] });
-      for (const track of state.tracks)
+      for (const track of state.tracks.items)
         tracks.push([track.title, track.status, track.deadlines.map((d) => `${d.due}: ${d.description}`).join('\n')]);
       console.log(tracks.toString());
       const deployments = new Table({ ...style(), head: ['deployment', 'place', 'whose → host'], wordWrap: true, colWidths: [44, 30, 16] });
-      for (const deployment of state.deployments)
+      for (const deployment of state.deployments.items)
         deployments.push([deployment.asset, deployment.place, `${deployment.by} → ${deployment.host}`]);
       console.log(deployments.toString());
       const others = [
-        ...state.commitments.flatMap((row) => otherSources(row.title, row.sources)),
-        ...state.tracks.flatMap((track) => otherSources(track.title, track.sources)),
-        ...state.deployments.flatMap((deployment) => otherSources(deployment.asset, deployment.sources)),
+        ...state.commitments.items.flatMap((row) => otherSources(row.title, row.sources)),
+        ...state.tracks.items.flatMap((track) => otherSources(track.title, track.sources)),
+        ...state.deployments.items.flatMap((deployment) => otherSources(deployment.asset, deployment.sources)),
       ];
       if (others.length) console.log(['Other sources (* = current claim):', ...others].join('\n'));
       console.log('? = a fact counted here whose date is known only to a month or a year');

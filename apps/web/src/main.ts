@@ -14,10 +14,10 @@ import { eventTypeLabel, formatDay, textOf } from './format';
 import { keyboardTimeline, trapFocus } from './keyboard';
 import { LiveStream, type LiveStatus } from './live';
 import { renderState } from './state-panel';
-import { stateSections } from './state-sections';
+import { loadedState, stateSections, withNextPage } from './state-sections';
 import { clusterTitle, densityClusters, drawnWindow, planLine, sliceWidth, type Cluster, type DensityRow, type Window } from './dense-line';
 import { KIND_GROUPS, NOT_DRAWN, timelineItems, type TimelineItem } from './timeline-items';
-import type { Commitment, History, Party, State, StreamedEvent, TimelineEntry } from './types';
+import type { Commitment, History, Party, State, StateAnswer, StateSectionName, StreamedEvent, TimelineEntry } from './types';
 import { parseView, serializeView, type ViewState } from './view-state';
 
 const DAY_MS = 86_400_000;
@@ -30,6 +30,8 @@ let firstCounts: Promise<void> = Promise.resolve();
 /** What vis-timeline holds, by id, with a key of what it shows: a redraw changes only what differs. */
 const shownItems = new Map<string, string>();
 let shownState: State | undefined;
+/** The state shown before the last change of date, which rows are marked against. */
+let previousState: State | undefined;
 let latestPosition: string | undefined;
 const newEventIds = new Set<string>();
 const newEvents: StreamedEvent[] = [];
@@ -242,14 +244,16 @@ async function loadState(): Promise<void> {
   const request = (stateRequest = new AbortController());
   el.stateBody.setAttribute('aria-busy', 'true');
   try {
-    const state = await getJson<State>(
-      '/v1/state',
-      { asOf: asOfDay(), knownAt: view.knownAt, reportedBy: view.reportedBy, minPosition: latestPosition },
-      request.signal,
+    const state = loadedState(
+      await getJson<StateAnswer>(
+        '/v1/state',
+        { asOf: asOfDay(), knownAt: view.knownAt, reportedBy: view.reportedBy, minPosition: latestPosition },
+        request.signal,
+      ),
     );
-    const previous = shownState;
+    previousState = shownState;
     shownState = state;
-    renderStatePanel(state, previous);
+    renderStatePanel(state, previousState);
     // The day the panel shows, for whoever waits on it (the browser tests' timings).
     el.stateBody.dataset.asOf = state.asOf.slice(0, 10);
     clearError();
@@ -260,12 +264,36 @@ async function loadState(): Promise<void> {
   }
 }
 
+/**
+ * "Show more": the next page of one section, by the path the last page gave (its time axes
+ * pinned), added to the state shown. A load of another date meanwhile wins.
+ */
+async function showMoreOf(name: StateSectionName): Promise<void> {
+  const state = shownState;
+  const next = state?.next[name];
+  if (!state || !next) return;
+  const signal = stateRequest?.signal;
+  try {
+    const path = new URL(next, location.origin);
+    const answer = await getJson<StateAnswer>(path.pathname, Object.fromEntries(path.searchParams), signal);
+    if (shownState !== state) return;
+    shownState = withNextPage(state, name, answer);
+    renderStatePanel(shownState, previousState);
+    clearError();
+  } catch (error) {
+    if ((error as Error).name !== 'AbortError') showError(error);
+  }
+}
+
 function renderStatePanel(state: State, previous: State | undefined): void {
   const sections = stateSections(state, previous, { parties: view.parties, q: view.q });
   const known = view.knownAt ? `as known at ${formatDay(state.knownAt)} ${state.knownAt.slice(11, 16)} UTC` : 'as known now';
   const reported = view.reportedBy ? `, as reported by ${formatDay(`${view.reportedBy}T00:00:00Z`)}` : '';
   el.stateCaption.textContent = `At the end of ${formatDay(state.asOf)}, ${known}${reported}.${state.uncertain ? ' Some dates are known only to the month or year: rows marked “uncertain” may not have happened yet.' : ''}${view.parties.length ? ` ${view.parties.length === 1 ? 'Party' : 'Parties'} ${view.parties.join(', ')} only.` : ''}`;
-  renderState(el.stateBody, state, sections, { openCommitment: (id, opener) => ((drawerOpener = opener), update({ commitment: id })) });
+  renderState(el.stateBody, state, sections, {
+    openCommitment: (id, opener) => ((drawerOpener = opener), update({ commitment: id })),
+    showMore: (name) => void showMoreOf(name),
+  });
 }
 
 function rerenderState(): void {

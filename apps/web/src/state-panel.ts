@@ -3,11 +3,21 @@ import { h } from './dom';
 import { citation, citedFigure, type ValueFormat } from './sources';
 import { compactAmount, formatAmount, formatDay, formatPartialDate, humanize } from './format';
 import type { Change, Marked, StateSections } from './state-sections';
-import type { Commitment, Deployment, State, Track } from './types';
+import type { Commitment, Deployment, State, StateSectionName, Track } from './types';
 
 export interface PanelActions {
   openCommitment(id: string, opener: HTMLElement): void;
+  /** Loads the next page of a section (its `next`) and draws the panel again. */
+  showMore(section: StateSectionName): void;
 }
+
+const SECTION_WORDS: Record<StateSectionName, [string, string]> = {
+  commitments: ['commitment', 'commitments'],
+  tracks: ['programme', 'programmes'],
+  deployments: ['active deployment', 'active deployments'],
+  parties: ['party', 'parties'],
+};
+const TOTALS_ORDER: StateSectionName[] = ['commitments', 'tracks', 'deployments', 'parties'];
 
 /**
  * Rows a section draws at once; "Show all" draws the rest. On a long history the state holds
@@ -16,7 +26,7 @@ export interface PanelActions {
 export const FIRST_ROWS = 100;
 
 export function renderState(target: HTMLElement, state: State, sections: StateSections, actions: PanelActions): void {
-  target.replaceChildren();
+  target.replaceChildren(totals(state, actions));
   if (sections.empty) {
     target.append(
       h(
@@ -108,6 +118,47 @@ export function renderState(target: HTMLElement, state: State, sections: StateSe
       h('p', { className: 'gone' }, `No longer in force since the date shown before: ${sections.gone.map((c) => c.title).join('; ')}.`),
     );
   }
+}
+
+/**
+ * How many of each hold on the date, whatever is loaded, and for a section not loaded whole, how
+ * many are and a button that loads its next page. The sections below draw the loaded rows.
+ */
+function totals(state: State, actions: PanelActions) {
+  const words = (name: StateSectionName, n: number) => `${n.toLocaleString('en-GB')} ${SECTION_WORDS[name][n === 1 ? 0 : 1]}`;
+  return h(
+    'div',
+    { className: 'state-totals', 'data-testid': 'state-totals' },
+    h(
+      'p',
+      {},
+      'In force: ',
+      ...TOTALS_ORDER.flatMap((name, index) => [index ? ' · ' : '', h('span', { 'data-total': name }, words(name, state.totals[name]))]),
+      '.',
+    ),
+    ...TOTALS_ORDER.filter((name) => state.next[name]).map((name) =>
+      h(
+        'p',
+        { className: 'more', 'data-more': name },
+        `Showing ${state[name].length.toLocaleString('en-GB')} of ${words(name, state.totals[name])}. `,
+        h(
+          'button',
+          {
+            type: 'button',
+            className: 'show-more',
+            'data-testid': `show-more-${name}`,
+            onclick: (event: Event) => {
+              const button = event.currentTarget as HTMLButtonElement;
+              button.disabled = true;
+              button.textContent = 'Loading…';
+              actions.showMore(name);
+            },
+          },
+          `Show more ${SECTION_WORDS[name][1]}`,
+        ),
+      ),
+    ),
+  );
 }
 
 function section<T>(title: string, id: string, rows: Marked<T>[], columns: string[], cells: (item: T) => (Node | string)[]) {

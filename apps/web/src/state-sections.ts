@@ -1,10 +1,50 @@
 /**
- * The state panel's sections from one answer of GET /v1/state: pledges,
+ * The state panel's sections from the pages of GET /v1/state loaded so far: pledges,
  * demands, agreed prices, closed commitments, programmes by status, active
  * deployments; each row marked when it is new or changed since the date shown
  * before, so that dragging the slider shows what moved. No DOM here.
  */
-import type { Commitment, Deployment, State, Track } from './types';
+import { STATE_SECTION_NAMES } from './types';
+import type { Commitment, Deployment, State, StateAnswer, StateSectionName, Track } from './types';
+
+/** The state as the page holds it, from the first answer of GET /v1/state. */
+export function loadedState(answer: StateAnswer): State {
+  const state: State = {
+    asOf: answer.asOf,
+    knownAt: answer.knownAt,
+    parties: answer.parties?.items ?? [],
+    tracks: answer.tracks?.items ?? [],
+    commitments: answer.commitments?.items ?? [],
+    deployments: answer.deployments?.items ?? [],
+    uncertain: answer.uncertain ?? false,
+    totals: { parties: 0, tracks: 0, commitments: 0, deployments: 0 },
+    next: { parties: null, tracks: null, commitments: null, deployments: null },
+  };
+  for (const name of STATE_SECTION_NAMES) {
+    state.totals[name] = answer[name]?.total ?? 0;
+    state.next[name] = answer[name]?.next ?? null;
+  }
+  return state;
+}
+
+/** The state with the next page of one section (an answer of its `next`) added after the pages before. */
+export function withNextPage(state: State, name: StateSectionName, answer: StateAnswer): State {
+  const page = answer[name];
+  if (!page) return state;
+  const next = { ...state, totals: { ...state.totals, [name]: page.total }, next: { ...state.next, [name]: page.next } };
+  const uncertain = (page.items as { uncertain?: unknown }[]).some((item) => Array.isArray(item.uncertain) && item.uncertain.length > 0);
+  return { ...next, [name]: [...state[name], ...page.items], uncertain: state.uncertain || uncertain };
+}
+
+/**
+ * Whether an id of a section in `state` has been loaded or is known to be absent: pages come in
+ * id order, so an id up to the last loaded one is on a loaded page or holds nowhere.
+ */
+function covers(state: State, name: StateSectionName, id: string, idOf: (item: never) => string): boolean {
+  if (!state.next[name]) return true;
+  const items = state[name] as never[];
+  return items.length > 0 && id <= idOf(items[items.length - 1]);
+}
 
 export type Change = 'new' | 'changed' | undefined;
 
@@ -43,14 +83,17 @@ export function stateSections(state: State, previous: State | undefined, filter:
   const before = new Map((previous?.commitments ?? []).map((c) => [c.id, c]));
   const beforeTracks = new Map((previous?.tracks ?? []).map((t) => [t.trackId, t]));
   const beforeDeployments = new Set((previous?.deployments ?? []).map((d) => d.deploymentId));
-  const mark = <T>(item: T, old: unknown, same: (old: T) => boolean): Marked<T> => ({
+  // A row absent from the pages loaded before is new only when those pages reached its id.
+  const mark = <T>(item: T, old: unknown, known: boolean, same: (old: T) => boolean): Marked<T> => ({
     item,
-    change: !previous ? undefined : old === undefined ? 'new' : same(old as T) ? undefined : 'changed',
+    change: !previous ? undefined : old === undefined ? (known ? 'new' : undefined) : same(old as T) ? undefined : 'changed',
   });
+  const commitmentId = (c: Commitment) => c.id;
   const markCommitment = (c: Commitment) =>
     mark(
       c,
       before.get(c.id),
+      !previous || covers(previous, 'commitments', c.id, commitmentId),
       (old) => old.status === c.status && old.pledged === c.pledged && old.disbursed === c.disbursed && old.version === c.version,
     );
 
@@ -60,6 +103,7 @@ export function stateSections(state: State, previous: State | undefined, filter:
     const marked = mark(
       track,
       beforeTracks.get(track.trackId),
+      !previous || covers(previous, 'tracks', track.trackId, (t: Track) => t.trackId),
       (old) => old.status === track.status && old.deadlines.length === track.deadlines.length,
     );
     byStatus.set(track.status, [...(byStatus.get(track.status) ?? []), marked]);
@@ -73,9 +117,24 @@ export function stateSections(state: State, previous: State | undefined, filter:
     programmes: [...byStatus.entries()]
       .sort(([a], [b]) => rank(a) - rank(b))
       .map(([status, list]) => ({ status, tracks: list.sort((a, b) => a.item.title.localeCompare(b.item.title)) })),
-    deployments: deployments.map((d) => ({ item: d, change: previous && !beforeDeployments.has(d.deploymentId) ? 'new' : undefined })),
-    gone: (previous?.commitments ?? []).filter((c) => !now.has(c.id) && matches([c.by, c.to], [c.title, c.kind])),
-    empty: commitments.length + tracks.length + deployments.length === 0,
+    deployments: deployments.map((d) => ({
+      item: d,
+      change:
+        previous &&
+        !beforeDeployments.has(d.deploymentId) &&
+        covers(previous, 'deployments', d.deploymentId, (old: Deployment) => old.deploymentId)
+          ? 'new'
+          : undefined,
+    })),
+    // Gone: held before, and not on the pages loaded now though they reach its id.
+    gone: (previous?.commitments ?? []).filter(
+      (c) => !now.has(c.id) && covers(state, 'commitments', c.id, commitmentId) && matches([c.by, c.to], [c.title, c.kind]),
+    ),
+    empty:
+      commitments.length + tracks.length + deployments.length === 0 &&
+      !state.next.commitments &&
+      !state.next.tracks &&
+      !state.next.deployments,
   };
 }
 

@@ -167,6 +167,30 @@ export interface Party {
   kind?: string;
 }
 
+/** One section of GET /v1/state: how many hold, a page of them in id order, and where the next page is. */
+export interface StateSection<T> {
+  total: number;
+  items: T[];
+  nextCursor: string | null;
+  /** The next page, as a path to GET (its time axes pinned to the first page's); null on the last. */
+  next: string | null;
+}
+
+export interface StateSectionItems {
+  parties: Party;
+  tracks: Track;
+  commitments: Commitment;
+  deployments: Deployment;
+}
+export type StateSectionName = keyof StateSectionItems;
+export const STATE_SECTION_NAMES: readonly StateSectionName[] = ['parties', 'tracks', 'commitments', 'deployments'];
+
+/** GET /v1/state: the first page of every section, or (with `section`) the next page of one. */
+export type StateAnswer = { asOf: string; knownAt: string; uncertain?: boolean } & {
+  [name in StateSectionName]?: StateSection<StateSectionItems[name]>;
+};
+
+/** The state as the page holds it: every page of each section loaded so far. */
 export interface State {
   asOf: string;
   knownAt: string;
@@ -175,6 +199,9 @@ export interface State {
   commitments: Commitment[];
   deployments: Deployment[];
   uncertain: boolean;
+  totals: Record<StateSectionName, number>;
+  /** Per section, the path of its next page; null once every item is loaded. */
+  next: Record<StateSectionName, string | null>;
 }
 
 export interface FieldChange {

@@ -3,7 +3,7 @@
  * generation is disposable and rebuilt from the log, so a change here bumps
  * READ_MODEL_VERSION and the projector builds a fresh generation.
  */
-export const READ_MODEL_VERSION = 9;
+export const READ_MODEL_VERSION = 10;
 
 export function readModelDdl(schema: string, options: { indexes?: boolean } = {}): string {
   const s = quoteIdent(schema);
@@ -30,7 +30,7 @@ CREATE INDEX ON ${s}.commitment_versions (commitment_id) INCLUDE (by_party, to_p
 CREATE INDEX ON ${s}.commitment_versions (by_party, status, commitment_id) INCLUDE (to_party, kind, valid, recorded);
 CREATE INDEX ON ${s}.commitment_versions (to_party, status, commitment_id) INCLUDE (by_party, kind, valid, recorded);
 CREATE INDEX ON ${s}.entity_versions USING gist (valid, recorded);
-CREATE INDEX ON ${s}.entity_versions (entity_type, entity_id);
+CREATE INDEX ON ${s}.entity_versions (entity_type, entity_id) INCLUDE (valid, recorded, active);
 CREATE INDEX ON ${s}.timeline (effective_at, position) INCLUDE (effective_precision, effective_until, recorded, parties, type, reported_from);
 CREATE INDEX timeline_known_ahead_idx ON ${s}.timeline (effective_at, position) INCLUDE (effective_precision, effective_until, recorded, parties, type, reported_from) WHERE effective_at > lower(recorded);
 CREATE INDEX ON ${s}.timeline USING gist (tstzrange(effective_at, effective_until, '[)')) WHERE effective_precision = 'range';

@@ -5,8 +5,8 @@ import { readProjectedStream } from './project-events';
 import { quoteIdent } from './read-model-schema';
 import type { CommitmentAsOfView, CommitmentFilter, LedgerRow } from './read-model-views';
 import { auditEntries, AuditEntry, AuditQuery } from './read-models/audit';
-import { commitmentAt, commitmentsAt } from './read-models/commitments';
-import { entitiesAt } from './read-models/entities';
+import { commitmentAt, commitmentCountAt, commitmentPartiesAt, commitmentsAt } from './read-models/commitments';
+import { entitiesAt, entityCountAt, EntityFilter } from './read-models/entities';
 import { ledgerAt } from './read-models/ledger';
 import {
   timelineDensity,
@@ -62,18 +62,38 @@ export class ReadModel {
     return commitmentsAt(this.pool, await this.schema(), asOf, knownAt, filter, page, reportedBy);
   }
 
+  /** How many commitments hold at (asOf, knownAt), counted without reading them. */
+  async commitmentCount(asOf: string, knownAt: string, reportedBy?: string): Promise<number> {
+    return commitmentCountAt(this.pool, await this.schema(), asOf, knownAt, reportedBy);
+  }
+
+  /** The parties the commitments at (asOf, knownAt) name, by or to, in no order. */
+  async commitmentParties(asOf: string, knownAt: string, reportedBy?: string): Promise<string[]> {
+    return commitmentPartiesAt(this.pool, await this.schema(), asOf, knownAt, reportedBy);
+  }
+
   async commitment(id: string, asOf: string, knownAt: string, reportedBy?: string): Promise<CommitmentAsOfView | undefined> {
     return commitmentAt(this.pool, await this.schema(), id, asOf, knownAt, reportedBy);
   }
 
-  /** Parties, tracks, deployments or occurrences at (asOf, knownAt), optionally those any of some parties take part in. */
+  /**
+   * Parties, tracks, deployments or occurrences at (asOf, knownAt), optionally those any of some
+   * parties take part in. With `page`, one keyset page in id order (`after` the last id of the
+   * previous page); without, all of them in valid-time order.
+   */
   async entities<T = Record<string, unknown>>(
     type: string,
     asOf: string,
     knownAt: string,
-    filter: { parties?: readonly string[]; activeOnly?: boolean; reportedBy?: string } = {},
+    filter: EntityFilter = {},
+    page?: { after?: string; limit: number },
   ): Promise<(T & { validFrom: string; validTo: string | null })[]> {
-    return entitiesAt<T>(this.pool, await this.schema(), type, asOf, knownAt, filter);
+    return entitiesAt<T>(this.pool, await this.schema(), type, asOf, knownAt, filter, page);
+  }
+
+  /** How many entities of a type hold at (asOf, knownAt), counted without reading them. */
+  async entityCount(type: string, asOf: string, knownAt: string, filter: EntityFilter = {}): Promise<number> {
+    return entityCountAt(this.pool, await this.schema(), type, asOf, knownAt, filter);
   }
 
   /**

@@ -24,7 +24,7 @@ import {
   toScaled,
 } from '@timeline/domain';
 import { EventRow, fromRow } from '@timeline/event-store';
-import { ENTITY_FOLDS } from './project-events';
+import { ENTITY_FOLDS, entityIdOf } from './project-events';
 import type { CommitmentAsOfView, CommitmentFilter, LedgerRow } from './read-model-views';
 
 /** The streams of a type with an event published by `reportedBy` and recorded by `knownAt`, whole. */
@@ -225,6 +225,7 @@ export async function reportedEntities<T>(
   knownAt: string,
   reportedBy: string,
   filter: { parties?: readonly string[]; activeOnly?: boolean } = {},
+  page?: { after?: string; limit: number },
 ): Promise<(T & { validFrom: string; validTo: string | null })[]> {
   const fold = ENTITY_FOLDS[type];
   if (!fold) return [];
@@ -238,11 +239,16 @@ export async function reportedEntities<T>(
     const state = segment.state as T & { active?: boolean };
     if (filter.activeOnly && state.active === false) continue;
     if (filter.parties?.length && !partiesMentioned(state).some((party) => filter.parties!.includes(party))) continue;
-    items.push({ ...state, validFrom: segment.validFrom, validTo: segment.validTo, entityId: events[0].streamId });
+    items.push({ ...state, validFrom: segment.validFrom, validTo: segment.validTo, entityId: entityIdOf(events[0].streamId, type) });
   }
-  return items
-    .sort((a, b) => compare(a.validFrom, b.validFrom) || compare(a.entityId, b.entityId))
-    .map(({ entityId: _entityId, ...item }) => item as unknown as T & { validFrom: string; validTo: string | null });
+  // A page is in entity-id order, as in `entitiesAt`; every candidate stream is folded first.
+  const ordered = page
+    ? items
+        .filter((item) => page.after === undefined || compare(item.entityId, page.after) > 0)
+        .sort((a, b) => compare(a.entityId, b.entityId))
+        .slice(0, page.limit)
+    : items.sort((a, b) => compare(a.validFrom, b.validFrom) || compare(a.entityId, b.entityId));
+  return ordered.map(({ entityId: _entityId, ...item }) => item as unknown as T & { validFrom: string; validTo: string | null });
 }
 
 /** `ReadModel.ledger` over the commitments as reported by then: the same sums, in the same order. */

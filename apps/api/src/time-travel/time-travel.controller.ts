@@ -4,7 +4,7 @@ import { AttributionDto, CommitmentPageDto, TimelineDensityDto, TimelinePageDto 
 import { Transform } from 'class-transformer';
 import { commaList, PartyList } from '../http/query';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { COMMITMENT_KINDS, COMMITMENT_STATUSES, deploymentAggregate, partyAggregate, trackAggregate } from '@timeline/domain';
+import { COMMITMENT_KINDS, COMMITMENT_STATUSES } from '@timeline/domain';
 import { EVENT_TYPES } from '@timeline/event-schemas';
 import type { Attribution } from '@timeline/domain';
 import { CommitmentAsOfView, CommitmentFilter, ReadModel, TimelineEntry, TimelineQuery } from '@timeline/projections';
@@ -13,6 +13,8 @@ import { Column, exportFormat, exportRows, pages, sourceColumns } from '../http/
 import { citation, claimsCell, commitmentAnswer, corroborationsCell, sourceIds } from '../commitments/commitment-answer';
 import { invalidRequest } from '../http/problem';
 import { CLOCK } from '../runtime/tokens';
+import { decodeIdCursor, encodeIdCursor } from './id-cursor';
+import { StateDto, StateParams, statePage } from './state-sections';
 import { ConsistencyParams, endOfPeriod, ProjectionWait, resolveTime, startOfPeriod, TimeParams } from './time-params';
 
 export class CommitmentListParams extends TimeParams {
@@ -155,22 +157,21 @@ export class TimeTravelController {
     const after = params.cursor === undefined ? undefined : decodeIdCursor(params.cursor);
     const items = await this.readModel.commitments(asOf, knownAt, filter, { after, limit: limit + 1 }, reportedBy);
     const page = items.slice(0, limit);
-    const nextCursor = items.length > limit ? Buffer.from(page[page.length - 1].id).toString('base64url') : null;
+    const nextCursor = items.length > limit ? encodeIdCursor(page[page.length - 1].id) : null;
     return { asOf, knownAt, ...(reportedBy && { reportedBy }), count: page.length, items: page.map(commitmentAnswer), nextCursor };
   }
 
-  /** The whole relationship at a date: parties, tracks, commitments, deployments. */
+  /**
+   * The relationship at a date, bounded: per section (parties, tracks, commitments, active
+   * deployments) its total, its first page in id order and the cursor of the rest; with
+   * `section` and `cursor`, the next page of one section.
+   */
   @Get('state')
-  async state(@Query() params: TimeParams) {
-    const { asOf, knownAt, reportedBy } = resolveTime(params, this.clock());
+  @ApiOkResponse({ type: StateDto })
+  async state(@Query() params: StateParams) {
+    const time = resolveTime(params, this.clock());
     await this.wait.until(this.readModel, params.minPosition);
-    const [commitments, parties, tracks, deployments] = await Promise.all([
-      this.readModel.commitments(asOf, knownAt, {}, undefined, reportedBy),
-      this.readModel.entities(partyAggregate.streamType, asOf, knownAt, { reportedBy }),
-      this.readModel.entities(trackAggregate.streamType, asOf, knownAt, { reportedBy }),
-      this.readModel.entities(deploymentAggregate.streamType, asOf, knownAt, { activeOnly: true, reportedBy }),
-    ]);
-    return { asOf, knownAt, ...(reportedBy && { reportedBy }), ...stateOf(commitments, { parties, tracks, deployments }) };
+    return statePage(this.readModel, params, time);
   }
 
   /**
@@ -353,36 +354,12 @@ export function encodeCursor(effectiveAt: string, position: string): string {
   return Buffer.from(`${effectiveAt}|${position}`).toString('base64url');
 }
 
-function decodeIdCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString();
-  if (!id || Buffer.from(id).toString('base64url') !== cursor) {
-    throw invalidRequest([{ field: 'cursor', message: 'is not a cursor from an earlier page' }]);
-  }
-  return id;
-}
-
 function decodeCursor(cursor: string): { effectiveAt: string; position: string } {
   const [effectiveAt, position] = Buffer.from(cursor, 'base64url').toString().split('|');
   if (!effectiveAt || !position || Number.isNaN(Date.parse(effectiveAt)) || !/^\d+$/.test(position)) {
     throw invalidRequest([{ field: 'cursor', message: 'is not a cursor from an earlier page' }]);
   }
   return { effectiveAt, position };
-}
-
-type Entity = Record<string, unknown> & { uncertain?: unknown[] };
-
-export function stateOf(commitments: CommitmentAsOfView[], entities: { parties: Entity[]; tracks: Entity[]; deployments: Entity[] }) {
-  const registered = new Map(entities.parties.map((party) => [String(party.partyId), party]));
-  const codes = new Set([...registered.keys(), ...commitments.flatMap((commitment) => [commitment.by, commitment.to])]);
-  const parties = [...codes].sort().map((code) => registered.get(code) ?? { partyId: code, registered: false });
-  const all: { uncertain?: unknown[] }[] = [...commitments, ...entities.tracks, ...entities.deployments];
-  return {
-    parties,
-    tracks: entities.tracks,
-    commitments: commitments.map(commitmentAnswer),
-    deployments: entities.deployments,
-    uncertain: all.some((item) => (item.uncertain?.length ?? 0) > 0),
-  };
 }
 
 const COMPARED: (keyof CommitmentAsOfView)[] = [

@@ -91,10 +91,12 @@ export async function indexGeneration(pool: Pool, generation: Generation): Promi
   };
   await Promise.all([worker(), worker()]);
   const s = quoteIdent(generation.schema);
-  await pool.query(`ANALYZE ${s}.stream_events, ${s}.entity_versions`);
-  // VACUUM marks the pages all-visible, so the pages of commitments and of the timeline walk
-  // their covering indexes alone (index-only scans) and read only the rows they answer.
+  await pool.query(`ANALYZE ${s}.stream_events`);
+  // VACUUM marks the pages all-visible, so the pages of commitments, entities and the timeline,
+  // and the state's counts, walk their covering indexes alone (index-only scans) and read only
+  // the rows they answer.
   await pool.query(`VACUUM (ANALYZE) ${s}.commitment_versions`);
+  await pool.query(`VACUUM (ANALYZE) ${s}.entity_versions`);
   await pool.query(`VACUUM (ANALYZE) ${s}.timeline`);
 }
 

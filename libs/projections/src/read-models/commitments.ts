@@ -172,3 +172,40 @@ function toView(row: CommitmentRow): CommitmentAsOfView {
     sources: unpackSources(row.sources),
   };
 }
+
+/**
+ * How many commitments hold at (asOf, knownAt): counted from the covering indexes, no row read
+ * out. On the reported axis the candidate streams are folded, as for a page of them.
+ */
+export async function commitmentCountAt(pool: Pool, s: string, asOf: string, knownAt: string, reportedBy?: string): Promise<number> {
+  if (reportedBy !== undefined) return (await reportedCommitments(pool, s, asOf, knownAt, reportedBy)).length;
+  const { rows } = await pool.query<{ total: number }>(
+    `SELECT count(*)::int AS total FROM ${s}.commitment_versions WHERE valid @> $1::timestamptz AND recorded @> $2::timestamptz`,
+    [asOf, knownAt],
+  );
+  return rows[0].total;
+}
+
+/**
+ * The parties a commitment at (asOf, knownAt) names, by or to. There are few parties and many
+ * commitments: a skip scan over the (by_party, …) and (to_party, …) indexes visits each party
+ * once, and asks of it whether one of its versions holds, which the index's own columns answer.
+ */
+export async function commitmentPartiesAt(pool: Pool, s: string, asOf: string, knownAt: string, reportedBy?: string): Promise<string[]> {
+  if (reportedBy !== undefined) {
+    const commitments = await reportedCommitments(pool, s, asOf, knownAt, reportedBy);
+    return [...new Set(commitments.flatMap((commitment) => [commitment.by, commitment.to]))];
+  }
+  const side = (column: string) => `
+    (WITH RECURSIVE codes AS (
+       SELECT min(${column}) AS code FROM ${s}.commitment_versions
+       UNION ALL
+       SELECT (SELECT min(${column}) FROM ${s}.commitment_versions WHERE ${column} > codes.code) FROM codes WHERE codes.code IS NOT NULL
+     )
+     SELECT code FROM codes
+      WHERE code IS NOT NULL
+        AND EXISTS (SELECT 1 FROM ${s}.commitment_versions
+                     WHERE ${column} = codes.code AND valid @> $1::timestamptz AND recorded @> $2::timestamptz))`;
+  const { rows } = await pool.query<{ code: string }>(`${side('by_party')} UNION ${side('to_party')}`, [asOf, knownAt]);
+  return rows.map((row) => row.code);
+}
