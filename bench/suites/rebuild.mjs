@@ -49,7 +49,7 @@ export async function run({ quick }) {
         measured.get(contender.name).push(result);
         console.log(
           `round ${round + 1}/${rounds} ${contender.name}: ${formatNumber(result.rate)} events/s, ${formatNumber(result.seconds, 1)} s` +
-            (result.peakMb ? `, ${formatNumber(result.peakMb)} MB` : '') +
+            (result.peakMb ? `, ${formatNumber(result.peakMb)} MB, cpu ${formatNumber(result.cpu, 1)} s` : '') +
             (result.phases ? `, ${result.phases}` : ''),
         );
       }
