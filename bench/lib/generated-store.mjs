@@ -26,10 +26,13 @@ export function services() {
   return { databaseUrl: databaseUrl(), kafkaBrokers: process.env.KAFKA_BROKERS || undefined };
 }
 
-/** Runs the CLI as a child process; resolves with its output and the peak resident memory (VmHWM) it reached. */
-export function runCli(args, env, { onLine } = {}) {
+/**
+ * Runs the CLI (`cli`, or another build's) as a child process; resolves with its output and the
+ * peak resident memory (VmHWM) it reached.
+ */
+export function runCli(args, env, { onLine, cli: path = cli } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
+    const child = spawn(process.execPath, [path, ...args], {
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { RecordedEvent } from '@timeline/domain';
 import { quoteIdent, readModelDdl } from '@timeline/projections';
+import { loadStreamEvents } from '@timeline/projections/bulk/bulk-load';
 import { copyRows } from '@timeline/projections/bulk/copy-rows';
 import { BULK_TABLES, bulkInsert } from '@timeline/projections/bulk/stream-rows';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
@@ -77,6 +79,26 @@ function timelineRow(): unknown[] {
   ];
 }
 
+function recordedEvent(streamId: string, streamVersion: number, position: number): RecordedEvent {
+  return {
+    id: randomUUID(),
+    type: 'OccurrenceRecorded',
+    schemaVersion: 1,
+    streamId,
+    streamType: 'occurrence',
+    streamVersion,
+    position: String(position),
+    recordedAt: '2021-02-03T04:05:06.789Z',
+    effectiveAt: { at: '2020-01-01T00:00:00.000Z', precision: 'day' },
+    source: { title: AWKWARD, publishedAt: '2020-01-02' },
+    confidence: 'reported',
+    actor: 'actor\twith tab',
+    correlationId: randomUUID(),
+    causationId: streamVersion > 1 ? randomUUID() : null,
+    data: { text: AWKWARD, nested: { list: [1, 'two', null] } },
+  } as unknown as RecordedEvent;
+}
+
 describe('COPY of read-model rows', () => {
   let testDb: TestDatabase;
   const inserted = `${'copy'}_${randomUUID().slice(0, 8)}_i`;
@@ -120,5 +142,23 @@ describe('COPY of read-model rows', () => {
       `SELECT search::text FROM ${quoteIdent(copied)}.timeline LIMIT 1`,
     );
     expect(search[0].search).toContain("'summary'");
+  });
+
+  it('loads stream_events by COPY as the INSERT path does, and keeps a record the topic holds twice once', async () => {
+    const events = [recordedEvent('occurrence-a', 1, 1), recordedEvent('occurrence-a', 2, 2), recordedEvent('occurrence-b', 1, 3)];
+    const generation = (schema: string) => ({ generation: 0, schema });
+    await loadStreamEvents(testDb.db.pool, generation(inserted), events);
+    await loadStreamEvents(testDb.db.pool, generation(copied), events.slice(0, 2), { copy: true });
+    // The second batch repeats a record of the first: the COPY fails on it and the batch goes by INSERT.
+    await loadStreamEvents(testDb.db.pool, generation(copied), events.slice(1), { copy: true });
+    const read = async (schema: string) =>
+      (
+        await testDb.db.pool.query<{ row: string }>(
+          `SELECT row_to_json(t)::text AS row FROM ${quoteIdent(schema)}.stream_events t ORDER BY stream_id, stream_version`,
+        )
+      ).rows.map((row) => row.row);
+    const expected = await read(inserted);
+    expect(expected).toHaveLength(3);
+    expect(await read(copied)).toEqual(expected);
   });
 });

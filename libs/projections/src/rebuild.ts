@@ -56,7 +56,7 @@ export async function rebuildReadModels(db: Database, options: RebuildOptions = 
     for (;;) {
       const events = await readEventsAfter(db.pool, { after, limit: batchSize });
       if (events.length === 0) break;
-      await loadStreamEvents(db.pool, generation, events);
+      await loadStreamEvents(db.pool, generation, events, { copy: db.kind === 'postgres' });
       after = events[events.length - 1].position;
       progress.add(events.length);
     }
@@ -104,7 +104,7 @@ export async function rebuildFromTopic(db: Database, kafka: Kafka, options: Rebu
     progress.start('loading', total);
     const reached = new Map<number, bigint>();
     await consumeUntil(kafka, topic, groupId, reached, ends, async (events) => {
-      await loadStreamEvents(db.pool, generation, events);
+      await loadStreamEvents(db.pool, generation, events, { copy: db.kind === 'postgres' });
       progress.add(events.length);
     });
     const loaded = progress.done;

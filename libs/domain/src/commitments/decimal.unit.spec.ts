@@ -21,6 +21,7 @@ describe('decimal', () => {
     ['123456789012345678901234567890', 123456789012345678901234567890_000000n],
   ])('reads %s exactly', (text, units) => {
     expect(toScaled(text)).toBe(units);
+    expect(isDecimal(text)).toBe(true);
   });
 
   it.each([
@@ -41,6 +42,8 @@ describe('decimal', () => {
   it('rejects numbers, which have already lost precision', () => {
     expect(() => toScaled(0.1 as unknown as string)).toThrow(InvalidDecimal);
     expect(isDecimal(600)).toBe(false);
+    expect(isDecimal(undefined)).toBe(false);
+    expect(isDecimal(null)).toBe(false);
   });
 
   it('normalizes to the shortest text', () => {

@@ -173,15 +173,30 @@ function utc(input: string, year: number, month: number, day: number): string {
  * meaning would depend on the machine. Throws InvalidEffectiveTime.
  */
 export function instantMillis(input: string): number {
+  // Folds ask for the same asOf and knownAt again and again, in turns: the last two answers are kept.
+  if (input === recentInstants[0]) return recentMillis[0];
+  if (input === recentInstants[1]) return recentMillis[1];
   // Recorded times and stored instants come in the canonical form toISOString() writes:
   // one that survives the round trip is valid, and needs no further parsing.
   if (input.length === 24 && input.charCodeAt(23) === 90 /* Z */) {
     const millis = Date.parse(input);
-    if (!Number.isNaN(millis) && new Date(millis).toISOString() === input) return millis;
+    if (!Number.isNaN(millis) && new Date(millis).toISOString() === input) return rememberInstant(input, millis);
   }
   const time = parseEffectiveTime(input);
   if (time.precision === 'range') throw new InvalidEffectiveTime(input, 'expected an instant, not a range');
-  return Date.parse(time.at);
+  return rememberInstant(input, Date.parse(time.at));
+}
+
+/** The last two inputs `instantMillis` read without throwing, the latest first, and their answers. */
+const recentInstants: [string | undefined, string | undefined] = [undefined, undefined];
+const recentMillis: [number, number] = [NaN, NaN];
+
+function rememberInstant(input: string, millis: number): number {
+  recentInstants[1] = recentInstants[0];
+  recentMillis[1] = recentMillis[0];
+  recentInstants[0] = input;
+  recentMillis[0] = millis;
+  return millis;
 }
 
 function rangeUntil(time: EffectiveTime): string {

@@ -15,17 +15,35 @@ import { copyRows } from './copy-rows';
  * leaves a generation in state 'building', which the next rebuild drops.
  */
 
-/** Copies events from the log into stream_events; a record seen twice is kept once. */
-export async function loadStreamEvents(pool: Pool, generation: Generation, events: readonly RecordedEvent[]): Promise<void> {
+/**
+ * Copies events from the log into stream_events; a record seen twice is kept once.
+ * With `copy` (a real PostgreSQL server) the rows go by COPY, which cannot skip
+ * a row already there: when a record of the batch is already in the table
+ * (the topic can hold a record twice), the COPY fails as a whole and the batch
+ * goes again by the INSERT that skips it.
+ */
+export async function loadStreamEvents(
+  pool: Pool,
+  generation: Generation,
+  events: readonly RecordedEvent[],
+  options: { copy?: boolean } = {},
+): Promise<void> {
   if (events.length === 0) return;
-  const { text, values } = bulkInsert(
-    quoteIdent(generation.schema),
-    BULK_TABLES.streamEvents,
-    events.map(streamEventRow),
-    'ON CONFLICT DO NOTHING',
-  );
+  const s = quoteIdent(generation.schema);
+  const rows = events.map(streamEventRow);
+  if (options.copy) {
+    try {
+      await inAsyncCommit(pool, (client) => copyRows(client, s, BULK_TABLES.streamEvents, rows));
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    }
+  }
+  const { text, values } = bulkInsert(s, BULK_TABLES.streamEvents, rows, 'ON CONFLICT DO NOTHING');
   await withAsyncCommit(pool, text, values);
 }
+
+const UNIQUE_VIOLATION = '23505';
 
 /**
  * Reads stream_events stream by stream (keyset pages in primary-key order)

@@ -189,6 +189,7 @@ export const BULK_TABLES = {
     columns: `stream_id, stream_version, event_id, position, stream_type, type, schema_version, effective_at, effective_precision,
       effective_until, recorded_at, actor, source, confidence, correlation_id, causation_id, data, published_from`,
     select: 'c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13::jsonb, c14, c15, c16, c17::jsonb, c18',
+    copy: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17],
   },
   commitmentVersions: {
     name: 'commitment_versions',
