@@ -10,8 +10,8 @@
 //
 // BENCH_TIME_TRAVEL_SIZES=10000,100000 runs some sizes only (default 10k, 100k and 1M; 2k and 20k with --quick);
 // BENCH_TIME_TRAVEL_QUERIES=state,list asks some queries only (default all).
-// `list reportedBy` (a fold per candidate stream: up to seconds per question at 1M events) is asked
-// BENCH_TIME_TRAVEL_SLOW_REQUESTS times at 1M events when set (else as often as the others), and every
+// `list reportedBy` (before read models v11 a fold per candidate stream: up to seconds per question at
+// 1M events) is asked BENCH_TIME_TRAVEL_SLOW_REQUESTS times at 1M events when set (else as often as the others), and every
 // row stops after BENCH_TIME_TRAVEL_ROW_SECONDS (default 900) of measuring; "requests" says how many were measured.
 // Each request draws asOf, knownAt, party and status at random (seeded), so that p99 covers
 // early and late dates, rare and common parties.
@@ -119,7 +119,10 @@ async function buffersPerQuestion(databaseUrl, schema, ask, questions, { withCou
     let current = 0;
     const explaining = {
       query: async (text, params) => {
-        if (/\.(commitment_versions|timeline|entity_versions)\b/.test(text) && (withCounts || !/count\(\*\)/.test(text))) {
+        if (
+          /\.(commitment_versions|commitment_reported_versions|timeline|entity_versions)\b/.test(text) &&
+          (withCounts || !/count\(\*\)/.test(text))
+        ) {
           const { rows } = await pool.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${text}`, params);
           const plan = rows[0]['QUERY PLAN'][0].Plan;
           current += plan['Shared Hit Blocks'] + plan['Shared Read Blocks'];
@@ -152,6 +155,7 @@ export async function run({
   const requests = quick ? 60 : 400;
   const results = new Map();
   const rows = [];
+  const tableRows = [];
   for (const events of sizes) {
     const store = await generatedStore({ events, quick, publish: false });
     try {
@@ -162,6 +166,14 @@ export async function run({
         );
         const { rows: sample } = await pool.query(
           `SELECT DISTINCT commitment_id FROM "${active[0].schema_name}".commitment_versions TABLESAMPLE SYSTEM (5) LIMIT 500`,
+        );
+        const { rows: counted } = await pool.query(
+          `SELECT (SELECT count(*) FROM "${active[0].schema_name}".commitment_versions)::int AS bitemporal,
+                  (SELECT count(*) FROM "${active[0].schema_name}".commitment_reported_versions)::int AS reported`,
+        );
+        tableRows.push(
+          `At ${formatNumber(events)} events, \`commitment_versions\` holds ${formatNumber(counted[0].bitemporal)} rows and ` +
+            `\`commitment_reported_versions\` (the reported axis) ${formatNumber(counted[0].reported)}.`,
         );
         return sample.map((row) => row.commitment_id);
       });
@@ -206,7 +218,7 @@ export async function run({
             return rm.commitments(
               asOf,
               random() < 0.5 ? new Date().toISOString() : iso(Date.parse(asOf)),
-              { party: pick(PARTIES), status: pick(STATUSES).split(',') },
+              { parties: [pick(PARTIES)], status: pick(STATUSES).split(',') },
               { limit: 101 },
             );
           },
@@ -219,10 +231,28 @@ export async function run({
             return rm.timeline({
               from,
               knownAt: random() < 0.5 ? new Date().toISOString() : iso(Date.parse(from)),
-              party: pick(PARTIES),
+              parties: [pick(PARTIES)],
               limit: 101,
             });
           },
+        };
+        // The same three on the reported axis: reportedBy uniform between asOf (from) and now.
+        const reportedAfter = (at) => iso(Date.parse(at));
+        direct['list reportedBy'] = (rm) => {
+          const asOf = iso();
+          const knownAt = random() < 0.5 ? new Date().toISOString() : iso(Date.parse(asOf));
+          const filter = { parties: [pick(PARTIES)], status: pick(STATUSES).split(',') };
+          return rm.commitments(asOf, knownAt, filter, { limit: 101 }, reportedAfter(asOf));
+        };
+        direct['one reportedBy'] = (rm) => {
+          const asOf = iso();
+          const knownAt = random() < 0.5 ? new Date().toISOString() : iso(Date.parse(asOf));
+          return rm.commitment(pick(ids), asOf, knownAt, reportedAfter(asOf));
+        };
+        direct['timeline reportedBy'] = (rm) => {
+          const from = iso();
+          const knownAt = random() < 0.5 ? new Date().toISOString() : iso(Date.parse(from));
+          return rm.timeline({ from, knownAt, parties: [pick(PARTIES)], limit: 101, reportedBy: reportedAfter(from) });
         };
         // The state's first pages and its totals: every query of one answer, its counts included.
         const { statePage } = await import(join(dirname(cli), '../../api/src/time-travel/state-sections.js'));
@@ -265,7 +295,7 @@ export async function run({
   }
   const smallest = sizes[0];
   const largest = sizes[sizes.length - 1];
-  const notes = [];
+  const notes = [...tableRows];
   for (const name of ['list', 'one', 'timeline', 'state', 'list reportedBy', 'one reportedBy', 'timeline reportedBy']) {
     const small = results.get(`${name}:${smallest}`);
     const large = results.get(`${name}:${largest}`);

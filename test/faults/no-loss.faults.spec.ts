@@ -244,6 +244,7 @@ describe('faults: nothing answered 2xx is lost, nothing is half-applied', () => 
     expect(await readModelDifferences(pool, live.schema, rebuiltSchema)).toEqual({
       stream_events: 0,
       commitment_versions: 0,
+      commitment_reported_versions: 0,
       entity_versions: 0,
       timeline: 0,
     });

@@ -106,6 +106,7 @@ describe('faults: scale-out', () => {
       expect(await readModelDifferences(pool, live.schema, rebuiltSchema)).toEqual({
         stream_events: 0,
         commitment_versions: 0,
+        commitment_reported_versions: 0,
         entity_versions: 0,
         timeline: 0,
       });

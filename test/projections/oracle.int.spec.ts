@@ -352,6 +352,8 @@ describe.each<Mode>([
     async () => {
       let comparisons = 0;
       let runs = 0;
+      // Every stream of every run so far, by stream id: the store keeps them all.
+      const everyStream = new Map<string, RecordedEvent[]>();
       await fc.assert(
         fc.asyncProperty(history, async ([plans, order]) => {
           const streams: Written[] = plans.map(() => {
@@ -399,6 +401,7 @@ describe.each<Mode>([
           for (const stream of streams) {
             const events = await store.readStream(stream.streamId);
             recorded.push(...events);
+            everyStream.set(stream.streamId, events);
             const { asOf, knownAt } = probes(events);
             for (const known of knownAt) {
               for (const at of asOf) {
@@ -412,17 +415,25 @@ describe.each<Mode>([
                 }
               }
             }
-            // The reported axis: at a few publication instants, at a few valid times, known now.
+            // The reported axis: at a few publication instants, at a few valid times, known now and
+            // known at an earlier recording (the stored rows of the reported axis differ by both).
             const now = new Date(Date.now() + 60_000).toISOString();
             const dozen = asOf.filter((_, index) => index % Math.max(1, Math.floor(asOf.length / 6)) === 0);
-            for (const reportedBy of reportedProbes(events)) {
-              for (const at of dozen) {
-                const expected = commitmentAsOf(events, at, now, { reportedBy });
-                const actual = await readModel.commitment(stream.commitmentId, at, now, reportedBy);
-                comparisons++;
-                if (!expected) expect({ at, reportedBy, actual }).toEqual({ at, reportedBy, actual: undefined });
-                else
-                  expect({ at, reportedBy, view: actual && actualView(actual) }).toEqual({ at, reportedBy, view: expectedView(expected) });
+            for (const known of [knownAt[Math.floor(knownAt.length / 2)], now]) {
+              for (const reportedBy of reportedProbes(events)) {
+                for (const at of dozen) {
+                  const expected = commitmentAsOf(events, at, known, { reportedBy });
+                  const actual = await readModel.commitment(stream.commitmentId, at, known, reportedBy);
+                  comparisons++;
+                  if (!expected) expect({ at, known, reportedBy, actual }).toEqual({ at, known, reportedBy, actual: undefined });
+                  else
+                    expect({ at, known, reportedBy, view: actual && actualView(actual) }).toEqual({
+                      at,
+                      known,
+                      reportedBy,
+                      view: expectedView(expected),
+                    });
+                }
               }
             }
             const listed = await readModel.commitments('2030-01-01T00:00:00.000Z', new Date(Date.now() + 60_000).toISOString(), {
@@ -431,9 +442,8 @@ describe.each<Mode>([
             const present = commitmentAsOf(events, '2030-01-01T00:00:00.000Z', new Date(Date.now() + 60_000).toISOString());
             expect(listed.some((view) => view.id === stream.commitmentId)).toBe(present !== undefined);
           }
-          // A list on the reported axis, page by page (read a batch of streams at a time, stopping once a
-          // page is full), is the whole list (every stream folded) in id order. The store keeps every
-          // run's streams, so this is asked every 25th run.
+          // A list on the reported axis, page by page, is the whole list in id order, and the whole list
+          // is the fold of every stream. The store keeps every run's streams, so this is asked every 25th run.
           if (runs++ % 25 !== 0) return;
           const now = new Date(Date.now() + 60_000).toISOString();
           const publications = reportedProbes(recorded);
@@ -451,6 +461,13 @@ describe.each<Mode>([
             }
             expect({ at, reportedBy, ids: paged.map((view) => view.id) }).toEqual({ at, reportedBy, ids: whole.map((view) => view.id) });
             expect(paged).toEqual(whole);
+            // And the whole list is the fold of every stream in the store on that axis, filtered by party.
+            const folded = [...everyStream.values()]
+              .map((events) => commitmentAsOf(events, at, now, { reportedBy }))
+              .filter((state) => state !== undefined && (['BY', 'KZ'].includes(state.by) || ['BY', 'KZ'].includes(state.to)))
+              .map((state) => state!.commitmentId)
+              .sort();
+            expect({ at, reportedBy, ids: whole.map((view) => view.id) }).toEqual({ at, reportedBy, ids: folded });
             comparisons++;
           }
         }),

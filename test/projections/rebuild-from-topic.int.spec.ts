@@ -26,6 +26,7 @@ import { createTestDatabase, TestDatabase } from '../support/test-database';
 const TABLES = {
   stream_events: 'stream_id, stream_version',
   commitment_versions: 'commitment_id, lower(recorded), lower(valid)',
+  commitment_reported_versions: 'commitment_id, lower(recorded), lower(reported), lower(valid)',
   entity_versions: 'entity_type, entity_id, lower(recorded), lower(valid)',
   timeline: 'event_id, lower(recorded)',
 };

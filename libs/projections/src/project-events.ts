@@ -106,17 +106,20 @@ function groupByStreamAndRecordedAt(events: readonly RecordedEvent[]): RecordedE
   return [...groups.values()].map((group) => group.sort((a, b) => a.streamVersion - b.streamVersion));
 }
 
-/** Closes a stream's open rows at `recordedAt`; rows opened at that same instant were never visible and go. */
-async function closeOpenRows(client: PoolClient, table: string, where: string, params: unknown[], recordedAt: string) {
+/**
+ * Closes a stream's open rows at `recordedAt` in each of `tables`; rows opened at that same
+ * instant were never visible and go.
+ */
+async function closeOpenRows(client: PoolClient, tables: string | readonly string[], where: string, params: unknown[], recordedAt: string) {
   const at = `$${params.length + 1}::timestamptz`;
-  // One statement, one round trip (on the embedded store a round trip costs milliseconds): both
-  // parts see the rows as they were, so the update leaves alone the rows the delete takes.
-  await client.query(
-    `WITH gone AS (DELETE FROM ${table} WHERE ${where} AND upper_inf(recorded) AND lower(recorded) >= ${at})
-     UPDATE ${table} SET recorded = tstzrange(lower(recorded), ${at}, '[)')
-      WHERE ${where} AND upper_inf(recorded) AND lower(recorded) < ${at}`,
-    [...params, recordedAt],
-  );
+  // One statement, one round trip (on the embedded store a round trip costs milliseconds): every
+  // part sees the rows as they were, so an update leaves alone the rows its delete takes.
+  const parts = (typeof tables === 'string' ? [tables] : tables).flatMap((table, index) => [
+    `gone${index} AS (DELETE FROM ${table} WHERE ${where} AND upper_inf(recorded) AND lower(recorded) >= ${at})`,
+    `closed${index} AS (UPDATE ${table} SET recorded = tstzrange(lower(recorded), ${at}, '[)')
+      WHERE ${where} AND upper_inf(recorded) AND lower(recorded) < ${at})`,
+  ]);
+  await client.query(`WITH ${parts.join(', ')} SELECT 1`, [...params, recordedAt]);
 }
 
 async function projectCommitment(
@@ -130,7 +133,7 @@ async function projectCommitment(
   if (!opens) {
     await closeOpenRows(
       client,
-      `${s}.commitment_versions`,
+      [`${s}.commitment_versions`, `${s}.commitment_reported_versions`],
       'commitment_id = $1',
       [entityIdOf(streamId, COMMITMENT_STREAM_TYPE)],
       recordedAt,
@@ -143,6 +146,48 @@ async function projectCommitment(
        amount, currency, unit, disbursed, outstanding, event_ids, uncertain, lapsed_at, sources)`,
     "($1, tstzrange($2, $3, '[)'), tstzrange($4, NULL, '[)'), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
     segments.map(({ validFrom, validTo, state }) => [state.commitmentId, validFrom, validTo, recordedAt, ...commitmentStateColumns(state)]),
+  );
+  await insertRows(
+    client,
+    `${s}.commitment_reported_versions (commitment_id, valid, recorded, stream_version, kind, title, by_party, to_party, status, terms,
+       amount, currency, unit, disbursed, outstanding, event_ids, uncertain, lapsed_at, sources, reported)`,
+    "($1, tstzrange($2, $3, '[)'), tstzrange($4, NULL, '[)'), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, tstzrange($21, $22, '[)'))",
+    reportedCommitmentSegments(known, recordedAt).map(({ reportedFrom, reportedTo, validFrom, validTo, state }) => [
+      state.commitmentId,
+      validFrom,
+      validTo,
+      recordedAt,
+      ...commitmentStateColumns(state),
+      reportedFrom,
+      reportedTo,
+    ]),
+  );
+}
+
+/** A commitment's valid-time segment as known at a recorded instant, over a range of the reported axis. */
+export interface ReportedCommitmentSegment extends CommitmentSegment {
+  readonly reportedFrom: string;
+  /** The next publication instant of the stream's events; null: from reportedFrom on. */
+  readonly reportedTo: string | null;
+}
+
+/**
+ * The commitment's valid-time line as known at `recordedAt` (`known`: the stream's events
+ * recorded by then) on every range of the reported axis:
+ * what `commitmentSegments(known, recordedAt, reportedBy)` answers, for every reportedBy at once.
+ * The fold reads reportedBy only by asking of each event whether its own source had been
+ * published by then (`publishedBy`: the start of its publication period, corrections leave the
+ * source as it was), so the answer changes only at those starts: one line per start, holding
+ * until the next. Before the first start nothing had been published and there is no line.
+ */
+export function reportedCommitmentSegments(known: readonly RecordedEvent[], recordedAt: string): ReportedCommitmentSegment[] {
+  const starts = [...new Set(known.map(publishedFrom))].sort();
+  return starts.flatMap((reportedFrom, index) =>
+    commitmentSegments(known, recordedAt, reportedFrom).map((segment) => ({
+      ...segment,
+      reportedFrom,
+      reportedTo: starts[index + 1] ?? null,
+    })),
   );
 }
 
@@ -172,15 +217,22 @@ export function commitmentStateColumns(state: CommitmentAsOf): unknown[] {
 }
 
 /**
- * INSERTs `rows` into `target` (a table and its columns) in one statement: `tuple` is the
- * VALUES tuple of the first row, written with $1…$n; each further row gets its own numbers.
+ * INSERTs `rows` into `target` (a table and its columns), in one statement while the parameters
+ * fit in one (PostgreSQL takes at most 65,535): `tuple` is the VALUES tuple of the first row,
+ * written with $1…$n; each further row gets its own numbers.
  */
 async function insertRows(client: PoolClient, target: string, tuple: string, rows: readonly unknown[][]): Promise<void> {
   if (rows.length === 0) return;
   const width = rows[0].length;
-  const tuples = rows.map((_, r) => tuple.replace(/\$(\d+)/g, (_match, n: string) => `$${Number(n) + r * width}`));
-  await client.query(`INSERT INTO ${target} VALUES ${tuples.join(', ')}`, rows.flat());
+  const perStatement = Math.floor(MAX_PARAMETERS / width);
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const tuples = chunk.map((_, r) => tuple.replace(/\$(\d+)/g, (_match, n: string) => `$${Number(n) + r * width}`));
+    await client.query(`INSERT INTO ${target} VALUES ${tuples.join(', ')}`, chunk.flat());
+  }
 }
+
+const MAX_PARAMETERS = 65_535;
 
 /** An entity's state as entity_versions keeps it: its sources packed. */
 export function storedEntityState(state: object): string {

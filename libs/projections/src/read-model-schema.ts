@@ -3,7 +3,7 @@
  * generation is disposable and rebuilt from the log, so a change here bumps
  * READ_MODEL_VERSION and the projector builds a fresh generation.
  */
-export const READ_MODEL_VERSION = 10;
+export const READ_MODEL_VERSION = 11;
 
 export function readModelDdl(schema: string, options: { indexes?: boolean } = {}): string {
   const s = quoteIdent(schema);
@@ -29,6 +29,10 @@ CREATE INDEX ON ${s}.commitment_versions USING gist (valid, recorded) INCLUDE (c
 CREATE INDEX ON ${s}.commitment_versions (commitment_id) INCLUDE (by_party, to_party, status, kind, valid, recorded);
 CREATE INDEX ON ${s}.commitment_versions (by_party, status, commitment_id) INCLUDE (to_party, kind, valid, recorded);
 CREATE INDEX ON ${s}.commitment_versions (to_party, status, commitment_id) INCLUDE (by_party, kind, valid, recorded);
+CREATE INDEX ON ${s}.commitment_reported_versions USING gist (valid, recorded, reported) INCLUDE (commitment_id, by_party, to_party, status, kind);
+CREATE INDEX commitment_reported_versions_id_idx ON ${s}.commitment_reported_versions (commitment_id) INCLUDE (by_party, to_party, status, kind, valid, recorded, reported);
+CREATE INDEX commitment_reported_versions_by_idx ON ${s}.commitment_reported_versions (by_party, status, commitment_id) INCLUDE (to_party, kind, valid, recorded, reported);
+CREATE INDEX commitment_reported_versions_to_idx ON ${s}.commitment_reported_versions (to_party, status, commitment_id) INCLUDE (by_party, kind, valid, recorded, reported);
 CREATE INDEX ON ${s}.entity_versions USING gist (valid, recorded);
 CREATE INDEX ON ${s}.entity_versions (entity_type, entity_id) INCLUDE (valid, recorded, active);
 CREATE INDEX ON ${s}.timeline (effective_at, position) INCLUDE (effective_precision, effective_until, recorded, parties, type, reported_from);
@@ -93,6 +97,15 @@ CREATE TABLE ${s}.commitment_versions (
   uncertain      jsonb NOT NULL,
   -- The source of each fact's current value, packed (see packSources).
   sources        jsonb NOT NULL
+);
+
+-- The same versions on the reported axis as well: the state held over a valid-time range, as
+-- known over a recorded-time range, counting only the events whose sources had been published
+-- over a \`reported\` range (reportedBy). A stream's reported ranges start at the publication
+-- instants of its events (publishedFrom); between two of them nothing the fold reads changes.
+CREATE TABLE ${s}.commitment_reported_versions (
+  LIKE ${s}.commitment_versions,
+  reported       tstzrange NOT NULL
 );
 
 -- Bitemporal versions of parties, tracks, deployments and occurrences: the state as

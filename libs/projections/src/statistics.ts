@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { quoteIdent } from './read-model-schema';
 
 /** The read-model tables whose statistics steer the read queries' plans. */
-const TABLES = ['timeline', 'commitment_versions', 'entity_versions', 'stream_events'];
+const TABLES = ['timeline', 'commitment_versions', 'commitment_reported_versions', 'entity_versions', 'stream_events'];
 /** No ANALYZE before this many projected rows: small tables are planned well enough. */
 const FIRST_ANALYZE_AFTER = 1000;
 

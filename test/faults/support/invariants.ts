@@ -50,7 +50,13 @@ export async function answersNotStoredAsGiven(pool: Pool, answered: AnsweredWrit
     .map((write) => ({ key: write.idempotencyKey, told: write.eventIds, stored: stored.get(write.idempotencyKey) }));
 }
 
-export const READ_MODEL_TABLES = ['stream_events', 'commitment_versions', 'entity_versions', 'timeline'] as const;
+export const READ_MODEL_TABLES = [
+  'stream_events',
+  'commitment_versions',
+  'commitment_reported_versions',
+  'entity_versions',
+  'timeline',
+] as const;
 
 /** Rows that differ between two generations' read models, table by table (both directions, with multiplicity). */
 export async function readModelDifferences(pool: Pool, live: string, rebuilt: string): Promise<Record<string, number>> {

@@ -47,7 +47,7 @@ const UNIQUE_VIOLATION = '23505';
 
 /**
  * Reads stream_events stream by stream (keyset pages in primary-key order)
- * and writes the rows of commitment_versions, entity_versions and timeline.
+ * and writes the rows of commitment_versions, commitment_reported_versions, entity_versions and timeline.
  * The next page is read while the rows of this one are written. Memory holds
  * one page at a time. `onEvents` counts events as they are derived. With
  * `copy` (a real PostgreSQL server, not PGlite) rows are written by COPY.
@@ -67,11 +67,12 @@ export async function deriveReadModels(
     const page = await next;
     if (page.streams.length === 0) break;
     next = page.after === undefined ? Promise.resolve({ streams: [], after: undefined }) : readPage(pool, s, page.after, pageSize);
-    const rows: StreamRows = { commitmentVersions: [], entityVersions: [], timeline: [] };
+    const rows: StreamRows = { commitmentVersions: [], commitmentReportedVersions: [], entityVersions: [], timeline: [] };
     let events = 0;
     for (const history of page.streams) {
       const derived = streamRows(history);
       append(rows.commitmentVersions, derived.commitmentVersions);
+      append(rows.commitmentReportedVersions, derived.commitmentReportedVersions);
       append(rows.entityVersions, derived.entityVersions);
       append(rows.timeline, derived.timeline);
       events += history.length;
@@ -79,6 +80,7 @@ export async function deriveReadModels(
     await writing;
     writing = Promise.all([
       write(pool, s, BULK_TABLES.commitmentVersions, rows.commitmentVersions),
+      write(pool, s, BULK_TABLES.commitmentReportedVersions, rows.commitmentReportedVersions),
       write(pool, s, BULK_TABLES.entityVersions, rows.entityVersions),
       write(pool, s, BULK_TABLES.timeline, rows.timeline),
     ]).then(() => options.onEvents?.(events));
@@ -114,6 +116,7 @@ export async function indexGeneration(pool: Pool, generation: Generation): Promi
   // and the state's counts, walk their covering indexes alone (index-only scans) and read only
   // the rows they answer.
   await pool.query(`VACUUM (ANALYZE) ${s}.commitment_versions`);
+  await pool.query(`VACUUM (ANALYZE) ${s}.commitment_reported_versions`);
   await pool.query(`VACUUM (ANALYZE) ${s}.entity_versions`);
   await pool.query(`VACUUM (ANALYZE) ${s}.timeline`);
 }

@@ -15,6 +15,7 @@ import {
   citedEvents,
   commitmentStateColumns,
   ENTITY_FOLDS,
+  reportedCommitmentSegments,
   entityIdOf,
   storedEntityState,
   timelineAttribution,
@@ -25,6 +26,7 @@ import {
 /** Rows of the read models, as plain values in column order of each table (see BULK_TABLES). */
 export interface StreamRows {
   readonly commitmentVersions: unknown[][];
+  readonly commitmentReportedVersions: unknown[][];
   readonly entityVersions: unknown[][];
   readonly timeline: unknown[][];
 }
@@ -40,7 +42,7 @@ export interface StreamRows {
  * of the stream's next append, or none for the last.
  */
 export function streamRows(history: readonly RecordedEvent[]): StreamRows {
-  const rows: StreamRows = { commitmentVersions: [], entityVersions: [], timeline: [] };
+  const rows: StreamRows = { commitmentVersions: [], commitmentReportedVersions: [], entityVersions: [], timeline: [] };
   const appends = byAppend(history);
   const openTimeline = new Map<string, unknown[]>();
   for (let index = 0; index < appends.length; index++) {
@@ -54,6 +56,18 @@ export function streamRows(history: readonly RecordedEvent[]): StreamRows {
     if (streamType === COMMITMENT_STREAM_TYPE) {
       for (const { validFrom, validTo, state } of commitmentSegments(known, recordedAt)) {
         rows.commitmentVersions.push([state.commitmentId, validFrom, validTo, recordedAt, closesAt, ...commitmentStateColumns(state)]);
+      }
+      for (const { validFrom, validTo, state, reportedFrom, reportedTo } of reportedCommitmentSegments(known, recordedAt)) {
+        rows.commitmentReportedVersions.push([
+          state.commitmentId,
+          validFrom,
+          validTo,
+          recordedAt,
+          closesAt,
+          ...commitmentStateColumns(state),
+          reportedFrom,
+          reportedTo,
+        ]);
       }
     } else if (ENTITY_FOLDS[streamType]) {
       const entityId = entityIdOf(streamId, streamType);
@@ -221,6 +235,39 @@ export const BULK_TABLES = {
     select: `c1, tstzrange(c2, c3, '[)'), tstzrange(c4, c5, '[)'), c6, c7, c8, c9, c10, c11, c12::jsonb, c13, c14, c15, c16, c17,
       c18::jsonb, c19::jsonb, c20, c21::jsonb`,
     copy: [0, [1, 2], [3, 4], 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+  },
+  commitmentReportedVersions: {
+    name: 'commitment_reported_versions',
+    arrays: [
+      'text',
+      'timestamptz',
+      'timestamptz',
+      'timestamptz',
+      'timestamptz',
+      'int',
+      'text',
+      'text',
+      'text',
+      'text',
+      'text',
+      'text',
+      'numeric',
+      'text',
+      'text',
+      'numeric',
+      'numeric',
+      'text',
+      'text',
+      'timestamptz',
+      'text',
+      'timestamptz',
+      'timestamptz',
+    ],
+    columns: `commitment_id, valid, recorded, stream_version, kind, title, by_party, to_party, status, terms, amount, currency, unit,
+      disbursed, outstanding, event_ids, uncertain, lapsed_at, sources, reported`,
+    select: `c1, tstzrange(c2, c3, '[)'), tstzrange(c4, c5, '[)'), c6, c7, c8, c9, c10, c11, c12::jsonb, c13, c14, c15, c16, c17,
+      c18::jsonb, c19::jsonb, c20, c21::jsonb, tstzrange(c22, c23, '[)')`,
+    copy: [0, [1, 2], [3, 4], 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, [21, 22]],
   },
   entityVersions: {
     name: 'entity_versions',

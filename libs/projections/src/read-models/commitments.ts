@@ -1,8 +1,11 @@
-/** Commitments at (asOf, knownAt) from `commitment_versions`: pages in id order, the whole state, one by id. */
+/**
+ * Commitments at (asOf, knownAt) from `commitment_versions`, and with reportedBy from
+ * `commitment_reported_versions` (the same rows with a range of the reported axis): pages in id
+ * order, the whole state, one by id.
+ */
 
 import type { Pool } from 'pg';
 import { PackedSources, unpackSources } from '@timeline/domain';
-import { reportedCommitments } from '../reported';
 import type { CommitmentAsOfView, CommitmentFilter, UncertainFact } from '../read-model-views';
 
 interface CommitmentRow {
@@ -48,9 +51,7 @@ export async function commitmentsAt(
   page?: { after?: string; limit: number },
   reportedBy?: string,
 ): Promise<CommitmentAsOfView[]> {
-  if (reportedBy !== undefined) return reportedCommitments(pool, s, asOf, knownAt, reportedBy, filter, page);
-  const params: unknown[] = [asOf, knownAt];
-  const conditions = ['valid @> $1::timestamptz', 'recorded @> $2::timestamptz'];
+  const { table, params, conditions } = axes(s, asOf, knownAt, reportedBy);
   const add = (sql: (n: number) => string, value: unknown) => {
     params.push(value);
     conditions.push(sql(params.length));
@@ -59,14 +60,14 @@ export async function commitmentsAt(
   if (page?.after !== undefined) add((n) => `commitment_id > $${n}`, page.after);
   if (page && filter.parties?.length && filter.status?.length) {
     params.push(page.limit);
-    const ids = pageIdsByPartyAndStatus(s, conditions, params, filter.parties, filter.status, `$${params.length}`);
-    return commitmentsWithIds(pool, s, ids, params);
+    const ids = pageIdsByPartyAndStatus(table, conditions, params, filter.parties, filter.status, `$${params.length}`);
+    return commitmentsWithIds(pool, table, ids, params, reportedBy !== undefined);
   }
   if (filter.parties?.length) add((n) => `(by_party = ANY($${n}) OR to_party = ANY($${n}))`, filter.parties);
   if (filter.status?.length) add((n) => `status = ANY($${n})`, filter.status);
   if (!page) {
     const { rows } = await pool.query<CommitmentRow>(
-      `SELECT ${COMMITMENT_COLUMNS} FROM ${s}.commitment_versions WHERE ${conditions.join(' AND ')} ORDER BY lower(valid), commitment_id`,
+      `SELECT ${COMMITMENT_COLUMNS} FROM ${table} WHERE ${conditions.join(' AND ')} ORDER BY lower(valid), commitment_id`,
       params,
     );
     return rows.map(toView);
@@ -74,20 +75,47 @@ export async function commitmentsAt(
   params.push(page.limit);
   return commitmentsWithIds(
     pool,
-    s,
-    `SELECT commitment_id FROM ${s}.commitment_versions WHERE ${conditions.join(' AND ')} ORDER BY commitment_id LIMIT $${params.length}`,
+    table,
+    `SELECT commitment_id FROM ${table} WHERE ${conditions.join(' AND ')} ORDER BY commitment_id LIMIT $${params.length}`,
     params,
+    reportedBy !== undefined,
   );
 }
 
-/** The rows at (asOf, knownAt) = ($1, $2) of the commitments a query selects, in id order. */
-async function commitmentsWithIds(pool: Pool, s: string, ids: string, params: unknown[]): Promise<CommitmentAsOfView[]> {
+/**
+ * The table, parameters and conditions of a question at (asOf, knownAt) = ($1, $2), and with
+ * reportedBy = $3 on the reported axis: one row per commitment holds at any point of the axes.
+ */
+function axes(s: string, asOf: string, knownAt: string, reportedBy: string | undefined) {
+  if (reportedBy === undefined) {
+    return {
+      table: `${s}.commitment_versions`,
+      params: [asOf, knownAt] as unknown[],
+      conditions: ['valid @> $1::timestamptz', 'recorded @> $2::timestamptz'],
+    };
+  }
+  return {
+    table: `${s}.commitment_reported_versions`,
+    params: [asOf, knownAt, reportedBy] as unknown[],
+    conditions: ['valid @> $1::timestamptz', 'recorded @> $2::timestamptz', 'reported @> $3::timestamptz'],
+  };
+}
+
+/** The rows at (asOf, knownAt) = ($1, $2), and reportedBy = $3 when `reported`, of the commitments a query selects, in id order. */
+async function commitmentsWithIds(
+  pool: Pool,
+  table: string,
+  ids: string,
+  params: unknown[],
+  reported: boolean,
+): Promise<CommitmentAsOfView[]> {
   // The page's ids first, from covering indexes alone (filters on index columns, no table
   // reads for the versions that do not hold at asOf/knownAt); then only those rows.
   const { rows } = await pool.query<CommitmentRow>(
     `WITH page AS (${ids})
-     SELECT ${COMMITMENT_COLUMNS} FROM ${s}.commitment_versions JOIN page USING (commitment_id)
-      WHERE valid @> $1::timestamptz AND recorded @> $2::timestamptz ORDER BY commitment_id`,
+     SELECT ${COMMITMENT_COLUMNS} FROM ${table} JOIN page USING (commitment_id)
+      WHERE valid @> $1::timestamptz AND recorded @> $2::timestamptz ${reported ? 'AND reported @> $3::timestamptz' : ''}
+      ORDER BY commitment_id`,
     params,
   );
   return rows.map(toView);
@@ -101,12 +129,11 @@ export async function commitmentAt(
   knownAt: string,
   reportedBy?: string,
 ): Promise<CommitmentAsOfView | undefined> {
-  if (reportedBy !== undefined)
-    return (await reportedCommitments(pool, s, asOf, knownAt, reportedBy, {}, undefined, `commitment-${id}`))[0];
+  const { table, params, conditions } = axes(s, asOf, knownAt, reportedBy);
+  params.push(id);
   const { rows } = await pool.query<CommitmentRow>(
-    `SELECT ${COMMITMENT_COLUMNS} FROM ${s}.commitment_versions
-      WHERE commitment_id = $1 AND valid @> $2::timestamptz AND recorded @> $3::timestamptz`,
-    [id, asOf, knownAt],
+    `SELECT ${COMMITMENT_COLUMNS} FROM ${table} WHERE commitment_id = $${params.length} AND ${conditions.join(' AND ')}`,
+    params,
   );
   return rows[0] && toView(rows[0]);
 }
@@ -122,7 +149,7 @@ export async function commitmentAt(
  * when few commitments hold at all.
  */
 function pageIdsByPartyAndStatus(
-  s: string,
+  table: string,
   conditions: string[],
   params: unknown[],
   parties: readonly string[],
@@ -141,7 +168,7 @@ function pageIdsByPartyAndStatus(
       const statusParam = `$${params.length}`;
       for (const side of [`by_party = ${partyParam}`, `to_party = ${partyParam} AND by_party <> ALL(${allParam}::text[])`]) {
         walks.push(
-          `(SELECT commitment_id FROM ${s}.commitment_versions WHERE ${side} AND status = ${statusParam} AND ${where} ORDER BY commitment_id LIMIT ${limit})`,
+          `(SELECT commitment_id FROM ${table} WHERE ${side} AND status = ${statusParam} AND ${where} ORDER BY commitment_id LIMIT ${limit})`,
         );
       }
     }
@@ -174,14 +201,14 @@ function toView(row: CommitmentRow): CommitmentAsOfView {
 }
 
 /**
- * How many commitments hold at (asOf, knownAt): counted from the covering indexes, no row read
- * out. On the reported axis the candidate streams are folded, as for a page of them.
+ * How many commitments hold at (asOf, knownAt), and reportedBy: counted from the covering
+ * indexes, no row read out.
  */
 export async function commitmentCountAt(pool: Pool, s: string, asOf: string, knownAt: string, reportedBy?: string): Promise<number> {
-  if (reportedBy !== undefined) return (await reportedCommitments(pool, s, asOf, knownAt, reportedBy)).length;
+  const { table, params, conditions } = axes(s, asOf, knownAt, reportedBy);
   const { rows } = await pool.query<{ total: number }>(
-    `SELECT count(*)::int AS total FROM ${s}.commitment_versions WHERE valid @> $1::timestamptz AND recorded @> $2::timestamptz`,
-    [asOf, knownAt],
+    `SELECT count(*)::int AS total FROM ${table} WHERE ${conditions.join(' AND ')}`,
+    params,
   );
   return rows[0].total;
 }
@@ -192,20 +219,16 @@ export async function commitmentCountAt(pool: Pool, s: string, asOf: string, kno
  * once, and asks of it whether one of its versions holds, which the index's own columns answer.
  */
 export async function commitmentPartiesAt(pool: Pool, s: string, asOf: string, knownAt: string, reportedBy?: string): Promise<string[]> {
-  if (reportedBy !== undefined) {
-    const commitments = await reportedCommitments(pool, s, asOf, knownAt, reportedBy);
-    return [...new Set(commitments.flatMap((commitment) => [commitment.by, commitment.to]))];
-  }
+  const { table, params, conditions } = axes(s, asOf, knownAt, reportedBy);
   const side = (column: string) => `
     (WITH RECURSIVE codes AS (
-       SELECT min(${column}) AS code FROM ${s}.commitment_versions
+       SELECT min(${column}) AS code FROM ${table}
        UNION ALL
-       SELECT (SELECT min(${column}) FROM ${s}.commitment_versions WHERE ${column} > codes.code) FROM codes WHERE codes.code IS NOT NULL
+       SELECT (SELECT min(${column}) FROM ${table} WHERE ${column} > codes.code) FROM codes WHERE codes.code IS NOT NULL
      )
      SELECT code FROM codes
       WHERE code IS NOT NULL
-        AND EXISTS (SELECT 1 FROM ${s}.commitment_versions
-                     WHERE ${column} = codes.code AND valid @> $1::timestamptz AND recorded @> $2::timestamptz))`;
-  const { rows } = await pool.query<{ code: string }>(`${side('by_party')} UNION ${side('to_party')}`, [asOf, knownAt]);
+        AND EXISTS (SELECT 1 FROM ${table} WHERE ${column} = codes.code AND ${conditions.join(' AND ')}))`;
+  const { rows } = await pool.query<{ code: string }>(`${side('by_party')} UNION ${side('to_party')}`, params);
   return rows.map((row) => row.code);
 }
