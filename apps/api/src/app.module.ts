@@ -36,6 +36,33 @@ import { SchemasController } from './schemas/schemas.controller';
 import { ReadModel } from '@timeline/projections';
 import { CLOCK, EVENT_STORE, RUNTIME } from './runtime/tokens';
 
+/** Every route of the API: the app serves them, and the OpenAPI document describes them (`openapi.ts`). */
+export const API_CONTROLLERS = [
+  RecordCommitmentController,
+  AmendCommitmentController,
+  RecordDisbursementController,
+  ChangeCommitmentStatusController,
+  GetCommitmentController,
+  RegisterPartyController,
+  OpenTrackController,
+  ChangeTrackStatusController,
+  SetTrackDeadlineController,
+  StartDeploymentController,
+  EndDeploymentController,
+  RecordOccurrenceController,
+  TimeTravelController,
+  EntitiesController,
+  AuditController,
+  SubscriptionsController,
+  SchemasController,
+  ReviseEventController,
+  ClaimEventController,
+  AdminController,
+  KeysController,
+  HealthController,
+  MetricsController,
+];
+
 @Module({})
 export class AppModule {
   static forRuntime(runtime: Runtime): DynamicModule {
@@ -62,31 +89,7 @@ export class AppModule {
           }),
         }),
       ],
-      controllers: [
-        RecordCommitmentController,
-        AmendCommitmentController,
-        RecordDisbursementController,
-        ChangeCommitmentStatusController,
-        GetCommitmentController,
-        RegisterPartyController,
-        OpenTrackController,
-        ChangeTrackStatusController,
-        SetTrackDeadlineController,
-        StartDeploymentController,
-        EndDeploymentController,
-        RecordOccurrenceController,
-        TimeTravelController,
-        EntitiesController,
-        AuditController,
-        SubscriptionsController,
-        SchemasController,
-        ReviseEventController,
-        ClaimEventController,
-        AdminController,
-        KeysController,
-        HealthController,
-        MetricsController,
-      ],
+      controllers: API_CONTROLLERS,
       providers: [
         { provide: RUNTIME, useValue: runtime },
         { provide: EVENT_STORE, useValue: runtime.store },
