@@ -18,7 +18,7 @@ const HEADER = `/**
 
 /** The TypeScript source of the document's paths and schemas, formatted as the repository is. */
 async function apiTypes(document) {
-  const source = HEADER + astToString(await openapiTS(document));
+  const source = HEADER + astToString(await openapiTS(document, { emptyObjectsUnknown: true }));
   const options = await prettier.resolveConfig(API_TYPES_FILE);
   return prettier.format(source, { ...options, filepath: API_TYPES_FILE });
 }

@@ -618,18 +618,18 @@ export interface components {
        * @description Decimal string; a count of `currency` or of `unit`
        * @example 630000000
        */
-      amount?: Record<string, never>;
+      amount?: string | null;
       /** @example USD */
-      currency?: Record<string, never>;
+      currency?: string | null;
       /**
        * @description What the amount counts, when it is not money alone
        * @example USD per 1000 m3
        */
-      unit?: Record<string, never>;
+      unit?: string | null;
       /** @example 2021 */
-      validFrom?: Record<string, never>;
+      validFrom?: string | null;
       /** @example 2022-12 */
-      validUntil?: Record<string, never>;
+      validUntil?: string | null;
       conditions?: string[];
       /**
        * @example [
@@ -637,7 +637,7 @@ export interface components {
        *     ]
        */
       restrictions?: string[];
-      description?: Record<string, never>;
+      description?: string | null;
     };
     RecordCommitmentDto: {
       source: components['schemas']['SourceDto'];
@@ -743,6 +743,24 @@ export interface components {
       /** @example Last tranche paid */
       reason?: string;
     };
+    TermsAnswerDto: {
+      /**
+       * @description Decimal string
+       * @example 630000000
+       */
+      amount?: string | null;
+      /** @example USD */
+      currency?: string | null;
+      /** @example USD per 1000 m3 */
+      unit?: string | null;
+      /** @example 2021 */
+      validFrom?: string | null;
+      /** @example 2022-12 */
+      validUntil?: string | null;
+      conditions?: string[] | null;
+      restrictions?: string[] | null;
+      description?: string | null;
+    };
     CommitmentAnswerDto: {
       /** Format: uuid */
       id: string;
@@ -764,32 +782,29 @@ export interface components {
        * @description For a derived lapse: the first instant after `terms.validUntil`; null otherwise
        * @example 2023-01-01T00:00:00.000Z
        */
-      lapsedAt: Record<string, never> | null;
-      /** @description amount, currency, unit, validFrom, validUntil, conditions, restrictions, description */
-      terms: {
-        [key: string]: unknown;
-      };
+      lapsedAt: string | null;
+      terms: components['schemas']['TermsAnswerDto'];
       /** @example USD */
-      currency: Record<string, never> | null;
+      currency: string | null;
       /** @example USD per 1000 m3 */
-      unit: Record<string, never> | null;
+      unit: string | null;
       /**
        * @description `terms.amount`
        * @example 630000000
        */
-      pledged: Record<string, never> | null;
+      pledged: string | null;
       /**
        * @description Sum of the disbursements; absent for a price (a rate is not a sum)
        * @example 0
        */
-      disbursed?: string;
+      disbursed?: string | null;
       /**
        * @description pledged − disbursed; null without an amount and once lapsed; absent for a price
        * @example 630000000
        */
-      outstanding?: Record<string, never> | null;
+      outstanding?: string | null;
       /** @description Facts counted whose period has not closed at asOf */
-      uncertain: Record<string, never>[];
+      uncertain: Record<string, unknown>[];
       /** @description For each fact, by its path (`effectiveAt`, `kind`, `title`, `by`, `to`, `status`, `terms.amount`, `terms.validUntil`, `disbursed`, …), the source of its current value: the last event that changed it, or the last correction of that event that changed it. A derived lapse cites the source of `terms.validUntil`. */
       sources: {
         [key: string]: components['schemas']['AttributionDto'];
@@ -969,6 +984,45 @@ export interface components {
       horizon?: string;
       description?: string;
     };
+    ClaimAnswerDto: {
+      /**
+       * Format: uuid
+       * @description The ClaimRecorded event, or the fact's own event for the value it was recorded with
+       */
+      claimId: string;
+      /**
+       * @description The value as the event gives it: an amount `630000000`, a date `2021-09-08`
+       * @example 630000000
+       */
+      value: string;
+      source: components['schemas']['SourceDto'];
+      /** @enum {string} */
+      confidence: 'confirmed' | 'reported' | 'claimed' | 'inferred';
+      /** @description True: the source's passage is a verbatim `quote`; false: a `paraphrase` or none */
+      quoted: boolean;
+      /** @description As the source gives it; null when unknown */
+      publishedAt: string | null;
+      publishedAtEstimated: boolean;
+      recordedAt: string;
+      current: boolean;
+    };
+    ClaimSetDto: {
+      /** @example terms.amount */
+      field: string;
+      /** @description `claimId` of the current claim */
+      current: string;
+      /**
+       * @description `chosen`: an analyst chose it; `latest_published`: the default
+       * @enum {string}
+       */
+      why: 'chosen' | 'latest_published';
+      /** @description The analyst's reason when chosen, else what the default rests on */
+      reason: string;
+      /** @description The ClaimChosen event, when chosen */
+      choiceId: string | null;
+      /** @description In order of publication, earliest first */
+      claims: components['schemas']['ClaimAnswerDto'][];
+    };
     AttributionDto: {
       /**
        * Format: uuid
@@ -985,29 +1039,97 @@ export interface components {
       confidence: 'confirmed' | 'reported' | 'claimed' | 'inferred';
       /** @example 2026-01-01T00:00:00.000Z */
       recordedAt: string;
+      /** @description Other sources that confirm the event; only when there are some */
+      corroboratedBy?: components['schemas']['AttributionDto'][];
+      /** @description Only on a fact sources disagree on: every claim, which is current and why */
+      claims?: components['schemas']['ClaimSetDto'];
     };
     CommitmentPageDto: {
       asOf: string;
       knownAt: string;
       count: number;
       items: components['schemas']['CommitmentAnswerDto'][];
-      nextCursor: Record<string, never> | null;
+      nextCursor: string | null;
     };
-    StateSectionDto: {
+    PartyAnswerDto: {
+      /** @example BY */
+      partyId: string;
+      /**
+       * @description Absent for a party a commitment names without its being registered
+       * @example Belarus
+       */
+      name?: string;
+      /** @example state */
+      kind?: string;
+      /** @description false: named by a commitment, never registered (then only `partyId` is given) */
+      registered?: boolean;
+      /** @description For each fact, by its path (`effectiveAt`, `name`, `status`, `deadlines`, …), the source of its current value */
+      sources?: {
+        [key: string]: components['schemas']['AttributionDto'];
+      };
+    };
+    PartySectionDto: {
       /**
        * @description How many hold at the time axes, on every page together
        * @example 312
        */
       total: number;
-      /** @description This page, in id order */
-      items: Record<string, never>[];
       /** @description The cursor of the next page; null on the last */
-      nextCursor: Record<string, never> | null;
+      nextCursor: string | null;
       /**
        * @description The next page, as a path to GET
        * @example /v1/state?section=tracks&cursor=…
        */
-      next: Record<string, never> | null;
+      next: string | null;
+      /** @description This page, in id order */
+      items: components['schemas']['PartyAnswerDto'][];
+    };
+    DeadlineAnswerDto: {
+      deadlineId: string;
+      /**
+       * @description As recorded, with its precision
+       * @example 2021-12
+       */
+      due: string;
+      /** @description First instant of the due period */
+      dueAt: string;
+      /** @description First instant after the due period */
+      dueUntil: string;
+      description: string;
+    };
+    TrackAnswerDto: {
+      trackId: string;
+      title: string;
+      /** @example union_program */
+      kind: string;
+      area: string;
+      /** @example open */
+      status: string;
+      parties: string[];
+      description: string | null;
+      deadlines: components['schemas']['DeadlineAnswerDto'][];
+      /** @description Facts counted whose period has not closed at asOf */
+      uncertain: Record<string, unknown>[];
+      /** @description For each fact, by its path (`effectiveAt`, `name`, `status`, `deadlines`, …), the source of its current value */
+      sources: {
+        [key: string]: components['schemas']['AttributionDto'];
+      };
+    };
+    TrackSectionDto: {
+      /**
+       * @description How many hold at the time axes, on every page together
+       * @example 312
+       */
+      total: number;
+      /** @description The cursor of the next page; null on the last */
+      nextCursor: string | null;
+      /**
+       * @description The next page, as a path to GET
+       * @example /v1/state?section=tracks&cursor=…
+       */
+      next: string | null;
+      /** @description This page, in id order */
+      items: components['schemas']['TrackAnswerDto'][];
     };
     CommitmentSectionDto: {
       /**
@@ -1015,15 +1137,56 @@ export interface components {
        * @example 312
        */
       total: number;
-      /** @description This page, in id order */
-      items: Record<string, never>[];
       /** @description The cursor of the next page; null on the last */
-      nextCursor: Record<string, never> | null;
+      nextCursor: string | null;
       /**
        * @description The next page, as a path to GET
        * @example /v1/state?section=tracks&cursor=…
        */
-      next: Record<string, never> | null;
+      next: string | null;
+      /** @description This page, in id order */
+      items: components['schemas']['CommitmentAnswerDto'][];
+    };
+    DeploymentAnswerDto: {
+      deploymentId: string;
+      /** @example Su-30SM fighter jets */
+      asset: string;
+      /** @example 2 */
+      quantity: string | null;
+      unit: string | null;
+      place: string | null;
+      /** @example RU */
+      by: string;
+      /** @example BY */
+      host: string;
+      commandedBy: string | null;
+      purpose: string | null;
+      active: boolean;
+      startedAt: string;
+      endedAt: string | null;
+      endReason: string | null;
+      /** @description Facts counted whose period has not closed at asOf */
+      uncertain: Record<string, unknown>[];
+      /** @description For each fact, by its path (`effectiveAt`, `name`, `status`, `deadlines`, …), the source of its current value */
+      sources: {
+        [key: string]: components['schemas']['AttributionDto'];
+      };
+    };
+    DeploymentSectionDto: {
+      /**
+       * @description How many hold at the time axes, on every page together
+       * @example 312
+       */
+      total: number;
+      /** @description The cursor of the next page; null on the last */
+      nextCursor: string | null;
+      /**
+       * @description The next page, as a path to GET
+       * @example /v1/state?section=tracks&cursor=…
+       */
+      next: string | null;
+      /** @description This page, in id order */
+      items: components['schemas']['DeploymentAnswerDto'][];
     };
     StateDto: {
       asOf: string;
@@ -1035,13 +1198,44 @@ export interface components {
        */
       section?: 'parties' | 'tracks' | 'commitments' | 'deployments';
       /** @description Parties registered or named by a commitment, by code; an unregistered one is { partyId, registered: false } */
-      parties?: components['schemas']['StateSectionDto'];
-      tracks?: components['schemas']['StateSectionDto'];
+      parties?: components['schemas']['PartySectionDto'];
+      tracks?: components['schemas']['TrackSectionDto'];
       commitments?: components['schemas']['CommitmentSectionDto'];
       /** @description Active deployments */
-      deployments?: components['schemas']['StateSectionDto'];
+      deployments?: components['schemas']['DeploymentSectionDto'];
       /** @description Whether an item on these pages counts a fact that may not have happened yet at asOf */
       uncertain?: boolean;
+    };
+    DiffChangeDto: {
+      /** @example terms.amount */
+      path: string;
+      from: (string | number | boolean | unknown[] | Record<string, unknown>) | null;
+      to: (string | number | boolean | unknown[] | Record<string, unknown>) | null;
+      /** @description The source of the value after the change (of the value before, when the field is gone); null when none is kept */
+      source: components['schemas']['AttributionDto'] | null;
+    };
+    ChangedCommitmentDto: {
+      /** Format: uuid */
+      id: string;
+      title: string;
+      kind: string;
+      by: string;
+      to: string;
+      currency: string | null;
+      unit: string | null;
+      changes: components['schemas']['DiffChangeDto'][];
+    };
+    StateDiffDto: {
+      from: string;
+      to: string;
+      /** @description `toKnownAt` */
+      knownAt: string;
+      fromKnownAt: string;
+      toKnownAt: string;
+      reportedBy?: string;
+      added: components['schemas']['CommitmentAnswerDto'][];
+      removed: components['schemas']['CommitmentAnswerDto'][];
+      changed: components['schemas']['ChangedCommitmentDto'][];
     };
     TimelineDensityBucketDto: {
       /** @description Start of the slice (inclusive) */
@@ -1068,6 +1262,17 @@ export interface components {
       /** @description Non-empty slices only, in time order */
       items: components['schemas']['TimelineDensityBucketDto'][];
     };
+    EffectiveTimeDto: {
+      /**
+       * @description First instant of the period, UTC
+       * @example 2021-09-01T00:00:00.000Z
+       */
+      at: string;
+      /** @enum {string} */
+      precision: 'year' | 'month' | 'day' | 'instant' | 'range';
+      /** @description Only for precision `range`: the first instant after the period, exclusive */
+      until?: string;
+    };
     TimelineEntryDto: {
       /** Format: uuid */
       eventId: string;
@@ -1075,14 +1280,17 @@ export interface components {
       position: string;
       streamId: string;
       streamType: string;
+      streamVersion: number;
       type: string;
-      /** @description { at, precision, until }: as corrected */
-      effectiveAt: {
-        [key: string]: unknown;
-      };
+      /** @description As corrected */
+      effectiveAt: components['schemas']['EffectiveTimeDto'];
       recordedAt: string;
       /** @description When this version of the row became known (a correction makes a new one) */
       knownSince: string;
+      /** @description Who recorded it (the key owner) */
+      actor: string;
+      /** @enum {string} */
+      confidence: 'confirmed' | 'reported' | 'claimed' | 'inferred';
       /** @description The source the row now reads with: the last correction's when the event was corrected */
       source: components['schemas']['SourceDto'];
       /** @description The source the event was recorded with */
@@ -1090,6 +1298,12 @@ export interface components {
       /** @description For each path a correction changed (`effectiveAt`, `data.terms.amount`), the correction that set it; `{}` when uncorrected */
       sources: {
         [key: string]: components['schemas']['AttributionDto'];
+      };
+      /** @description Other sources that confirm the event; only when there are some */
+      corroboratedBy?: components['schemas']['AttributionDto'][];
+      /** @description Facts sources disagree on, by path (`effectiveAt`, `data.terms.amount`); only when there are some */
+      claims?: {
+        [key: string]: components['schemas']['ClaimSetDto'];
       };
       parties: string[];
       /** @description The event data, as corrected */
@@ -1100,7 +1314,126 @@ export interface components {
     TimelinePageDto: {
       knownAt: string;
       items: components['schemas']['TimelineEntryDto'][];
-      nextCursor: Record<string, never> | null;
+      nextCursor: string | null;
+    };
+    PartyListDto: {
+      asOf: string;
+      knownAt: string;
+      reportedBy?: string;
+      count: number;
+      items: components['schemas']['PartyAnswerDto'][];
+    };
+    FieldChangeDto: {
+      /** @example terms.amount */
+      path: string;
+      /** @description The value before; null when the field was absent */
+      from: (string | number | boolean | unknown[] | Record<string, unknown>) | null;
+      /** @description The value after; null when the field is absent */
+      to: (string | number | boolean | unknown[] | Record<string, unknown>) | null;
+    };
+    HistoryFixDto: {
+      /** Format: uuid */
+      eventId: string;
+      type: string;
+      /** @enum {string} */
+      kind: 'correction' | 'retraction';
+      /** @description Set when folds ignore the revision: it then fixes nothing */
+      ignored?: string;
+    };
+    HistoryRetractionRefDto: {
+      /**
+       * Format: uuid
+       * @description The EventRetracted event
+       */
+      by: string;
+      recordedAt: string;
+    };
+    HistoryCorrectionRefDto: {
+      /** Format: uuid */
+      eventId: string;
+      recordedAt: string;
+    };
+    HistoryAboutDto: {
+      /** Format: uuid */
+      eventId: string;
+      /** @enum {string} */
+      kind: 'corroboration' | 'claim' | 'choice';
+      /** @example terms.amount */
+      field?: string;
+    };
+    HistoryVersionDto: {
+      version: number;
+      /** Format: uuid */
+      eventId: string;
+      type: string;
+      /** @description As recorded; a later correction does not alter it here */
+      effectiveAt: components['schemas']['EffectiveTimeDto'];
+      recordedAt: string;
+      actor: string;
+      source: components['schemas']['SourceDto'];
+      /** @enum {string} */
+      confidence: 'confirmed' | 'reported' | 'claimed' | 'inferred';
+      correlationId: string;
+      causationId: string | null;
+      /** @description The commitment as recorded up to this version, against up to the one before */
+      changes: components['schemas']['FieldChangeDto'][];
+      /** @description For a correction or retraction: the event it fixes */
+      fixes?: components['schemas']['HistoryFixDto'];
+      retracted?: components['schemas']['HistoryRetractionRefDto'];
+      correctedBy?: components['schemas']['HistoryCorrectionRefDto'][];
+      /** @description For a claim event: the event it is about, and what it says of it */
+      about?: components['schemas']['HistoryAboutDto'];
+    };
+    HistoryDto: {
+      /** Format: uuid */
+      id: string;
+      /** @description Every version, in stream order */
+      versions: components['schemas']['HistoryVersionDto'][];
+    };
+    LedgerRowDto: {
+      /** @example RU */
+      by: string;
+      /** @example BY */
+      to: string;
+      /** @example loan */
+      kind: string;
+      /** @example USD */
+      currency: string;
+      /**
+       * @description Decimal strings in `currency`
+       * @example 630000000
+       */
+      pledged: string;
+      disbursed: string;
+      outstanding: string;
+      /** @description Sum of the demands (`requested`) */
+      requested: string;
+      commitments: number;
+    };
+    LedgerDto: {
+      asOf: string;
+      knownAt: string;
+      reportedBy?: string;
+      rows: components['schemas']['LedgerRowDto'][];
+    };
+    SchemaSummaryDto: {
+      /** @example CommitmentRecorded */
+      type: string;
+      /**
+       * @example [
+       *       1,
+       *       2
+       *     ]
+       */
+      versions: number[];
+      /** @example 2 */
+      latest: number;
+    };
+    SchemaListDto: {
+      /** @description Every event type, with the versions of its data schema */
+      items: components['schemas']['SchemaSummaryDto'][];
+      /** @description The `$id` of the schema of the `source` every event carries */
+      source: string;
     };
     CorrectionDto: {
       source: components['schemas']['SourceDto'];
@@ -1124,7 +1457,7 @@ export interface components {
        *       }
        *     }
        */
-      data?: Record<string, never>;
+      data?: Record<string, unknown>;
     };
     RetractionDto: {
       source: components['schemas']['SourceDto'];
@@ -1160,7 +1493,7 @@ export interface components {
        * @description What this source says the field is: an effective time as text for effectiveAt, else the field's own type
        * @example 630000000
        */
-      value: Record<string, never>;
+      value: Record<string, unknown>;
     };
     ClaimChoiceDto: {
       source: components['schemas']['SourceDto'];
@@ -1463,7 +1796,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PartyListDto'];
+        };
       };
     };
   };
@@ -1808,7 +2143,11 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['StateDiffDto'];
+          'text/csv': components['schemas']['StateDiffDto'];
+          'application/x-ndjson': components['schemas']['StateDiffDto'];
+        };
       };
     };
   };
@@ -1944,7 +2283,11 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HistoryDto'];
+          'text/csv': components['schemas']['HistoryDto'];
+          'application/x-ndjson': components['schemas']['HistoryDto'];
+        };
       };
     };
   };
@@ -2000,7 +2343,11 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LedgerDto'];
+          'text/csv': components['schemas']['LedgerDto'];
+          'application/x-ndjson': components['schemas']['LedgerDto'];
+        };
       };
     };
   };
@@ -2077,7 +2424,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SchemaListDto'];
+        };
       };
     };
   };

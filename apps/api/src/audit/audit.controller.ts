@@ -1,5 +1,6 @@
 import { Controller, Get, HttpStatus, Inject, Param, Query, Req } from '@nestjs/common';
-import { ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { HistoryDto, LedgerDto } from './answers.dto';
 import { Transform } from 'class-transformer';
 import { commaList, PartyList } from '../http/query';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -109,6 +110,7 @@ export class AuditController {
   /** Every version in recorded order, with field-level changes, actor and source; corrections point at what they fix. */
   @Get('commitments/:id/history')
   @ApiProduces('application/json', 'text/csv', 'application/x-ndjson')
+  @ApiOkResponse({ type: HistoryDto })
   async history(@Param() params: CommitmentIdParams, @Query() consistency: ConsistencyParams, @Req() request: Request) {
     const events = await this.events(params.id, consistency);
     const versions = commitmentHistory(events);
@@ -127,6 +129,7 @@ export class AuditController {
 
   @Get('ledger')
   @ApiProduces('application/json', 'text/csv', 'application/x-ndjson')
+  @ApiOkResponse({ type: LedgerDto })
   async ledger(@Query() params: LedgerParams, @Req() request: Request) {
     const { asOf, knownAt, reportedBy } = resolveTime(params, this.clock());
     await this.wait.until(this.readModel, params.minPosition);

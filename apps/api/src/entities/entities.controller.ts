@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { PartyListDto } from './answers.dto';
 import { Transform } from 'class-transformer';
 import { commaList, PartyList } from '../http/query';
 import { IsBooleanString, IsIn, IsOptional } from 'class-validator';
@@ -75,6 +76,7 @@ export class EntitiesController {
   }
 
   @Get('parties')
+  @ApiOkResponse({ type: PartyListDto })
   async parties(@Query() params: EntityListParams) {
     const result = await this.read(partyAggregate, params);
     return { ...result, count: result.items.length };
