@@ -7,7 +7,7 @@ import { DataSet, Timeline, type DataGroup, type DataItem, type TimelineOptions 
 import { allPages, ApiError, apiKey, getJson, setApiKey } from './api';
 import { byId, escapeHtml, h } from './dom';
 import { loadCharts } from './chart';
-import { renderComparison, type StateDiff } from './compare';
+import { renderComparison } from './compare';
 import { renderHistory, renderStream } from './drawer';
 import { downloadCsv, downloadPng } from './export';
 import { eventTypeLabel, formatDay, textOf } from './format';
@@ -15,9 +15,21 @@ import { keyboardTimeline, trapFocus } from './keyboard';
 import { LiveStream, type LiveStatus } from './live';
 import { renderState } from './state-panel';
 import { loadedState, stateSections, withNextPage } from './state-sections';
-import { clusterTitle, densityClusters, drawnWindow, planLine, sliceWidth, type Cluster, type DensityRow, type Window } from './dense-line';
+import { clusterTitle, densityClusters, drawnWindow, planLine, sliceWidth, type Cluster, type Window } from './dense-line';
 import { KIND_GROUPS, NOT_DRAWN, timelineItems, type TimelineItem } from './timeline-items';
-import type { Commitment, History, Party, State, StateAnswer, StateSectionName, StreamedEvent, TimelineEntry } from './types';
+import type {
+  Commitment,
+  History,
+  PartyList,
+  SchemaList,
+  State,
+  StateAnswer,
+  StateDiff,
+  StateSectionName,
+  StreamedEvent,
+  TimelineDensity,
+  TimelineEntry,
+} from './types';
 import { parseView, serializeView, type ViewState } from './view-state';
 
 const DAY_MS = 86_400_000;
@@ -368,7 +380,7 @@ function drawWindow(): void {
 async function drawDensity(query: Record<string, string | undefined>, signal: AbortSignal): Promise<void> {
   const drawn = drawnWindow(visibleWindow());
   const buckets = Math.round((drawn.end - drawn.start) / sliceWidth(visibleWindow()));
-  const density = await getJson<{ total: number; items: DensityRow[] }>(
+  const density = await getJson<TimelineDensity>(
     '/v1/timeline/density',
     { ...query, from: new Date(drawn.start).toISOString(), to: new Date(drawn.end - 1).toISOString(), buckets: String(buckets) },
     signal,
@@ -662,8 +674,8 @@ function clearError(): void {
 async function loadFilterOptions(): Promise<void> {
   try {
     const [parties, schemas] = await Promise.all([
-      getJson<{ items: Party[] }>('/v1/parties', { knownAt: view.knownAt }),
-      getJson<{ items: { type: string }[] }>('/v1/schemas'),
+      getJson<PartyList>('/v1/parties', { knownAt: view.knownAt }),
+      getJson<SchemaList>('/v1/schemas'),
     ]);
     el.party.append(
       ...parties.items.map((party) =>
