@@ -29,7 +29,15 @@ import { RecordOccurrenceController, RecordOccurrenceHandler } from './occurrenc
 import { CommandWriter, RecentStreams } from '@timeline/write';
 import { ProjectionWait } from './time-travel/time-params';
 import { TimeTravelController } from './time-travel/time-travel.controller';
-import { EntitiesController } from './entities/entities.controller';
+import { ListCommitmentsController } from './commitments/list/list-commitments';
+import { CommitmentHistoryController } from './commitments/history/commitment-history';
+import { LedgerController } from './commitments/ledger/ledger';
+import { ListPartiesController } from './parties/list/list-parties';
+import { ListTracksController } from './tracks/list/list-tracks';
+import { ListDeadlinesController } from './tracks/deadlines/list-deadlines';
+import { ListDeploymentsController } from './deployments/list/list-deployments';
+import { ListOccurrencesController } from './occurrences/list/list-occurrences';
+import { EntityReader } from './time-travel/entity-reader';
 import { AuditController } from './audit/audit.controller';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 import { SchemasController } from './schemas/schemas.controller';
@@ -43,15 +51,22 @@ export const API_CONTROLLERS = [
   RecordDisbursementController,
   ChangeCommitmentStatusController,
   GetCommitmentController,
+  ListCommitmentsController,
+  CommitmentHistoryController,
+  LedgerController,
   RegisterPartyController,
+  ListPartiesController,
   OpenTrackController,
   ChangeTrackStatusController,
   SetTrackDeadlineController,
+  ListTracksController,
+  ListDeadlinesController,
   StartDeploymentController,
   EndDeploymentController,
+  ListDeploymentsController,
   RecordOccurrenceController,
+  ListOccurrencesController,
   TimeTravelController,
-  EntitiesController,
   AuditController,
   SubscriptionsController,
   SchemasController,
@@ -123,6 +138,7 @@ export class AppModule {
         ChooseClaimHandler,
         GetCommitmentHandler,
         ProjectionWait,
+        EntityReader,
         { provide: EventFeed, useValue: runtime.feed },
         { provide: ReadModel, useValue: new ReadModel(runtime.db.pool) },
       ],

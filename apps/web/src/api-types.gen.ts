@@ -10,7 +10,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['TimeTravelController_list'];
+    get: operations['ListCommitmentsController_list'];
     put?: never;
     post: operations['RecordCommitmentController_record'];
     delete?: never;
@@ -83,6 +83,54 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/commitments/{id}/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['CommitmentHistoryController_history'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/commitments/{id}/axes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['CommitmentHistoryController_axes'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ledger': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['LedgerController_ledger'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/parties': {
     parameters: {
       query?: never;
@@ -90,7 +138,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['EntitiesController_parties'];
+    get: operations['ListPartiesController_parties'];
     put?: never;
     post: operations['RegisterPartyController_registerParty'];
     delete?: never;
@@ -106,7 +154,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['EntitiesController_tracks'];
+    get: operations['ListTracksController_tracks'];
     put?: never;
     post: operations['OpenTrackController_openTrack'];
     delete?: never;
@@ -147,6 +195,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/deadlines': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ListDeadlinesController_deadlines'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/deployments': {
     parameters: {
       query?: never;
@@ -154,7 +218,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['EntitiesController_deployments'];
+    get: operations['ListDeploymentsController_deployments'];
     put?: never;
     post: operations['StartDeploymentController_startDeployment'];
     delete?: never;
@@ -186,7 +250,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['EntitiesController_occurrences'];
+    get: operations['ListOccurrencesController_occurrences'];
     put?: never;
     post: operations['RecordOccurrenceController_recordOccurrence'];
     delete?: never;
@@ -251,70 +315,6 @@ export interface paths {
       cookie?: never;
     };
     get: operations['TimeTravelController_timeline'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/deadlines': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: operations['EntitiesController_deadlines'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/commitments/{id}/history': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: operations['AuditController_history'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/commitments/{id}/axes': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: operations['AuditController_axes'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/ledger': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: operations['AuditController_ledger'];
     put?: never;
     post?: never;
     delete?: never;
@@ -810,6 +810,117 @@ export interface components {
         [key: string]: components['schemas']['AttributionDto'];
       };
     };
+    CommitmentPageDto: {
+      asOf: string;
+      knownAt: string;
+      count: number;
+      items: components['schemas']['CommitmentAnswerDto'][];
+      nextCursor: string | null;
+    };
+    EffectiveTimeDto: {
+      /**
+       * @description First instant of the period, UTC
+       * @example 2021-09-01T00:00:00.000Z
+       */
+      at: string;
+      /** @enum {string} */
+      precision: 'year' | 'month' | 'day' | 'instant' | 'range';
+      /** @description Only for precision `range`: the first instant after the period, exclusive */
+      until?: string;
+    };
+    FieldChangeDto: {
+      /** @example terms.amount */
+      path: string;
+      /** @description The value before; null when the field was absent */
+      from: (string | number | boolean | unknown[] | Record<string, unknown>) | null;
+      /** @description The value after; null when the field is absent */
+      to: (string | number | boolean | unknown[] | Record<string, unknown>) | null;
+    };
+    HistoryFixDto: {
+      /** Format: uuid */
+      eventId: string;
+      type: string;
+      /** @enum {string} */
+      kind: 'correction' | 'retraction';
+      /** @description Set when folds ignore the revision: it then fixes nothing */
+      ignored?: string;
+    };
+    HistoryRetractionRefDto: {
+      /**
+       * Format: uuid
+       * @description The EventRetracted event
+       */
+      by: string;
+      recordedAt: string;
+    };
+    HistoryCorrectionRefDto: {
+      /** Format: uuid */
+      eventId: string;
+      recordedAt: string;
+    };
+    HistoryAboutDto: {
+      /** Format: uuid */
+      eventId: string;
+      /** @enum {string} */
+      kind: 'corroboration' | 'claim' | 'choice';
+      /** @example terms.amount */
+      field?: string;
+    };
+    HistoryVersionDto: {
+      version: number;
+      /** Format: uuid */
+      eventId: string;
+      type: string;
+      /** @description As recorded; a later correction does not alter it here */
+      effectiveAt: components['schemas']['EffectiveTimeDto'];
+      recordedAt: string;
+      actor: string;
+      source: components['schemas']['SourceDto'];
+      /** @enum {string} */
+      confidence: 'confirmed' | 'reported' | 'claimed' | 'inferred';
+      correlationId: string;
+      causationId: string | null;
+      /** @description The commitment as recorded up to this version, against up to the one before */
+      changes: components['schemas']['FieldChangeDto'][];
+      /** @description For a correction or retraction: the event it fixes */
+      fixes?: components['schemas']['HistoryFixDto'];
+      retracted?: components['schemas']['HistoryRetractionRefDto'];
+      correctedBy?: components['schemas']['HistoryCorrectionRefDto'][];
+      /** @description For a claim event: the event it is about, and what it says of it */
+      about?: components['schemas']['HistoryAboutDto'];
+    };
+    HistoryDto: {
+      /** Format: uuid */
+      id: string;
+      /** @description Every version, in stream order */
+      versions: components['schemas']['HistoryVersionDto'][];
+    };
+    LedgerRowDto: {
+      /** @example RU */
+      by: string;
+      /** @example BY */
+      to: string;
+      /** @example loan */
+      kind: string;
+      /** @example USD */
+      currency: string;
+      /**
+       * @description Decimal strings in `currency`
+       * @example 630000000
+       */
+      pledged: string;
+      disbursed: string;
+      outstanding: string;
+      /** @description Sum of the demands (`requested`) */
+      requested: string;
+      commitments: number;
+    };
+    LedgerDto: {
+      asOf: string;
+      knownAt: string;
+      reportedBy?: string;
+      rows: components['schemas']['LedgerRowDto'][];
+    };
     RegisterPartyDto: {
       source: components['schemas']['SourceDto'];
       /**
@@ -828,6 +939,30 @@ export interface components {
       name: string;
       /** @enum {string} */
       kind: 'state' | 'union' | 'organisation' | 'bloc';
+    };
+    PartyAnswerDto: {
+      /** @example BY */
+      partyId: string;
+      /**
+       * @description Absent for a party a commitment names without its being registered
+       * @example Belarus
+       */
+      name?: string;
+      /** @example state */
+      kind?: string;
+      /** @description false: named by a commitment, never registered (then only `partyId` is given) */
+      registered?: boolean;
+      /** @description For each fact, by its path (`effectiveAt`, `name`, `status`, `deadlines`, …), the source of its current value */
+      sources?: {
+        [key: string]: components['schemas']['AttributionDto'];
+      };
+    };
+    PartyListDto: {
+      asOf: string;
+      knownAt: string;
+      reportedBy?: string;
+      count: number;
+      items: components['schemas']['PartyAnswerDto'][];
     };
     OpenTrackDto: {
       source: components['schemas']['SourceDto'];
@@ -1044,30 +1179,6 @@ export interface components {
       /** @description Only on a fact sources disagree on: every claim, which is current and why */
       claims?: components['schemas']['ClaimSetDto'];
     };
-    CommitmentPageDto: {
-      asOf: string;
-      knownAt: string;
-      count: number;
-      items: components['schemas']['CommitmentAnswerDto'][];
-      nextCursor: string | null;
-    };
-    PartyAnswerDto: {
-      /** @example BY */
-      partyId: string;
-      /**
-       * @description Absent for a party a commitment names without its being registered
-       * @example Belarus
-       */
-      name?: string;
-      /** @example state */
-      kind?: string;
-      /** @description false: named by a commitment, never registered (then only `partyId` is given) */
-      registered?: boolean;
-      /** @description For each fact, by its path (`effectiveAt`, `name`, `status`, `deadlines`, …), the source of its current value */
-      sources?: {
-        [key: string]: components['schemas']['AttributionDto'];
-      };
-    };
     PartySectionDto: {
       /**
        * @description How many hold at the time axes, on every page together
@@ -1262,17 +1373,6 @@ export interface components {
       /** @description Non-empty slices only, in time order */
       items: components['schemas']['TimelineDensityBucketDto'][];
     };
-    EffectiveTimeDto: {
-      /**
-       * @description First instant of the period, UTC
-       * @example 2021-09-01T00:00:00.000Z
-       */
-      at: string;
-      /** @enum {string} */
-      precision: 'year' | 'month' | 'day' | 'instant' | 'range';
-      /** @description Only for precision `range`: the first instant after the period, exclusive */
-      until?: string;
-    };
     TimelineEntryDto: {
       /** Format: uuid */
       eventId: string;
@@ -1315,106 +1415,6 @@ export interface components {
       knownAt: string;
       items: components['schemas']['TimelineEntryDto'][];
       nextCursor: string | null;
-    };
-    PartyListDto: {
-      asOf: string;
-      knownAt: string;
-      reportedBy?: string;
-      count: number;
-      items: components['schemas']['PartyAnswerDto'][];
-    };
-    FieldChangeDto: {
-      /** @example terms.amount */
-      path: string;
-      /** @description The value before; null when the field was absent */
-      from: (string | number | boolean | unknown[] | Record<string, unknown>) | null;
-      /** @description The value after; null when the field is absent */
-      to: (string | number | boolean | unknown[] | Record<string, unknown>) | null;
-    };
-    HistoryFixDto: {
-      /** Format: uuid */
-      eventId: string;
-      type: string;
-      /** @enum {string} */
-      kind: 'correction' | 'retraction';
-      /** @description Set when folds ignore the revision: it then fixes nothing */
-      ignored?: string;
-    };
-    HistoryRetractionRefDto: {
-      /**
-       * Format: uuid
-       * @description The EventRetracted event
-       */
-      by: string;
-      recordedAt: string;
-    };
-    HistoryCorrectionRefDto: {
-      /** Format: uuid */
-      eventId: string;
-      recordedAt: string;
-    };
-    HistoryAboutDto: {
-      /** Format: uuid */
-      eventId: string;
-      /** @enum {string} */
-      kind: 'corroboration' | 'claim' | 'choice';
-      /** @example terms.amount */
-      field?: string;
-    };
-    HistoryVersionDto: {
-      version: number;
-      /** Format: uuid */
-      eventId: string;
-      type: string;
-      /** @description As recorded; a later correction does not alter it here */
-      effectiveAt: components['schemas']['EffectiveTimeDto'];
-      recordedAt: string;
-      actor: string;
-      source: components['schemas']['SourceDto'];
-      /** @enum {string} */
-      confidence: 'confirmed' | 'reported' | 'claimed' | 'inferred';
-      correlationId: string;
-      causationId: string | null;
-      /** @description The commitment as recorded up to this version, against up to the one before */
-      changes: components['schemas']['FieldChangeDto'][];
-      /** @description For a correction or retraction: the event it fixes */
-      fixes?: components['schemas']['HistoryFixDto'];
-      retracted?: components['schemas']['HistoryRetractionRefDto'];
-      correctedBy?: components['schemas']['HistoryCorrectionRefDto'][];
-      /** @description For a claim event: the event it is about, and what it says of it */
-      about?: components['schemas']['HistoryAboutDto'];
-    };
-    HistoryDto: {
-      /** Format: uuid */
-      id: string;
-      /** @description Every version, in stream order */
-      versions: components['schemas']['HistoryVersionDto'][];
-    };
-    LedgerRowDto: {
-      /** @example RU */
-      by: string;
-      /** @example BY */
-      to: string;
-      /** @example loan */
-      kind: string;
-      /** @example USD */
-      currency: string;
-      /**
-       * @description Decimal strings in `currency`
-       * @example 630000000
-       */
-      pledged: string;
-      disbursed: string;
-      outstanding: string;
-      /** @description Sum of the demands (`requested`) */
-      requested: string;
-      commitments: number;
-    };
-    LedgerDto: {
-      asOf: string;
-      knownAt: string;
-      reportedBy?: string;
-      rows: components['schemas']['LedgerRowDto'][];
     };
     SchemaSummaryDto: {
       /** @example CommitmentRecorded */
@@ -1533,7 +1533,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  TimeTravelController_list: {
+  ListCommitmentsController_list: {
     parameters: {
       query?: {
         /** @description Transaction time: only what had been recorded by the end of this date or this instant. Default: now. */
@@ -1772,7 +1772,97 @@ export interface operations {
       };
     };
   };
-  EntitiesController_parties: {
+  CommitmentHistoryController_history: {
+    parameters: {
+      query?: {
+        /** @description Transaction time: only what had been recorded by the end of this date or this instant. Default: now. */
+        knownAt?: string;
+        /** @description Reported time: only what the sources had published by the end of this date or this instant (each source's publishedAt, counted from the first instant of its period, as asOf counts effectiveAt). Default: everything recorded. */
+        reportedBy?: string;
+        /** @description Wait (briefly) until the write at this position is in the read models */
+        minPosition?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HistoryDto'];
+          'text/csv': components['schemas']['HistoryDto'];
+          'application/x-ndjson': components['schemas']['HistoryDto'];
+        };
+      };
+    };
+  };
+  CommitmentHistoryController_axes: {
+    parameters: {
+      query?: {
+        /** @description Transaction time: only what had been recorded by the end of this date or this instant. Default: now. */
+        knownAt?: string;
+        /** @description Reported time: only what the sources had published by the end of this date or this instant (each source's publishedAt, counted from the first instant of its period, as asOf counts effectiveAt). Default: everything recorded. */
+        reportedBy?: string;
+        /** @description Wait (briefly) until the write at this position is in the read models */
+        minPosition?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  LedgerController_ledger: {
+    parameters: {
+      query?: {
+        /** @description Transaction time: only what had been recorded by the end of this date or this instant. Default: now. */
+        knownAt?: string;
+        /** @description Reported time: only what the sources had published by the end of this date or this instant (each source's publishedAt, counted from the first instant of its period, as asOf counts effectiveAt). Default: everything recorded. */
+        reportedBy?: string;
+        /** @description Wait (briefly) until the write at this position is in the read models */
+        minPosition?: string;
+        /** @description Valid time: the state at the end of this date (YYYY, YYYY-MM, YYYY-MM-DD) or at this instant. Default: now. */
+        asOf?: string;
+        /** @description The party that pledged */
+        by?: string;
+        /** @description The party that receives */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LedgerDto'];
+          'text/csv': components['schemas']['LedgerDto'];
+          'application/x-ndjson': components['schemas']['LedgerDto'];
+        };
+      };
+    };
+  };
+  ListPartiesController_parties: {
     parameters: {
       query?: {
         /** @description Transaction time: only what had been recorded by the end of this date or this instant. Default: now. */
@@ -1828,7 +1918,7 @@ export interface operations {
       };
     };
   };
-  EntitiesController_tracks: {
+  ListTracksController_tracks: {
     parameters: {
       query?: {
         /** @description Transaction time: only what had been recorded by the end of this date or this instant. Default: now. */
@@ -1941,7 +2031,40 @@ export interface operations {
       };
     };
   };
-  EntitiesController_deployments: {
+  ListDeadlinesController_deadlines: {
+    parameters: {
+      query?: {
+        /** @description Transaction time: only what had been recorded by the end of this date or this instant. Default: now. */
+        knownAt?: string;
+        /** @description Reported time: only what the sources had published by the end of this date or this instant (each source's publishedAt, counted from the first instant of its period, as asOf counts effectiveAt). Default: everything recorded. */
+        reportedBy?: string;
+        /** @description Wait (briefly) until the write at this position is in the read models */
+        minPosition?: string;
+        /** @description Valid time: the state at the end of this date (YYYY, YYYY-MM, YYYY-MM-DD) or at this instant. Default: now. */
+        asOf?: string;
+        /** @description Comma-separated party codes (up to 20): what is by, to or about any of them */
+        party?: string;
+        status?: string[];
+        /** @description Deadlines whose due period ends after the start of this date */
+        from?: string;
+        /** @description Deadlines whose due period starts before the end of this date */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ListDeploymentsController_deployments: {
     parameters: {
       query?: {
         /** @description Transaction time: only what had been recorded by the end of this date or this instant. Default: now. */
@@ -2026,7 +2149,7 @@ export interface operations {
       };
     };
   };
-  EntitiesController_occurrences: {
+  ListOccurrencesController_occurrences: {
     parameters: {
       query?: {
         /** @description Transaction time: only what had been recorded by the end of this date or this instant. Default: now. */
@@ -2224,129 +2347,6 @@ export interface operations {
           'application/json': components['schemas']['TimelinePageDto'];
           'text/csv': components['schemas']['TimelinePageDto'];
           'application/x-ndjson': components['schemas']['TimelinePageDto'];
-        };
-      };
-    };
-  };
-  EntitiesController_deadlines: {
-    parameters: {
-      query?: {
-        /** @description Transaction time: only what had been recorded by the end of this date or this instant. Default: now. */
-        knownAt?: string;
-        /** @description Reported time: only what the sources had published by the end of this date or this instant (each source's publishedAt, counted from the first instant of its period, as asOf counts effectiveAt). Default: everything recorded. */
-        reportedBy?: string;
-        /** @description Wait (briefly) until the write at this position is in the read models */
-        minPosition?: string;
-        /** @description Valid time: the state at the end of this date (YYYY, YYYY-MM, YYYY-MM-DD) or at this instant. Default: now. */
-        asOf?: string;
-        /** @description Comma-separated party codes (up to 20): what is by, to or about any of them */
-        party?: string;
-        status?: string[];
-        /** @description Deadlines whose due period ends after the start of this date */
-        from?: string;
-        /** @description Deadlines whose due period starts before the end of this date */
-        to?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuditController_history: {
-    parameters: {
-      query?: {
-        /** @description Transaction time: only what had been recorded by the end of this date or this instant. Default: now. */
-        knownAt?: string;
-        /** @description Reported time: only what the sources had published by the end of this date or this instant (each source's publishedAt, counted from the first instant of its period, as asOf counts effectiveAt). Default: everything recorded. */
-        reportedBy?: string;
-        /** @description Wait (briefly) until the write at this position is in the read models */
-        minPosition?: string;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['HistoryDto'];
-          'text/csv': components['schemas']['HistoryDto'];
-          'application/x-ndjson': components['schemas']['HistoryDto'];
-        };
-      };
-    };
-  };
-  AuditController_axes: {
-    parameters: {
-      query?: {
-        /** @description Transaction time: only what had been recorded by the end of this date or this instant. Default: now. */
-        knownAt?: string;
-        /** @description Reported time: only what the sources had published by the end of this date or this instant (each source's publishedAt, counted from the first instant of its period, as asOf counts effectiveAt). Default: everything recorded. */
-        reportedBy?: string;
-        /** @description Wait (briefly) until the write at this position is in the read models */
-        minPosition?: string;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuditController_ledger: {
-    parameters: {
-      query?: {
-        /** @description Transaction time: only what had been recorded by the end of this date or this instant. Default: now. */
-        knownAt?: string;
-        /** @description Reported time: only what the sources had published by the end of this date or this instant (each source's publishedAt, counted from the first instant of its period, as asOf counts effectiveAt). Default: everything recorded. */
-        reportedBy?: string;
-        /** @description Wait (briefly) until the write at this position is in the read models */
-        minPosition?: string;
-        /** @description Valid time: the state at the end of this date (YYYY, YYYY-MM, YYYY-MM-DD) or at this instant. Default: now. */
-        asOf?: string;
-        /** @description The party that pledged */
-        by?: string;
-        /** @description The party that receives */
-        to?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LedgerDto'];
-          'text/csv': components['schemas']['LedgerDto'];
-          'application/x-ndjson': components['schemas']['LedgerDto'];
         };
       };
     };

@@ -11,7 +11,7 @@ import { deploymentAggregate, partyAggregate, trackAggregate } from '@timeline/d
 import type { ReadModel } from '@timeline/projections';
 import { commitmentAnswer } from '../commitments/commitment-answer';
 import { invalidRequest } from '../http/problem';
-import { DeploymentAnswerDto, PartyAnswerDto, TrackAnswerDto } from '../entities/answers.dto';
+import { DeploymentAnswerDto, PartyAnswerDto, TrackAnswerDto } from './entity-answers.dto';
 import { CommitmentAnswerDto } from './answers.dto';
 import { decodeIdCursor, encodeIdCursor } from './id-cursor';
 import { ResolvedTime, TimeParams } from './time-params';

@@ -3,7 +3,7 @@
  * sections, /v1/parties), for the OpenAPI document.
  */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { AttributionDto } from '../time-travel/answers.dto';
+import type { AttributionDto } from './answers.dto';
 
 const SOURCES = {
   type: 'object',

@@ -1,8 +1,8 @@
-/** The shapes of the audit answers (a commitment's history, the ledger), for the OpenAPI document. */
+/** The shape of a commitment's history (GET /v1/commitments/{id}/history), for the OpenAPI document. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CONFIDENCES } from '@timeline/domain';
-import { SourceDto } from '../commitments/commitment.dto';
-import { EffectiveTimeDto, JSON_VALUE } from '../time-travel/answers.dto';
+import { SourceDto } from '../commitment.dto';
+import { EffectiveTimeDto, JSON_VALUE } from '../../time-travel/answers.dto';
 
 export class FieldChangeDto {
   @ApiProperty({ example: 'terms.amount' }) path!: string;
@@ -58,24 +58,4 @@ export class HistoryVersionDto {
 export class HistoryDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ type: [HistoryVersionDto], description: 'Every version, in stream order' }) versions!: HistoryVersionDto[];
-}
-
-export class LedgerRowDto {
-  @ApiProperty({ example: 'RU' }) by!: string;
-  @ApiProperty({ example: 'BY' }) to!: string;
-  @ApiProperty({ example: 'loan' }) kind!: string;
-  @ApiProperty({ example: 'USD' }) currency!: string;
-  @ApiProperty({ example: '630000000', description: 'Decimal strings in `currency`' }) pledged!: string;
-  @ApiProperty() disbursed!: string;
-  @ApiProperty() outstanding!: string;
-  @ApiProperty({ description: 'Sum of the demands (`requested`)' }) requested!: string;
-  @ApiProperty() commitments!: number;
-}
-
-/** GET /v1/ledger */
-export class LedgerDto {
-  @ApiProperty() asOf!: string;
-  @ApiProperty() knownAt!: string;
-  @ApiPropertyOptional() reportedBy?: string;
-  @ApiProperty({ type: [LedgerRowDto] }) rows!: LedgerRowDto[];
 }
