@@ -2,7 +2,7 @@ import { fieldRows, measureAfter } from '../../apps/web/src/fields';
 import { compactAmount, formatAmount, formatEffective, formatPartialDate, groupDigits, textOf } from '../../apps/web/src/format';
 import { loadedState, stateSections, withNextPage } from '../../apps/web/src/state-sections';
 import { timelineItems } from '../../apps/web/src/timeline-items';
-import type { Commitment, State, StateAnswer, TimelineEntry } from '../../apps/web/src/types';
+import type { Claim, Commitment, State, StateAnswer, TimelineEntry } from '../../apps/web/src/types';
 import { parseView, serializeView } from '../../apps/web/src/view-state';
 
 describe('the view in the URL', () => {
@@ -93,6 +93,8 @@ const entry = (over: Partial<TimelineEntry> & Pick<TimelineEntry, 'eventId' | 't
   actor: 'seed',
   confidence: 'reported',
   source: { title: 'A made-up test source', publisher: 'Test Wire', quote: 'a quote' },
+  originalSource: { title: 'A made-up test source', publisher: 'Test Wire', quote: 'a quote' },
+  sources: {},
   parties: ['BY', 'RU'],
   data: {},
   ...over,
@@ -200,12 +202,14 @@ describe('what the timeline draws', () => {
 
   it('marks a row whose sources disagree, and lists the claims and the confirming sources in its tooltip', () => {
     // Made-up claims, in the shape the API gives them.
-    const claim = (value: string, publisher: string, current: boolean) => ({
+    const claim = (value: string, publisher: string, current: boolean): Claim => ({
       claimId: value,
       value,
       source: { publisher, title: 't' },
       confidence: 'reported',
       quoted: false,
+      publishedAt: null,
+      publishedAtEstimated: false,
       recordedAt: '2026-01-01T00:00:00Z',
       current,
     });
@@ -217,6 +221,8 @@ describe('what the timeline draws', () => {
           field: 'terms.amount',
           current: '2',
           why: 'latest_published',
+          reason: 'the latest published',
+          choiceId: null,
           claims: [claim('630000000', 'Wire A', false), claim('600000000', 'Wire B', true)],
         },
       },
@@ -224,7 +230,7 @@ describe('what the timeline draws', () => {
         {
           eventId: 'c1',
           type: 'SourceCorroborated',
-          source: { publisher: 'Wire C' },
+          source: { title: 't', publisher: 'Wire C' },
           confidence: 'confirmed',
           recordedAt: '2026-01-01T00:00:00Z',
         },
@@ -285,6 +291,7 @@ describe('the state panel', () => {
     by: 'RU',
     to: 'BY',
     status: 'pledged',
+    lapsedAt: null,
     terms: {},
     currency: 'USD',
     unit: null,
@@ -292,13 +299,27 @@ describe('the state panel', () => {
     disbursed: '0',
     outstanding: '100',
     uncertain: [],
+    sources: {},
     ...over,
   });
   const state = (commitments: Commitment[]): State => ({
     asOf: '2021-10-01T23:59:59.999Z',
     knownAt: '2026-01-01T00:00:00.000Z',
     parties: [],
-    tracks: [{ trackId: 't', title: 'Gas market', kind: 'program', status: 'signed', parties: ['BY', 'RU'], deadlines: [], uncertain: [] }],
+    tracks: [
+      {
+        trackId: 't',
+        title: 'Gas market',
+        kind: 'program',
+        area: 'energy',
+        description: null,
+        status: 'signed',
+        parties: ['BY', 'RU'],
+        deadlines: [],
+        uncertain: [],
+        sources: {},
+      },
+    ],
     commitments,
     deployments: [],
     uncertain: false,

@@ -1,7 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -12,6 +11,7 @@ import { ProblemException } from './http/problem';
 import { answeringUnparsableRequests, refusingOversizedRequests, refusingPrototypeKeys, refusingUnstorableText } from './http/limits';
 import { httpMetricsMiddleware, type Runtime } from '@timeline/runtime';
 import { serveWebPage } from './web/web-page';
+import { openApiDocument } from './openapi';
 
 /** The HTTP application over a runtime; listening is the caller's choice. */
 export async function createApp(runtime: Runtime): Promise<INestApplication> {
@@ -61,16 +61,7 @@ export async function createApp(runtime: Runtime): Promise<INestApplication> {
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('negotiation-timeline')
-      .setDescription('Event-sourced timeline of negotiations between states: replay, subscribe, audit.')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an API key, ntk_<id>_<secret>' })
-      .addSecurityRequirements('bearer')
-      .build(),
-  );
+  const document = openApiDocument(app);
   app
     .getHttpAdapter()
     .getInstance()

@@ -21,20 +21,9 @@ import { allPages, getJson } from './api';
 import { h } from './dom';
 import { compactAmount, formatAmount, formatDay, humanize } from './format';
 import { citation } from './sources';
-import type { Commitment } from './types';
+import type { Commitment, Ledger, LedgerRow } from './types';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Tooltip, Legend);
-
-interface LedgerRow {
-  by: string;
-  to: string;
-  kind: string;
-  currency: string;
-  pledged: string;
-  disbursed: string;
-  outstanding: string;
-  requested: string;
-}
 
 export const SERIES = ['pledged', 'disbursed', 'outstanding', 'demanded', 'lapsed', 'broken'] as const;
 export type Series = (typeof SERIES)[number];
@@ -137,7 +126,7 @@ export async function loadCharts(
     await Promise.all(
       days.slice(i, i + 4).map(async (day, j) => {
         const [ledger, list] = await Promise.all([
-          getJson<{ rows: LedgerRow[] }>('/v1/ledger', { asOf: day, knownAt: query.knownAt, reportedBy: query.reportedBy }, signal),
+          getJson<Ledger>('/v1/ledger', { asOf: day, knownAt: query.knownAt, reportedBy: query.reportedBy }, signal),
           allPages<Commitment>(
             '/v1/commitments',
             { asOf: day, knownAt: query.knownAt, reportedBy: query.reportedBy, party: query.parties?.join(',') || undefined },

@@ -7,35 +7,7 @@ import { h } from './dom';
 import { fieldRows, fieldValue, type Measure } from './fields';
 import { compactAmount, formatDay, humanize } from './format';
 import { citation } from './sources';
-import type { Attribution, Commitment } from './types';
-
-export interface DiffChange {
-  path: string;
-  from: unknown;
-  to: unknown;
-  source: Attribution | null;
-}
-
-export interface StateDiff {
-  from: string;
-  to: string;
-  fromKnownAt: string;
-  toKnownAt: string;
-  /** Echoed (as an instant) when the comparison was asked on the reported axis. */
-  reportedBy?: string;
-  added: Commitment[];
-  removed: Commitment[];
-  changed: {
-    id: string;
-    title: string;
-    kind: string;
-    by: string;
-    to: string;
-    currency: string | null;
-    unit: string | null;
-    changes: DiffChange[];
-  }[];
-}
+import type { Commitment, DiffChange, StateDiff } from './types';
 
 export interface CompareActions {
   openCommitment(id: string, opener: HTMLElement): void;

@@ -8,6 +8,7 @@
  */
 import { formatDay } from './format';
 import type { TimelineItem } from './timeline-items';
+import type { DensityRow } from './types';
 
 const DAY_MS = 86_400_000;
 
@@ -105,15 +106,6 @@ export function planLine(all: readonly TimelineItem[], view: Window, limit = IND
     }
   }
   return { items, clusters, drawn };
-}
-
-/** One row of GET /v1/timeline/density. */
-export interface DensityRow {
-  start: string;
-  end: string;
-  streamType: string;
-  type: string;
-  count: number;
 }
 
 /**

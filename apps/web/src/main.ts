@@ -3,46 +3,39 @@
  * on that date, a commitment's history in a drawer, and new events live.
  * Everything it shows comes from the HTTP API; the view lives in the URL.
  */
-import { DataSet, Timeline, type DataGroup, type DataItem, type TimelineOptions } from 'vis-timeline/standalone';
+import { Timeline, type DataItem, type TimelineOptions } from 'vis-timeline/standalone';
 import { allPages, ApiError, apiKey, getJson, setApiKey } from './api';
 import { byId, escapeHtml, h } from './dom';
 import { loadCharts } from './chart';
-import { renderComparison, type StateDiff } from './compare';
+import { renderComparison } from './compare';
 import { renderHistory, renderStream } from './drawer';
 import { downloadCsv, downloadPng } from './export';
 import { eventTypeLabel, formatDay, textOf } from './format';
 import { keyboardTimeline, trapFocus } from './keyboard';
 import { LiveStream, type LiveStatus } from './live';
 import { renderState } from './state-panel';
-import { loadedState, stateSections, withNextPage } from './state-sections';
-import { clusterTitle, densityClusters, drawnWindow, planLine, sliceWidth, type Cluster, type DensityRow, type Window } from './dense-line';
+import { loadedState, stateSections } from './state-sections';
+import { clusterTitle, densityClusters, drawnWindow, planLine, sliceWidth, type Cluster, type Window } from './dense-line';
 import { KIND_GROUPS, NOT_DRAWN, timelineItems, type TimelineItem } from './timeline-items';
-import type { Commitment, History, Party, State, StateAnswer, StateSectionName, StreamedEvent, TimelineEntry } from './types';
-import { parseView, serializeView, type ViewState } from './view-state';
+import type {
+  Commitment,
+  History,
+  PartyList,
+  SchemaList,
+  State,
+  StateAnswer,
+  StateDiff,
+  StateSectionName,
+  StreamedEvent,
+  TimelineDensity,
+  TimelineEntry,
+} from './types';
+import { DAY_MS, PageState } from './page-state';
+import { serializeView, type ViewState } from './view-state';
 
-const DAY_MS = 86_400_000;
-const view: ViewState = parseView(location.search);
-let entries: TimelineEntry[] = [];
-/** Every item of the line; vis-timeline holds only those planned for the window in view (see dense-line). */
-let lineItems: TimelineItem[] = [];
-/** Settles once the first counts of the line are drawn (or were not needed). */
-let firstCounts: Promise<void> = Promise.resolve();
-/** What vis-timeline holds, by id, with a key of what it shows: a redraw changes only what differs. */
-const shownItems = new Map<string, string>();
-let shownState: State | undefined;
-/** The state shown before the last change of date, which rows are marked against. */
-let previousState: State | undefined;
-let latestPosition: string | undefined;
-const newEventIds = new Set<string>();
-const newEvents: StreamedEvent[] = [];
-let stateRequest: AbortController | undefined;
-let timelineRequest: AbortController | undefined;
-let drawerOpener: HTMLElement | undefined;
-let sliderStart = Date.UTC(2018, 0, 1);
-let sliderEnd = endOfToday();
-
-const items = new DataSet<DataItem>();
-const groups = new DataSet<DataGroup>();
+const page = new PageState(location.search);
+const { view } = page;
+/** vis-timeline, built once the first read of the line has begun (see start). */
 let timeline: Timeline;
 
 const el = {
@@ -76,31 +69,17 @@ const el = {
   compareToKnown: byId<HTMLInputElement>('compare-to-known'),
 };
 
-function today(): string {
-  return new Date().toISOString().slice(0, 10);
-}
-
-function endOfToday(): number {
-  return Date.parse(`${today()}T00:00:00Z`);
-}
-
-function asOfDay(): string {
-  return view.asOf ?? today();
-}
-
 /** Changes the view, writes it to the URL, and reloads what depends on what changed. */
 function update(patch: Partial<ViewState>): void {
-  const before = { ...view };
-  Object.assign(view, patch);
+  const changed = page.update(patch);
   history.replaceState(null, '', `${location.pathname}${serializeView(view)}`);
   byId<HTMLInputElement>('permalink').value = location.href;
-  const changed = (key: keyof ViewState) => JSON.stringify(before[key]) !== JSON.stringify(view[key]);
   syncControls();
   if (changed('asOf') || changed('knownAt') || changed('reportedBy')) void loadState();
   else if (changed('parties') || changed('q')) rerenderState();
   if (changed('knownAt') || changed('reportedBy') || changed('parties') || changed('types') || changed('q') || changed('group'))
     void loadTimeline();
-  if (changed('asOf')) timeline.setCustomTime(dayStart(asOfDay()), 'asOf');
+  if (changed('asOf')) timeline.setCustomTime(dayStart(page.asOfDay()), 'asOf');
   if (changed('panel')) showPanel();
   if (view.panel === 'compare' && (changed('panel') || changed('compare') || changed('knownAt') || changed('reportedBy')))
     void loadComparison();
@@ -119,12 +98,12 @@ function dayStart(day: string): Date {
 }
 
 function syncControls(): void {
-  const day = asOfDay();
+  const day = page.asOfDay();
   el.asOf.value = day;
   el.slider.min = '0';
-  el.slider.max = String(Math.round((sliderEnd - sliderStart) / DAY_MS));
-  el.slider.dataset.start = new Date(sliderStart).toISOString().slice(0, 10);
-  el.slider.value = String(Math.round((Date.parse(`${day}T00:00:00Z`) - sliderStart) / DAY_MS));
+  el.slider.max = String(page.sliderDays());
+  el.slider.dataset.start = page.sliderDay(0);
+  el.slider.value = String(page.sliderOffset(day));
   el.slider.setAttribute('aria-valuetext', formatDay(`${day}T00:00:00Z`));
   el.knownAt.value = view.knownAt ? toLocalInput(view.knownAt) : '';
   el.reportedBy.value = view.reportedBy ?? '';
@@ -159,33 +138,29 @@ function showPanel(): void {
 
 /** Without dates of its own, a comparison runs from six months before the date shown to that date. */
 function comparisonDefaults(): Partial<ViewState> {
-  const to = view.compare.to ?? asOfDay();
+  const to = view.compare.to ?? page.asOfDay();
   const from = new Date(`${to}T00:00:00Z`);
   from.setUTCMonth(from.getUTCMonth() - 6);
   return { compare: { ...view.compare, to, from: view.compare.from ?? from.toISOString().slice(0, 10) } };
 }
 
-let compareRequest: AbortController | undefined;
-let chartRequest: AbortController | undefined;
-
 async function loadChart(): Promise<void> {
-  chartRequest?.abort();
-  const request = (chartRequest = new AbortController());
+  const request = page.begin('chart');
   const body = byId('chart-body');
   body.setAttribute('aria-busy', 'true');
   try {
     await loadCharts(
       body,
       {
-        startYear: new Date(sliderStart).getUTCFullYear(),
-        last: asOfDay(),
+        startYear: new Date(page.sliderStart).getUTCFullYear(),
+        last: page.asOfDay(),
         knownAt: view.knownAt,
         reportedBy: view.reportedBy,
         parties: view.parties,
         selected: view.chartAt,
       },
       {
-        openCommitment: (id, opener) => ((drawerOpener = opener), update({ commitment: id })),
+        openCommitment: (id, opener) => ((page.drawerOpener = opener), update({ commitment: id })),
         select: (day) => update({ chartAt: day }),
       },
       request.signal,
@@ -194,29 +169,28 @@ async function loadChart(): Promise<void> {
   } catch (error) {
     if ((error as Error).name !== 'AbortError') showError(error);
   } finally {
-    if (chartRequest === request) body.setAttribute('aria-busy', 'false');
+    if (page.isLatest('chart', request)) body.setAttribute('aria-busy', 'false');
   }
 }
 
 async function loadComparison(): Promise<void> {
   const { from, to, fromKnownAt, toKnownAt } = view.compare;
   if (!from || !to) return;
-  compareRequest?.abort();
-  const request = (compareRequest = new AbortController());
+  const request = page.begin('compare');
   el.compareBody.setAttribute('aria-busy', 'true');
   try {
     const diff = await getJson<StateDiff>(
       '/v1/state/diff',
-      { from, to, fromKnownAt, toKnownAt, knownAt: view.knownAt, reportedBy: view.reportedBy, minPosition: latestPosition },
+      { from, to, fromKnownAt, toKnownAt, knownAt: view.knownAt, reportedBy: view.reportedBy, minPosition: page.latestPosition },
       request.signal,
     );
-    renderComparison(el.compareBody, diff, { openCommitment: (id, opener) => ((drawerOpener = opener), update({ commitment: id })) });
+    renderComparison(el.compareBody, diff, { openCommitment: (id, opener) => ((page.drawerOpener = opener), update({ commitment: id })) });
     clearError();
   } catch (error) {
     if ((error as Error).name === 'AbortError') return;
     el.compareBody.replaceChildren(h('p', { className: 'error-inline' }, error instanceof Error ? error.message : String(error)));
   } finally {
-    if (compareRequest === request) el.compareBody.setAttribute('aria-busy', 'false');
+    if (page.isLatest('compare', request)) el.compareBody.setAttribute('aria-busy', 'false');
   }
 }
 
@@ -228,11 +202,11 @@ function toLocalInput(iso: string): string {
 }
 
 function sliderDay(): string {
-  return new Date(sliderStart + Number(el.slider.value) * DAY_MS).toISOString().slice(0, 10);
+  return page.sliderDay(Number(el.slider.value));
 }
 
 function shiftMonths(months: number): void {
-  const date = new Date(`${asOfDay()}T00:00:00Z`);
+  const date = new Date(`${page.asOfDay()}T00:00:00Z`);
   date.setUTCMonth(date.getUTCMonth() + months);
   update({ asOf: date.toISOString().slice(0, 10) });
 }
@@ -240,27 +214,25 @@ function shiftMonths(months: number): void {
 // ---- loading -------------------------------------------------------------
 
 async function loadState(): Promise<void> {
-  stateRequest?.abort();
-  const request = (stateRequest = new AbortController());
+  const request = page.begin('state');
   el.stateBody.setAttribute('aria-busy', 'true');
   try {
     const state = loadedState(
       await getJson<StateAnswer>(
         '/v1/state',
-        { asOf: asOfDay(), knownAt: view.knownAt, reportedBy: view.reportedBy, minPosition: latestPosition },
+        { asOf: page.asOfDay(), knownAt: view.knownAt, reportedBy: view.reportedBy, minPosition: page.latestPosition },
         request.signal,
       ),
     );
-    previousState = shownState;
-    shownState = state;
-    renderStatePanel(state, previousState);
+    page.showState(state);
+    renderStatePanel(state, page.previousState);
     // The day the panel shows, for whoever waits on it (the browser tests' timings).
     el.stateBody.dataset.asOf = state.asOf.slice(0, 10);
     clearError();
   } catch (error) {
     if ((error as Error).name !== 'AbortError') showError(error);
   } finally {
-    if (stateRequest === request) el.stateBody.setAttribute('aria-busy', 'false');
+    if (page.isLatest('state', request)) el.stateBody.setAttribute('aria-busy', 'false');
   }
 }
 
@@ -269,16 +241,16 @@ async function loadState(): Promise<void> {
  * pinned), added to the state shown. A load of another date meanwhile wins.
  */
 async function showMoreOf(name: StateSectionName): Promise<void> {
-  const state = shownState;
+  const state = page.shownState;
   const next = state?.next[name];
   if (!state || !next) return;
-  const signal = stateRequest?.signal;
+  const signal = page.signalOf('state');
   try {
     const path = new URL(next, location.origin);
     const answer = await getJson<StateAnswer>(path.pathname, Object.fromEntries(path.searchParams), signal);
-    if (shownState !== state) return;
-    shownState = withNextPage(state, name, answer);
-    renderStatePanel(shownState, previousState);
+    const more = page.addPage(state, name, answer);
+    if (!more) return;
+    renderStatePanel(more, page.previousState);
     clearError();
   } catch (error) {
     if ((error as Error).name !== 'AbortError') showError(error);
@@ -291,18 +263,17 @@ function renderStatePanel(state: State, previous: State | undefined): void {
   const reported = view.reportedBy ? `, as reported by ${formatDay(`${view.reportedBy}T00:00:00Z`)}` : '';
   el.stateCaption.textContent = `At the end of ${formatDay(state.asOf)}, ${known}${reported}.${state.uncertain ? ' Some dates are known only to the month or year: rows marked “uncertain” may not have happened yet.' : ''}${view.parties.length ? ` ${view.parties.length === 1 ? 'Party' : 'Parties'} ${view.parties.join(', ')} only.` : ''}`;
   renderState(el.stateBody, state, sections, {
-    openCommitment: (id, opener) => ((drawerOpener = opener), update({ commitment: id })),
+    openCommitment: (id, opener) => ((page.drawerOpener = opener), update({ commitment: id })),
     showMore: (name) => void showMoreOf(name),
   });
 }
 
 function rerenderState(): void {
-  if (shownState) renderStatePanel(shownState, undefined);
+  if (page.shownState) renderStatePanel(page.shownState, undefined);
 }
 
 async function loadTimeline(): Promise<void> {
-  timelineRequest?.abort();
-  const request = (timelineRequest = new AbortController());
+  const request = page.begin('timeline');
   try {
     const query = {
       knownAt: view.knownAt,
@@ -310,27 +281,26 @@ async function loadTimeline(): Promise<void> {
       party: view.parties.join(',') || undefined,
       type: view.types.join(',') || undefined,
       q: view.q,
-      minPosition: latestPosition,
+      minPosition: page.latestPosition,
     };
     // A long history takes seconds to read: the counts for the window in view come first, drawn as
     // clusters (counted on the same axes, reportedBy included).
-    if (!entries.length && view.group === 'kind') {
+    if (!page.entries.length && view.group === 'kind') {
       const counted = drawDensity(query, request.signal);
-      firstCounts = counted.catch(() => undefined);
+      page.firstCounts = counted.catch(() => undefined);
       await counted;
     }
-    entries = await allPages<TimelineEntry>('/v1/timeline', query, request.signal);
-    drawTimeline();
+    drawTimeline(await allPages<TimelineEntry>('/v1/timeline', query, request.signal));
     clearError();
   } catch (error) {
     if ((error as Error).name !== 'AbortError') showError(error);
   }
 }
 
-function drawTimeline(): void {
+function drawTimeline(entries: TimelineEntry[]): void {
   const drawn = timelineItems(entries, view.group, new Date());
   setGroups(drawn.groups);
-  lineItems = drawn.items;
+  page.setLine(entries, drawn.items);
   drawWindow();
   el.timelineEmpty.hidden = drawn.items.length > 0;
   el.timelineCount.textContent = `${drawn.items.length} on the line`;
@@ -339,9 +309,7 @@ function drawTimeline(): void {
 }
 
 function setGroups(wanted: { id: string; label: string; order: number }[]): void {
-  const ids = new Set(wanted.map((group) => group.id));
-  groups.remove(groups.getIds().filter((id) => !ids.has(String(id))));
-  groups.update(wanted.map((group) => ({ id: group.id, content: escapeHtml(group.label), order: group.order })));
+  page.setGroups(wanted.map((group) => ({ id: group.id, content: escapeHtml(group.label), order: group.order })));
 }
 
 const INITIAL_WINDOW: Window = { start: Date.UTC(2018, 0, 1), end: Date.UTC(2022, 11, 31) };
@@ -355,12 +323,12 @@ function visibleWindow(): Window {
 /** Hands vis-timeline what the window in view needs: items, or clusters where a group is dense. */
 function drawWindow(): void {
   // Until the events are read, the line shows the API's counts (drawDensity): keep them.
-  if (!lineItems.length && shownItems.size && !entries.length) return;
+  if (page.showsCountsOnly()) return;
   const shown = visibleWindow();
   // The window drawn, for whoever needs to know what is in view (the browser tests do).
   byId('timeline').dataset.windowStart = String(shown.start);
   byId('timeline').dataset.windowEnd = String(shown.end);
-  const plan = planLine(lineItems, shown);
+  const plan = planLine(page.lineItems, shown);
   showItems([...plan.items.map(toVisItem), ...plan.clusters.map(toVisCluster)]);
 }
 
@@ -368,7 +336,7 @@ function drawWindow(): void {
 async function drawDensity(query: Record<string, string | undefined>, signal: AbortSignal): Promise<void> {
   const drawn = drawnWindow(visibleWindow());
   const buckets = Math.round((drawn.end - drawn.start) / sliceWidth(visibleWindow()));
-  const density = await getJson<{ total: number; items: DensityRow[] }>(
+  const density = await getJson<TimelineDensity>(
     '/v1/timeline/density',
     { ...query, from: new Date(drawn.start).toISOString(), to: new Date(drawn.end - 1).toISOString(), buckets: String(buckets) },
     signal,
@@ -386,13 +354,7 @@ async function drawDensity(query: Record<string, string | undefined>, signal: Ab
 }
 
 function showItems(wanted: DataItem[]): void {
-  const keys = new Map(wanted.map((item) => [String(item.id), JSON.stringify(item)]));
-  const gone = [...shownItems.keys()].filter((id) => !keys.has(id));
-  const changed = wanted.filter((item) => shownItems.get(String(item.id)) !== keys.get(String(item.id)));
-  if (gone.length) items.remove(gone);
-  if (changed.length) items.update(changed);
-  for (const id of gone) shownItems.delete(id);
-  for (const item of changed) shownItems.set(String(item.id), keys.get(String(item.id))!);
+  page.hold(wanted);
   if (wanted.length) markPaint('timeline:first-paint');
 }
 
@@ -424,7 +386,7 @@ function toVisCluster(cluster: Cluster): DataItem {
 }
 
 function toVisItem(item: TimelineItem): DataItem {
-  const classes = [...item.classNames, newEventIds.has(item.eventId) ? 'is-new' : ''].filter(Boolean).join(' ');
+  const classes = [...item.classNames, page.isNew(item.eventId) ? 'is-new' : ''].filter(Boolean).join(' ');
   return {
     id: item.id,
     group: item.group,
@@ -440,12 +402,7 @@ function toVisItem(item: TimelineItem): DataItem {
 /** The slider runs from the start of the year where the data gets busy to today. */
 function fitSliderToData(drawn: TimelineItem[]): void {
   if (!drawn.length) return;
-  const starts = drawn.map((item) => Date.parse(item.start)).sort((a, b) => a - b);
-  const busy = new Date(starts[Math.floor(starts.length * 0.1)]);
-  const start = Date.UTC(busy.getUTCFullYear(), 0, 1);
-  const asOf = Date.parse(`${asOfDay()}T00:00:00Z`);
-  sliderStart = Math.min(start, asOf);
-  sliderEnd = Math.max(endOfToday(), asOf);
+  page.fitSliderTo(drawn);
   syncControls();
 }
 
@@ -458,7 +415,7 @@ async function openCommitment(id: string): Promise<void> {
     const [history, current] = await Promise.all([
       getJson<History>(`/v1/commitments/${encodeURIComponent(id)}/history`, { reportedBy: view.reportedBy }),
       getJson<Commitment>(`/v1/commitments/${encodeURIComponent(id)}`, {
-        asOf: asOfDay(),
+        asOf: page.asOfDay(),
         knownAt: view.knownAt,
         reportedBy: view.reportedBy,
       }).catch((error: unknown) => {
@@ -484,7 +441,7 @@ function titleFromHistory(history: History): string {
 }
 
 function openStream(streamId: string): void {
-  const stream = entries.filter((entry) => entry.streamId === streamId);
+  const stream = page.entries.filter((entry) => entry.streamId === streamId);
   if (!stream.length) return;
   const first = stream[0];
   showDrawer(textOf(first.data.title, first.data.asset, eventTypeLabel(first.type)));
@@ -497,8 +454,8 @@ function showDrawer(title: string): void {
   el.drawerTitle.textContent = title;
   if (el.drawer.hidden) {
     // Focus goes back where it was when the drawer opened.
-    if (!drawerOpener && document.activeElement instanceof HTMLElement && document.activeElement !== document.body)
-      drawerOpener = document.activeElement;
+    if (!page.drawerOpener && document.activeElement instanceof HTMLElement && document.activeElement !== document.body)
+      page.drawerOpener = document.activeElement;
     el.drawer.hidden = false;
     releaseDrawer = trapFocus(el.drawer);
   }
@@ -511,8 +468,8 @@ function closeDrawer(): void {
   releaseDrawer?.();
   releaseDrawer = undefined;
   timeline.setSelection([]);
-  if (drawerOpener?.isConnected) drawerOpener.focus();
-  drawerOpener = undefined;
+  if (page.drawerOpener?.isConnected) page.drawerOpener.focus();
+  page.drawerOpener = undefined;
 }
 
 // ---- export ----------------------------------------------------------------
@@ -531,8 +488,8 @@ function wireExports(): void {
     run(() =>
       downloadCsv(
         '/v1/commitments',
-        { asOf: asOfDay(), knownAt: view.knownAt, reportedBy: view.reportedBy, party: view.parties.join(',') || undefined },
-        `commitments-${asOfDay()}.csv`,
+        { asOf: page.asOfDay(), knownAt: view.knownAt, reportedBy: view.reportedBy, party: view.parties.join(',') || undefined },
+        `commitments-${page.asOfDay()}.csv`,
       ),
     ),
   );
@@ -548,7 +505,7 @@ function wireExports(): void {
   );
   byId('export-timeline-png').addEventListener(
     'click',
-    run(() => downloadPng(byId('timeline'), `timeline-${asOfDay()}.png`)),
+    run(() => downloadPng(byId('timeline'), `timeline-${page.asOfDay()}.png`)),
   );
   byId('export-chart-png').addEventListener(
     'click',
@@ -558,7 +515,7 @@ function wireExports(): void {
         if (canvas)
           await downloadPng(
             canvas,
-            `pledged-vs-delivered-${(figure.dataset.pair ?? 'chart').replace(/[^A-Za-z0-9]+/g, '-')}-${asOfDay()}.png`,
+            `pledged-vs-delivered-${(figure.dataset.pair ?? 'chart').replace(/[^A-Za-z0-9]+/g, '-')}-${page.asOfDay()}.png`,
           );
       }
     }),
@@ -572,14 +529,10 @@ function wireExports(): void {
 
 // ---- live ----------------------------------------------------------------
 
-let refreshTimer: ReturnType<typeof setTimeout> | undefined;
-
 function onLiveEvent(event: StreamedEvent): void {
-  latestPosition = event.position;
-  newEventIds.add(event.id);
-  newEvents.unshift(event);
+  page.recordLiveEvent(event);
   el.newButton.hidden = false;
-  el.newButton.textContent = `${newEvents.length} new`;
+  el.newButton.textContent = `${page.newEvents.length} new`;
   el.newList.prepend(
     h(
       'li',
@@ -593,8 +546,7 @@ function onLiveEvent(event: StreamedEvent): void {
     ),
   );
   // Several events often arrive together: reload once, after the read models hold them.
-  clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(() => {
+  page.refreshSoon(() => {
     void loadTimeline();
     void loadState();
     if (view.commitment && event.streamId === `commitment-${view.commitment}`) void openCommitment(view.commitment);
@@ -604,13 +556,13 @@ function onLiveEvent(event: StreamedEvent): void {
 function focusEvent(event: StreamedEvent): void {
   el.newList.hidden = true;
   el.newButton.setAttribute('aria-expanded', 'false');
-  const item = lineItems.find((candidate) => candidate.eventId === event.id);
+  const item = page.lineItems.find((candidate) => candidate.eventId === event.id);
   if (item) {
     // Drawn only when its window is in view: go there first (a week around it, where it stands alone).
     const at = Date.parse(item.start);
     timeline.setWindow(new Date(at - DAY_MS * 3), new Date(at + DAY_MS * 4), { animation: false });
     drawWindow();
-    if (items.get(item.id)) timeline.setSelection([item.id], { focus: false, animation: { animation: false } });
+    if (page.items.get(item.id)) timeline.setSelection([item.id], { focus: false, animation: { animation: false } });
   }
   if (event.streamType === 'commitment') update({ commitment: event.streamId.replace(/^commitment-/, '') });
   else openStream(event.streamId);
@@ -662,8 +614,8 @@ function clearError(): void {
 async function loadFilterOptions(): Promise<void> {
   try {
     const [parties, schemas] = await Promise.all([
-      getJson<{ items: Party[] }>('/v1/parties', { knownAt: view.knownAt }),
-      getJson<{ items: { type: string }[] }>('/v1/schemas'),
+      getJson<PartyList>('/v1/parties', { knownAt: view.knownAt }),
+      getJson<SchemaList>('/v1/schemas'),
     ]);
     el.party.append(
       ...parties.items.map((party) =>
@@ -705,8 +657,8 @@ function createTimeline(): void {
     // The item's id on its element: the keyboard finds items by it.
     dataAttributes: ['id'],
   };
-  timeline = new Timeline(byId('timeline'), items, groups, options);
-  timeline.addCustomTime(dayStart(asOfDay()), 'asOf');
+  timeline = new Timeline(byId('timeline'), page.items, page.groups, options);
+  timeline.addCustomTime(dayStart(page.asOfDay()), 'asOf');
   // Zooming or panning ends: draw what the new window needs, once the hand rests.
   let redraw: ReturnType<typeof setTimeout> | undefined;
   timeline.on('rangechanged', () => {
@@ -724,7 +676,7 @@ function createTimeline(): void {
     openItem(id, undefined);
   });
   keyboardTimeline(byId('timeline'), {
-    order: () => items.get({ order: 'start' }).map((item) => String(item.id)),
+    order: () => page.items.get({ order: 'start' }).map((item) => String(item.id)),
     open: (id) => {
       if (id.startsWith('cluster:')) return expandCluster(id);
       timeline.setSelection([id]);
@@ -743,16 +695,16 @@ function createTimeline(): void {
 
 /** Opens what a timeline item belongs to: a commitment's history, or the record's events. */
 function openItem(id: string, opener: HTMLElement | undefined): void {
-  const entry = entries.find((e) => e.eventId === id);
+  const entry = page.entries.find((e) => e.eventId === id);
   if (!entry) return;
-  drawerOpener = opener;
+  page.drawerOpener = opener;
   if (entry.streamType === 'commitment') update({ commitment: entry.streamId.replace(/^commitment-/, '') });
   else openStream(entry.streamId);
 }
 
 /** A cluster opens by zooming to its slice (an ongoing one by zooming out). */
 function expandCluster(id: string): void {
-  const cluster = items.get(id);
+  const cluster = page.items.get(id);
   timeline.setSelection([]);
   if (!cluster || !cluster.end) return;
   const start = new Date(cluster.start).getTime();
@@ -775,7 +727,7 @@ function wireControls(): void {
     if (!sliderHeld) return;
     sliderHeld = false;
     clearTimeout(sliderTimer);
-    if (sliderDay() !== asOfDay()) update({ asOf: sliderDay() });
+    if (sliderDay() !== page.asOfDay()) update({ asOf: sliderDay() });
   };
   // Let go anywhere: the pointer may leave the slider while dragging.
   window.addEventListener('pointerup', letGo);
@@ -790,10 +742,7 @@ function wireControls(): void {
   el.asOf.addEventListener('change', () => {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(el.asOf.value)) return;
     const asOf = Date.parse(`${el.asOf.value}T00:00:00Z`);
-    if (asOf < sliderStart || asOf > sliderEnd) {
-      sliderStart = Math.min(sliderStart, asOf);
-      sliderEnd = Math.max(sliderEnd, asOf);
-    }
+    page.widenSliderTo(asOf);
     update({ asOf: el.asOf.value });
     timeline.moveTo(new Date(asOf), { animation: false });
   });
@@ -897,7 +846,7 @@ function start(): void {
   live = new LiveStream({ onEvent: onLiveEvent, onStatus: onLiveStatus });
   live.start();
   void loadFilterOptions();
-  const ready = Promise.all([timelineLoaded, firstCounts.then(loadState)]);
+  const ready = Promise.all([timelineLoaded, page.firstCounts.then(loadState)]);
   void ready.then(() => {
     if (view.asOf) timeline.moveTo(dayStart(view.asOf), { animation: false });
   });

@@ -145,7 +145,7 @@ function rank(status: string): number {
 
 function matcher(filter: PanelFilter) {
   const words = (filter.q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-  return (parties: string[], texts: (string | undefined)[]) => {
+  return (parties: string[], texts: (string | null | undefined)[]) => {
     if (filter.parties?.length && !parties.some((party) => filter.parties!.includes(party))) return false;
     const haystack = texts.filter(Boolean).join(' ').toLowerCase();
     return words.every((word) => haystack.includes(word));

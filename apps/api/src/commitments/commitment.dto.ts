@@ -126,28 +126,38 @@ export abstract class FactDto extends SourcedDto {
 }
 
 export class TermsDto {
-  @ApiPropertyOptional({ example: '630000000', description: 'Decimal string; a count of `currency` or of `unit`' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '630000000',
+    description: 'Decimal string; a count of `currency` or of `unit`',
+  })
   @IsOptional()
   @Matches(DECIMAL, { message: `amount ${DECIMAL_MESSAGE}` })
   amount?: string | null;
 
-  @ApiPropertyOptional({ example: 'USD' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'USD' })
   @IsOptional()
   @Matches(CURRENCY, { message: `currency ${CURRENCY_MESSAGE}` })
   currency?: string | null;
 
-  @ApiPropertyOptional({ example: 'USD per 1000 m3', description: 'What the amount counts, when it is not money alone' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'USD per 1000 m3',
+    description: 'What the amount counts, when it is not money alone',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   unit?: string | null;
 
-  @ApiPropertyOptional({ example: '2021' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '2021' })
   @IsOptional()
   @IsEffectiveTime()
   validFrom?: string | null;
 
-  @ApiPropertyOptional({ example: '2022-12' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '2022-12' })
   @IsOptional()
   @IsEffectiveTime()
   validUntil?: string | null;
@@ -166,7 +176,7 @@ export class TermsDto {
   @MaxLength(1000, { each: true })
   restrictions?: string[] | null;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(4000)

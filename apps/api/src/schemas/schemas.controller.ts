@@ -1,8 +1,9 @@
 import { Controller, Get, HttpStatus, Param, Query } from '@nestjs/common';
-import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { dataSchema, EVENT_TYPES, latestSchemaVersion, schemaVersions, sourceSchema } from '@timeline/event-schemas';
 import { ProblemException } from '../http/problem';
+import { SchemaListDto } from './answers.dto';
 
 class SchemaQuery {
   @ApiPropertyOptional({ example: '1' })
@@ -16,6 +17,7 @@ class SchemaQuery {
 @Controller('v1/schemas')
 export class SchemasController {
   @Get()
+  @ApiOkResponse({ type: SchemaListDto })
   list() {
     return {
       items: EVENT_TYPES.map((type) => ({ type, versions: schemaVersions(type), latest: latestSchemaVersion(type) })),

@@ -11,6 +11,7 @@ import { deploymentAggregate, partyAggregate, trackAggregate } from '@timeline/d
 import type { ReadModel } from '@timeline/projections';
 import { commitmentAnswer } from '../commitments/commitment-answer';
 import { invalidRequest } from '../http/problem';
+import { DeploymentAnswerDto, PartyAnswerDto, TrackAnswerDto } from './entity-answers.dto';
 import { CommitmentAnswerDto } from './answers.dto';
 import { decodeIdCursor, encodeIdCursor } from './id-cursor';
 import { ResolvedTime, TimeParams } from './time-params';
@@ -52,16 +53,33 @@ export interface StateSection<T = unknown> {
   next: string | null;
 }
 
+/** A section's paging; each section's own class adds its `items`. */
 class StateSectionDto {
   @ApiProperty({ example: 312, description: 'How many hold at the time axes, on every page together' }) total!: number;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'This page, in id order' }) items!: unknown[];
-  @ApiProperty({ nullable: true, description: 'The cursor of the next page; null on the last' }) nextCursor!: string | null;
-  @ApiProperty({ nullable: true, example: '/v1/state?section=tracks&cursor=…', description: 'The next page, as a path to GET' })
+  @ApiProperty({ type: String, nullable: true, description: 'The cursor of the next page; null on the last' }) nextCursor!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '/v1/state?section=tracks&cursor=…',
+    description: 'The next page, as a path to GET',
+  })
   next!: string | null;
 }
 
+class PartySectionDto extends StateSectionDto {
+  @ApiProperty({ type: [PartyAnswerDto], description: 'This page, in id order' }) items!: PartyAnswerDto[];
+}
+
+class TrackSectionDto extends StateSectionDto {
+  @ApiProperty({ type: [TrackAnswerDto], description: 'This page, in id order' }) items!: TrackAnswerDto[];
+}
+
 class CommitmentSectionDto extends StateSectionDto {
-  @ApiProperty({ type: [CommitmentAnswerDto] }) declare items: CommitmentAnswerDto[];
+  @ApiProperty({ type: [CommitmentAnswerDto], description: 'This page, in id order' }) items!: CommitmentAnswerDto[];
+}
+
+class DeploymentSectionDto extends StateSectionDto {
+  @ApiProperty({ type: [DeploymentAnswerDto], description: 'This page, in id order' }) items!: DeploymentAnswerDto[];
 }
 
 export class StateDto {
@@ -72,10 +90,10 @@ export class StateDto {
   @ApiPropertyOptional({
     description: 'Parties registered or named by a commitment, by code; an unregistered one is { partyId, registered: false }',
   })
-  parties?: StateSectionDto;
-  @ApiPropertyOptional() tracks?: StateSectionDto;
+  parties?: PartySectionDto;
+  @ApiPropertyOptional() tracks?: TrackSectionDto;
   @ApiPropertyOptional() commitments?: CommitmentSectionDto;
-  @ApiPropertyOptional({ description: 'Active deployments' }) deployments?: StateSectionDto;
+  @ApiPropertyOptional({ description: 'Active deployments' }) deployments?: DeploymentSectionDto;
   @ApiPropertyOptional({ description: 'Whether an item on these pages counts a fact that may not have happened yet at asOf' })
   uncertain?: boolean;
 }

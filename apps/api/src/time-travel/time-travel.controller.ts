@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { AttributionDto, TimelineDensityDto, TimelinePageDto } from './answers.dto';
+import { AttributionDto, StateDiffDto, TimelineDensityDto, TimelinePageDto } from './answers.dto';
 import { Transform } from 'class-transformer';
 import { commaList, PartyList } from '../http/query';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -120,6 +120,7 @@ export class TimeTravelController {
    */
   @Get('state/diff')
   @ApiProduces('application/json', 'text/csv', 'application/x-ndjson')
+  @ApiOkResponse({ type: StateDiffDto })
   async diff(@Query() params: DiffParams, @Req() request: Request) {
     const missing = (['from', 'to'] as const).filter((name) => !params[name]);
     if (missing.length) throw invalidRequest(missing.map((field) => ({ field, message: 'is required' })));

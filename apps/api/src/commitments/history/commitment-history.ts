@@ -1,5 +1,6 @@
 import { Controller, Get, HttpStatus, Inject, Param, Query, Req } from '@nestjs/common';
-import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { HistoryDto } from './history.dto';
 import type { Request } from 'express';
 import { commitmentHistory, effectiveAxis, HistoryVersion, knowledgeAxis, reportedEvents } from '@timeline/domain';
 import { ReadModel } from '@timeline/projections';
@@ -39,6 +40,7 @@ export class CommitmentHistoryController {
   /** Every version in recorded order, with field-level changes, actor and source; corrections point at what they fix. */
   @Get(':id/history')
   @ApiProduces('application/json', 'text/csv', 'application/x-ndjson')
+  @ApiOkResponse({ type: HistoryDto })
   async history(@Param() params: CommitmentIdParams, @Query() consistency: ConsistencyParams, @Req() request: Request) {
     const events = await this.events(params.id, consistency);
     const versions = commitmentHistory(events);

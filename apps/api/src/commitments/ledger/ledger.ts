@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
-import { ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { LedgerDto } from './ledger.dto';
 import { IsOptional, Matches } from 'class-validator';
 import type { Request } from 'express';
 import { PARTY_CODE } from '@timeline/domain';
@@ -43,6 +44,7 @@ export class LedgerController {
 
   @Get()
   @ApiProduces('application/json', 'text/csv', 'application/x-ndjson')
+  @ApiOkResponse({ type: LedgerDto })
   async ledger(@Query() params: LedgerParams, @Req() request: Request) {
     const { asOf, knownAt, reportedBy } = resolveTime(params, this.clock());
     await this.wait.until(this.readModel, params.minPosition);

@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { partyAggregate } from '@timeline/domain';
 import { EntityListParams, EntityReader } from '../../time-travel/entity-reader';
+import { PartyListDto } from '../../time-travel/entity-answers.dto';
 
 @ApiTags('parties, tracks, deployments, occurrences')
 @Controller('v1/parties')
@@ -10,6 +11,7 @@ export class ListPartiesController {
 
   /** The parties as of (asOf, knownAt, reportedBy). */
   @Get()
+  @ApiOkResponse({ type: PartyListDto })
   async parties(@Query() params: EntityListParams) {
     const result = await this.entities.read(partyAggregate, params);
     return { ...result, count: result.items.length };
