@@ -59,7 +59,10 @@ export async function deriveReadModels(
 ): Promise<void> {
   const write = options.copy ? copyTable : writeRows;
   const s = quoteIdent(generation.schema);
-  const pageSize = options.pageSize ?? 5_000;
+  // Events per page. A page of commitment streams makes about twelve rows per event (commitment
+  // versions and their reported axis); three pages are in memory at once (read, derived, written),
+  // under the rebuild thread's heap cap (apps/cli/src/rebuild/rebuild-in-worker.ts).
+  const pageSize = options.pageSize ?? 2_000;
   let next = readPage(pool, s, '', pageSize);
   // One page is written while the next is read and derived: PostgreSQL and Node work at the same time.
   let writing: Promise<void> = Promise.resolve();
