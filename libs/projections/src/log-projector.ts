@@ -44,8 +44,8 @@ export class LogProjector implements Projector {
   private status: { projected: number; deadLetters: number; generation?: number; lastError?: string } = { projected: 0, deadLetters: 0 };
   private readonly statistics: GenerationStatistics;
   private producer?: Producer;
-  /** The generation of the transaction in progress (read in it: the table log). */
-  private current?: Generation;
+  /** The generation each projection transaction in progress holds, by its connection. */
+  private readonly transactions = new WeakMap<PoolClient, Generation>();
   protected readonly handler: LogHandler<PoolClient | undefined>;
 
   constructor(
@@ -131,7 +131,7 @@ export class LogProjector implements Projector {
    * checkpoint, in the transaction of `client`; returns how many events it took.
    */
   private async write(client: PoolClient, batch: LogBatch, fresh: PoisonRecord[] = []): Promise<number> {
-    const schema = this.current!.schema;
+    const { schema } = this.transactions.get(client)!;
     const events = this.options.yieldToCommands ? await this.projectUntilSomeoneWaits(client, schema, batch.events) : batch.events;
     if (!this.options.yieldToCommands) this.status.projected += await projectEvents(client, schema, events);
     fresh.push(...(await this.noteDeadLetters(client, batch.partition, batch.poison)));
@@ -146,12 +146,12 @@ export class LogProjector implements Projector {
     let schema = '';
     const projected = await inProjectionTransaction(this.db.pool, async (client, generation) => {
       this.status.generation = generation.generation;
-      this.current = generation;
+      this.transactions.set(client, generation);
       schema = generation.schema;
       try {
         return await work(client);
       } finally {
-        this.current = undefined;
+        this.transactions.delete(client);
       }
     });
     return { projected, schema };
@@ -178,7 +178,7 @@ export class LogProjector implements Projector {
 
   /** The position after the last one stored with the read models (in the transaction's generation, when in one). */
   private async nextPosition(partition: number, client: PoolClient | undefined): Promise<bigint | undefined> {
-    const generation = client ? this.current : await activeGeneration(this.db.pool);
+    const generation = client ? this.transactions.get(client) : await activeGeneration(this.db.pool);
     if (!generation) throw new Error('no active read-model generation');
     const stored = (await loadCheckpoints(client ?? this.db.pool, generation.schema, this.options.source)).get(partition);
     return stored === undefined ? undefined : BigInt(stored) + 1n;
