@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@timeline/domain';
+import { EVENT_TYPES } from '@timeline/event-schemas';
 import { PostgresEventStore } from '@timeline/event-store';
 import { ensureTopic, followToEnds, LogBatch, TABLE_LOG_PARTITION, TableLog, toKafkaMessage, TopicLog, topicEnds } from '@timeline/log';
 import { testKafkaBrokers } from '../setup/environment';
@@ -130,8 +131,9 @@ describe('the topic log', () => {
   beforeAll(async () => {
     topic = uniqueTopic('log-follower');
     await ensureTopic(kafka, { topic, partitions: 2, replicationFactor: 1 });
+    // A type this release knows: any other is poison to readRecord.
     events = Array.from({ length: 6 }, (_, i) => ({
-      ...newTestEvent({ data: { n: i } }),
+      ...newTestEvent({ type: EVENT_TYPES[0], data: { n: i } }),
       streamId: `log-${i % 2}`,
       streamType: 'test',
       streamVersion: Math.floor(i / 2) + 1,

@@ -50,6 +50,7 @@ export class TableLog<Db extends Queryable = Pool> implements LogFollower<Db> {
   async catchUp(handler: LogHandler<Db>): Promise<number> {
     const limit = this.options.batchSize ?? 500;
     const read = this.options.read ?? ((db: Db, page: { after: string; limit: number }) => readEventsAfter(db, page));
+    // Without a round of the reader's, Db is the pool (the default type argument).
     const round = (work: (db: Db) => Promise<number>) => (handler.round ? handler.round(work) : work(this.options.pool as unknown as Db));
     let total = 0;
     for (;;) {

@@ -31,7 +31,7 @@ export class EventFeed {
   private delivered = 0n;
   private readonly table: TableLog;
   private topic?: TopicLog;
-  private delivering = Promise.resolve();
+  private delivering: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: EventStore,
@@ -73,10 +73,11 @@ export class EventFeed {
     }
     // With Kafka too: the table fills what is late or was committed before the consumer joined its group.
     await this.table.start({
-      // A look at the store waits for the deliveries in hand, and they for it.
+      // A look at the store waits for the deliveries in hand, and they for it; its failure is the
+      // follower's to report (the same promise, so no rejection is left unhandled).
       round: (work) => {
         const round = this.delivering.then(() => work(this.pool));
-        this.delivering = round.then(() => undefined);
+        this.delivering = round;
         return round;
       },
       nextPosition: async () => this.delivered + 1n,
