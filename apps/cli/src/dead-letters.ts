@@ -3,7 +3,7 @@ import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '@timeline/config';
 import { openDatabase } from '@timeline/event-store';
-import { CONSUMER_ASSIGNERS, createKafka, DLQ_HEADERS, readerGroupFor } from '@timeline/log';
+import { createKafka, DLQ_HEADERS, followToEnds, readerGroupFor, TopicLog, topicEnds } from '@timeline/log';
 
 const DLQ_HEADER_NAMES = new Set<string>(Object.values(DLQ_HEADERS));
 
@@ -71,18 +71,20 @@ export function registerDeadLetterCommands(program: Command): void {
       const config = loadConfig();
       if (!config.kafka) throw new Error('dead letters exist only with Kafka: set KAFKA_BROKERS');
       const kafka = createKafka(config.kafka);
-      const admin = kafka.admin();
-      await admin.connect();
-      const ends = await admin.fetchTopicOffsets(config.kafka.deadLetterTopic).finally(() => admin.disconnect());
-      const total = ends.reduce((sum, { high, low }) => sum + Number(BigInt(high) - BigInt(low)), 0);
+      const dlqTopic = config.kafka.deadLetterTopic;
+      // Each partition is read to the end it had when the replay began.
+      const ends = await topicEnds(kafka, dlqTopic);
+      const total = [...ends.values()].reduce((sum, { high, low }) => sum + Number(high - low), 0);
       if (total === 0) {
-        console.log(`${config.kafka.deadLetterTopic} is empty: nothing to replay`);
+        console.log(`${dlqTopic} is empty: nothing to replay`);
         return;
       }
       const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      const consumer = kafka.consumer({
-        groupId: readerGroupFor(config.kafka.deadLetterTopic, 'replay', String(Date.now())),
-        ...CONSUMER_ASSIGNERS,
+      const deadLetterTopic = new TopicLog(kafka, {
+        topic: dlqTopic,
+        groupId: readerGroupFor(dlqTopic, 'replay', String(Date.now())),
+        commitOffsets: true,
+        records: 'raw',
       });
       const bar = new SingleBar(
         { format: 'replay |{bar}| {value}/{total} dead letters', noTTYOutput: true, notTTYSchedule: 2000 },
@@ -90,32 +92,19 @@ export function registerDeadLetterCommands(program: Command): void {
       );
       let replayed = 0;
       await producer.connect();
-      await consumer.connect();
       try {
-        await consumer.subscribe({ topic: config.kafka.deadLetterTopic, fromBeginning: true });
         bar.start(total, 0);
-        // Partitions still to read, to the end they had when the replay began.
-        const remaining = new Map(
-          ends.filter(({ high, low }) => BigInt(high) > BigInt(low)).map(({ partition, high }) => [partition, BigInt(high)]),
-        );
-        await new Promise<void>((resolve, reject) => {
-          consumer
-            .run({
-              eachMessage: async ({ partition, message }) => {
-                const end = remaining.get(partition);
-                if (end === undefined || BigInt(message.offset) >= end) return;
-                const target = message.headers?.[DLQ_HEADERS.topic]?.toString() ?? config.kafka!.topic;
-                if (!options.dryRun) await producer.send({ topic: target, acks: -1, messages: [originalRecord(message)] });
-                bar.update(++replayed);
-                if (BigInt(message.offset) + 1n >= end) remaining.delete(partition);
-                if (remaining.size === 0) resolve();
-              },
-            })
-            .catch(reject);
+        await followToEnds(deadLetterTopic, ends, async ({ partition, messages }) => {
+          const end = ends.get(partition)!.high;
+          for (const message of messages) {
+            if (BigInt(message.offset) >= end) break;
+            const target = message.headers?.[DLQ_HEADERS.topic]?.toString() ?? config.kafka!.topic;
+            if (!options.dryRun) await producer.send({ topic: target, acks: -1, messages: [originalRecord(message)] });
+            bar.update(++replayed);
+          }
         });
       } finally {
         bar.stop();
-        await consumer.disconnect();
         await producer.disconnect();
       }
       console.log(`${options.dryRun ? 'would replay' : 'replayed'} ${replayed} dead letter(s) from ${config.kafka.deadLetterTopic}`);

@@ -5,3 +5,6 @@ export * from './kafka';
 export * from './relay';
 export * from './wake-up';
 export * from './consumer-groups';
+export * from './log-follower';
+export * from './table-log';
+export * from './topic-log';

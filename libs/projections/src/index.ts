@@ -3,6 +3,7 @@ export * from './project-events';
 export * from './checkpoints';
 export * from './kafka-projector';
 export * from './projector';
+export * from './log-projector';
 export * from './table-projector';
 export * from './read-model';
 export * from './read-model-schema';

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import type { RecordedEvent } from '@timeline/domain';
+import type { Kafka } from 'kafkajs';
 import type { Database } from '@timeline/event-store';
-import { inTransaction, readEventsAfter } from '@timeline/event-store';
-import { CONSUMER_ASSIGNERS, fromKafkaMessage, readerGroupFor } from '@timeline/log';
+import { inTransaction } from '@timeline/event-store';
+import { followToEnds, PartitionEnds, readerGroupFor, TableLog, TopicLog, topicEnds } from '@timeline/log';
 import { activate, activeGeneration, createGeneration, dropGeneration, Generation } from './generations';
 import { projectEvents } from './project-events';
 import { loadCheckpoints, saveCheckpoint, TABLE_SOURCE } from './checkpoints';
@@ -53,13 +52,14 @@ export async function rebuildReadModels(db: Database, options: RebuildOptions = 
     const progress = phaseProgress(options.onProgress);
     progress.start('loading', total);
     let after = '0';
-    for (;;) {
-      const events = await readEventsAfter(db.pool, { after, limit: batchSize });
-      if (events.length === 0) break;
-      await loadStreamEvents(db.pool, generation, events, { copy: db.kind === 'postgres' });
-      after = events[events.length - 1].position;
-      progress.add(events.length);
-    }
+    await new TableLog({ pool: db.pool, batchSize }).catchUp({
+      nextPosition: async () => BigInt(after) + 1n,
+      handle: async ({ events, last }) => {
+        await loadStreamEvents(db.pool, generation, events, { copy: db.kind === 'postgres' });
+        after = last;
+        progress.add(events.length);
+      },
+    });
     const loaded = progress.done;
     await deriveAndIndex(db, generation, loaded, progress);
     await inTransaction(db.pool, (client) => saveCheckpoint(client, generation.schema, TABLE_SOURCE, TABLE_PARTITION, after));
@@ -103,8 +103,16 @@ export async function rebuildFromTopic(db: Database, kafka: Kafka, options: Rebu
     const total = [...ends.values()].reduce((sum, end) => sum + Number(end.high - end.low), 0);
     progress.start('loading', total);
     const reached = new Map<number, bigint>();
-    await consumeUntil(kafka, topic, groupId, reached, ends, async (events) => {
+    const bulk = new TopicLog(kafka, {
+      topic,
+      groupId,
+      consumer: { ...REBUILD_CONSUMER, maxBytes: 12 << 20, maxBytesPerPartition: 4 << 20 },
+      partitionsConsumedConcurrently: ends.size,
+      records: 'strict',
+    });
+    await followToEnds(bulk, ends, async ({ partition, events, last }) => {
       await loadStreamEvents(db.pool, generation, events, { copy: db.kind === 'postgres' });
+      reached.set(partition, BigInt(last));
       progress.add(events.length);
     });
     const loaded = progress.done;
@@ -139,79 +147,12 @@ async function deriveAndIndex(db: Database, generation: Generation, events: numb
   await indexGeneration(db.pool, generation);
 }
 
-interface PartitionEnd {
-  readonly low: bigint;
-  /** The offset the next record will get: the partition holds records up to high - 1. */
-  readonly high: bigint;
-}
-
-async function topicEnds(kafka: Kafka, topic: string): Promise<Map<number, PartitionEnd>> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return new Map(offsets.map((entry) => [entry.partition, { low: BigInt(entry.low), high: BigInt(entry.high) }]));
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /**
  * How long the broker holds a fetch that finds nothing new. Disconnecting
  * waits for the fetch in flight, so kafkajs' default (5 s) was a fixed wait at
  * the end of each consumer; a fetch that finds records returns at once anyway.
  */
-const FETCH_WAIT_MS = 200;
-
-/** Reads the topic from the beginning until every partition reached its end, batch by batch into `load`. */
-async function consumeUntil(
-  kafka: Kafka,
-  topic: string,
-  groupId: string,
-  reached: Map<number, bigint>,
-  ends: Map<number, PartitionEnd>,
-  load: (events: RecordedEvent[]) => Promise<void>,
-): Promise<void> {
-  const pending = new Set([...ends].filter(([, end]) => end.high > end.low).map(([partition]) => partition));
-  if (pending.size === 0) return;
-  const consumer = kafka.consumer({
-    groupId,
-    ...CONSUMER_ASSIGNERS,
-    sessionTimeout: 60_000,
-    heartbeatInterval: 3_000,
-    maxBytes: 12 << 20,
-    maxBytesPerPartition: 4 << 20,
-    maxWaitTimeInMs: FETCH_WAIT_MS,
-  });
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
-      consumer
-        .run({
-          autoCommit: false,
-          partitionsConsumedConcurrently: ends.size,
-          eachBatch: async (payload: EachBatchPayload) => {
-            const { batch } = payload;
-            if (!pending.has(batch.partition) || batch.messages.length === 0) return;
-            await load(batch.messages.map(fromKafkaMessage));
-            const last = BigInt(batch.messages[batch.messages.length - 1].offset);
-            reached.set(batch.partition, last);
-            payload.resolveOffset(last.toString());
-            await payload.heartbeat();
-            if (last >= ends.get(batch.partition)!.high - 1n) {
-              pending.delete(batch.partition);
-              if (pending.size === 0) resolve();
-            }
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-}
+const REBUILD_CONSUMER = { sessionTimeout: 60_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 200 };
 
 /**
  * Follows the topic into the new generation until it holds every record the
@@ -226,7 +167,7 @@ async function catchUpAndSwitch(
     topic: string;
     groupId: string;
     source: string;
-    ends: Map<number, PartitionEnd>;
+    ends: Map<number, PartitionEnds>;
     /** The last offset in the generation, per partition. */
     applied: Map<number, bigint>;
     onEvents: (count: number) => void;
@@ -243,49 +184,28 @@ async function catchUpAndSwitch(
     return run;
   };
   let switched: { previous: number | undefined } | undefined;
-  const consumer: Consumer = kafka.consumer({
-    groupId: context.groupId,
-    ...CONSUMER_ASSIGNERS,
-    sessionTimeout: 60_000,
-    heartbeatInterval: 3_000,
-    maxWaitTimeInMs: FETCH_WAIT_MS,
-  });
   let crashed: Error | undefined;
-  consumer.on(consumer.events.CRASH, ({ payload }) => (crashed = payload.error));
   const { applied } = context;
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    for (const partition of payload.memberAssignment[topic] ?? []) {
-      const offset = applied.get(partition);
-      consumer.seek({
-        topic,
-        partition,
-        offset: offset === undefined ? String(context.ends.get(partition)?.low ?? 0n) : String(offset + 1n),
-      });
-    }
-  });
+  const follower = new TopicLog(kafka, { topic, groupId: context.groupId, consumer: REBUILD_CONSUMER });
   try {
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: (payload: EachBatchPayload) =>
+    await follower.start({
+      nextPosition: async (partition) => {
+        const done = applied.get(partition);
+        return done === undefined ? (context.ends.get(partition)?.low ?? 0n) : done + 1n;
+      },
+      handle: ({ partition, events, last }) =>
         serial(async () => {
-          const { batch } = payload;
-          const done = applied.get(batch.partition) ?? -1n;
-          const messages = batch.messages.filter((message) => BigInt(message.offset) > done);
-          if (switched || payload.isStale() || messages.length === 0) return;
-          const events = messages.map(fromKafkaMessage);
-          const last = messages[messages.length - 1].offset;
+          if (switched || events.length === 0) return;
           await inTransaction(db.pool, async (client) => {
             await projectEvents(client, generation.schema, events);
-            await saveCheckpoint(client, generation.schema, source, batch.partition, last);
+            await saveCheckpoint(client, generation.schema, source, partition, last);
           });
-          applied.set(batch.partition, BigInt(last));
+          applied.set(partition, BigInt(last));
           context.onEvents(events.length);
-          payload.resolveOffset(last);
-          await payload.heartbeat();
         }),
+      failed: (error, during) => {
+        if (during === 'crash') crashed = error;
+      },
     });
     for (;;) {
       if (crashed) throw crashed;
@@ -297,7 +217,7 @@ async function catchUpAndSwitch(
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   } finally {
-    await consumer.disconnect();
+    await follower.stop();
   }
 }
 
@@ -306,7 +226,7 @@ async function trySwitch(
   pool: Pool,
   generation: Generation,
   source: string,
-  ends: Map<number, PartitionEnd>,
+  ends: Map<number, PartitionEnds>,
 ): Promise<{ previous: number | undefined } | undefined> {
   return inTransaction(pool, async (client) => {
     await client.query('SELECT active_generation FROM projection_state FOR UPDATE');
@@ -337,12 +257,17 @@ async function switchTo(
 ): Promise<number | undefined> {
   return inTransaction(pool, async (client) => {
     await client.query('SELECT active_generation FROM projection_state FOR UPDATE');
-    for (let position = after; ;) {
-      const read = await replayInto(client, generation, position, batchSize);
-      if (read.count === 0) break;
-      onCaughtUp(read.count);
-      position = read.last;
-    }
+    let position = after;
+    await new TableLog<PoolClient>({ pool, batchSize }).catchUp({
+      round: (work) => work(client),
+      nextPosition: async () => BigInt(position) + 1n,
+      handle: async ({ events, last }) => {
+        await projectEvents(client, generation.schema, events);
+        await saveCheckpoint(client, generation.schema, TABLE_SOURCE, TABLE_PARTITION, last);
+        onCaughtUp(events.length);
+        position = last;
+      },
+    });
     const previous = await activeGeneration(client);
     if (previous) {
       // Everything the old generation took from Kafka is in the new one now: carry its offsets over.
@@ -353,15 +278,6 @@ async function switchTo(
     await activate(client, generation);
     return previous?.generation;
   });
-}
-
-async function replayInto(client: PoolClient, generation: Generation, after: string, limit: number) {
-  const events = await readEventsAfter(client, { after, limit });
-  if (events.length === 0) return { count: 0, last: after };
-  await projectEvents(client, generation.schema, events);
-  const last = events[events.length - 1].position;
-  await saveCheckpoint(client, generation.schema, TABLE_SOURCE, TABLE_PARTITION, last);
-  return { count: events.length, last };
 }
 
 async function kafkaCheckpoints(client: PoolClient, schema: string) {

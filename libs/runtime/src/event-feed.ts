@@ -1,9 +1,9 @@
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { partiesMentioned, RecordedEvent } from '@timeline/domain';
 import type { EventStore } from '@timeline/event-store';
-import { CONSUMER_ASSIGNERS, readerGroupFor, readRecord, WakeableSleep } from '@timeline/log';
+import { LogBatch, readerGroupFor, TableLog, TopicLog } from '@timeline/log';
 import type { Pool } from 'pg';
 
 export interface FeedItem {
@@ -28,19 +28,26 @@ export class EventFeed {
   private readonly listeners = new Set<Listener>();
   private readonly pending = new Map<bigint, RecordedEvent>();
   private readonly parties = new Map<string, readonly string[]>();
-  private readonly pause = new WakeableSleep();
   private delivered = 0n;
-  private consumer?: Consumer;
-  private loop?: Promise<void>;
-  private stopping = false;
-  private delivering = Promise.resolve();
+  private readonly table: TableLog;
+  private topic?: TopicLog;
+  private delivering: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: EventStore,
     private readonly pool: Pool,
     private readonly kafka?: { client: Kafka; topic: string },
     private readonly options: { pollIntervalMs?: number; log?: (message: string, details?: Record<string, unknown>) => void } = {},
-  ) {}
+  ) {
+    // Small pages, one per look: a page reaches every subscriber in one turn, and must fit in their queues.
+    this.table = new TableLog({
+      pool,
+      batchSize: FILL_PAGE,
+      pollIntervalMs: options.pollIntervalMs ?? (kafka ? 250 : 50),
+      read: (_pool, page) => store.readAll(page),
+      untilEnd: false,
+    });
+  }
 
   /** Position of the last event handed to subscribers. */
   get position(): string {
@@ -54,37 +61,34 @@ export class EventFeed {
   async start(): Promise<void> {
     this.delivered = BigInt(await this.store.headPosition());
     if (this.kafka) {
-      const consumer = this.kafka.client.consumer({
+      this.topic = new TopicLog(this.kafka.client, {
+        topic: this.kafka.topic,
         groupId: readerGroupFor(this.kafka.topic, 'sse', `${hostname()}-${process.pid}-${randomUUID()}`),
-        ...CONSUMER_ASSIGNERS,
-      });
-      this.consumer = consumer;
-      await consumer.connect();
-      await consumer.subscribe({ topic: this.kafka.topic, fromBeginning: false });
-      await consumer.run({
         // The group is this process's alone and starts at the end: an offset committed for it is
         // never read again, and committing one would cost a request to the broker per fetch.
-        autoCommit: false,
-        eachMessage: async ({ message }) => {
-          // A poison record is the projector's to dead-letter; here it is skipped, never retried,
-          // and the store fills in any position it should have brought.
-          const read = readRecord(message);
-          if (!('event' in read)) return;
-          const event = read.event;
-          const position = BigInt(event.position);
-          if (position > this.delivered) this.pending.set(position, event);
-          this.schedule();
-        },
+        fromBeginning: false,
       });
+      // No position of its own on the topic: records bring events at once, in any partition's order.
+      await this.topic.start({ handle: async (batch) => this.collect(batch) });
     }
-    this.loop = this.run();
+    // With Kafka too: the table fills what is late or was committed before the consumer joined its group.
+    await this.table.start({
+      // A look at the store waits for the deliveries in hand, and they for it; its failure is the
+      // follower's to report (the same promise, so no rejection is left unhandled).
+      round: (work) => {
+        const round = this.delivering.then(() => work(this.pool));
+        this.delivering = round;
+        return round;
+      },
+      nextPosition: async () => this.delivered + 1n,
+      handle: (batch) => this.fill(batch),
+      failed: (error) => this.options.log?.('event feed: reading the store failed', { error: error.message }),
+    });
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.pause.stop();
-    await this.loop;
-    await this.consumer?.disconnect();
+    await this.table.stop();
+    await this.topic?.stop();
   }
 
   subscribe(listener: Listener): () => void {
@@ -109,10 +113,21 @@ export class EventFeed {
     }
   }
 
-  /** Reads from PostgreSQL what Kafka has not brought yet (or everything, without Kafka). */
-  private async fill(): Promise<void> {
-    // Small pages: a page reaches every subscriber in one turn, and must fit in their queues.
-    const events = await this.store.readAll({ after: this.delivered.toString(), limit: FILL_PAGE });
+  /**
+   * Records from Kafka wait for the positions before them. A poison record is the projector's
+   * to dead-letter; here it is skipped, never retried, and the store fills in any position it
+   * should have brought.
+   */
+  private collect({ events }: LogBatch): void {
+    for (const event of events) {
+      const position = BigInt(event.position);
+      if (position > this.delivered) this.pending.set(position, event);
+    }
+    this.schedule();
+  }
+
+  /** What the store has that Kafka has not brought yet (or everything, without Kafka). */
+  private async fill({ events }: LogBatch): Promise<void> {
     for (const event of events) {
       const position = BigInt(event.position);
       if (position <= this.delivered) continue;
@@ -130,20 +145,6 @@ export class EventFeed {
     const item = { event, parties: await this.partiesOf(event) };
     this.delivered = BigInt(event.position);
     for (const listener of this.listeners) listener(item);
-  }
-
-  private async run(): Promise<void> {
-    const interval = this.options.pollIntervalMs ?? (this.kafka ? 250 : 50);
-    while (!this.stopping) {
-      try {
-        // With Kafka too: records bring events at once, this read fills what is late or was
-        // committed before the consumer joined its group.
-        await (this.delivering = this.delivering.then(() => this.fill()));
-      } catch (error) {
-        this.options.log?.('event feed: reading the store failed', { error: (error as Error).message });
-      }
-      await this.pause.sleep(interval);
-    }
   }
 
   /** Parties of an event's stream, named by its first event (cached), for party filters. */

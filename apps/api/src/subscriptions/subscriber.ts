@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { publishedBy, RecordedEvent } from '@timeline/domain';
-import { readEventsAfter } from '@timeline/event-store';
+import { TableLog } from '@timeline/log';
 import type { Pool } from 'pg';
 import type { FeedItem } from '@timeline/runtime';
 
@@ -45,14 +45,17 @@ export class Subscriber {
 
   /** Everything committed after the resume position, from the store, then the live tail. */
   async catchUp(pool: Pool, parties: (event: RecordedEvent) => Promise<readonly string[]>): Promise<void> {
-    for (;;) {
-      const page = await readEventsAfter(pool, { after: this.lastSent.toString(), limit: 500 });
-      if (page.length === 0 || this.closed) break;
-      for (const event of page) {
-        await this.send({ event, parties: await parties(event) }, true);
-        if (this.closed) return;
-      }
-    }
+    await new TableLog({ pool, batchSize: 500 }).catchUp({
+      nextPosition: async () => this.lastSent + 1n,
+      handle: async ({ events }) => {
+        for (const event of events) {
+          if (this.closed) return 0;
+          await this.send({ event, parties: await parties(event) }, true);
+        }
+        return this.closed ? 0 : events.length;
+      },
+    });
+    if (this.closed) return;
     this.live = true;
     for (const item of this.waiting.splice(0)) this.onLive(item);
   }
