@@ -142,16 +142,14 @@ async function projectCommitment(
   const segments: CommitmentSegment[] = commitmentSegments(known, recordedAt);
   await insertRows(
     client,
-    `${s}.commitment_versions (commitment_id, valid, recorded, stream_version, kind, title, by_party, to_party, status, terms,
-       amount, currency, unit, disbursed, outstanding, event_ids, uncertain, lapsed_at, sources)`,
-    "($1, tstzrange($2, $3, '[)'), tstzrange($4, NULL, '[)'), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+    `${s}.commitment_versions (${COMMITMENT_VERSION_COLUMNS})`,
+    `(${COMMITMENT_VERSION_VALUES})`,
     segments.map(({ validFrom, validTo, state }) => [state.commitmentId, validFrom, validTo, recordedAt, ...commitmentStateColumns(state)]),
   );
   await insertRows(
     client,
-    `${s}.commitment_reported_versions (commitment_id, valid, recorded, stream_version, kind, title, by_party, to_party, status, terms,
-       amount, currency, unit, disbursed, outstanding, event_ids, uncertain, lapsed_at, sources, reported)`,
-    "($1, tstzrange($2, $3, '[)'), tstzrange($4, NULL, '[)'), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, tstzrange($21, $22, '[)'))",
+    `${s}.commitment_reported_versions (${COMMITMENT_VERSION_COLUMNS}, reported)`,
+    `(${COMMITMENT_VERSION_VALUES}, tstzrange($21, $22, '[)'))`,
     reportedCommitmentSegments(known, recordedAt).map(({ reportedFrom, reportedTo, validFrom, validTo, state }) => [
       state.commitmentId,
       validFrom,
@@ -163,6 +161,12 @@ async function projectCommitment(
     ]),
   );
 }
+
+/** The columns both commitment tables share, and their VALUES tuple for a row opened at recorded time $4. */
+const COMMITMENT_VERSION_COLUMNS = `commitment_id, valid, recorded, stream_version, kind, title, by_party, to_party, status, terms,
+  amount, currency, unit, disbursed, outstanding, event_ids, uncertain, lapsed_at, sources`;
+const COMMITMENT_VERSION_VALUES =
+  "$1, tstzrange($2, $3, '[)'), tstzrange($4, NULL, '[)'), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20";
 
 /** A commitment's valid-time segment as known at a recorded instant, over a range of the reported axis. */
 export interface ReportedCommitmentSegment extends CommitmentSegment {
