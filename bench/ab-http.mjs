@@ -43,8 +43,8 @@ try {
   ]) {
     const adminKey = randomBytes(24).toString('hex');
     const server = await startProcess({
-      script: join(resolve(dist), 'apps/cli/src/main.js'),
-      args: ['serve'],
+      script: join(resolve(dist), 'apps/api/src/main.js'),
+      args: [],
       env: {
         TIMELINE_SEED: 'none',
         TIMELINE_BOOTSTRAP_ADMIN_KEY: adminKey,

@@ -2,7 +2,7 @@
 // Top functions by self time in a V8 CPU profile (node --cpu-prof), and the
 // same time summed by package, to see where a benchmark's process spends it.
 //
-//   node --cpu-prof --cpu-prof-dir=/tmp/prof dist/apps/cli/src/main.js serve   # load it, then stop it
+//   node --cpu-prof --cpu-prof-dir=/tmp/prof dist/apps/api/src/main.js   # load it, then stop it
 //   node bench/profile-summary.mjs /tmp/prof/CPU.*.cpuprofile [--top 25]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';

@@ -148,7 +148,8 @@ export async function startProcess({ script, args = [], env = {}, readyPath, nod
 }
 
 /**
- * The built server (`timeline serve`) in a process of its own, on a free
+ * The built server (the api app's entry, which `timeline serve` starts) in a
+ * process of its own (its pid is the service's, for RSS and CPU), on a free
  * port, with `env` over the current environment. Resolves once it is ready.
  * It accepts a throw-away admin key (`headers` carries it) and has no rate
  * limit: a benchmark is not a client to protect the service from.
@@ -157,8 +158,8 @@ export async function startProcess({ script, args = [], env = {}, readyPath, nod
 export async function startServer(env, { nodeOptions = [] } = {}) {
   const adminKey = randomBytes(24).toString('hex');
   const server = await startProcess({
-    script: join(root, 'dist/apps/cli/src/main.js'),
-    args: ['serve'],
+    script: join(root, 'dist/apps/api/src/main.js'),
+    args: [],
     env: { TIMELINE_SEED: 'none', TIMELINE_BOOTSTRAP_ADMIN_KEY: adminKey, TIMELINE_RATE_LIMIT: '0', ...env },
     readyPath: '/health/ready',
     nodeOptions,

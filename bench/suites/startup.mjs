@@ -96,7 +96,7 @@ export async function run({ quick }) {
       ],
     ],
     notes: [
-      `The built server (\`node dist/apps/cli/src/main.js serve\`, what \`npm start\` runs once the build is current) on PGlite in a new temporary DATA_DIR with TIMELINE_SEED=${DATA_SET}; the time runs from the spawn until \`/health/ready\` answers 200 (polled every 200 ms), which the server does only after the data set is loaded; the benchmark then checks that commitments are there.`,
+      `The built server (\`node dist/apps/api/src/main.js\`, what \`npm start\` runs once the build is current) on PGlite in a new temporary DATA_DIR with TIMELINE_SEED=${DATA_SET}; the time runs from the spawn until \`/health/ready\` answers 200 (polled every 200 ms), which the server does only after the data set is loaded; the benchmark then checks that commitments are there.`,
       '"start again" reuses the seeded directory: no migration, no seed. RSS is VmRSS of the server process after it idles (1 s in the quick run, 5 s in a full one).',
       '`npm start` itself adds the build check (last row) when nothing changed, or a full build (tsc and esbuild) when something did.',
     ],

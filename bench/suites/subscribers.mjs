@@ -132,7 +132,7 @@ export async function run({ quick }) {
         ],
       ],
       notes: [
-        `The built server (\`node dist/apps/cli/src/main.js serve\`, as \`npm start\` runs it) on PGlite in a new temporary DATA_DIR with TIMELINE_SEED=${DATA_SET}; RSS is VmRSS of the server process, read after it idles (${quick ? 1 : 5} s) and every 100 ms during the deliveries.`,
+        `The built server (\`node dist/apps/api/src/main.js\`, as \`npm start\` runs it) on PGlite in a new temporary DATA_DIR with TIMELINE_SEED=${DATA_SET}; RSS is VmRSS of the server process, read after it idles (${quick ? 1 : 5} s) and every 100 ms during the deliveries.`,
         `Each subscriber holds its own connection to \`GET /v1/events/stream?types=CommitmentRecorded\` from the present position; the writes are new commitments (the benchmark's made-up loans, one at a time, each waited for), and every subscriber must receive every one of them.`,
         `"Flat" is read here as: with the subscribers, at most ${FLAT_SHARE * 100} % above the idle figure of the same process.`,
       ],

@@ -40,7 +40,7 @@ describe('exporting a long timeline', () => {
 
   it(`streams ${ROWS} events as NDJSON from a server whose heap is capped at ${HEAP_LIMIT_MB} MB`, async () => {
     const port = String(20_000 + Math.floor(Math.random() * 20_000));
-    const child = spawn('node', [`--max-old-space-size=${HEAP_LIMIT_MB}`, join(ROOT, 'dist/apps/cli/src/main.js'), 'serve'], {
+    const child = spawn('node', [`--max-old-space-size=${HEAP_LIMIT_MB}`, join(ROOT, 'dist/apps/api/src/main.js')], {
       env: {
         ...process.env,
         DATABASE_URL: testDb.db.connectionString,

@@ -105,10 +105,10 @@ describe('the timeline command and the projector process', () => {
     }
   }, 120_000);
 
-  it('serves the embedded default with the seed data loaded, as npm start does, and stops on SIGTERM', async () => {
+  it('serves the embedded default with the seed data loaded (timeline serve, as npm start but through the CLI), and stops on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'timeline-serve-'));
     const port = String(20_000 + Math.floor(Math.random() * 20_000));
-    // As package.json's start script runs it; at info level, so that every request is logged.
+    // The CLI starts the api app's entry as its child and passes SIGTERM on; at info level, so that every request is logged.
     const child = spawn('node', [CLI, 'serve', '--anonymous-reads'], {
       env: env({ DATA_DIR: dataDir, PORT: port, LOG_LEVEL: 'info' }),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -240,12 +240,125 @@ describe('the timeline command and the projector process', () => {
     expect(failed.stderr).toMatch(/unknown role "cook"/);
   });
 
+  it('takes a signal repeated within a second as the same request to stop, and a later one as a request to stop at once', async () => {
+    // A process waiting as the service waits: it says when it starts to stop, then takes its time draining.
+    const script = `
+      const { waitForSignal } = require(${JSON.stringify(join(ROOT, 'dist/libs/runtime/src/process.js'))});
+      waitForSignal().then(() => { console.log('draining'); setTimeout(() => { console.log('drained'); process.exit(0); }, 3000); });
+      setInterval(() => undefined, 1000); // work in hand, as the service's server is
+      console.log('waiting');`;
+    const start = () => {
+      const child = spawn('node', ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk) => (output += chunk));
+      child.stderr.on('data', (chunk) => (output += chunk));
+      // 'close': the exit code, once its output has been read to the end.
+      const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+      return { child, exited, output: () => output };
+    };
+    const until = async (condition: () => boolean) => {
+      const deadline = Date.now() + 20_000;
+      while (!condition() && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
+    };
+
+    // Ctrl-C reaching the process group and `timeline serve` passing it on: one drain, exit 0.
+    const twice = start();
+    await until(() => twice.output().includes('waiting'));
+    twice.child.kill('SIGINT');
+    twice.child.kill('SIGINT');
+    expect(await twice.exited).toBe(0);
+    expect(twice.output()).toMatch(/draining\s+drained/);
+
+    // A second Ctrl-C two seconds into the drain: it stops at once, without finishing it.
+    const impatient = start();
+    await until(() => impatient.output().includes('waiting'));
+    impatient.child.kill('SIGINT');
+    await until(() => impatient.output().includes('draining'));
+    await new Promise((done) => setTimeout(done, 1_500));
+    impatient.child.kill('SIGINT');
+    expect(await impatient.exited).toBe(130);
+    expect(impatient.output()).toMatch(/SIGINT again: stopping without draining/);
+    expect(impatient.output()).not.toMatch(/drained/);
+  }, 60_000);
+
   describe('the projector process on PostgreSQL', () => {
     let testDb: TestDatabase;
     beforeAll(async () => {
       testDb = await createTestDatabase('postgres');
     });
     afterAll(() => testDb.dispose());
+
+    it('loads a data set with `timeline seed` through the api app in a child process; the second load adds nothing', async () => {
+      const seedEnv = env({ DATABASE_URL: testDb.db.connectionString, DATABASE_SCHEMA: testDb.db.schema });
+      const first = await run('node', [CLI, 'seed', 'belarus-russia-2018-2021'], { env: seedEnv });
+      const [, entries, recorded, already] =
+        /^belarus-russia-2018-2021: (\d+) entries, (\d+) recorded, (\d+) already there$/m.exec(first.stdout) ?? [];
+      expect(Number(entries)).toBeGreaterThan(50);
+      expect({ recorded: Number(recorded), already: Number(already) }).toEqual({ recorded: Number(entries), already: 0 });
+      const events = async () => Number((await testDb.db.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM events')).rows[0].n);
+      const stored = await events();
+      expect(stored).toBeGreaterThanOrEqual(Number(entries));
+      const second = await run('node', [CLI, 'seed', 'belarus-russia-2018-2021'], { env: seedEnv });
+      expect(second.stdout).toMatch(
+        new RegExp(`^belarus-russia-2018-2021: ${entries} entries, 0 recorded, ${entries} already there$`, 'm'),
+      );
+      expect(await events()).toBe(stored);
+      const missing = await run('node', [CLI, 'seed', 'no-such-set'], { env: seedEnv }).catch((error) => error);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/no-such-set/);
+      expect(await events()).toBe(stored);
+    }, 120_000);
+
+    it('`timeline serve` runs the service as its child, which stops when the command is killed outright', async () => {
+      const port = String(20_000 + Math.floor(Math.random() * 20_000));
+      const launcher = spawn('node', [CLI, 'serve', '--port', port], {
+        env: env({
+          DATABASE_URL: testDb.db.connectionString,
+          DATABASE_SCHEMA: testDb.db.schema,
+          TIMELINE_ROLES: 'api',
+          TIMELINE_SEED: 'none',
+        }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      launcher.stdout.on('data', (chunk) => (output += chunk));
+      launcher.stderr.on('data', (chunk) => (output += chunk));
+      // Running, not a zombie waiting for a parent to reap it.
+      const alive = (pid: number) => {
+        try {
+          return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0] !== 'Z';
+        } catch {
+          return false;
+        }
+      };
+      const answers = () =>
+        fetch(`http://127.0.0.1:${port}/health/live`).then(
+          (r) => r.ok,
+          () => false,
+        );
+      let service = 0;
+      try {
+        const deadline = Date.now() + 60_000;
+        while (!(await answers())) {
+          if (Date.now() > deadline || launcher.exitCode !== null) throw new Error(`did not come up:\n${output}`);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        const children = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(launcher.pid)], { encoding: 'utf8' })
+          .trim()
+          .split('\n');
+        expect(children).toHaveLength(1);
+        expect(children[0]).toMatch(/dist\/apps\/api\/src\/main\.js/);
+        service = Number(children[0].trim().split(/\s+/)[0]);
+        launcher.kill('SIGKILL');
+        const gone = Date.now() + 30_000;
+        while (alive(service) && Date.now() < gone) await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(alive(service)).toBe(false);
+        expect(await answers()).toBe(false);
+      } finally {
+        launcher.kill('SIGKILL');
+        if (service && alive(service)) process.kill(service, 'SIGKILL');
+      }
+    }, 90_000);
 
     it('projects new events and stops cleanly on SIGTERM', async () => {
       const child = spawn('node', [PROJECTOR], {

@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 export const ROOT = resolve(__dirname, '../..');
 export const CLI = join(ROOT, 'dist/apps/cli/src/main.js');
 export const PROJECTOR_MAIN = join(ROOT, 'dist/apps/projector/src/main.js');
+/** The api app's entry: the service itself, as `timeline serve` starts it and a deployment runs it. */
+export const API_MAIN = join(ROOT, 'dist/apps/api/src/main.js');
 
 /** Builds dist/ once per test file that runs the programs as users do. */
 export function buildOnce(): void {
@@ -85,9 +87,13 @@ export class ServiceProcess {
   }
 }
 
-/** `timeline serve` with these roles. */
+/**
+ * The service with these roles: the api app's entry, which `timeline serve`
+ * starts as its child. Run directly, so that a signal (SIGKILL above all)
+ * reaches the service itself.
+ */
 export function startServe(name: string, env: NodeJS.ProcessEnv): ServiceProcess {
-  return new ServiceProcess(name, [CLI, 'serve'], env);
+  return new ServiceProcess(name, [API_MAIN], env);
 }
 
 export function freePort(): string {

@@ -4,12 +4,12 @@ import { Command } from 'commander';
 import { InvalidConfiguration, loadConfig } from '@timeline/config';
 import { migrate, openDatabase } from '@timeline/event-store';
 import type { RebuildProgress } from '@timeline/projections';
-import { InvalidSeed } from '@timeline/seeds';
 import { registerClientCommands } from './client-commands';
 import { progressBar, registerGenerateCommand } from './generate/generate-command';
 import { registerKeyCommands } from './key-commands';
 import { registerDeadLetterCommands } from './dead-letters';
 import { rebuildInWorker } from './rebuild/rebuild-in-worker';
+import { endAs, runApiEntry } from './api-process';
 
 const program = new Command()
   .name('timeline')
@@ -22,15 +22,14 @@ program
   .option('-p, --port <port>', 'HTTP port (overrides PORT)')
   .option('--anonymous-reads', 'answer GET requests without a key (sets TIMELINE_ANONYMOUS_READS=true; writes still need one)')
   .action(async (options: { port?: string; anonymousReads?: boolean }) => {
-    const { exitAfterShutdown, serve } = await loadServer();
-    await serve(
-      loadConfig({
-        ...process.env,
-        ...(options.port ? { PORT: options.port } : {}),
-        ...(options.anonymousReads ? { TIMELINE_ANONYMOUS_READS: 'true' } : {}),
-      }),
-    );
-    exitAfterShutdown();
+    const env = {
+      ...process.env,
+      ...(options.port ? { PORT: options.port } : {}),
+      ...(options.anonymousReads ? { TIMELINE_ANONYMOUS_READS: 'true' } : {}),
+    };
+    // Settings are checked here too, so a bad one is named before a process starts.
+    loadConfig(env);
+    endAs(await runApiEntry('serve', [], env));
   });
 
 program
@@ -102,40 +101,26 @@ program
   .command('seed <name>')
   .description('load a data set from seeds/ through the command bus; loading twice adds nothing')
   .action(async (name: string) => {
-    const config = loadConfig({ ...process.env, TIMELINE_ROLES: 'relay' });
-    const { AppModule, createRuntime, NestFactory, SeedLoader } = await loadServer();
-    const runtime = await createRuntime(config);
-    const context = await NestFactory.createApplicationContext(AppModule.forRuntime(runtime), { logger: false });
+    loadConfig();
     const bar = progressBar('seed', 'entries');
+    let started = false;
+    let report = '';
     try {
-      const loader = context.get(SeedLoader);
-      const set = loader.read(name);
-      bar.start(set.entries.length, 0);
-      const report = await loader.load(set, (done) => bar.update(done));
+      const ended = await runApiEntry('seed', [name], process.env, (message) => {
+        const progress = message as { done?: number; total?: number; report?: string };
+        if (progress.report !== undefined) report = progress.report;
+        if (progress.done === undefined || progress.total === undefined) return;
+        if (!started) bar.start(progress.total, progress.done);
+        started = true;
+        bar.update(progress.done);
+      });
       bar.stop();
-      console.log(`${report.dataset}: ${report.entries} entries, ${report.applied} recorded, ${report.unchanged} already there`);
+      if (report) console.log(report);
+      if (ended.code !== 0) endAs(ended);
     } finally {
       bar.stop();
-      await context.close();
-      await runtime.close();
     }
   });
-
-/**
- * The service's modules (NestJS and every controller), loaded only by the
- * commands that run them: loading them takes about a second of CPU, which
- * the other commands (a rebuild, a generate) need not pay.
- */
-async function loadServer() {
-  const [{ NestFactory }, { AppModule }, { createRuntime }, { SeedLoader }, { exitAfterShutdown, serve }] = await Promise.all([
-    import('@nestjs/core'),
-    import('../../api/src/app.module'),
-    import('@timeline/runtime'),
-    import('../../api/src/seeds/seed-loader'),
-    import('../../api/src/serve'),
-  ]);
-  return { NestFactory, AppModule, createRuntime, SeedLoader, exitAfterShutdown, serve };
-}
 
 registerGenerateCommand(program);
 registerClientCommands(program);
@@ -143,10 +128,6 @@ registerKeyCommands(program);
 registerDeadLetterCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
-  console.error(
-    error instanceof InvalidConfiguration || error instanceof InvalidSeed
-      ? error.message
-      : `timeline: ${(error as Error).message ?? error}`,
-  );
+  console.error(error instanceof InvalidConfiguration ? error.message : `timeline: ${(error as Error).message ?? error}`);
   process.exit(1);
 });

@@ -99,9 +99,35 @@ export function exitAfterShutdown(): void {
   process.exit(0);
 }
 
+/** Signals that arrive this soon after the first are the same request to stop, delivered twice. */
+const REPEATED_SIGNAL_MS = 1_000;
+
+/**
+ * Resolves at the first SIGINT or SIGTERM: the process drains and stops. The
+ * same request often arrives twice at once (Ctrl-C reaches the whole process
+ * group, and `timeline serve` passes signals on to the service it runs), so a
+ * signal within a second of the first is ignored; one after that stops the
+ * process without draining (what was appended stays in the store, and the
+ * relay publishes it at the next start).
+ */
 export function waitForSignal(): Promise<void> {
   return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    let first: number | undefined;
+    const stop = () => {
+      if (first !== undefined) return false;
+      first = Date.now();
+      resolve();
+      return true;
+    };
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (!stop() && Date.now() - first! >= REPEATED_SIGNAL_MS) {
+        process.stderr.write(`${signal} again: stopping without draining\n`);
+        process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+      }
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    // Started by `timeline serve`: when that process is gone, stop as if it had passed on a SIGTERM.
+    if (process.send) process.once('disconnect', stop);
   });
 }
