@@ -1,9 +1,19 @@
 import type { AddressInfo } from 'node:net';
+import Ajv from 'ajv';
 import { v7 as uuidv7 } from 'uuid';
 import type { RecordedEvent } from '@timeline/domain';
 import { newTestEvent } from '../support/events';
 import { connectSse, eventFrames } from '../support/sse';
 import { startTestApp, TestApp } from '../support/test-app';
+import { describeApi } from '../../apps/api/src/openapi';
+
+/** What an event frame's data breaks of the document's RecordedEventDto, with no field beyond it: none, when it conforms. */
+async function streamedEventProblems(): Promise<(data: unknown) => string[]> {
+  const document = await describeApi();
+  const schema = { ...document.components!.schemas!.RecordedEventDto, additionalProperties: false, components: document.components };
+  const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
+  return (data) => (validate(data) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message}`));
+}
 
 describe.each([
   { backend: 'postgres' as const, kafka: true },
@@ -57,6 +67,9 @@ describe.each([
     const all = [...received, ...eventFrames(second.frames)];
     expect(all.map((frame) => frame.id)).toEqual(events.map((event) => event.position));
     expect(JSON.parse(all[0].data!)).toEqual(events[0]);
+    // Each frame's data is what the OpenAPI document says the stream sends (the page's types are generated from it).
+    const problems = await streamedEventProblems();
+    for (const frame of all) expect(problems(JSON.parse(frame.data!))).toEqual([]);
   });
 
   it('a subscriber that drops and reconnects at random during a load of writes ends with exactly the events written, in order', async () => {

@@ -1416,6 +1416,66 @@ export interface components {
       items: components['schemas']['TimelineEntryDto'][];
       nextCursor: string | null;
     };
+    RecordedEventDto: {
+      /**
+       * Format: uuid
+       * @description UUIDv7, made by the writer
+       */
+      id: string;
+      /**
+       * @description Past-tense type; also the frame's `event:` field
+       * @example CommitmentRecorded
+       */
+      type: string;
+      /** @example 1 */
+      schemaVersion: number;
+      /** @example commitment-0190f5a8-0000-7000-8000-000000000001 */
+      streamId: string;
+      /** @example commitment */
+      streamType: string;
+      /**
+       * @description The event's version within its stream, from 1
+       * @example 1
+       */
+      streamVersion: number;
+      /**
+       * @description Global position (commit order), a decimal string; also the frame's `id:`
+       * @example 1042
+       */
+      position: string;
+      /** @description When it happened, with its precision (valid time) */
+      effectiveAt: components['schemas']['EffectiveTimeDto'];
+      /**
+       * @description When this service recorded it (transaction time), UTC
+       * @example 2021-09-10T08:00:00.000Z
+       */
+      recordedAt: string;
+      /**
+       * @description Who recorded it (the owner of the API key)
+       * @example admin
+       */
+      actor: string;
+      source: components['schemas']['SourceDto'];
+      /** @enum {string} */
+      confidence: 'confirmed' | 'reported' | 'claimed' | 'inferred';
+      /** Format: uuid */
+      correlationId: string;
+      /** @description The event that caused this one, if any */
+      causationId: string | null;
+      /** @description The event's own fields, as its JSON Schema (GET /v1/schemas) says */
+      data: {
+        [key: string]: unknown;
+      };
+    };
+    StreamOverflowDto: {
+      /**
+       * @description Reconnect with `Last-Event-ID` set to this position to resume without a gap
+       * @example 1042
+       */
+      resumeFrom: string;
+      /** @example the client is not reading fast enough */
+      reason: string;
+    };
     SchemaSummaryDto: {
       /** @example CommitmentRecorded */
       type: string;
@@ -2403,11 +2463,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Server-sent events. Each event is a frame `id: <position>`, `event: <type>`, `data: <JSON>`, the JSON a `#/components/schemas/RecordedEventDto`; a subscriber that falls behind gets one `event: overflow` frame (data: a `#/components/schemas/StreamOverflowDto`) and is disconnected; comment lines (`: heartbeat`) keep the connection open. */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/event-stream': string;
+        };
       };
     };
   };

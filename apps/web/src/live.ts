@@ -6,7 +6,7 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { authHeaders, errorOf, type ApiError } from './api';
-import type { StreamedEvent } from './types';
+import type { StreamedEvent, StreamOverflow } from './types';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'refused';
 
@@ -92,7 +92,7 @@ export class LiveStream {
   private onMessage(message: EventSourceMessage): void {
     if (message.event === 'overflow') {
       // The server cut us off as a slow reader; resume from where it says.
-      const { resumeFrom } = JSON.parse(message.data) as { resumeFrom: string };
+      const { resumeFrom } = JSON.parse(message.data) as StreamOverflow;
       this.lastEventId = resumeFrom;
       return;
     }

@@ -70,17 +70,7 @@ export type History = Answer<'/v1/commitments/{id}/history'>;
 export type HistoryVersion = History['versions'][number];
 export type FieldChange = HistoryVersion['changes'][number];
 
-/**
- * An event as the stream sends it (the stored envelope). The stream is `text/event-stream`, which
- * the OpenAPI document does not describe event by event: this one is declared here.
- */
-export interface StreamedEvent {
-  id: string;
-  type: string;
-  streamId: string;
-  streamType: string;
-  position: string;
-  effectiveAt: EffectiveTime;
-  recordedAt: string;
-  data: Record<string, unknown>;
-}
+/** An event as GET /v1/events/stream sends it: the stored envelope. */
+export type StreamedEvent = Schemas['RecordedEventDto'];
+/** The data of the stream's `overflow` frame: where to resume. */
+export type StreamOverflow = Schemas['StreamOverflowDto'];

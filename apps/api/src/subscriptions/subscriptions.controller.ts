@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, OnModuleDestroy, Query, Req, Res } from '@nestjs/common';
-import { ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { commaList } from '../http/query';
 import { ArrayMaxSize, IsIn, IsOptional, IsString, Matches } from 'class-validator';
@@ -10,6 +10,7 @@ import { invalidRequest } from '../http/problem';
 import { endOfPeriod } from '../time-travel/time-params';
 import { RUNTIME } from '../runtime/tokens';
 import { EventFeed, type Runtime } from '@timeline/runtime';
+import { RecordedEventDto, StreamOverflowDto } from './streamed-event.dto';
 import { Subscriber } from './subscriber';
 
 export class StreamParams {
@@ -64,6 +65,22 @@ export class SubscriptionsController implements OnModuleDestroy {
 
   @Get('stream')
   @ApiProduces('text/event-stream')
+  @ApiExtraModels(RecordedEventDto, StreamOverflowDto)
+  @ApiOkResponse({
+    description:
+      'Server-sent events. Each event is a frame `id: <position>`, `event: <type>`, `data: <JSON>`, the JSON a ' +
+      '`#/components/schemas/RecordedEventDto`; a subscriber that falls behind gets one `event: overflow` frame ' +
+      '(data: a `#/components/schemas/StreamOverflowDto`) and is disconnected; ' +
+      'comment lines (`: heartbeat`) keep the connection open.',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        examples: {
+          event: { value: 'id: 1042\nevent: CommitmentRecorded\ndata: {"id":"…","type":"CommitmentRecorded","position":"1042",…}\n\n' },
+        },
+      },
+    },
+  })
   async stream(@Query() params: StreamParams, @Req() request: Request, @Res() response: Response): Promise<void> {
     const lastEventId = request.header('last-event-id');
     if (lastEventId !== undefined && !/^\d{1,18}$/.test(lastEventId)) {
