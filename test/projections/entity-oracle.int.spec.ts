@@ -20,6 +20,7 @@ import { createKafka, ensureTopic, Relay } from '@timeline/log';
 import { activeGeneration, ensureActiveGeneration, KafkaProjector, quoteIdent, ReadModel, TableProjector } from '@timeline/projections';
 import { testKafkaBrokers } from '../setup/environment';
 import { uniqueTopic } from '../support/kafka';
+import { eachConcurrently, PROBES_IN_FLIGHT } from '../support/concurrently';
 import { Backend, createTestDatabase, TestDatabase } from '../support/test-database';
 
 /**
@@ -419,32 +420,33 @@ describe.each<Mode>([
           for (const { entityCase, id, streamId } of written) {
             const events = await store.readStream(streamId);
             const { asOf, knownAt } = probes(events);
-            for (const known of knownAt) {
-              for (const at of asOf) {
-                const expected = entityCase.fold(events, at, known);
-                const listed = await readModel.entities(entityCase.streamType, at, known);
-                const actual = listed
-                  .filter((entity) => entity[entityCase.idField] === id)
-                  .map(({ validFrom: _from, validTo: _to, ...state }) => state);
-                comparisons++;
-                if (expected && Object.keys((expected as { sources: object }).sources).length > 1) withSources++;
-                expect({ at, known, actual }).toEqual({ at, known, actual: expected === undefined ? [] : [expected] });
-              }
-            }
+            // Independent questions, several at a time (see test/support/concurrently.ts).
+            const grid = knownAt.flatMap((known) => asOf.map((at) => ({ at, known })));
+            await eachConcurrently(grid, PROBES_IN_FLIGHT, async ({ at, known }) => {
+              const expected = entityCase.fold(events, at, known);
+              const listed = await readModel.entities(entityCase.streamType, at, known);
+              const actual = listed
+                .filter((entity) => entity[entityCase.idField] === id)
+                .map(({ validFrom: _from, validTo: _to, ...state }) => state);
+              comparisons++;
+              if (expected && Object.keys((expected as { sources: object }).sources).length > 1) withSources++;
+              expect({ at, known, actual }).toEqual({ at, known, actual: expected === undefined ? [] : [expected] });
+            });
             // The reported axis, known now, at a few publication instants and valid times.
             const now = new Date(Date.now() + 60_000).toISOString();
             const few = asOf.filter((_, index) => index % Math.max(1, Math.floor(asOf.length / 6)) === 0);
-            for (const reportedBy of checked++ % 4 === 0 ? reportedProbes(events) : []) {
-              for (const at of few) {
-                const expected = entityCase.reported(events, at, now, reportedBy);
-                const listed = await readModel.entities(entityCase.streamType, at, now, { reportedBy });
-                const actual = listed
-                  .filter((entity) => entity[entityCase.idField] === id)
-                  .map(({ validFrom: _from, validTo: _to, ...state }) => state);
-                comparisons++;
-                expect({ at, reportedBy, actual }).toEqual({ at, reportedBy, actual: expected === undefined ? [] : [expected] });
-              }
-            }
+            const reportedGrid = (checked++ % 4 === 0 ? reportedProbes(events) : []).flatMap((reportedBy) =>
+              few.map((at) => ({ at, reportedBy })),
+            );
+            await eachConcurrently(reportedGrid, PROBES_IN_FLIGHT, async ({ at, reportedBy }) => {
+              const expected = entityCase.reported(events, at, now, reportedBy);
+              const listed = await readModel.entities(entityCase.streamType, at, now, { reportedBy });
+              const actual = listed
+                .filter((entity) => entity[entityCase.idField] === id)
+                .map(({ validFrom: _from, validTo: _to, ...state }) => state);
+              comparisons++;
+              expect({ at, reportedBy, actual }).toEqual({ at, reportedBy, actual: expected === undefined ? [] : [expected] });
+            });
           }
         }),
         { numRuns: RUNS, endOnFailure: true },

@@ -26,6 +26,7 @@ import {
 } from '@timeline/projections';
 import { testKafkaBrokers } from '../setup/environment';
 import { uniqueTopic } from '../support/kafka';
+import { eachConcurrently, PROBES_IN_FLIGHT } from '../support/concurrently';
 import { Backend, createTestDatabase, TestDatabase } from '../support/test-database';
 
 /**
@@ -39,18 +40,6 @@ import { Backend, createTestDatabase, TestDatabase } from '../support/test-datab
 const RUNS = Number(process.env.ORACLE_RUNS ?? 200);
 /** Each history is written, projected and probed at dozens of dates: allow 4 s a history on a loaded machine (PGlite took 2.1 s at a load of 10 on 2 cores). */
 const TIMEOUT_MS = Math.max(90_000, RUNS * 4_000);
-/** Questions to the read model in flight at once (PGlite answers one at a time whatever this is). */
-const PROBES_IN_FLIGHT = 6;
-
-/** `work` for every item, at most `limit` at a time; rejects with the first failure. */
-async function eachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 type Op =
   | { kind: 'amend'; effective: EffectiveTime; amount: string; validUntil?: string }
   | { kind: 'disburse'; effective: EffectiveTime; amount: string; currency: string }
