@@ -28,7 +28,8 @@ async function seed(name: string | undefined): Promise<void> {
     process.send?.({ done: 0, total: set.entries.length });
     const report = await loader.load(set, (done, total) => process.send?.({ done, total }));
     const line = `${report.dataset}: ${report.entries} entries, ${report.applied} recorded, ${report.unchanged} already there`;
-    if (process.send) process.send({ report: line });
+    // The process exits right after: the report is sent before that, not only queued.
+    if (process.send) await new Promise<void>((sent) => process.send!({ report: line }, undefined, {}, () => sent()));
     else console.log(line);
   } finally {
     await context.close();
