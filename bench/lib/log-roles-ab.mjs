@@ -1,0 +1,134 @@
+// `write-path-ab.mjs --kafka`: this checkout and another built one, each with PostgreSQL, the
+// relay, the Kafka projector and the SSE feed in this process (lib/log-roles.mjs), rounds
+// interleaved. Each side has a schema, a topic and consumer groups of its own, all dropped at the end.
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { databaseUrl, deleteTopics, dropSchemas, kafkaBrokers, require, root, uniqueName } from './environment.mjs';
+import { logRolesService } from './log-roles.mjs';
+import { formatMs, formatRate, interleave, median, percentile } from './stats.mjs';
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+/** The consumer groups of this run (the projectors', the feeds'), left on the broker by their members. */
+async function deleteGroups(prefix) {
+  const { Kafka, logLevel } = require('kafkajs');
+  const admin = new Kafka({ clientId: 'bench-cleanup', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.listGroups();
+    const ours = groups.map((group) => group.groupId).filter((groupId) => groupId.startsWith(prefix));
+    if (ours.length > 0) await admin.deleteGroups(ours);
+  } catch {
+    /* a group that is gone already, or still has a member leaving, is the broker's to expire */
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function run(options) {
+  const name = uniqueName('bench_logab');
+  const rounds = Number(options.rounds);
+  const seconds = Number(options.seconds);
+  const writes = Number(options.writes);
+  const checkouts = [
+    ['this checkout', root],
+    [`base (${options.base})`, resolve(options.base)],
+  ];
+  const topics = [];
+  const sides = [];
+  try {
+    for (const [label, checkout] of checkouts) {
+      const key = sides.length === 0 ? 'this' : 'base';
+      const topic = `${name}_${key}.events`;
+      topics.push(topic, `${topic}.dlq`);
+      sides.push([
+        label,
+        await logRolesService(checkout, {
+          DATABASE_URL: databaseUrl(),
+          DATABASE_SCHEMA: `${name}_${key}`,
+          KAFKA_BROKERS: kafkaBrokers().join(','),
+          KAFKA_TOPIC: topic,
+        }),
+      ]);
+    }
+    console.error(`load average at the start ${load()}`);
+    // Not counted: warms each side's connections, consumers and code.
+    for (const [, service] of sides) {
+      await service.commands(2, 0.5);
+      await service.deliveries(10);
+    }
+
+    const rows = [];
+    const perRound = (what) => (label, round, outcome) =>
+      process.stderr.write(
+        `  ${what} ${label} round ${round + 1}: ` +
+          (outcome.feed
+            ? `feed p50 ${formatMs(outcome.feed.p50)} p99 ${formatMs(outcome.feed.p99)}, read models p50 ${formatMs(outcome.projected.p50)} p99 ${formatMs(outcome.projected.p99)}`
+            : `${formatRate(outcome.count / outcome.seconds, 'commands/s')}, p99 ${formatMs(percentile(outcome.latencies, 0.99))}, ` +
+              `read models caught up ${formatMs(outcome.projectedMs)} after the last answer`) +
+          `; load ${load()}\n`,
+      );
+    for (const clients of options.clients.split(',').map(Number)) {
+      const outcomes = new Map(sides.map(([label]) => [label, []]));
+      const results = await interleave(
+        sides.map(([label, service]) => ({ name: label, round: () => service.commands(clients, seconds) })),
+        rounds,
+        (label, round, outcome) => {
+          outcomes.get(label).push(outcome);
+          perRound(`c=${clients}`)(label, round, outcome);
+        },
+      );
+      const [a, b] = sides.map(([label]) => results.get(label));
+      const [pa, pb] = sides.map(([label]) => median(outcomes.get(label).map((o) => o.projectedMs)));
+      rows.push({
+        measure: `${clients} client${clients > 1 ? 's' : ''}: commands/s, p99`,
+        this: `${formatRate(a.rate, 'commands/s')}, p99 ${formatMs(a.p99)}`,
+        base: `${formatRate(b.rate, 'commands/s')}, p99 ${formatMs(b.p99)}`,
+        'this ÷ base': `${(a.rate / b.rate).toFixed(2)} ×, p99 ${(a.p99 / b.p99).toFixed(2)} ×`,
+      });
+      rows.push({
+        measure: `${clients} client${clients > 1 ? 's' : ''}: read models caught up after the last answer`,
+        this: formatMs(pa),
+        base: formatMs(pb),
+        'this ÷ base': `${(pa / pb).toFixed(2)} ×`,
+      });
+    }
+
+    const deliveries = new Map(sides.map(([label]) => [label, []]));
+    await interleave(
+      sides.map(([label, service]) => ({ name: label, round: () => service.deliveries(writes) })),
+      rounds,
+      (label, round, outcome) => {
+        deliveries.get(label).push(outcome);
+        perRound(`single writes`)(label, round, outcome);
+      },
+    );
+    for (const [path, quantile] of [
+      ['feed', 'p50'],
+      ['feed', 'p99'],
+      ['projected', 'p50'],
+      ['projected', 'p99'],
+    ]) {
+      const [a, b] = sides.map(([label]) => median(deliveries.get(label).map((o) => o[path][quantile])));
+      rows.push({
+        measure: `single write → ${path === 'feed' ? "feed's subscriber" : 'read models'}, ${quantile}`,
+        this: formatMs(a),
+        base: formatMs(b),
+        'this ÷ base': `${(a / b).toFixed(2)} ×`,
+      });
+    }
+    console.table(rows);
+    console.log(
+      `PostgreSQL + Kafka, roles api, relay, projector, one feed subscriber per side; medians of ${rounds} interleaved rounds ` +
+        `(commands: ${seconds} s each; single writes: ${writes} each); load average at the end ${load()}`,
+    );
+  } finally {
+    for (const [, service] of sides) await service.close().catch((error) => console.error(`closing: ${error.message}`));
+    await dropSchemas(name);
+    await deleteTopics(topics);
+    await deleteGroups(name);
+  }
+}
