@@ -39,6 +39,8 @@ export async function run(options) {
   ];
   const topics = [];
   const sides = [];
+  // Which side goes first in every round (a side that always follows the other may inherit its backlog).
+  const inOrder = (list) => (options['base-first'] ? [...list].reverse() : list);
   try {
     for (const [label, checkout] of checkouts) {
       const key = sides.length === 0 ? 'this' : 'base';
@@ -74,7 +76,7 @@ export async function run(options) {
     for (const clients of options.clients.split(',').map(Number)) {
       const outcomes = new Map(sides.map(([label]) => [label, []]));
       const results = await interleave(
-        sides.map(([label, service]) => ({ name: label, round: () => service.commands(clients, seconds) })),
+        inOrder(sides).map(([label, service]) => ({ name: label, round: () => service.commands(clients, seconds) })),
         rounds,
         (label, round, outcome) => {
           outcomes.get(label).push(outcome);
@@ -99,7 +101,7 @@ export async function run(options) {
 
     const deliveries = new Map(sides.map(([label]) => [label, []]));
     await interleave(
-      sides.map(([label, service]) => ({ name: label, round: () => service.deliveries(writes) })),
+      inOrder(sides).map(([label, service]) => ({ name: label, round: () => service.deliveries(writes) })),
       rounds,
       (label, round, outcome) => {
         deliveries.get(label).push(outcome);
@@ -123,7 +125,8 @@ export async function run(options) {
     console.table(rows);
     console.log(
       `PostgreSQL + Kafka, roles api, relay, projector, one feed subscriber per side; medians of ${rounds} interleaved rounds ` +
-        `(commands: ${seconds} s each; single writes: ${writes} each); load average at the end ${load()}`,
+        `(commands: ${seconds} s each; single writes: ${writes} each), ${options['base-first'] ? 'base' : 'this checkout'} first in each round; ` +
+        `load average at the end ${load()}`,
     );
   } finally {
     for (const [, service] of sides) await service.close().catch((error) => console.error(`closing: ${error.message}`));
