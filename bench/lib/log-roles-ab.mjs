@@ -70,12 +70,18 @@ export async function run(options) {
           (outcome.feed
             ? `feed p50 ${formatMs(outcome.feed.p50)} p99 ${formatMs(outcome.feed.p99)}, read models p50 ${formatMs(outcome.projected.p50)} p99 ${formatMs(outcome.projected.p99)}`
             : `${formatRate(outcome.count / outcome.seconds, 'commands/s')}, p99 ${formatMs(percentile(outcome.latencies, 0.99))}, ` +
-              `read models caught up ${formatMs(outcome.projectedMs)} after the last answer`) +
+              `read models caught up ${formatMs(outcome.projectedMs)} after the last answer (${formatRate(outcome.projectedRate)} projected)`) +
           `; load ${load()}\n`,
       );
+    /** A row: each side's median over its rounds with the rounds' range, and the ratio of the medians. */
+    const row = (measure, outcomes, value, format) => {
+      const [a, b] = sides.map(([label]) => outcomes.get(label).map(value));
+      const cell = (values) => `${format(median(values))} (${format(Math.min(...values))}–${format(Math.max(...values))})`;
+      rows.push({ measure, 'this (range)': cell(a), 'base (range)': cell(b), 'this ÷ base': `${(median(a) / median(b)).toFixed(2)} ×` });
+    };
     for (const clients of options.clients.split(',').map(Number)) {
       const outcomes = new Map(sides.map(([label]) => [label, []]));
-      const results = await interleave(
+      await interleave(
         inOrder(sides).map(([label, service]) => ({ name: label, round: () => service.commands(clients, seconds) })),
         rounds,
         (label, round, outcome) => {
@@ -83,20 +89,20 @@ export async function run(options) {
           perRound(`c=${clients}`)(label, round, outcome);
         },
       );
-      const [a, b] = sides.map(([label]) => results.get(label));
-      const [pa, pb] = sides.map(([label]) => median(outcomes.get(label).map((o) => o.projectedMs)));
-      rows.push({
-        measure: `${clients} client${clients > 1 ? 's' : ''}: commands/s, p99`,
-        this: `${formatRate(a.rate, 'commands/s')}, p99 ${formatMs(a.p99)}`,
-        base: `${formatRate(b.rate, 'commands/s')}, p99 ${formatMs(b.p99)}`,
-        'this ÷ base': `${(a.rate / b.rate).toFixed(2)} ×, p99 ${(a.p99 / b.p99).toFixed(2)} ×`,
-      });
-      rows.push({
-        measure: `${clients} client${clients > 1 ? 's' : ''}: read models caught up after the last answer`,
-        this: formatMs(pa),
-        base: formatMs(pb),
-        'this ÷ base': `${(pa / pb).toFixed(2)} ×`,
-      });
+      const c = `c=${clients}`;
+      row(
+        `${c}: commands/s`,
+        outcomes,
+        (o) => o.count / o.seconds,
+        (v) => formatRate(v, ''),
+      );
+      row(`${c}: command p99`, outcomes, (o) => percentile(o.latencies, 0.99), formatMs);
+      row(
+        `${c}: events projected/s`,
+        outcomes,
+        (o) => o.projectedRate,
+        (v) => formatRate(v, ''),
+      );
     }
 
     const deliveries = new Map(sides.map(([label]) => [label, []]));
@@ -108,20 +114,10 @@ export async function run(options) {
         perRound(`single writes`)(label, round, outcome);
       },
     );
-    for (const [path, quantile] of [
-      ['feed', 'p50'],
-      ['feed', 'p99'],
-      ['projected', 'p50'],
-      ['projected', 'p99'],
-    ]) {
-      const [a, b] = sides.map(([label]) => median(deliveries.get(label).map((o) => o[path][quantile])));
-      rows.push({
-        measure: `single write → ${path === 'feed' ? "feed's subscriber" : 'read models'}, ${quantile}`,
-        this: formatMs(a),
-        base: formatMs(b),
-        'this ÷ base': `${(a / b).toFixed(2)} ×`,
-      });
-    }
+    row("single write → feed's subscriber, p50", deliveries, (o) => o.feed.p50, formatMs);
+    row("single write → feed's subscriber, p99", deliveries, (o) => o.feed.p99, formatMs);
+    row('single write → read models, p50', deliveries, (o) => o.projected.p50, formatMs);
+    row('single write → read models, p99', deliveries, (o) => o.projected.p99, formatMs);
     console.table(rows);
     console.log(
       `PostgreSQL + Kafka, roles api, relay, projector, one feed subscriber per side; medians of ${rounds} interleaved rounds ` +

@@ -86,7 +86,8 @@ export async function logRolesService(checkout, env) {
      * `concurrency` clients send commands for `seconds`; the round ends when the relay has put every
      * event of it on the topic (the rate is of events stored and published, as in suites/append.mjs).
      * Then, not counted in the rate: `projectedMs`, from the last answer until the read models have
-     * caught up with the round, and a wait for the feed.
+     * caught up with the round, `projectedRate`, the round's events per second from its start to
+     * then, and a wait for the feed.
      */
     commands: async (concurrency, seconds) => {
       const state = Array.from({ length: concurrency }, () => ({ index: writers++, id: undefined }));
@@ -106,7 +107,13 @@ export async function logRolesService(checkout, env) {
       await projectedAll();
       const projectedMs = performance.now() - answered;
       await fedAll();
-      return { ...outcome, seconds: outcome.seconds + (published - answered) / 1000, projectedMs };
+      return {
+        ...outcome,
+        seconds: outcome.seconds + (published - answered) / 1000,
+        projectedMs,
+        // The projector is behind from the round's first commands: its rate is the round's events over the time to catch up with them.
+        projectedRate: outcome.count / (outcome.seconds + projectedMs / 1000),
+      };
     },
     /**
      * `count` new commitments, one at a time, each after the one before has reached the feed's
