@@ -11,7 +11,7 @@
 // to its event at the feed's subscriber and to its row in the read models.
 //
 //   npm run build && (cd <other checkout> && npm run build)
-//   node bench/write-path-ab.mjs --base <other checkout> [--embedded | --kafka [--base-first]] [--rounds 5] [--seconds 2] [--clients 1,8,32] [--writes 100]
+//   node bench/write-path-ab.mjs --base <other checkout> [--embedded | --kafka] [--rounds 5] [--seconds 2] [--clients 1,8,32] [--writes 100]
 //
 // Prints, per number of clients, the median command rate and p99 of each side and their ratio;
 // with --kafka also the median time until the read models caught up with a round, and the
@@ -32,13 +32,12 @@ const { values: options } = parseArgs({
     clients: { type: 'string', default: '1,8,32' },
     embedded: { type: 'boolean', default: false },
     kafka: { type: 'boolean', default: false },
-    'base-first': { type: 'boolean', default: false },
     writes: { type: 'string', default: '100' },
   },
 });
 if (!options.base || (options.embedded && options.kafka)) {
   console.error(
-    'usage: node bench/write-path-ab.mjs --base <built checkout> [--embedded | --kafka [--base-first]] [--rounds 5] [--seconds 2] [--clients 1,8,32] [--writes 100]',
+    'usage: node bench/write-path-ab.mjs --base <built checkout> [--embedded | --kafka] [--rounds 5] [--seconds 2] [--clients 1,8,32] [--writes 100]',
   );
   process.exit(2);
 }

@@ -39,8 +39,6 @@ export async function run(options) {
   ];
   const topics = [];
   const sides = [];
-  // Which side goes first in every round (a side that always follows the other may inherit its backlog).
-  const inOrder = (list) => (options['base-first'] ? [...list].reverse() : list);
   try {
     for (const [label, checkout] of checkouts) {
       const key = sides.length === 0 ? 'this' : 'base';
@@ -73,22 +71,43 @@ export async function run(options) {
               `read models caught up ${formatMs(outcome.projectedMs)} after the last answer (${formatRate(outcome.projectedRate)} projected)`) +
           `; load ${load()}\n`,
       );
-    /** A row: each side's median over its rounds with the rounds' range, and the ratio of the medians. */
+    /**
+     * `rounds` rounds of `round(service)` on each side, the order swapped from one round to the next
+     * (this, base; base, this; …): the side that goes second in a round runs after the other's
+     * writes and their after-effects, so each side goes second equally often. Returns each side's outcomes.
+     */
+    const alternating = async (what, round) => {
+      const outcomes = new Map(sides.map(([label]) => [label, []]));
+      for (let r = 0; r < rounds; r++) {
+        const order = r % 2 === 0 ? sides : [...sides].reverse();
+        await interleave(
+          order.map(([label, service]) => ({ name: label, round: () => round(service) })),
+          1,
+          (label, _, outcome) => {
+            outcomes.get(label).push(outcome);
+            perRound(what)(label, r, outcome);
+          },
+        );
+      }
+      return outcomes;
+    };
+    /**
+     * A row: each side's median over its rounds with the rounds' range, the ratio of the medians, and
+     * the median of the rounds' own ratios (this round over the base's round of the same pair).
+     */
     const row = (measure, outcomes, value, format) => {
       const [a, b] = sides.map(([label]) => outcomes.get(label).map(value));
       const cell = (values) => `${format(median(values))} (${format(Math.min(...values))}–${format(Math.max(...values))})`;
-      rows.push({ measure, 'this (range)': cell(a), 'base (range)': cell(b), 'this ÷ base': `${(median(a) / median(b)).toFixed(2)} ×` });
+      rows.push({
+        measure,
+        'this (range)': cell(a),
+        'base (range)': cell(b),
+        'this ÷ base': `${(median(a) / median(b)).toFixed(2)} ×`,
+        'per round': `${median(a.map((value, r) => value / b[r])).toFixed(2)} ×`,
+      });
     };
     for (const clients of options.clients.split(',').map(Number)) {
-      const outcomes = new Map(sides.map(([label]) => [label, []]));
-      await interleave(
-        inOrder(sides).map(([label, service]) => ({ name: label, round: () => service.commands(clients, seconds) })),
-        rounds,
-        (label, round, outcome) => {
-          outcomes.get(label).push(outcome);
-          perRound(`c=${clients}`)(label, round, outcome);
-        },
-      );
+      const outcomes = await alternating(`c=${clients}`, (service) => service.commands(clients, seconds));
       const c = `c=${clients}`;
       row(
         `${c}: commands/s`,
@@ -105,15 +124,7 @@ export async function run(options) {
       );
     }
 
-    const deliveries = new Map(sides.map(([label]) => [label, []]));
-    await interleave(
-      inOrder(sides).map(([label, service]) => ({ name: label, round: () => service.deliveries(writes) })),
-      rounds,
-      (label, round, outcome) => {
-        deliveries.get(label).push(outcome);
-        perRound(`single writes`)(label, round, outcome);
-      },
-    );
+    const deliveries = await alternating('single writes', (service) => service.deliveries(writes));
     row("single write → feed's subscriber, p50", deliveries, (o) => o.feed.p50, formatMs);
     row("single write → feed's subscriber, p99", deliveries, (o) => o.feed.p99, formatMs);
     row('single write → read models, p50', deliveries, (o) => o.projected.p50, formatMs);
@@ -121,7 +132,7 @@ export async function run(options) {
     console.table(rows);
     console.log(
       `PostgreSQL + Kafka, roles api, relay, projector, one feed subscriber per side; medians of ${rounds} interleaved rounds ` +
-        `(commands: ${seconds} s each; single writes: ${writes} each), ${options['base-first'] ? 'base' : 'this checkout'} first in each round; ` +
+        `(commands: ${seconds} s each; single writes: ${writes} each), the order of the sides swapped every round; ` +
         `load average at the end ${load()}`,
     );
   } finally {
