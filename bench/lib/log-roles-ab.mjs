@@ -113,14 +113,14 @@ export async function run(options) {
         `${c}: commands/s`,
         outcomes,
         (o) => o.count / o.seconds,
-        (v) => formatRate(v, ''),
+        (v) => formatRate(v, '').trim(),
       );
       row(`${c}: command p99`, outcomes, (o) => percentile(o.latencies, 0.99), formatMs);
       row(
         `${c}: events projected/s`,
         outcomes,
         (o) => o.projectedRate,
-        (v) => formatRate(v, ''),
+        (v) => formatRate(v, '').trim(),
       );
     }
 
