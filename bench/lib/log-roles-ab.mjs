@@ -67,7 +67,7 @@ export async function run(options) {
         `  ${what} ${label} round ${round + 1}: ` +
           (outcome.feed
             ? `feed p50 ${formatMs(outcome.feed.p50)} p99 ${formatMs(outcome.feed.p99)}, read models p50 ${formatMs(outcome.projected.p50)} p99 ${formatMs(outcome.projected.p99)}`
-            : `${formatRate(outcome.count / outcome.seconds, 'commands/s')}, p99 ${formatMs(percentile(outcome.latencies, 0.99))}, ` +
+            : `${outcome.count} commands, ${formatRate(outcome.count / outcome.seconds, 'commands/s')}, p99 ${formatMs(percentile(outcome.latencies, 0.99))}, ` +
               `read models caught up ${formatMs(outcome.projectedMs)} after the last answer (${formatRate(outcome.projectedRate)} projected)`) +
           `; load ${load()}\n`,
       );
