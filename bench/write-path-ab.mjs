@@ -14,8 +14,9 @@
 //   node bench/write-path-ab.mjs --base <other checkout> [--embedded | --kafka] [--rounds 5] [--seconds 2] [--clients 1,8,32] [--writes 100]
 //
 // Prints, per number of clients, the median command rate and p99 of each side and their ratio;
-// with --kafka also the median time until the read models caught up with a round, and the
-// medians of the single writes' p50 and p99 to the feed and to the read models.
+// with --kafka (the sides' order swapped every round) also the projector's rate over a round,
+// the medians of the single writes' p50 and p99 to the feed and to the read models, each with
+// the rounds' range and the median of the rounds' own ratios.
 import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,7 @@
 // `write-path-ab.mjs --kafka`: this checkout and another built one, each with PostgreSQL, the
 // relay, the Kafka projector and the SSE feed in this process (lib/log-roles.mjs), rounds
-// interleaved. Each side has a schema, a topic and consumer groups of its own, all dropped at the end.
+// interleaved with the sides' order swapped every round. Each side has a schema, a topic and
+// consumer groups of its own, all dropped at the end.
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { databaseUrl, deleteTopics, dropSchemas, kafkaBrokers, require, root, uniqueName } from './environment.mjs';
