@@ -4,12 +4,19 @@
 // beyond noise. Both services run the api role on PostgreSQL without Kafka (the relay's cost
 // is the same code on both sides and only adds noise), each in a schema of its own; with
 // --embedded, each runs the embedded default instead (PGlite in a data directory of its own,
-// the table projector in the same process, as `npm start` runs it).
+// the table projector in the same process, as `npm start` runs it). With --kafka, each runs every
+// role that goes through the log: PostgreSQL, the relay to a Kafka topic of its own, the Kafka
+// projector and the SSE feed with one subscriber (KAFKA_BROKERS must be set); besides the command
+// rounds, rounds of --writes single writes, each waited for, give the time from a write's answer
+// to its event at the feed's subscriber and to its row in the read models.
 //
 //   npm run build && (cd <other checkout> && npm run build)
-//   node bench/write-path-ab.mjs --base <other checkout> [--embedded] [--rounds 5] [--seconds 2] [--clients 1,8,32]
+//   node bench/write-path-ab.mjs --base <other checkout> [--embedded | --kafka] [--rounds 5] [--seconds 2] [--clients 1,8,32] [--writes 100]
 //
-// Prints, per number of clients, the median command rate and p99 of each side and their ratio.
+// Prints, per number of clients, the median command rate and p99 of each side and their ratio;
+// with --kafka (the sides' order swapped every round) also the projector's rate over a round,
+// the medians of the single writes' p50 and p99 to the feed and to the read models, each with
+// the rounds' range and the median of the rounds' own ratios.
 import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,11 +32,19 @@ const { values: options } = parseArgs({
     seconds: { type: 'string', default: '2' },
     clients: { type: 'string', default: '1,8,32' },
     embedded: { type: 'boolean', default: false },
+    kafka: { type: 'boolean', default: false },
+    writes: { type: 'string', default: '100' },
   },
 });
-if (!options.base) {
-  console.error('usage: node bench/write-path-ab.mjs --base <built checkout> [--embedded] [--rounds 5] [--seconds 2] [--clients 1,8,32]');
+if (!options.base || (options.embedded && options.kafka)) {
+  console.error(
+    'usage: node bench/write-path-ab.mjs --base <built checkout> [--embedded | --kafka] [--rounds 5] [--seconds 2] [--clients 1,8,32] [--writes 100]',
+  );
   process.exit(2);
+}
+if (options.kafka) {
+  await import('./lib/log-roles-ab.mjs').then(({ run }) => run(options));
+  process.exit(0);
 }
 
 const here = await import('./suites/append.mjs');
