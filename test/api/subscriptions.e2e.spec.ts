@@ -189,7 +189,9 @@ describe.each([
     const raw = await idle.response;
     let text = '';
     raw.on('data', (chunk) => (text += chunk));
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Heartbeats every 200 ms here; a loaded machine may delay the first, so wait for it up to 10 s.
+    const deadline = Date.now() + 10_000;
+    while (!/: heartbeat/.test(text) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     idle.close();
     expect(text).toMatch(/: heartbeat/);
     const bad = sse('/v1/events/stream', { 'last-event-id': 'yesterday' });
