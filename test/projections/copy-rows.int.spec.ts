@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@timeline/domain';
 import { quoteIdent, readModelDdl } from '@timeline/projections';
 import { loadStreamEvents } from '@timeline/projections/bulk/bulk-load';
-import { copyRows } from '@timeline/projections/bulk/copy-rows';
+import { copyRows, CopyWriter } from '@timeline/projections/bulk/copy-rows';
 import { BULK_TABLES, bulkInsert } from '@timeline/projections/bulk/stream-rows';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
@@ -142,6 +142,33 @@ describe('COPY of read-model rows', () => {
       `SELECT search::text FROM ${quoteIdent(copied)}.timeline LIMIT 1`,
     );
     expect(search[0].search).toContain("'summary'");
+  });
+
+  it('streams rows by a CopyWriter, in more than one chunk, as the INSERT path writes them; a failed COPY is thrown and commits nothing', async () => {
+    // About 490,000 characters of COPY text: two chunks, the first sent while rows are still being added.
+    const rows = Array.from({ length: 2_000 }, (_, index) => entityRow(`streamed-${index}`));
+    const { text, values } = bulkInsert(quoteIdent(inserted), BULK_TABLES.entityVersions, rows);
+    await testDb.db.pool.query(text, values);
+    const writer = new CopyWriter(testDb.db.pool, quoteIdent(copied), BULK_TABLES.entityVersions);
+    for (let start = 0; start < rows.length; start += 100) await writer.add(rows.slice(start, start + 100));
+    await writer.end();
+    const read = async (schema: string) =>
+      (
+        await testDb.db.pool.query<{ row: string }>(
+          `SELECT row_to_json(t)::text AS row FROM ${quoteIdent(schema)}.entity_versions t WHERE entity_id LIKE 'streamed-%' ORDER BY 1`,
+        )
+      ).rows.map((row) => row.row);
+    const expected = await read(inserted);
+    expect(expected).toHaveLength(2_000);
+    expect(await read(copied)).toEqual(expected);
+
+    const failing = new CopyWriter(testDb.db.pool, quoteIdent(copied), BULK_TABLES.entityVersions);
+    const bad = entityRow('failing-0');
+    bad[6] = 'not a number';
+    await failing.add([...rows.slice(0, 1_000).map((row) => ['failing', ...row.slice(1)]), bad]);
+    await expect(failing.end()).rejects.toThrow(/invalid input syntax/);
+    const { rows: left } = await testDb.db.pool.query(`SELECT 1 FROM ${quoteIdent(copied)}.entity_versions WHERE entity_type = 'failing'`);
+    expect(left).toHaveLength(0);
   });
 
   it('loads stream_events by COPY as the INSERT path does, and keeps a record the topic holds twice once', async () => {

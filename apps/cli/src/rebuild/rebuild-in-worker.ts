@@ -4,11 +4,16 @@ import type { RebuildProgress, RebuildResult } from '@timeline/projections';
 import type { RebuildMessage, RebuildRequest } from './rebuild-worker';
 
 /**
- * Old-generation heap of the rebuild's thread, in MB. A rebuild's live set is
- * one page of streams and their rows plus at most 12 MB of fetched records,
- * whatever the length of the log; left to itself V8 lets the heap grow far
- * beyond that before collecting (694 MB of RSS at a million events). Capped,
- * it collects sooner and the process stays well under 512 MB.
+ * Old-generation heap of the rebuild's thread, in MB. What a rebuild keeps
+ * alive does not grow with the log: while loading, one batch of records (a
+ * `--batch-size` read of the events table, or at most 12 MB fetched from the
+ * topic) and its stream_events rows; while deriving, a page of events, the
+ * page read ahead, the stream being derived and a chunk of COPY text per
+ * table (bulk/bulk-load.ts; without COPY, on PGlite, a page's rows too). The
+ * heap snapshots and numbers are in bench/RESULTS.md ("The rebuild's heap").
+ * Left to itself V8 lets the heap grow far beyond the live set before
+ * collecting (694 MB of RSS at a million events); capped, it collects sooner
+ * and the process stays well under 512 MB.
  */
 export const REBUILD_HEAP_MB = 256;
 

@@ -4,7 +4,7 @@ import { EventRow, fromRow } from '@timeline/event-store';
 import type { Generation } from '../generations';
 import { quoteIdent, readModelIndexes } from '../read-model-schema';
 import { BULK_TABLES, BulkTable, bulkInsert, streamEventRow, streamRows, StreamRows } from './stream-rows';
-import { copyRows } from './copy-rows';
+import { copyRows, CopyWriter } from './copy-rows';
 
 /**
  * The bulk half of a rebuild: copy the log into a new generation's
@@ -48,31 +48,97 @@ const UNIQUE_VIOLATION = '23505';
 /**
  * Reads stream_events stream by stream (keyset pages in primary-key order)
  * and writes the rows of commitment_versions, commitment_reported_versions, entity_versions and timeline.
- * The next page is read while the rows of this one are written. Memory holds
- * one page at a time. `onEvents` counts events as they are derived. With
- * `copy` (a real PostgreSQL server, not PGlite) rows are written by COPY.
+ * The next page is read while this one is derived. `onEvents` counts events
+ * as they are derived. With `copy` (a real PostgreSQL server, not PGlite) each
+ * stream's rows go into the tables' COPY as soon as they are made, so memory
+ * holds a page of events and a chunk of COPY text per table, not a page's
+ * rows; without it (PGlite) a page's rows are gathered and inserted together.
  */
 export async function deriveReadModels(
   pool: Pool,
   generation: Generation,
   options: { pageSize?: number; onEvents?: (count: number) => void; copy?: boolean } = {},
 ): Promise<void> {
-  const write = options.copy ? copyTable : writeRows;
   const s = quoteIdent(generation.schema);
-  // Events per page. A page of commitment streams makes about twelve rows per event (commitment
-  // versions and their reported axis); three pages are in memory at once (read, derived, written),
-  // under the rebuild thread's heap cap (apps/cli/src/rebuild/rebuild-in-worker.ts).
+  // Events per page: with COPY, a page of events and the next one read ahead are what memory
+  // holds; without it, a page's rows too (about twelve per commitment event: versions and their
+  // reported axis), under the rebuild thread's heap cap (apps/cli/src/rebuild/rebuild-in-worker.ts).
   const pageSize = options.pageSize ?? 2_000;
+  const pages = pagesOfStreams(pool, s, pageSize);
+  if (options.copy) await deriveByCopy(pool, s, pages, options.onEvents);
+  else await deriveByInsert(pool, s, pages, options.onEvents);
+}
+
+/** Pages of whole streams in stream-id order; each next page is read while the caller works on this one. */
+async function* pagesOfStreams(pool: Pool, s: string, pageSize: number): AsyncGenerator<RecordedEvent[][]> {
   let next = readPage(pool, s, '', pageSize);
-  // One page is written while the next is read and derived: PostgreSQL and Node work at the same time.
-  let writing: Promise<void> = Promise.resolve();
   for (;;) {
     const page = await next;
-    if (page.streams.length === 0) break;
+    if (page.streams.length === 0) return;
     next = page.after === undefined ? Promise.resolve({ streams: [], after: undefined }) : readPage(pool, s, page.after, pageSize);
+    // A failed read ahead is thrown when it is awaited; until then it must not go unhandled.
+    next.catch(() => undefined);
+    yield page.streams;
+  }
+}
+
+/**
+ * Each page's rows go to four COPYs (one transaction per table and page) while
+ * the page is derived: PostgreSQL parses and stores rows while Node derives the
+ * next ones, and waits only when the connection is busier than it takes. A
+ * page's COPYs end and commit while the next page is derived.
+ */
+async function deriveByCopy(
+  pool: Pool,
+  s: string,
+  pages: AsyncIterable<RecordedEvent[][]>,
+  onEvents: ((count: number) => void) | undefined,
+): Promise<void> {
+  let ending: Promise<void> = Promise.resolve();
+  for await (const streams of pages) {
+    const writers = {
+      commitmentVersions: new CopyWriter(pool, s, BULK_TABLES.commitmentVersions),
+      commitmentReportedVersions: new CopyWriter(pool, s, BULK_TABLES.commitmentReportedVersions),
+      entityVersions: new CopyWriter(pool, s, BULK_TABLES.entityVersions),
+      timeline: new CopyWriter(pool, s, BULK_TABLES.timeline),
+    };
+    const all = Object.values(writers);
+    let events = 0;
+    try {
+      for (const history of streams) {
+        const derived = streamRows(history);
+        await writers.commitmentVersions.add(derived.commitmentVersions);
+        await writers.commitmentReportedVersions.add(derived.commitmentReportedVersions);
+        await writers.entityVersions.add(derived.entityVersions);
+        await writers.timeline.add(derived.timeline);
+        events += history.length;
+      }
+      await ending;
+    } catch (error) {
+      await Promise.all(all.map((writer) => writer.abort()));
+      await ending.catch(() => undefined);
+      throw error;
+    }
+    ending = Promise.all(all.map((writer) => writer.end())).then(() => onEvents?.(events));
+    // A failed COPY is thrown by the next `await ending`; until then it must not go unhandled.
+    ending.catch(() => undefined);
+  }
+  await ending;
+}
+
+/** Derives a page's rows, then inserts them while the next page is derived. */
+async function deriveByInsert(
+  pool: Pool,
+  s: string,
+  pages: AsyncIterable<RecordedEvent[][]>,
+  onEvents: ((count: number) => void) | undefined,
+): Promise<void> {
+  // One page is written while the next is read and derived: PostgreSQL and Node work at the same time.
+  let writing: Promise<void> = Promise.resolve();
+  for await (const streams of pages) {
     const rows: StreamRows = { commitmentVersions: [], commitmentReportedVersions: [], entityVersions: [], timeline: [] };
     let events = 0;
-    for (const history of page.streams) {
+    for (const history of streams) {
       const derived = streamRows(history);
       append(rows.commitmentVersions, derived.commitmentVersions);
       append(rows.commitmentReportedVersions, derived.commitmentReportedVersions);
@@ -82,11 +148,11 @@ export async function deriveReadModels(
     }
     await writing;
     writing = Promise.all([
-      write(pool, s, BULK_TABLES.commitmentVersions, rows.commitmentVersions),
-      write(pool, s, BULK_TABLES.commitmentReportedVersions, rows.commitmentReportedVersions),
-      write(pool, s, BULK_TABLES.entityVersions, rows.entityVersions),
-      write(pool, s, BULK_TABLES.timeline, rows.timeline),
-    ]).then(() => options.onEvents?.(events));
+      writeRows(pool, s, BULK_TABLES.commitmentVersions, rows.commitmentVersions),
+      writeRows(pool, s, BULK_TABLES.commitmentReportedVersions, rows.commitmentReportedVersions),
+      writeRows(pool, s, BULK_TABLES.entityVersions, rows.entityVersions),
+      writeRows(pool, s, BULK_TABLES.timeline, rows.timeline),
+    ]).then(() => onEvents?.(events));
     // A failed write is thrown by the next `await writing`; until then it must not go unhandled.
     writing.catch(() => undefined);
   }
@@ -170,11 +236,6 @@ async function writeRows(pool: Pool, s: string, table: BulkTable, rows: unknown[
     const { text, values } = bulkInsert(s, table, rows.slice(start, start + chunk));
     await withAsyncCommit(pool, text, values);
   }
-}
-
-async function copyTable(pool: Pool, s: string, table: BulkTable, rows: unknown[][]): Promise<void> {
-  if (rows.length === 0) return;
-  await inAsyncCommit(pool, (client) => copyRows(client, s, table, rows));
 }
 
 async function withAsyncCommit(pool: Pool, text: string, values: unknown[]): Promise<void> {
