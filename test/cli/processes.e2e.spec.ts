@@ -269,7 +269,7 @@ describe('the timeline command and the projector process', () => {
     expect(await twice.exited).toBe(0);
     expect(twice.output()).toMatch(/draining\s+drained/);
 
-    // A second Ctrl-C two seconds into the drain: it stops at once, without finishing it.
+    // A second Ctrl-C 1.5 s into the drain: it stops at once, without finishing it.
     const impatient = start();
     await until(() => impatient.output().includes('waiting'));
     impatient.child.kill('SIGINT');
