@@ -69,6 +69,9 @@ export async function deriveReadModels(
   else await deriveByInsert(pool, s, pages, options.onEvents);
 }
 
+/** The tables derived from stream_events, by their names in StreamRows and BULK_TABLES, in the order they are written. */
+const DERIVED_TABLES: readonly (keyof StreamRows)[] = ['commitmentVersions', 'commitmentReportedVersions', 'entityVersions', 'timeline'];
+
 /** Pages of whole streams in stream-id order; each next page is read while the caller works on this one. */
 async function* pagesOfStreams(pool: Pool, s: string, pageSize: number): AsyncGenerator<RecordedEvent[][]> {
   let next = readPage(pool, s, '', pageSize);
@@ -96,21 +99,13 @@ async function deriveByCopy(
 ): Promise<void> {
   let ending: Promise<void> = Promise.resolve();
   for await (const streams of pages) {
-    const writers = {
-      commitmentVersions: new CopyWriter(pool, s, BULK_TABLES.commitmentVersions),
-      commitmentReportedVersions: new CopyWriter(pool, s, BULK_TABLES.commitmentReportedVersions),
-      entityVersions: new CopyWriter(pool, s, BULK_TABLES.entityVersions),
-      timeline: new CopyWriter(pool, s, BULK_TABLES.timeline),
-    };
-    const all = Object.values(writers);
+    const writers = DERIVED_TABLES.map((table) => ({ table, writer: new CopyWriter(pool, s, BULK_TABLES[table]) }));
+    const all = writers.map(({ writer }) => writer);
     let events = 0;
     try {
       for (const history of streams) {
         const derived = streamRows(history);
-        await writers.commitmentVersions.add(derived.commitmentVersions);
-        await writers.commitmentReportedVersions.add(derived.commitmentReportedVersions);
-        await writers.entityVersions.add(derived.entityVersions);
-        await writers.timeline.add(derived.timeline);
+        for (const { table, writer } of writers) await writer.add(derived[table]);
         events += history.length;
       }
       await ending;
@@ -136,23 +131,17 @@ async function deriveByInsert(
   // One page is written while the next is read and derived: PostgreSQL and Node work at the same time.
   let writing: Promise<void> = Promise.resolve();
   for await (const streams of pages) {
-    const rows: StreamRows = { commitmentVersions: [], commitmentReportedVersions: [], entityVersions: [], timeline: [] };
+    const rows = DERIVED_TABLES.map(() => [] as unknown[][]);
     let events = 0;
     for (const history of streams) {
       const derived = streamRows(history);
-      append(rows.commitmentVersions, derived.commitmentVersions);
-      append(rows.commitmentReportedVersions, derived.commitmentReportedVersions);
-      append(rows.entityVersions, derived.entityVersions);
-      append(rows.timeline, derived.timeline);
+      DERIVED_TABLES.forEach((table, index) => append(rows[index], derived[table]));
       events += history.length;
     }
     await writing;
-    writing = Promise.all([
-      writeRows(pool, s, BULK_TABLES.commitmentVersions, rows.commitmentVersions),
-      writeRows(pool, s, BULK_TABLES.commitmentReportedVersions, rows.commitmentReportedVersions),
-      writeRows(pool, s, BULK_TABLES.entityVersions, rows.entityVersions),
-      writeRows(pool, s, BULK_TABLES.timeline, rows.timeline),
-    ]).then(() => onEvents?.(events));
+    writing = Promise.all(DERIVED_TABLES.map((table, index) => writeRows(pool, s, BULK_TABLES[table], rows[index]))).then(() =>
+      onEvents?.(events),
+    );
     // A failed write is thrown by the next `await writing`; until then it must not go unhandled.
     writing.catch(() => undefined);
   }
