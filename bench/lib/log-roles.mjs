@@ -2,11 +2,10 @@
 // the api (the command bus and the SSE feed), the relay and the projector. For A/B runs that load
 // two checkouts side by side: every module, Nest's included, comes from the checkout's own build
 // and node_modules.
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
+import { serviceWithCommandBus } from './command-bus.mjs';
 import { closedLoop, percentile } from './stats.mjs';
-import { commitmentWrite, domainCommand, nextCommitmentId } from './workload.mjs';
+import { commitmentWrite, nextCommitmentId } from './workload.mjs';
 
 let writers = 0;
 
@@ -26,35 +25,13 @@ async function until(ready, { everyMs = 1, timeoutMs = 30_000, what }) {
  * KAFKA_BROKERS, KAFKA_TOPIC…); the roles are api, relay and projector unless `env` says otherwise.
  */
 export async function logRolesService(checkout, env) {
-  const root = resolve(checkout);
-  const requireThere = createRequire(join(root, 'package.json'));
-  const built = (path) => requireThere(join(root, 'dist', path));
-  const { loadConfig } = built('libs/config/src/index.js');
-  const { createRuntime } = built('libs/runtime/src/index.js');
-  const { createApp } = built('apps/api/src/app.js');
-  const { RecordCommitmentCommand } = built('apps/api/src/commitments/record/record-commitment.js');
-  const { RecordDisbursementCommand } = built('apps/api/src/commitments/disburse/record-disbursement.js');
-  const { AmendCommitmentCommand } = built('apps/api/src/commitments/amend/amend-commitment.js');
-  const { CommandBus } = requireThere('@nestjs/cqrs');
-
-  const runtime = await createRuntime(
-    loadConfig({ LOG_LEVEL: 'silent', TIMELINE_SEED: 'none', TIMELINE_ROLES: 'api,relay,projector', ...env }),
-  );
-  const app = await createApp(runtime);
-  await app.init();
-  const bus = app.get(CommandBus);
+  const { runtime, app, execute } = await serviceWithCommandBus(checkout, { TIMELINE_ROLES: 'api,relay,projector', ...env });
   const pool = runtime.db.pool;
   const { rows } = await pool.query(
     `SELECT g.schema_name FROM projection_state s JOIN projection_generations g ON g.generation = s.active_generation`,
   );
   const readModels = rows[0]?.schema_name;
   if (!readModels) throw new Error('no active read-model generation');
-
-  const execute = (write, id) => {
-    const meta = { actor: 'bench', correlationId: uuidv7() };
-    const BusCommand = { record: RecordCommitmentCommand, disburse: RecordDisbursementCommand, amend: AmendCommitmentCommand }[write.step];
-    return bus.execute(new BusCommand(domainCommand(write, id), write.fact, meta));
-  };
 
   // One subscriber of the feed, as one SSE connection is: it notes when the stream it waits for arrives.
   const awaited = new Map();

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import { built, databaseUrl, deleteTopics, dropSchemas, kafkaBrokers, require, uniqueName } from '../lib/environment.mjs';
+import { built, databaseUrl, deleteTopics, dropSchemas, kafkaBrokers, require, root, uniqueName } from '../lib/environment.mjs';
+import { serviceWithCommandBus } from '../lib/command-bus.mjs';
 import { closedLoop, formatMs, formatRate, formatRatio, interleave } from '../lib/stats.mjs';
 import { commitmentWrite, domainCommand, nextCommitmentId } from '../lib/workload.mjs';
 
@@ -99,23 +100,7 @@ function envelopeOf(event) {
 
 /** The service's write path in this process: the command bus, the aggregate writer, the store; the relay running. */
 export async function ourService(env) {
-  const { loadConfig } = built('libs/config/src/index.js');
-  const { createRuntime } = built('libs/runtime/src/index.js');
-  const { createApp } = built('apps/api/src/app.js');
-  const { RecordCommitmentCommand } = built('apps/api/src/commitments/record/record-commitment.js');
-  const { RecordDisbursementCommand } = built('apps/api/src/commitments/disburse/record-disbursement.js');
-  const { AmendCommitmentCommand } = built('apps/api/src/commitments/amend/amend-commitment.js');
-  const { CommandBus } = require('@nestjs/cqrs');
-  const runtime = await createRuntime(loadConfig({ LOG_LEVEL: 'silent', TIMELINE_SEED: 'none', ...env }));
-  const app = await createApp(runtime);
-  await app.init();
-  const bus = app.get(CommandBus);
-
-  const busCommand = (write, id) => {
-    const meta = { actor: 'bench', correlationId: uuidv7() };
-    const BusCommand = { record: RecordCommitmentCommand, disburse: RecordDisbursementCommand, amend: AmendCommitmentCommand }[write.step];
-    return new BusCommand(domainCommand(write, id), write.fact, meta);
-  };
+  const { runtime, app, execute } = await serviceWithCommandBus(root, env);
 
   /**
    * With the relay running, a round ends when the relay has put on the topic
@@ -144,7 +129,7 @@ export async function ourService(env) {
           operation: async (worker, n) => {
             const writer = state[worker];
             writer.id = nextCommitmentId(writer.id, n);
-            const outcome = await bus.execute(busCommand(commitmentWrite(writer.index, n), writer.id));
+            const outcome = await execute(commitmentWrite(writer.index, n), writer.id);
             if (outcome.version < 1) throw new Error(`write not applied: ${JSON.stringify(outcome)}`);
           },
         }),
